@@ -1,0 +1,115 @@
+"""Registering new cards and finding them.
+
+Correcting a registered card is not here: models/corrections.py holds the one
+function that changes registered data (with a reason and a log row).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import peewee as pw
+
+from models import codebook
+from models.card_schema import FIELDS, Subject
+from models.db import database_proxy
+from models.persons import create_legal_entity, create_person
+from models.tables import Card, LegalEntity, Person, Status, User, card_values, now
+from models.text import clean
+from models.validation import Issue, card_date, errors, subject_kind, validate_card
+
+__all__ = ["CardRefused", "card_values", "find_cards", "next_journal_no", "register_card",
+           "person_cards"]
+
+
+class CardRefused(Exception):
+    """The card has errors; `issues` lists them (warnings too)."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        super().__init__(f"{len(errors(issues))} error(s)")
+        self.issues = issues
+
+
+def _edition(values: dict[str, Any]) -> str:
+    """The Code edition the card's article resolves in (2001 or 2014)."""
+    article = values.get("article")
+    entry = codebook.resolve("article", article, card_date(values)) if article else None
+    return entry.version if entry else "2014"
+
+
+def register_card(values: dict[str, Any], user: User | None, person: Person | None = None,
+                  legal: LegalEntity | None = None, today: dt.date | None = None) -> Card:
+    """Write a new card (status registered) with its person or legal entity, in one
+    transaction. Lines hidden for the subject are stored empty. Raises CardRefused."""
+    issues = validate_card(values, today)
+    if errors(issues):
+        raise CardRefused(issues)
+    kind = subject_kind(values, card_date(values))
+    row = {n: (values.get(n) if f.visible_for(kind) else None) for n, f in FIELDS.items()}
+    row["without_protocol"] = bool(row.get("without_protocol"))
+    with database_proxy.atomic():
+        if kind in (Subject.INDIVIDUAL, Subject.ENTREPRENEUR) and person is None:
+            person = create_person(row, user)
+        if kind in (Subject.LEGAL, Subject.ENTREPRENEUR) and legal is None:
+            legal = create_legal_entity(row, user)
+        stamp = now()
+        return Card.create(**row, status=Status.REGISTERED.value, koap_edition=_edition(row),
+                           person=person if kind != Subject.LEGAL else None,
+                           legal_entity=legal if kind != Subject.INDIVIDUAL else None,
+                           created_by=user, created_at=stamp, registered_at=stamp)
+
+
+def next_journal_no(authority: str, year: int | None = None) -> str:
+    """The next registration-journal number (line 6) of an organisation for a year:
+    one more than the largest numeric number used, zero-padded to 5 digits."""
+    year = year or dt.date.today().year
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    used = (Card.select(Card.journal_no)
+            .where((Card.authority == authority) & (Card.journal_date.between(start, end)))
+            .tuples())
+    top = max((int(n) for (n,) in used if n and n.isdigit()), default=0)
+    return f"{top + 1:05d}"
+
+
+ACTIVE = (Status.REMOVED.value, Status.PURGED.value, Status.DRAFT.value)
+
+
+def find_cards(iin: str | None = None, surname: str | None = None,
+               protocol_no: str | None = None, journal_no: str | None = None,
+               date_from: dt.date | None = None, date_to: dt.date | None = None,
+               include_removed: bool = False, limit: int = 200) -> list[Card]:
+    """Cards by IIN, surname (prefix, any case), protocol or registration number and
+    offence-date range; newest first."""
+    q = Card.select()
+    if not include_removed:
+        q = q.where(Card.status.not_in(ACTIVE))
+    if iin:
+        q = q.where((Card.iin == iin) | (Card.bin == iin))
+    if surname:
+        s = clean(surname)
+        # Both capitalisations: prefix search stays on the index on either database.
+        q = q.where(Card.surname.startswith(s[:1].upper() + s[1:].lower())
+                    | Card.surname.startswith(s) | Card.legal_name.startswith(s))
+    if protocol_no:
+        q = q.where(Card.protocol_no == clean(protocol_no))
+    if journal_no:
+        q = q.where(Card.journal_no == clean(journal_no))
+    if date_from:
+        q = q.where(Card.offence_date >= date_from)
+    if date_to:
+        q = q.where(Card.offence_date <= date_to)
+    return list(q.order_by(Card.offence_date.desc(nulls="LAST"), Card.id.desc()).limit(limit))
+
+
+def person_cards(person_id: int, limit: int = 20) -> list[Card]:
+    """A person's earlier cards, newest first (for the duplicates panel)."""
+    return list(Card.select().where((Card.person == person_id) & Card.status.not_in(ACTIVE))
+                .order_by(Card.offence_date.desc(nulls="LAST")).limit(limit))
+
+
+def get_card(card_id: int) -> Card | None:
+    try:
+        return Card.get_by_id(card_id)
+    except pw.DoesNotExist:
+        return None

@@ -1,0 +1,155 @@
+"""Codebook look-ups: a code resolves against the codebook version in force on a date.
+
+Entries are read from the `codebook_entry` table once per process and kept in
+memory (a few thousand rows); `reload()` after `apcard codebooks load`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from models.i18n import T
+from models.text import fold
+
+
+@dataclass(frozen=True)
+class Entry:
+    book: str
+    version: str
+    code: str
+    parent: str | None
+    name: T
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    search_key: str = ""
+
+    def valid_on(self, day: dt.date | None) -> bool:
+        if day is None:
+            return True
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to)
+
+
+_cache: dict[str, list[Entry]] = {}
+
+
+def reload() -> None:
+    _cache.clear()
+
+
+def _load(book: str) -> list[Entry]:
+    if book not in _cache:
+        from models.tables import CodebookEntry
+
+        rows = CodebookEntry.select().where(CodebookEntry.book == book).order_by(
+            CodebookEntry.code, CodebookEntry.valid_from)
+        _cache[book] = [
+            Entry(r.book, r.version, r.code, r.parent, T(r.name_kk, r.name_ru), r.valid_from,
+                  r.valid_to, json.loads(r.data or "{}"), r.search_key)
+            for r in rows
+        ]
+    return _cache[book]
+
+
+def entries(book: str, on: dt.date | None = None, parent: str | None = None) -> list[Entry]:
+    """Entries of a book valid on a date (all versions' latest if no date)."""
+    out: dict[str, Entry] = {}
+    for e in _load(book):
+        if parent is not None and e.parent != parent:
+            continue
+        if on is not None and not e.valid_on(on):
+            continue
+        prev = out.get(e.code)
+        if prev is None or (e.valid_from or dt.date.min) >= (prev.valid_from or dt.date.min):
+            out[e.code] = e
+    return sorted(out.values(), key=lambda e: _sort_key(e.code))
+
+
+def _sort_key(code: str) -> tuple:
+    parts = []
+    for chunk in code.replace("/", "-").replace(".", "-").split("-"):
+        parts.append((0, int(chunk), "") if chunk.isdigit() else (1, 0, chunk))
+    return tuple(parts)
+
+
+def resolve(book: str, code: str, on: dt.date | None = None) -> Entry | None:
+    """The entry for `code` valid on `on`; None if unknown or not valid that day."""
+    for e in entries(book, on):
+        if e.code == code:
+            return e
+    return None
+
+
+def known(book: str, code: str) -> Entry | None:
+    """The entry for `code` in any version (to tell 'expired' from 'unknown')."""
+    found = [e for e in _load(book) if e.code == code]
+    return max(found, key=lambda e: e.valid_from or dt.date.min) if found else None
+
+
+def search(book: str, text: str, on: dt.date | None = None, parent: str | None = None,
+           limit: int | None = None) -> list[Entry]:
+    """Type-to-filter: code prefix first, then names containing the folded text."""
+    q = fold(text)
+    rows = entries(book, on, parent)
+    if not q:
+        return rows[:limit] if limit else rows
+    by_code = [e for e in rows if e.code.startswith(q)]
+    by_name = [e for e in rows if e not in by_code and q in (e.search_key or fold(
+        f"{e.code} {e.name.kk} {e.name.ru}"))]
+    out = by_code + by_name
+    return out[:limit] if limit else out
+
+
+# --- articles, parts and penalties -------------------------------------------------
+
+def part_code(article: str, part: str | None, paragraph: str | None = None) -> str:
+    """Code of an article part in the `article_part` book: '592/02', '623/01/03', '73-1/'."""
+    code = f"{article}/{part or ''}"
+    return f"{code}/{paragraph}" if paragraph else code
+
+
+def article_part(article: str, part: str | None, paragraph: str | None,
+                 on: dt.date | None) -> Entry | None:
+    """The most specific part entry: paragraph level first, then the part."""
+    if paragraph:
+        hit = resolve("article_part", part_code(article, part, paragraph), on)
+        if hit:
+            return hit
+    return resolve("article_part", part_code(article, part), on)
+
+
+def allowed_penalties(article: str, part: str | None, paragraph: str | None,
+                      on: dt.date | None) -> list[str] | None:
+    """Penalty codes the article part allows; None when the part is unknown."""
+    entry = article_part(article, part, paragraph, on)
+    if entry is None:
+        art = resolve("article", article, on)
+        if art is None or "penalties" not in art.data:
+            return None
+        return list(art.data["penalties"])
+    return list(entry.data.get("penalties", []))
+
+
+def penalties_for(article: str, part: str | None, paragraph: str | None, on: dt.date | None,
+                  placement: str) -> list[Entry]:
+    """The penalties directory limited to the article part and to main / additional
+    placement (Art. 42): placement is 'main' or 'additional'."""
+    allowed = allowed_penalties(article, part, paragraph, on)
+    out = []
+    for e in entries("penalty", on):
+        if allowed is not None and e.code not in allowed:
+            continue
+        if e.data.get("placement") in (placement, "either"):
+            out.append(e)
+    return out
+
+
+def mrp_on(day: dt.date) -> int | None:
+    """The monthly calculation index (MRP) in tenge in force on a day."""
+    for e in entries("mrp", day):
+        return int(e.data["tenge"])
+    return None

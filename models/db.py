@@ -1,0 +1,104 @@
+"""The database: one peewee proxy, SQLite (embedded default) or PostgreSQL by URL."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import peewee as pw
+
+database_proxy = pw.DatabaseProxy()
+
+
+class DatabaseError(Exception):
+    """A database problem worth one line to the user."""
+
+
+def _sqlite(url: str, busy_timeout_ms: int) -> pw.SqliteDatabase:
+    path = url[len("sqlite:///"):]
+    if path != ":memory:":
+        folder = Path(path).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"cannot create database folder {folder}: {exc.strerror}") from None
+        if Path(path).exists() and not os.access(path, os.W_OK):
+            raise DatabaseError(f"database file {path} is read-only")
+    return pw.SqliteDatabase(
+        path,
+        pragmas={
+            "journal_mode": "wal",
+            "foreign_keys": 1,
+            "busy_timeout": busy_timeout_ms,
+            "synchronous": "normal",
+            "cache_size": -16000,
+        },
+        timeout=busy_timeout_ms / 1000,
+    )
+
+
+def _postgres(url: str, pool_size: int) -> pw.Database:
+    from playhouse.pool import PooledPostgresqlDatabase
+
+    u = urlparse(url)
+    return PooledPostgresqlDatabase(
+        unquote(u.path.lstrip("/")),
+        user=unquote(u.username) if u.username else None,
+        password=unquote(u.password) if u.password else None,
+        host=u.hostname or "127.0.0.1",
+        port=u.port or 5432,
+        max_connections=pool_size,
+        stale_timeout=300,
+        timeout=10,
+        connect_timeout=5,
+    )
+
+
+def make_database(url: str, pool_size: int = 4, busy_timeout_ms: int = 5000) -> pw.Database:
+    if url.startswith("sqlite:///"):
+        return _sqlite(url, busy_timeout_ms)
+    if url.startswith(("postgresql://", "postgres://")):
+        return _postgres(url, pool_size)
+    raise DatabaseError(f"unsupported database URL {url!r} (sqlite:/// or postgresql://)")
+
+
+def open_database(url: str, pool_size: int = 4, busy_timeout_ms: int = 5000) -> pw.Database:
+    """Bind the proxy to the database at `url` and check that it answers."""
+    db = make_database(url, pool_size, busy_timeout_ms)
+    database_proxy.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+        db.execute_sql("SELECT 1")
+    except (pw.OperationalError, pw.InterfaceError, sqlite3.Error) as exc:
+        raise DatabaseError(f"cannot open database {safe_url(url)}: {one_line(exc)}") from None
+    except Exception as exc:  # driver-specific errors (psycopg2.OperationalError, ...)
+        if type(exc).__module__.startswith(("psycopg", "peewee")):
+            raise DatabaseError(f"cannot open database {safe_url(url)}: {one_line(exc)}") from None
+        raise
+    return db
+
+
+def close_database() -> None:
+    db = database_proxy.obj
+    if db is not None and not db.is_closed():
+        db.close()
+
+
+def is_postgres(db: pw.Database | None = None) -> bool:
+    db = db or database_proxy.obj
+    return isinstance(db, pw.PostgresqlDatabase)
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    u = urlparse(url)
+    if u.password:
+        return url.replace(":" + u.password + "@", ":***@")
+    return url
+
+
+def one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__

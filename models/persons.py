@@ -1,0 +1,93 @@
+"""Persons and legal entities: the one place they are written.
+
+Identification data of a person that changes is kept as history (§38: a request
+about a person carries their former data too).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from models.tables import LegalEntity, Person, PersonHistory, User, now
+
+# Card field -> Person column, and card field -> LegalEntity column.
+PERSON_COLUMNS = {"surname": "surname", "given_name": "given_name", "patronymic": "patronymic",
+                  "birth_date": "birth_date", "sex": "sex", "iin": "iin", "address": "address",
+                  "citizenship": "citizenship", "id_document": "id_document"}
+LEGAL_COLUMNS = {"legal_name": "name", "legal_address": "address", "rnn": "rnn", "bin": "bin",
+                 "legal_form": "legal_form", "commercial_status": "commercial_status"}
+
+
+def _person_keys(row: dict[str, Any]) -> dict[str, Any]:
+    """Match keys stored with the person (models.matching), if that module is present."""
+    try:
+        from models.matching import person_keys
+    except ImportError:
+        return {}
+    return person_keys(row.get("surname") or "", row.get("given_name") or "",
+                       row.get("patronymic") or "", row.get("birth_date"))
+
+
+def _legal_keys(row: dict[str, Any]) -> dict[str, Any]:
+    try:
+        from models.matching import legal_keys
+    except ImportError:
+        return {}
+    return legal_keys(row.get("name") or "")
+
+
+def person_row(values: dict[str, Any]) -> dict[str, Any]:
+    """Person columns from card values (empty strings for missing text)."""
+    row: dict[str, Any] = {}
+    for field, column in PERSON_COLUMNS.items():
+        value = values.get(field)
+        row[column] = value if value is not None or column in ("birth_date", "iin") else ""
+    return row
+
+
+def create_person(values: dict[str, Any], user: User | None, ref: str | None = None) -> Person:
+    row = person_row(values)
+    row.update(_person_keys(row))
+    return Person.create(**row, ref=ref, created_by=user, created_at=now(), updated_at=now())
+
+
+def create_legal_entity(values: dict[str, Any], user: User | None) -> LegalEntity:
+    row = {column: values.get(field) or ("" if column not in ("rnn", "bin") else None)
+           for field, column in LEGAL_COLUMNS.items()}
+    row.update(_legal_keys(row))
+    return LegalEntity.create(**row, created_by=user, created_at=now(), updated_at=now())
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def update_identification(person: Person, changes: dict[str, Any], user: User | None,
+                          reason: str) -> list[PersonHistory]:
+    """Change a person's identification data keeping the former values (§38).
+    `changes` uses card field names; unchanged values are ignored."""
+    history = []
+    for field, value in changes.items():
+        column = PERSON_COLUMNS[field]
+        old = getattr(person, column)
+        if (old or None) == (value or None):
+            continue
+        history.append(PersonHistory.create(person=person, field_name=field, old_value=_text(old),
+                                            new_value=_text(value), reason=reason,
+                                            changed_by=user, changed_at=now()))
+        setattr(person, column, value if value is not None or column in ("birth_date", "iin")
+                else "")
+    if history:
+        row = {c: getattr(person, c) for c in PERSON_COLUMNS.values()}
+        for column, value in _person_keys(row).items():
+            setattr(person, column, value)
+        person.updated_at = now()
+        person.save()
+    return history
+
+
+def former_data(person: Person) -> list[PersonHistory]:
+    return list(person.history.order_by(PersonHistory.changed_at, PersonHistory.id))

@@ -1,0 +1,123 @@
+"""`apcard` command line. Each command group lives in its own module here and
+registers itself through `register(subparsers)`; `main` wires config, database
+and one-line error reporting around them.
+
+Errors never reach the user as a traceback: a `CliError` (or a config / database
+error) is printed as one line on stderr with a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from models.config import Config, ConfigError, load_config
+from models.db import DatabaseError
+
+# Command-group modules, in help order. Each has `register(sub)`.
+GROUPS = ("tui.cli.core", "tui.cli.codebooks_cmd", "tui.cli.users", "tui.cli.persons",
+          "tui.cli.audit")
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A user-facing failure: one line, exit code `code`."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+        raise CliError(f"{self.prog}: {message}", EXIT_USAGE)
+
+
+Handler = Callable[[argparse.Namespace, Config], int | None]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="apcard", description="1-AP card register (administrative offences)")
+    parser.add_argument("--config", help="config file (default: APCARD_CONFIG or config.toml)")
+    parser.add_argument("--db", help="database URL, overrides config (also APCARD_DB)")
+    parser.add_argument("--lang", choices=("kk", "ru"), help="UI language for this run")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    for name in GROUPS:
+        try:
+            mod = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # a group not written yet
+                continue
+            raise
+        mod.register(sub)
+    return parser
+
+
+def open_db(cfg: Config, migrate: bool = False):  # noqa: ANN201
+    """Open the configured database; with `migrate`, bring its schema up to date.
+    Without it, an out-of-date schema is an error telling to run `apcard db upgrade`."""
+    from models import migrations
+    from models.db import open_database
+
+    db = open_database(cfg.db_url, cfg.pool_size, cfg.busy_timeout_ms)
+    version = migrations.current_version(db)
+    if migrate:
+        migrations.upgrade(db)
+    elif version == 0:
+        raise CliError("the database is empty: run `apcard init` first")
+    elif version < migrations.LATEST:
+        raise CliError(f"database schema is version {version}, this apcard needs "
+                       f"{migrations.LATEST}: run `apcard db upgrade`")
+    elif version > migrations.LATEST:
+        raise CliError(f"database schema version {version} is newer than this apcard")
+    return db
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = build_parser()
+        ns = parser.parse_args(args)
+        cfg = load_config(ns.config, ns.db)
+        if ns.lang:
+            cfg.language = ns.lang
+        handler: Handler | None = getattr(ns, "handler", None)
+        if handler is None:  # bare `apcard`: open the card screen
+            from tui.cli.core import run_tui
+
+            handler = run_tui
+        return int(handler(ns, cfg) or 0)
+    except CliError as exc:
+        _fail(str(exc))
+        return exc.code
+    except ConfigError as exc:
+        _fail(f"config error: {exc}")
+        return EXIT_USAGE
+    except DatabaseError as exc:
+        _fail(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        _fail("interrupted")
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:  # last resort: one line, details only on request
+        if os.environ.get("APCARD_DEBUG"):
+            raise
+        from models.db import one_line
+
+        _fail(f"unexpected error: {type(exc).__name__}: {one_line(exc)} "
+              "(set APCARD_DEBUG=1 for details)")
+        return 1
+
+
+def _fail(message: str) -> None:
+    print(f"apcard: {message}", file=sys.stderr)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
