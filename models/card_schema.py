@@ -55,11 +55,14 @@ class Field:
     subjects: frozenset[Subject] = ALL
     ident: bool = False  # part of the identification block (§34-1: entered first)
     persistent: bool = False  # proposed as a batch-persistent field on "New card"
+    auto_advance: bool | None = None  # None: by kind (fixed-length kinds move on when full)
     line: str = ""  # filled in by Line
 
     @property
     def fixed(self) -> bool:
         """A fixed-length field moves the cursor on by itself when full."""
+        if self.auto_advance is not None:
+            return self.auto_advance
         return self.kind in FIXED_KINDS or (self.kind == Kind.CODE and self.length <= 2)
 
     def visible_for(self, subject: Subject | None) -> bool:
@@ -137,7 +140,7 @@ LINES: tuple[Line, ...] = (
     Line("9", T("ӘҚБтК бойынша саралау: бап, бөлік, тармақ",
                 "Квалификация по КоАП: статья, часть, пункт"), (
         F("article", T("Бап", "Статья"), Kind.CODE, 6, "article", required=True),
-        F("part", T("бөлік", "часть"), Kind.DIGITS, 2, "article_part"),
+        F("part", T("бөлік", "часть"), Kind.DIGITS, 5, "article_part", auto_advance=False),
         F("paragraph", T("тармақ", "пункт"), Kind.DIGITS, 2),
     )),
     Line("9.1", T("Кінә нысаны", "Форма вины"), (

@@ -14,6 +14,7 @@ import peewee as pw
 from models import codebook
 from models.card_schema import FIELDS, Subject
 from models.db import database_proxy
+from models.permissions import Action, require
 from models.persons import create_legal_entity, create_person
 from models.tables import Card, LegalEntity, Person, Status, User, card_values, now
 from models.text import clean
@@ -41,7 +42,9 @@ def _edition(values: dict[str, Any]) -> str:
 def register_card(values: dict[str, Any], user: User | None, person: Person | None = None,
                   legal: LegalEntity | None = None, today: dt.date | None = None) -> Card:
     """Write a new card (status registered) with its person or legal entity, in one
-    transaction. Lines hidden for the subject are stored empty. Raises CardRefused."""
+    transaction. Lines hidden for the subject are stored empty. Raises CardRefused, or
+    PermissionDenied when the user may not enter cards (an auditor reads only)."""
+    require(user, Action.ENTER_CARD)
     issues = validate_card(values, today)
     if errors(issues):
         raise CardRefused(issues)

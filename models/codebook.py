@@ -34,39 +34,63 @@ class Entry:
             self.valid_to is None or day <= self.valid_to)
 
 
-_cache: dict[str, list[Entry]] = {}
+class _Book:
+    """One codebook in memory, indexed by code and by parent."""
+
+    def __init__(self, rows: list[Entry]) -> None:
+        self.rows = sorted(rows, key=lambda e: _sort_key(e.code))  # directory order, once
+        self.by_code: dict[str, list[Entry]] = {}
+        self.by_parent: dict[str | None, list[Entry]] = {}
+        for e in rows:
+            self.by_code.setdefault(e.code, []).append(e)
+            self.by_parent.setdefault(e.parent, []).append(e)
+
+
+_cache: dict[str, _Book] = {}
 
 
 def reload() -> None:
     _cache.clear()
 
 
-def _load(book: str) -> list[Entry]:
+def _book(book: str) -> _Book:
     if book not in _cache:
         from models.tables import CodebookEntry
 
         rows = CodebookEntry.select().where(CodebookEntry.book == book).order_by(
             CodebookEntry.code, CodebookEntry.valid_from)
-        _cache[book] = [
+        _cache[book] = _Book([
             Entry(r.book, r.version, r.code, r.parent, T(r.name_kk, r.name_ru), r.valid_from,
                   r.valid_to, json.loads(r.data or "{}"), r.search_key)
             for r in rows
-        ]
+        ])
     return _cache[book]
 
 
-def entries(book: str, on: dt.date | None = None, parent: str | None = None) -> list[Entry]:
-    """Entries of a book valid on a date (all versions' latest if no date)."""
-    out: dict[str, Entry] = {}
-    for e in _load(book):
-        if parent is not None and e.parent != parent:
-            continue
+def _latest(candidates: list[Entry], on: dt.date | None) -> Entry | None:
+    """Of one code's versions, the one valid on `on` that started last."""
+    best = None
+    for e in candidates:
         if on is not None and not e.valid_on(on):
             continue
-        prev = out.get(e.code)
-        if prev is None or (e.valid_from or dt.date.min) >= (prev.valid_from or dt.date.min):
-            out[e.code] = e
-    return sorted(out.values(), key=lambda e: _sort_key(e.code))
+        if best is None or (e.valid_from or dt.date.min) >= (best.valid_from or dt.date.min):
+            best = e
+    return best
+
+
+def entries(book: str, on: dt.date | None = None, parent: str | None = None) -> list[Entry]:
+    """Entries of a book valid on a date (each code's latest version if no date)."""
+    b = _book(book)
+    pool = b.rows if parent is None else b.by_parent.get(parent, [])
+    codes = dict.fromkeys(e.code for e in pool)
+    out = []
+    for code in codes:
+        versions = b.by_code[code] if parent is None else [
+            e for e in b.by_code[code] if e.parent == parent]
+        hit = _latest(versions, on)
+        if hit is not None:
+            out.append(hit)
+    return out
 
 
 def _sort_key(code: str) -> tuple:
@@ -78,16 +102,12 @@ def _sort_key(code: str) -> tuple:
 
 def resolve(book: str, code: str, on: dt.date | None = None) -> Entry | None:
     """The entry for `code` valid on `on`; None if unknown or not valid that day."""
-    for e in entries(book, on):
-        if e.code == code:
-            return e
-    return None
+    return _latest(_book(book).by_code.get(code, []), on)
 
 
 def known(book: str, code: str) -> Entry | None:
     """The entry for `code` in any version (to tell 'expired' from 'unknown')."""
-    found = [e for e in _load(book) if e.code == code]
-    return max(found, key=lambda e: e.valid_from or dt.date.min) if found else None
+    return _latest(_book(book).by_code.get(code, []), None)
 
 
 def search(book: str, text: str, on: dt.date | None = None, parent: str | None = None,
@@ -106,10 +126,21 @@ def search(book: str, text: str, on: dt.date | None = None, parent: str | None =
 
 # --- articles, parts and penalties -------------------------------------------------
 
+def normalize_part(part: str | None) -> str:
+    """An article part or paragraph as the card keeps it: two digits with a leading zero
+    (§34-1: "479 02 01"), an amendment suffix kept: '2' -> '02', '3-1' -> '03-1'."""
+    if not part:
+        return ""
+    main, dash, rest = part.strip().partition("-")
+    main = main.zfill(2) if main.isdigit() else main
+    return f"{main}-{rest}" if dash else main
+
+
 def part_code(article: str, part: str | None, paragraph: str | None = None) -> str:
-    """Code of an article part in the `article_part` book: '592/02', '623/01/03', '73-1/'."""
-    code = f"{article}/{part or ''}"
-    return f"{code}/{paragraph}" if paragraph else code
+    """Code of an article part in the `article_part` book: '592/02', '592/03-1',
+    '623/01/03', '77/' (an article without numbered parts)."""
+    code = f"{article}/{normalize_part(part)}"
+    return f"{code}/{normalize_part(paragraph)}" if paragraph else code
 
 
 def article_part(article: str, part: str | None, paragraph: str | None,
@@ -131,7 +162,9 @@ def allowed_penalties(article: str, part: str | None, paragraph: str | None,
         if art is None or "penalties" not in art.data:
             return None
         return list(art.data["penalties"])
-    return list(entry.data.get("penalties", []))
+    if "penalties" not in entry.data:  # sanction not known (e.g. 2001 Code 479 p.2 pp.1)
+        return None
+    return list(entry.data["penalties"])
 
 
 def penalties_for(article: str, part: str | None, paragraph: str | None, on: dt.date | None,

@@ -85,6 +85,17 @@ class Person(BaseModel):
     created_at = pw.DateTimeField(default=now)
     created_by = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
     updated_at = pw.DateTimeField(default=now)
+    # Match keys (models.matching.person_keys), written with the names by models.persons;
+    # each index serves one candidate query of models.matching.candidates.
+    surname_key = pw.CharField(max_length=60, default="")
+    name_key = pw.CharField(max_length=60, default="")
+    patronymic_key = pw.CharField(max_length=60, default="")
+    birth_year = pw.SmallIntegerField(null=True)
+    birth_md = pw.SmallIntegerField(null=True)  # month * 100 + day
+
+    class Meta:
+        indexes = ((("surname_key", "birth_year"), False), (("surname_key", "birth_md"), False),
+                   (("name_key", "birth_date"), False), (("surname_key", "name_key"), False))
 
 
 class PersonHistory(BaseModel):
@@ -109,6 +120,7 @@ class LegalEntity(BaseModel):
     created_at = pw.DateTimeField(default=now)
     created_by = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
     updated_at = pw.DateTimeField(default=now)
+    name_key = pw.CharField(max_length=120, default="", index=True)  # models.matching.legal_keys
 
 
 def _column(kind: Kind, length: int) -> pw.Field:

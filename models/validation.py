@@ -17,6 +17,7 @@ from typing import Any
 
 from models import codebook
 from models.card_schema import FIELDS, Field, Kind, Subject
+from models.codebook import normalize_part
 from models.i18n import T
 from models.ids import iin_birth_date, iin_sex, iin_valid, rnn_valid
 from models.text import clean, find_control
@@ -60,6 +61,7 @@ _DATE_FORMS = (
     re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})$"),
 )
 _AMOUNT = re.compile(r"^\d+$")
+_DIGITS = re.compile(r"^\d{1,2}(-\d{1,2})?$")
 _AMOUNT_SEPARATORS = str.maketrans("", "", " \u00a0\u202f\u2009,'_")
 _YES = {"1", "y", "yes", "true", "д", "да", "и", "иә", "x", "х", "+"}
 _NO = {"0", "n", "no", "false", "н", "нет", "ж", "жоқ", "-", ""}
@@ -127,12 +129,14 @@ def parse_field(field: Field, raw: str) -> tuple[Any, list[Issue]]:
                                  n=field.length)]
         return text, _id_issues(name, kind, text)
     if kind == Kind.DIGITS:
-        if not text.isdigit():
+        # digits with a leading zero; an article part may carry an amendment suffix "3-1"
+        if not _DIGITS.match(text) or (field.length <= 2 and not text.isdigit()):
             return None, [_issue(name, ERROR, "Тек цифрлар", "Только цифры")]
-        if len(text) > field.length:
+        value = normalize_part(text)
+        if len(value) > field.length:
             return None, [_issue(name, ERROR, "Ең көбі {n} цифр", "Не более {n} цифр",
                                  n=field.length)]
-        return text.zfill(field.length), []
+        return value, []
     return text, []
 
 

@@ -19,10 +19,12 @@ import itertools
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,11 +168,26 @@ def pg_server() -> Iterator[PgServer | None]:
     except Exception as exc:  # any reason at all: report it once, per test
         _PG_FAILURE.append(" ".join(str(exc).split()))
         server = None
+    previous = _stop_on_sigterm() if local is not None else None
     try:
         yield server
     finally:
         if local is not None:
             local.stop()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_on_sigterm():  # noqa: ANN202
+    """A CI timeout or `kill` sends SIGTERM, which ends Python without running fixture
+    teardown and would leave the server running: make it an interrupt pytest unwinds."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    return signal.signal(signal.SIGTERM, interrupt)
 
 
 _PG_FAILURE: list[str] = []

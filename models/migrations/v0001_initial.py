@@ -13,7 +13,7 @@ CARD_V1 = [
     ("protocol_no", "text", 20), ("protocol_date", "date", 10), ("without_protocol", "flag", 1),
     ("refusal_no", "text", 20), ("refusal_date", "date", 10), ("official_name", "text", 100),
     ("journal_no", "text", 12), ("journal_date", "date", 10), ("received_date", "date", 10),
-    ("subject", "code", 2), ("article", "code", 6), ("part", "digits", 2),
+    ("subject", "code", 2), ("article", "code", 6), ("part", "digits", 5),
     ("paragraph", "digits", 2), ("guilt", "code", 1), ("offence_date", "date", 10),
     ("decision_date", "date", 10), ("penalty_end_date", "date", 10),
     ("main_penalty", "code", 2), ("extra_penalty", "code", 2), ("measure", "code", 2),

@@ -79,6 +79,7 @@ def open_db(cfg: Config, migrate: bool = False):  # noqa: ANN201
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    cfg: Config | None = None
     try:
         parser = build_parser()
         ns = parser.parse_args(args)
@@ -109,6 +110,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("APCARD_DEBUG"):
             raise
         from models.db import one_line
+        from tui.cli.core import db_error_line
+
+        line = db_error_line(exc, cfg.db_url if cfg else None)
+        if line:
+            _fail(line)
+            return 1
 
         _fail(f"unexpected error: {type(exc).__name__}: {one_line(exc)} "
               "(set APCARD_DEBUG=1 for details)")

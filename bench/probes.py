@@ -1,0 +1,71 @@
+"""Probes for the bench: registered persons keyed with each kind of variation, and
+people who are not in the register (strangers, and namesakes with other birth dates)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+from bench.register import _birth_ordinals, generate, read_persons
+from bench.variants import VARIATIONS
+from models.ids import make_iin
+
+UNREGISTERED = ("stranger", "namesake")
+
+
+def _json_probe(p: dict) -> dict:
+    d = p.get("birth_date")
+    return {"surname": p["surname"], "given_name": p["given_name"],
+            "patronymic": p.get("patronymic", ""),
+            "birth_date": d.isoformat() if isinstance(d, dt.date) else (d or ""),
+            "iin": p.get("iin") or "", "sex": p.get("sex", "")}
+
+
+def _fresh_iin(rng: random.Random, born: dt.date, sex: str) -> str:
+    # Serials above 9000 are never used by the register's generator: no collisions.
+    while True:
+        iin = make_iin(born, sex, rng.randrange(9000, 10000))
+        if iin:
+            return iin
+
+
+def make_probes(register: Path, persons: int, per_kind: int, unregistered: int,
+                seed: int) -> list[dict]:
+    """[{kind, expected (person id or None), probe}], deterministic for its arguments."""
+    rng = random.Random(seed * 7919 + persons)
+    ids = rng.sample(range(1, persons + 1), min(persons, per_kind * 3 + unregistered))
+    stored = read_persons(register, ids)
+    out: list[dict] = []
+    pool = list(ids)
+    for kind, fn in VARIATIONS.items():
+        made = 0
+        rng.shuffle(pool)
+        for pid in pool:
+            if made == per_kind:
+                break
+            probe = fn(stored[pid], rng)
+            if probe is None:
+                continue
+            out.append({"kind": kind, "expected": pid, "probe": _json_probe(probe)})
+            made += 1
+    # Strangers: people drawn like the register's, from another seed, half with an IIN.
+    n_strangers = unregistered // 2
+    for i, row in enumerate(generate(n_strangers, seed + 104_729)):
+        born = dt.date.fromisoformat(row[3])
+        iin = _fresh_iin(rng, born, row[4]) if i % 2 == 0 else ""
+        out.append({"kind": "stranger", "expected": None, "probe": _json_probe(
+            {"surname": row[0], "given_name": row[1], "patronymic": row[2],
+             "birth_date": born, "iin": iin, "sex": row[4]})})
+    # Namesakes: a registered person's names, another birth date, half with an own IIN.
+    births = _birth_ordinals(rng, unregistered - n_strangers)
+    for i, pid in enumerate(pool[: unregistered - n_strangers]):
+        p = stored[pid]
+        born = dt.date.fromordinal(births[i])
+        if born == p["birth_date"]:
+            born += dt.timedelta(days=400)
+        iin = _fresh_iin(rng, born, p["sex"]) if i % 2 == 0 else ""
+        out.append({"kind": "namesake", "expected": None, "probe": _json_probe(
+            {**p, "patronymic": p["patronymic"] if i % 3 else "", "birth_date": born,
+             "iin": iin})})
+    return out

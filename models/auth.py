@@ -1,0 +1,269 @@
+"""Who is working: the operating-system account over SSH, or a password on a shared
+terminal; and the users table's upkeep (add, role, password), each change logged.
+
+Passwords are stored as salted scrypt hashes. Five wrong passwords in a row lock the
+account for LOCK_MINUTES, so a shared terminal cannot be used to guess one.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import getpass
+import hashlib
+import hmac
+import re
+import secrets
+
+from models import audit
+from models.i18n import T
+from models.permissions import Action, require, role_label
+from models.tables import Role, User, now
+from models.text import clean, find_control, strip_control
+
+__all__ = ["AuthError", "add_user", "ensure_first_admin", "identify_os_user", "list_users",
+           "login", "require_os_user", "role_label", "set_password", "set_role"]
+
+LOCK_AFTER = 5  # wrong passwords in a row
+LOCK_MINUTES = 15
+MIN_PASSWORD = 8
+# scrypt cost: ~50 ms and 16 MiB per check on a small server; slow enough for guessing.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+
+_LOGIN = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
+
+
+class AuthError(Exception):
+    """Sign-in or user-management refusal; `message` is shown as is."""
+
+    def __init__(self, message: T) -> None:
+        super().__init__(message.ru)
+        self.message = message
+
+
+# --- passwords ----------------------------------------------------------------------
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R,
+                            p=SCRYPT_P, dklen=32)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def verify_password(password: str, stored: str | None) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = (stored or "").split("$")
+        if scheme != "scrypt":
+            return False
+        want = base64.b64decode(digest)
+        got = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n),
+                             r=int(r), p=int(p), dklen=len(want))
+    except (ValueError, TypeError):  # a malformed hash in the table never matches
+        return False
+    return hmac.compare_digest(got, want)
+
+
+def check_password_rules(password: str) -> None:
+    if find_control(password) is not None:
+        raise AuthError(T("Құпиясөзде басқару таңбалары болмауы керек",
+                          "Пароль не должен содержать управляющих символов"))
+    if len(password) < MIN_PASSWORD:
+        raise AuthError(T("Құпиясөз кемінде {n} таңба болуы керек",
+                          "Пароль должен быть не короче {n} символов").format(n=MIN_PASSWORD))
+
+
+# --- identification and sign-in ----------------------------------------------------
+
+def os_account() -> str:
+    """The operating-system account running apcard ('' when it cannot be told)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
+
+
+def identify_os_user(account: str | None = None) -> User | None:
+    """The active apcard user mapped to this OS account (SSH: no second password)."""
+    account = os_account() if account is None else account
+    if not account:
+        return None
+    return User.get_or_none((User.os_account == account) & (User.active == True))  # noqa: E712
+
+
+def require_os_user(account: str | None = None) -> User:
+    account = os_account() if account is None else account
+    user = identify_os_user(account)
+    if user is None:
+        raise AuthError(T(
+            "«{acc}» ОЖ есептік жазбасы apcard пайдаланушысына байланыстырылмаған. "
+            "Құпиясөзбен кіріңіз немесе әкімшіге хабарласыңыз.",
+            "Учётная запись ОС «{acc}» не привязана к пользователю apcard. "
+            "Войдите по паролю или обратитесь к администратору.",
+        ).format(acc=strip_control(account)[:64]))
+    return user
+
+
+def login(login_name: str, password: str, at: dt.datetime | None = None) -> User:
+    """Password sign-in. Raises AuthError with the reason (unknown, locked, wrong)."""
+    at = at or now()
+    name = strip_control(clean(login_name or ""))[:64]
+    user = User.get_or_none(User.login == name) if name else None
+    if user is None:
+        raise AuthError(T("«{login}» пайдаланушысы apcard-та тіркелмеген. Әкімшіге хабарласыңыз.",
+                          "Пользователь «{login}» не зарегистрирован в apcard. "
+                          "Обратитесь к администратору.").format(login=name))
+    if not user.active:
+        raise AuthError(T("«{login}» есептік жазбасы бұғатталған",
+                          "Учётная запись «{login}» отключена").format(login=name))
+    if user.locked_until is not None and user.locked_until > at:
+        raise _locked(user.locked_until)
+    if not user.password_hash:
+        raise AuthError(T("Бұл есептік жазбаға құпиясөз берілмеген: ОЖ есептік жазбасымен кіріңіз",
+                          "Для этой учётной записи пароль не задан: вход по учётной записи ОС"))
+    if not verify_password(password or "", user.password_hash):
+        failures = user.failed_logins + 1
+        if failures >= LOCK_AFTER:
+            until = at + dt.timedelta(minutes=LOCK_MINUTES)
+            User.update(failed_logins=0, locked_until=until).where(User.id == user.id).execute()
+            raise _locked(until)
+        User.update(failed_logins=User.failed_logins + 1).where(User.id == user.id).execute()
+        raise AuthError(T("Құпиясөз қате. Бұғатталғанға дейін қалған әрекет: {n}",
+                          "Неверный пароль. Осталось попыток до блокировки: {n}"
+                          ).format(n=LOCK_AFTER - failures))
+    User.update(failed_logins=0, locked_until=None).where(User.id == user.id).execute()
+    return User.get_by_id(user.id)
+
+
+def _locked(until: dt.datetime) -> AuthError:
+    return AuthError(T("Есептік жазба {time} дейін бұғатталған: {n} рет қате құпиясөз",
+                       "Учётная запись заблокирована до {time}: {n} неверных паролей подряд"
+                       ).format(time=until.strftime("%H:%M"), n=LOCK_AFTER))
+
+
+# --- user management (administrator) ------------------------------------------------
+
+def parse_role(text: str) -> Role:
+    try:
+        return Role(text)
+    except ValueError:
+        raise AuthError(T("Белгісіз рөл «{r}»: operator, administrator, auditor",
+                          "Неизвестная роль «{r}»: operator, administrator, auditor"
+                          ).format(r=strip_control(text)[:32])) from None
+
+
+def _check_login(name: str, what: T) -> str:
+    if not _LOGIN.match(name or ""):
+        raise AuthError(T(f"{what.kk} қате «{{v}}»: латын әріптері, цифрлар, . _ - @, 64 таңбаға дейін",
+                          f"{what.ru}: недопустимое значение «{{v}}»: латиница, цифры, . _ - @, "
+                          "до 64 символов").format(v=strip_control(name or "")[:64]))
+    return name
+
+
+def _check_name(full_name: str) -> str:
+    if find_control(full_name) is not None:
+        raise AuthError(T("Атында басқару таңбалары болмауы керек",
+                          "ФИО не должно содержать управляющих символов"))
+    text = clean(full_name)
+    if len(text) > 150:
+        raise AuthError(T("Аты ең көбі 150 таңба", "ФИО: не более 150 символов"))
+    return text
+
+
+def _user(login_name: str) -> User:
+    user = User.get_or_none(User.login == login_name)
+    if user is None:
+        raise AuthError(T("«{login}» пайдаланушысы жоқ", "Пользователя «{login}» нет"
+                          ).format(login=strip_control(login_name)[:64]))
+    return user
+
+
+def _log_user(actor: User, target: User, field: str, old: str | None, new: str | None) -> None:
+    audit.append([audit.Entry(event="user", field_name=field, old_value=old, new_value=new,
+                              target_user_id=target.id, reason_text=target.login)], actor)
+
+
+def add_user(login_name: str, role: Role | str, *, by: User | None, full_name: str = "",
+             os_account_name: str | None = None, password: str | None = None) -> User:
+    """Create a user. `by` is the administrator; None only for the very first user of an
+    empty database (who then becomes the author of their own creation)."""
+    role = parse_role(role.value if isinstance(role, Role) else role)
+    name = _check_login(login_name, T("Логин", "Логин"))
+    account = _check_login(os_account_name, T("ОЖ есептік жазбасы", "Учётная запись ОС")) \
+        if os_account_name else None
+    full = _check_name(full_name)
+    if password is not None:
+        check_password_rules(password)
+    with audit.writing():
+        if by is None:
+            if User.select().exists():
+                raise AuthError(T("Пайдаланушы қосу үшін әкімші болу керек",
+                                  "Добавлять пользователей может только администратор"))
+        else:
+            require(by, Action.MANAGE_USERS)
+        if User.select().where(User.login == name).exists():
+            raise AuthError(T("«{login}» логині бос емес", "Логин «{login}» уже занят"
+                              ).format(login=name))
+        if account and User.select().where(User.os_account == account).exists():
+            raise AuthError(T("«{acc}» ОЖ есептік жазбасы басқа пайдаланушыға байланыстырылған",
+                              "Учётная запись ОС «{acc}» уже привязана к другому пользователю"
+                              ).format(acc=account))
+        user = User.create(login=name, role=role.value, full_name=full, os_account=account,
+                           password_hash=hash_password(password) if password else None)
+        _log_user(by or user, user, "user", None, f"{name}:{role.value}")
+    return user
+
+
+def ensure_first_admin(account: str | None = None, full_name: str = "") -> User | None:
+    """`apcard init` on an empty users table: the OS account running it becomes the
+    first administrator. Returns None when users already exist."""
+    account = os_account() if account is None else account
+    if User.select().exists() or not account:
+        return None
+    return add_user(account, Role.ADMINISTRATOR, by=None, full_name=full_name,
+                    os_account_name=account)
+
+
+def set_role(login_name: str, role: Role | str, *, by: User) -> User:
+    role = parse_role(role.value if isinstance(role, Role) else role)
+    with audit.writing():
+        require(by, Action.MANAGE_USERS)
+        user = _user(login_name)
+        if user.role == role.value:
+            return user
+        if user.id == by.id and role != Role.ADMINISTRATOR and _last_admin(user):
+            raise AuthError(T("Соңғы әкімші өз рөлін ауыстыра алмайды",
+                              "Последний администратор не может сменить себе роль"))
+        old = user.role
+        User.update(role=role.value).where(User.id == user.id).execute()
+        _log_user(by, user, "role", old, role.value)
+    return User.get_by_id(user.id)
+
+
+def _last_admin(user: User) -> bool:
+    return not User.select().where((User.role == Role.ADMINISTRATOR.value)
+                                   & (User.active == True)  # noqa: E712
+                                   & (User.id != user.id)).exists()
+
+
+def set_password(login_name: str, password: str, *, by: User) -> User:
+    """An administrator sets anyone's password; a user may set their own."""
+    check_password_rules(password)
+    with audit.writing():
+        user = _user(login_name)
+        if by.id != user.id:
+            require(by, Action.MANAGE_USERS)
+        User.update(password_hash=hash_password(password), failed_logins=0,
+                    locked_until=None).where(User.id == user.id).execute()
+        # The hash itself never goes into the log: only that it changed.
+        _log_user(by, user, "password", None, "***")
+    return User.get_by_id(user.id)
+
+
+def list_users(by: User | None) -> list[User]:
+    require(by, Action.LIST_USERS)
+    return list(User.select().order_by(User.login))
+

@@ -1,0 +1,199 @@
+"""The operator's answers to a candidate: "same person" or "a different person".
+
+Same person: the card is linked to the candidate (models.cards.register_card(...,
+person=...)), and the identification data the operator chooses to take from the card
+replace the stored ones through models.persons.update_identification, which keeps
+the former values with who, when and why (§38).
+
+Different person: the decision is stored with the operator and the time; the pair is
+not offered again. Before the card's own person exists the decision is tied to the
+typed data's fingerprint; `settle_fingerprint` turns it into a pair once it does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import peewee as pw
+
+from models.matching.keys import LegalProbe, Probe
+from models.matching.tables import LegalDistinct, PersonDistinct
+from models.persons import PERSON_COLUMNS, update_identification
+from models.tables import LegalEntity, Person, PersonHistory, User, now
+
+PersonRef = Person | int
+LegalRef = LegalEntity | int
+
+
+def _id(ref: pw.Model | int) -> int:
+    return ref if isinstance(ref, int) else ref.id  # type: ignore[return-value]
+
+
+def _same(old: Any, new: Any) -> bool:
+    return (old or None) == (new or None)
+
+
+def identification_changes(person: Person, values: Mapping[str, Any]
+                           ) -> dict[str, tuple[Any, Any]]:
+    """Card field -> (stored value, card value) where the card says something else.
+    Empty card values are not changes: the card just does not know them."""
+    out: dict[str, tuple[Any, Any]] = {}
+    for field_name, column in PERSON_COLUMNS.items():
+        new = values.get(field_name)
+        if new is None or new == "":
+            continue
+        old = getattr(person, column)
+        if isinstance(old, dt.date) and isinstance(new, str):
+            try:
+                new = dt.date.fromisoformat(new)
+            except ValueError:
+                pass
+        if not _same(old, new):
+            out[field_name] = (old, new)
+    return out
+
+
+def link_same_person(person: PersonRef, values: Mapping[str, Any], user: User | None,
+                     correct: Iterable[str] = (), reason: str = "") -> list[PersonHistory]:
+    """The operator says the card's person is `person`. Fields named in `correct` are
+    taken from the card's `values` into the person's identification data (former
+    values kept as history); returns the history rows written. Linking the card
+    itself is register_card(values, user, person=...)."""
+    p = person if isinstance(person, Person) else Person.get_by_id(person)
+    wanted = set(correct)
+    unknown = wanted - set(PERSON_COLUMNS)
+    if unknown:
+        raise ValueError(f"not identification fields: {sorted(unknown)}")
+    changes = {f: new for f, (_, new) in identification_changes(p, values).items()
+               if f in wanted}
+    if not changes:
+        return []
+    if not reason.strip():
+        raise ValueError("a correction of identification data needs a reason (§38)")
+    db = Person._meta.database
+    with db.atomic():
+        return update_identification(p, changes, user, reason.strip())
+
+
+def _record(model: type[pw.Model], owner: str, a: int, other: int | None, fp: str | None,
+            user: User | None) -> Any:
+    """One "different" decision in `model` (PersonDistinct / LegalDistinct), whose first
+    column is `owner`: a pair (stored low id first) or an id and a fingerprint."""
+    if other is not None:
+        lo, hi = sorted((a, other))
+        if lo == hi:
+            raise ValueError("a record cannot be different from itself")
+        where = (getattr(model, owner) == lo) & (model.other == hi)
+        values: dict[str, Any] = {owner: lo, "other": hi}
+    else:
+        where = (getattr(model, owner) == a) & (model.fingerprint == fp)
+        values = {owner: a, "fingerprint": fp}
+    existing = model.get_or_none(where)
+    if existing is not None:  # deciding twice keeps the first decision
+        return existing
+    try:
+        with model._meta.database.atomic():
+            return model.create(**values, decided_by=user, decided_at=now())
+    except pw.IntegrityError:  # the same decision saved by another operator meanwhile
+        return model.get(where)
+
+
+def _settle(model: type[pw.Model], owner: str, fp: str, new_id: int) -> int:
+    n = 0
+    for d in model.select().where(model.fingerprint == fp):
+        old_id = getattr(d, owner + "_id")
+        if old_id != new_id:
+            _record(model, owner, old_id, new_id, None, d.decided_by)
+            n += 1
+    return n
+
+
+def _fingerprint(other: str | Probe | Mapping[str, Any]) -> str:
+    if isinstance(other, str):
+        return other
+    probe = other if isinstance(other, Probe) else Probe.from_dict(dict(other))
+    return probe.fingerprint()
+
+
+def _legal_fingerprint(other: str | LegalProbe | Mapping[str, Any]) -> str:
+    if isinstance(other, str):
+        return other
+    probe = other if isinstance(other, LegalProbe) else LegalProbe.from_dict(dict(other))
+    return probe.fingerprint()
+
+
+def record_distinct(person: PersonRef, other: PersonRef | str | Probe | Mapping[str, Any],
+                    user: User | None) -> PersonDistinct:
+    """Store "`person` is not `other`". `other` is a person, or the typed data (a Probe,
+    a probe dict or its fingerprint) when the card's person is not created yet."""
+    if isinstance(other, Person | int):
+        return _record(PersonDistinct, "person", _id(person), _id(other), None, user)
+    return _record(PersonDistinct, "person", _id(person), None, _fingerprint(other), user)
+
+
+def settle_fingerprint(probe: Probe | Mapping[str, Any] | str, person: PersonRef) -> int:
+    """The card's person now exists: decisions taken against its typed data become
+    decisions against the person. Returns how many pairs were recorded."""
+    return _settle(PersonDistinct, "person", _fingerprint(probe), _id(person))
+
+
+def are_distinct(a: PersonRef, b: PersonRef) -> bool:
+    lo, hi = sorted((_id(a), _id(b)))
+    return PersonDistinct.select().where((PersonDistinct.person == lo) &
+                                         (PersonDistinct.other == hi)).exists()
+
+
+def record_legal_distinct(entity: LegalRef,
+                          other: LegalRef | str | LegalProbe | Mapping[str, Any],
+                          user: User | None) -> LegalDistinct:
+    """Store "`entity` is not `other`" for legal entities (as record_distinct)."""
+    if isinstance(other, LegalEntity | int):
+        return _record(LegalDistinct, "legal_entity", _id(entity), _id(other), None, user)
+    return _record(LegalDistinct, "legal_entity", _id(entity), None,
+                   _legal_fingerprint(other), user)
+
+
+def settle_legal_fingerprint(probe: LegalProbe | Mapping[str, Any] | str,
+                             entity: LegalRef) -> int:
+    """As settle_fingerprint, for a legal entity created after the decision."""
+    return _settle(LegalDistinct, "legal_entity", _legal_fingerprint(probe), _id(entity))
+
+
+# --- one call per operator answer (what the duplicates window uses) -------------------
+
+def person_changes(person_id: int, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """identification_changes for a candidate by id."""
+    return identification_changes(Person.get_by_id(person_id), values)
+
+
+def choose_same_person(person_id: int, values: Mapping[str, Any], user: User | None,
+                       correct: Iterable[str] = (), reason: str = "") -> Person:
+    """"Same person": fields in `correct` taken from the card (§38 history), in one
+    transaction; returns the person to link the card to."""
+    with Person._meta.database.atomic():
+        person = Person.get_by_id(person_id)
+        if link_same_person(person, values, user, correct, reason):
+            person = Person.get_by_id(person_id)
+    return person
+
+
+def choose_same_legal_entity(entity_id: int) -> LegalEntity:
+    return LegalEntity.get_by_id(entity_id)
+
+
+def choose_different(candidate_ids: Iterable[int], values: Mapping[str, Any],
+                     user: User | None, legal: bool = False) -> str:
+    """"A different person" (or entity) than every listed candidate, for the typed
+    `values`; returns their fingerprint for settle_fingerprint once the card is saved."""
+    with Person._meta.database.atomic():
+        if legal:
+            lp = LegalProbe.from_dict(dict(values))
+            for i in candidate_ids:
+                record_legal_distinct(i, lp, user)
+            return lp.fingerprint()
+        probe = Probe.from_dict(dict(values))
+        for i in candidate_ids:
+            record_distinct(i, probe, user)
+        return probe.fingerprint()

@@ -1,0 +1,183 @@
+"""Normalisation of names for matching: every spelling of one name gets one key.
+
+The key is a Latin "skeleton": Kazakh Cyrillic, Russian Cyrillic, the 2021 Kazakh
+Latin alphabet and passport spellings of a name all reduce to the same lower-case
+ASCII string (Қасымов, Касымов, Qasymov, Kassymov -> "kasimov"). The letter tables
+follow the Kazakh alphabet's Russian fallbacks, 2021 Latin letters and passport
+spellings; translit.csv next to this file lists spellings observed for the same
+surname (tests hold the rules to it). Keys are for finding candidates; the score
+compares them with edit distances, so a rule only has to be consistent, not linguistic.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from models.text import KK_TO_RU
+
+# Latin letters that look like Cyrillic ones (typed in the wrong layout or pasted),
+# and back. Case matters: a Latin "H" looks like "Н", a Latin "h" like "һ".
+_LAT_TO_CYR = {
+    "A": "А", "B": "В", "C": "С", "E": "Е", "H": "Н", "K": "К", "M": "М", "O": "О",
+    "P": "Р", "T": "Т", "X": "Х", "Y": "У", "I": "І", "Ə": "Ә",
+    "a": "а", "c": "с", "e": "е", "o": "о", "p": "р", "x": "х", "y": "у", "i": "і",
+    "k": "к", "h": "һ", "ə": "ә",
+}
+_CYR_TO_LAT = {v: k for k, v in _LAT_TO_CYR.items()}
+_LAT_TO_CYR_T = str.maketrans(_LAT_TO_CYR)
+_CYR_TO_LAT_T = str.maketrans(_CYR_TO_LAT)
+
+# Cyrillic (after Kazakh -> Russian folding) to the skeleton's Latin letters.
+_CYR_LATIN = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "j", "з": "z",
+    "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
+    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch",
+    "ш": "sh", "щ": "sh", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "iu", "я": "ia",
+}
+# Latin letters with marks that are whole sounds (Ş = Ш), not decoration.
+_LATIN_SPECIAL = {
+    "ş": "sh", "ç": "ch", "ä": "a", "ə": "a", "ö": "o", "ü": "u", "ū": "u", "ğ": "g",
+    "ı": "i", "ñ": "n", "ß": "ss",
+}
+_LATIN_TABLE = str.maketrans({**_CYR_LATIN, **_LATIN_SPECIAL})
+
+# Passport digraphs and letters reduced to one spelling (order matters: dzh before zh).
+_DIGRAPHS = (
+    ("dzh", "j"), ("zh", "j"), ("kh", "h"), ("gh", "g"), ("sch", "sh"), ("tch", "ch"),
+    ("q", "k"), ("w", "v"), ("x", "ks"), ("y", "i"),
+)
+# A lone Latin c: Ц before e / i / y (Tsoy may be keyed Coj), К elsewhere (Viktor, Victor).
+_C_SOFT = re.compile(r"c(?=[eiy])")
+_C_HARD = re.compile(r"c(?!h)")
+_VOWELS = "aeiou"
+_IO = re.compile(r"(?<![aeiou])io")  # Ё spelt Yo / Io (Piotr, Juravliov) ~ Пётр, Журавлёв
+_V_I_V = re.compile(r"(?<=[aeiou])i(?=[aeiou])")  # Zhumabayev ~ Жумабаев: the y is a glide
+_SCHWA = re.compile(r"([aou])e")  # AE / OE / UE spell Ә / Ө / Ү in passports
+_INITIAL_IE = re.compile(r"^ie")  # Yerlan ~ Ерлан
+_DOUBLE = re.compile(r"([a-z])\1+")  # Kassymov ~ Касымов
+_HYPHENS = re.compile(r"[\-\u2010-\u2015\u2212\u00ad]")
+_NOT_LETTER = re.compile(r"[^a-z]")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _script(ch: str) -> str:
+    if "\u0400" <= ch <= "\u04ff":
+        return "cyr"
+    if (ch.isascii() and ch.isalpha()) or "\u00c0" <= ch <= "\u024f":
+        return "lat"
+    return ""
+
+
+def fix_homoglyphs(text: str) -> str:
+    """Inside each word, letters of the other script that look the same are put back
+    into the word's own script: "Aхметов" (Latin A) -> "Ахметов", "Kаsymov" -> "Kasymov"."""
+
+    def one(m: re.Match[str]) -> str:
+        word = m.group(0)
+        cyr = sum(1 for ch in word if _script(ch) == "cyr" and ch not in _CYR_TO_LAT)
+        lat = sum(1 for ch in word if _script(ch) == "lat" and ch not in _LAT_TO_CYR)
+        if cyr == lat == 0:  # only look-alikes: any Cyrillic letter makes it Cyrillic
+            cyr = sum(1 for ch in word if _script(ch) == "cyr")
+        if lat > cyr:
+            return word.translate(_CYR_TO_LAT_T)
+        return word.translate(_LAT_TO_CYR_T)
+
+    return _WORD.sub(one, text)
+
+
+def basic(text: str) -> str:
+    """NFC, homoglyphs fixed, case folded, Kazakh letters folded to Russian (ё -> е),
+    hyphens and runs of spaces made single spaces, trimmed."""
+    text = unicodedata.normalize("NFC", text)
+    text = fix_homoglyphs(text).casefold().translate(KK_TO_RU)
+    text = _HYPHENS.sub(" ", text)
+    return " ".join(text.split())
+
+
+def latin(text: str) -> str:
+    """`basic` text transliterated to plain Latin with passport digraphs unified
+    (no vowel compression yet: suffixes are cut on this form)."""
+    out = basic(text).translate(_LATIN_TABLE)
+    # Marks left over (İ, Ó, é, a combining dot from casefolding İ): drop them.
+    out = "".join(ch for ch in unicodedata.normalize("NFD", out)
+                  if not unicodedata.combining(ch))
+    for a, b in _DIGRAPHS:
+        out = out.replace(a, b)
+    out = _IO.sub("e", out)
+    return _C_HARD.sub("k", _C_SOFT.sub("ts", out.replace("ck", "k")))
+
+
+def compress(lat: str, keep_digits: bool = False) -> str:
+    """The spelling-independent skeleton of a `latin` string."""
+    out = (_NOT_ALNUM if keep_digits else _NOT_LETTER).sub("", lat)
+    out = _V_I_V.sub("", out)
+    out = _SCHWA.sub(r"\1", out)
+    out = _INITIAL_IE.sub("e", out)
+    return _DOUBLE.sub(r"\1", out)
+
+
+@lru_cache(maxsize=8192)  # names repeat: imports and searches meet the same ones again
+def skeleton(text: str) -> str:
+    """Key of a surname or given name: Қасымов, Касымов, Qasymov, Kassymov -> kasimov."""
+    return compress(latin(text or ""))
+
+
+# Patronymic endings on the `latin` form, longest first: Kazakh "son / daughter of"
+# (ұлы, қызы, and the Turkic оглы / кызы) and Russian -ович / -евич / -овна / -евна / -ична.
+_PATRONYMIC_SUFFIXES = ("ovich", "evich", "ovna", "evna", "ichna", "inichna", "ich",
+                        "uli", "kizi", "ogli", "ugli")
+_PATRONYMIC_SUFFIXES = tuple(sorted(_PATRONYMIC_SUFFIXES, key=len, reverse=True))
+
+
+@lru_cache(maxsize=8192)
+def patronymic_stem(text: str) -> str:
+    """The father's name inside a patronymic: Нұрланұлы, Нурланович, Nurlanovna,
+    Nurlan qyzy -> "nurlan"; Сергеевич ~ Сергейұлы -> "serg" (final vowels dropped,
+    so the father's name spelt with or without its й / е matches)."""
+    lat = _NOT_LETTER.sub("", latin(text or ""))
+    for suffix in _PATRONYMIC_SUFFIXES:
+        if lat.endswith(suffix) and len(lat) - len(suffix) >= 2:
+            lat = lat[: -len(suffix)]
+            break
+    stem = compress(lat)
+    return stem.rstrip(_VOWELS) or stem
+
+
+# Legal-form words (as `basic` text: Kazakh letters folded) and phrases (folded on use).
+_LEGAL_PHRASES = (
+    "товарищество с ограниченной ответственностью", "жауапкершілігі шектеулі серіктестігі",
+    "жауапкершілігі шектеулі серіктестік", "акционерлік қоғамы",
+    "общество с ограниченной ответственностью", "акционерное общество", "акционерлік қоғам",
+    "индивидуальный предприниматель", "жеке кәсіпкер", "крестьянское хозяйство",
+    "фермерское хозяйство", "шаруа қожалығы", "государственное учреждение",
+    "мемлекеттік мекеме",
+    "коммунальное государственное учреждение", "коммунальное государственное предприятие",
+    "республиканское государственное предприятие", "производственный кооператив",
+    "limited liability partnership", "limited liability company", "joint stock company",
+)
+_LEGAL_WORDS = frozenset((
+    "тоо", "жшс", "ао", "ак", "ип", "жк", "ооо", "оао", "зао", "пао", "тдо", "кх", "шк",
+    "фх", "пк", "гу", "кгу", "ргп", "гкп", "кгп", "мкп", "рго", "чп", "оо", "рк",
+    "llp", "llc", "jsc", "ltd", "inc", "co", "corp", "gmbh", "plc", "ojsc", "cjsc", "ip",
+    "too", "ao",
+))
+_QUOTES = re.compile(r"[\"'«»„“”‘’‚‹›`´]")
+
+
+def legal_name_words(name: str) -> list[str]:
+    """Significant words of a legal entity's name: quotes, legal-form words and
+    phrases (ТОО, ЖШС, АО, ИП, LLP, «товарищество с ограниченной ...») removed."""
+    text = basic(_QUOTES.sub(" ", name or ""))
+    for phrase in sorted(_LEGAL_PHRASES, key=len, reverse=True):
+        text = text.replace(phrase.translate(KK_TO_RU), " ")
+    words = [w for w in re.split(r"[^\w]+", text) if w]
+    kept = [w for w in words if w not in _LEGAL_WORDS]
+    return kept or words  # a name that is only a form word keeps it
+
+
+def legal_name_key(name: str) -> str:
+    """Key of a legal entity's name: ТОО «Береке-2005» ~ "Береке 2005" ЖШС -> bereke2005."""
+    return "".join(compress(latin(w), keep_digits=True) for w in legal_name_words(name))

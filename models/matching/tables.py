@@ -1,0 +1,38 @@
+"""Decisions "these are different people" (and "different legal entities"), so the same
+pair is not offered again. The operator and the time are kept with each decision."""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from models.tables import BaseModel, LegalEntity, Person, User, now
+
+
+class PersonDistinct(BaseModel):
+    """`person` is not `other`; or, decided before the card's person existed, `person`
+    is not whoever has the identification data `fingerprint` (keys.Probe.fingerprint)."""
+
+    person = pw.ForeignKeyField(Person, backref="+", on_delete="CASCADE")
+    other = pw.ForeignKeyField(Person, null=True, backref="+", on_delete="CASCADE")
+    fingerprint = pw.CharField(max_length=40, null=True)
+    decided_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    decided_at = pw.DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("person", "other"), True), (("other",), False),
+                   (("fingerprint", "person"), True))
+
+
+class LegalDistinct(BaseModel):
+    legal_entity = pw.ForeignKeyField(LegalEntity, backref="+", on_delete="CASCADE")
+    other = pw.ForeignKeyField(LegalEntity, null=True, backref="+", on_delete="CASCADE")
+    fingerprint = pw.CharField(max_length=40, null=True)
+    decided_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    decided_at = pw.DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("legal_entity", "other"), True), (("other",), False),
+                   (("fingerprint", "legal_entity"), True))
+
+
+MATCHING_TABLES: list[type[BaseModel]] = [PersonDistinct, LegalDistinct]

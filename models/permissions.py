@@ -1,0 +1,115 @@
+"""Who may do what: one table of action x role, one function that enforces it.
+
+Every model function that reads protected data or writes registered data calls
+`require(user, action)` first, so the CLI, the TUI and scripts get the same answer.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from models.i18n import T
+from models.tables import Role, User
+
+
+class Action(StrEnum):
+    READ_CARD = "card.read"
+    ENTER_CARD = "card.enter"  # new cards and drafts
+    CORRECT_CARD = "card.correct"
+    REMOVE_CARD = "card.remove"
+    DISPATCH_CARD = "card.dispatch"
+    RETURN_CARD = "card.return"
+    EXECUTE_CARD = "card.execute"
+    READ_HISTORY = "card.history"
+    READ_JOURNAL = "journal.read"
+    EXPORT_JOURNAL = "journal.export"
+    LIST_USERS = "users.list"
+    MANAGE_USERS = "users.manage"
+
+
+OP, ADMIN, AUDIT = Role.OPERATOR, Role.ADMINISTRATOR, Role.AUDITOR
+
+# §34-2: only the administrator corrects or deletes registered data. The auditor reads
+# everything, logs included, and changes nothing.
+ALLOWED: dict[Action, frozenset[Role]] = {
+    Action.READ_CARD: frozenset({OP, ADMIN, AUDIT}),
+    Action.ENTER_CARD: frozenset({OP, ADMIN}),
+    Action.CORRECT_CARD: frozenset({ADMIN}),
+    Action.REMOVE_CARD: frozenset({ADMIN}),
+    Action.DISPATCH_CARD: frozenset({OP, ADMIN}),
+    Action.RETURN_CARD: frozenset({ADMIN}),
+    Action.EXECUTE_CARD: frozenset({ADMIN}),
+    Action.READ_HISTORY: frozenset({OP, ADMIN, AUDIT}),
+    Action.READ_JOURNAL: frozenset({ADMIN, AUDIT}),
+    Action.EXPORT_JOURNAL: frozenset({ADMIN, AUDIT}),
+    Action.LIST_USERS: frozenset({ADMIN, AUDIT}),
+    Action.MANAGE_USERS: frozenset({ADMIN}),
+}
+
+ACTION_LABELS: dict[Action, T] = {
+    Action.READ_CARD: T("карточканы қарау", "просмотр карточки"),
+    Action.ENTER_CARD: T("жаңа карточка енгізу", "ввод новой карточки"),
+    Action.CORRECT_CARD: T("тіркелген карточканы түзету", "исправление зарегистрированной карточки"),
+    Action.REMOVE_CARD: T("карточканы алып тастау", "удаление карточки"),
+    Action.DISPATCH_CARD: T("карточканы Басқармаға жіберу", "отправка карточки в Управление"),
+    Action.RETURN_CARD: T("карточканы түзетуге қайтару", "возврат карточки на исправление"),
+    Action.EXECUTE_CARD: T("жазаның орындалғанын белгілеу", "отметка об исполнении взыскания"),
+    Action.READ_HISTORY: T("карточка тарихын қарау", "просмотр истории карточки"),
+    Action.READ_JOURNAL: T("түзетулер журналын қарау", "просмотр журнала исправлений"),
+    Action.EXPORT_JOURNAL: T("түзетулер журналын экспорттау", "выгрузка журнала исправлений"),
+    Action.LIST_USERS: T("пайдаланушылар тізімі", "список пользователей"),
+    Action.MANAGE_USERS: T("пайдаланушыларды басқару", "управление пользователями"),
+}
+
+ROLE_LABELS: dict[Role, T] = {
+    Role.OPERATOR: T("оператор", "оператор"),
+    Role.ADMINISTRATOR: T("әкімші", "администратор"),
+    Role.AUDITOR: T("аудитор", "аудитор"),
+}
+
+
+class PermissionDenied(Exception):
+    """The user may not do this; `message` says why in both languages."""
+
+    def __init__(self, message: T) -> None:
+        super().__init__(message.ru)
+        self.message = message
+
+
+def role_of(user: User) -> Role | None:
+    try:
+        return Role(user.role)
+    except ValueError:  # a role written by hand into the table: grants nothing
+        return None
+
+
+def allowed(user: User | None, action: Action) -> bool:
+    if user is None or not user.active:
+        return False
+    role = role_of(user)
+    return role is not None and role in ALLOWED[action]
+
+
+def require(user: User | None, action: Action) -> None:
+    """Raise PermissionDenied unless `user` may perform `action`."""
+    if user is None:
+        raise PermissionDenied(T("Пайдаланушы анықталмаған: жүйеге кіріңіз",
+                                 "Пользователь не определён: войдите в систему"))
+    if not user.active:
+        raise PermissionDenied(T("«{login}» есептік жазбасы бұғатталған",
+                                 "Учётная запись «{login}» отключена").format(login=user.login))
+    if allowed(user, action):
+        return
+    role = role_of(user)
+    role_label = ROLE_LABELS[role] if role else T(str(user.role), str(user.role))
+    what = ACTION_LABELS[action]
+    raise PermissionDenied(T(
+        f"«{role_label.kk}» рөліне рұқсат жоқ: {what.kk}",
+        f"Роли «{role_label.ru}» не разрешено: {what.ru}"))
+
+
+def role_label(role: str) -> T:
+    try:
+        return ROLE_LABELS[Role(role)]
+    except ValueError:
+        return T(role, role)

@@ -1,0 +1,166 @@
+"""`apcard persons import` / `apcard persons search` (issue 4, item 3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from models.config import Config
+from models.db import open_database
+from models.ids import make_iin
+from models.tables import Person, User
+from tui.cli import main
+
+HEADER = "ref,surname,name,patronymic,birth_date,sex,iin\n"
+GOOD_IIN = "791028302728"
+
+
+def run(cfg: Config, args: list[str], capsys: pytest.CaptureFixture[str],
+        db: str | None = None) -> tuple[int, str, str]:
+    code = main(["--config", str(cfg.path), *(["--db", db] if db else []), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def people_csv(tmp_path: Path) -> str:
+    return write(tmp_path, "people.csv", HEADER + (
+        "A1,Қасымов,Нұрлан,Серікұлы,1985-03-12,1,\n"
+        "A2,Иванов,Иван,Иванович,1980-13-01,1,\n"            # line 3: bad date
+        f"A3,Ахметов,Ерлан,Болатович,1979-10-28,1,{GOOD_IIN}\n"
+        "A4,Петрова,Анна,,1990-05-05,2,791028302729\n"       # line 5: check digit
+        "A1,Дубль,Дубль,,1980-01-01,1,\n"                     # line 6: ref repeated
+        ",Без,Рефа,,1980-01-01,1,\n"                          # line 7: no ref
+        "A5,,Нет,,1980-01-01,1,\n"                            # line 8: no surname
+        "A6,Сидоров,Петр,,1980-01-01,3,\n"                    # line 9: sex
+        "A7,Esc\x1b[31m,Bad,,1980-01-01,1,\n"                 # line 10: escape
+        "A8,Ли,Сергей,,1975-06-30\n"                          # line 11: short row
+        "A9,Цой,Виктор,Робертович,1962-06-21,1,\n"))
+
+
+def test_import_reports_bad_rows_and_imports_the_rest(cfg: Config, people_csv: str,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(cfg, ["persons", "import", people_csv], capsys)
+    assert code == 1
+    assert "3 added, 0 already in the register" in out and "8 rejected" in out
+    lines = err.strip().splitlines()
+    assert [ln.split(":")[0] for ln in lines] == [f"row {n}" for n in (3, 5, 6, 7, 8, 9, 10, 11)]
+    assert "birth_date" in lines[0] and "check digit" in lines[1]
+    assert "repeats row 2" in lines[2] and "sex" in lines[5] and "control" in lines[6]
+    assert "\x1b" not in err
+    open_database(cfg.db_url)
+    assert sorted(p.ref for p in Person.select()) == ["A1", "A3", "A9"]
+    p = Person.get(Person.ref == "A3")
+    assert (p.iin, p.surname_key, str(p.birth_date)) == (GOOD_IIN, "ahmetov", "1979-10-28")
+
+
+def test_importing_the_same_file_twice_adds_nobody(cfg: Config, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    rows = "".join(f"R{i},Иванов,Иван,,1980-01-{i:02d},1,{make_iin(dt.date(1980, 1, i), '1', i)}\n"
+                   for i in range(1, 21))
+    path = write(tmp_path, "ok.csv", "\ufeff" + HEADER + rows)  # with a BOM, as Excel saves
+    assert run(cfg, ["persons", "import", path], capsys)[0] == 0
+    code, out, err = run(cfg, ["persons", "import", path], capsys)
+    assert (code, err) == (0, "")
+    assert "0 added, 20 already in the register" in out
+    open_database(cfg.db_url)
+    assert Person.select().count() == 20
+
+
+def test_import_header_and_file_errors_are_one_line(cfg: Config, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(cfg, ["persons", "import", write(tmp_path, "h.csv", "ref,surname\n")],
+                       capsys)
+    assert code == 2 and "lacks column(s) name, patronymic" in err
+    assert len(err.strip().splitlines()) == 1
+    code, _, err = run(cfg, ["persons", "import", str(tmp_path / "missing.csv")], capsys)
+    assert code == 1 and err.startswith("apcard: cannot read") and "Traceback" not in err
+
+
+def test_search_json_lines_shape(cfg: Config, people_csv: str,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    run(cfg, ["persons", "import", people_csv], capsys)
+    code, out, err = run(cfg, ["persons", "search", "--surname", "Kassymov", "--name", "Nurlan",
+                               "--birth-date", "1985-12-03", "--json"], capsys)
+    assert (code, err) == (0, "")
+    lines = out.strip().splitlines()
+    assert len(lines) == 1
+    doc = json.loads(lines[0])
+    assert set(doc) == {"probe", "candidates"}
+    assert doc["probe"]["surname"] == "Kassymov"
+    cand = doc["candidates"][0]
+    assert set(cand) == {"ref", "person_id", "score", "band"}
+    assert cand["ref"] == "A1" and cand["band"] == "probable" and 0.85 <= cand["score"] <= 1
+
+
+def test_search_batch_one_line_per_probe_best_first(cfg: Config, people_csv: str, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    run(cfg, ["persons", "import", people_csv], capsys)
+    batch = write(tmp_path, "probes.csv", "probe,surname,name,patronymic,birth_date,sex,iin\n"
+                  "p1,Касымов,Нурлан,Серикович,1985-03-12,1,\n"
+                  "p2,Нет,Такого,,1950-01-01,,\n"
+                  "p3,,,,,," + GOOD_IIN + "\n"
+                  "p4,Цой,Виктор,,1962-99-21,,\n")
+    code, out, err = run(cfg, ["persons", "search", "--batch", batch, "--json", "--limit", "3"],
+                         capsys)
+    assert code == 1 and err.strip().startswith("row 5: birth_date")
+    docs = [json.loads(line) for line in out.strip().splitlines()]
+    assert [d["probe"] for d in docs] == ["p1", "p2", "p3"]
+    assert docs[0]["candidates"][0]["ref"] == "A1"
+    assert docs[1]["candidates"] == []
+    assert docs[2]["candidates"][0] == {"ref": "A3", "person_id": docs[2]["candidates"][0][
+        "person_id"], "score": 1.0, "band": "exact"}
+    scores = [c["score"] for d in docs for c in d["candidates"]]
+    assert all(0 <= s <= 1 for s in scores)
+
+
+def test_search_table_and_usage_errors(cfg: Config, people_csv: str, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    run(cfg, ["persons", "import", people_csv], capsys)
+    code, out, _ = run(cfg, ["persons", "search", "--iin", GOOD_IIN], capsys)
+    assert code == 0 and "Ахметов" in out and "exact" in out and GOOD_IIN in out
+    code, _, err = run(cfg, ["persons", "search"], capsys)
+    assert code == 2 and "--surname" in err
+    code, _, err = run(cfg, ["persons", "search", "--iin", "12345"], capsys)
+    assert code == 2 and "12 digits" in err
+    code, _, err = run(cfg, ["persons", "search", "--batch", people_csv, "--surname", "X"],
+                       capsys)
+    assert code == 2 and "--batch" in err
+    code, _, err = run(cfg, ["persons", "search", "--surname", "X", "--limit", "0"], capsys)
+    assert code == 2
+
+
+def test_db_option_is_honoured(cfg: Config, people_csv: str, tmp_path: Path,
+                               make_cfg: Callable[[str], Config],
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    assert run(cfg, ["--db", other, "init"], capsys)[0] == 0
+    code, out, _ = run(cfg, ["persons", "import", people_csv], capsys, db=other)
+    assert "3 added" in out
+    open_database(other)
+    assert Person.select().count() == 3
+    open_database(cfg.db_url)
+    assert Person.select().count() == 0
+
+
+def test_an_auditor_may_search_but_not_import(cfg: Config, people_csv: str,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    open_database(cfg.db_url)
+    User.create(login="aud", os_account=getpass.getuser(), role="auditor")
+    code, _, err = run(cfg, ["persons", "import", people_csv], capsys)
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    open_database(cfg.db_url)
+    assert Person.select().count() == 0
+    code, _, _ = run(cfg, ["persons", "search", "--surname", "Иванов", "--name", "Иван"], capsys)
+    assert code == 0

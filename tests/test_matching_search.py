@@ -1,0 +1,272 @@
+"""Candidate search on a real database (SQLite and PostgreSQL): each variation kind,
+ranking, "different person" decisions, "same person" corrections (§38), legal entities."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from models.ids import make_iin
+from models.matching import (
+    EXACT,
+    PROBABLE,
+    are_distinct,
+    find_candidates,
+    find_legal_candidates,
+    link_same_person,
+    namesakes,
+    record_distinct,
+    record_legal_distinct,
+    settle_fingerprint,
+)
+from models.matching.tables import PersonDistinct
+from models.persons import create_legal_entity, create_person
+from models.tables import Card, Person, PersonHistory, User
+
+BORN = dt.date(1985, 3, 12)
+IIN = make_iin(BORN, "1", 41)
+
+
+def person(surname: str, given: str, patronymic: str = "", born: dt.date | None = BORN,
+           iin: str | None = None, sex: str = "1", **extra: Any) -> Person:
+    return create_person({"surname": surname, "given_name": given, "patronymic": patronymic,
+                          "birth_date": born, "iin": iin, "sex": sex, **extra}, None)
+
+
+@pytest.fixture
+def register(db) -> dict[str, Person]:  # noqa: ANN001
+    """The person looked for, plus namesakes and look-alikes that must not win."""
+    return {
+        "target": person("Қасымов", "Нұрлан", "Серікұлы", iin=IIN, address="г. Алматы"),
+        "namesake": person("Касымов", "Нурлан", "Ерланович", dt.date(1990, 7, 1)),
+        "sister": person("Қасымова", "Айгүл", "Серікқызы", BORN, sex="2"),
+        "other": person("Ахметов", "Ерлан", "Болатович", dt.date(1979, 10, 28)),
+    }
+
+
+def ids(cands: list) -> list[int]:
+    return [c.person_id for c in cands]
+
+
+def test_keys_are_stored_with_the_person(register: dict[str, Person]) -> None:
+    p = Person.get_by_id(register["target"].id)
+    assert (p.surname_key, p.name_key, p.patronymic_key, p.birth_year, p.birth_md) == (
+        "kasimov", "nurlan", "serik", 1985, 312)
+
+
+VARIATIONS = {
+    "exact": {"surname": "Қасымов", "given_name": "Нұрлан", "patronymic": "Серікұлы",
+              "birth_date": BORN},
+    "kazakh_letters_as_russian": {"surname": "Касымов", "given_name": "Нурлан",
+                                  "patronymic": "Серикулы", "birth_date": BORN},
+    "passport_latin": {"surname": "Kassymov", "given_name": "Nurlan",
+                       "patronymic": "Serikuly", "birth_date": BORN},
+    "latin_2021": {"surname": "Qasymov", "given_name": "Nūrlan", "birth_date": BORN},
+    "latin_look_alikes": {"surname": "Kacымoв", "given_name": "Нурлан", "birth_date": BORN},
+    "case_and_spaces": {"surname": "  ҚАСЫМОВ ", "given_name": "нұрлан", "birth_date": BORN},
+    "russian_patronymic": {"surname": "Касымов", "given_name": "Нурлан",
+                           "patronymic": "Серикович", "birth_date": BORN},
+    "surname_typo": {"surname": "Касымрв", "given_name": "Нурлан", "birth_date": BORN},
+    "name_typo": {"surname": "Касымов", "given_name": "Нурлна", "birth_date": BORN},
+    "day_month_swapped": {"surname": "Касымов", "given_name": "Нурлан",
+                          "birth_date": dt.date(1985, 12, 3)},
+    "one_day_off": {"surname": "Касымов", "given_name": "Нурлан",
+                    "birth_date": dt.date(1985, 3, 13)},
+    "year_digit_slipped": {"surname": "Касымов", "given_name": "Нурлан",
+                           "birth_date": dt.date(1983, 3, 12)},
+    "one_year_off": {"surname": "Касымов", "given_name": "Нурлан",
+                     "birth_date": dt.date(1986, 3, 12)},
+    "surname_and_name_swapped": {"surname": "Нурлан", "given_name": "Касымов",
+                                 "birth_date": BORN},
+    "iin_only": {"iin": IIN},
+    "iin_with_garbled_name": {"surname": "Вомысак", "given_name": "Нарлун", "iin": IIN},
+    "mistyped_iin": {"surname": "Касымов", "given_name": "Нурлан", "birth_date": BORN,
+                     "iin": IIN[:11] + str((int(IIN[11]) + 1) % 10)},
+}
+
+
+@pytest.mark.parametrize("kind", VARIATIONS)
+def test_each_variation_finds_the_person_first(register: dict[str, Person], kind: str) -> None:
+    cands = find_candidates(VARIATIONS[kind])
+    assert cands, f"{kind}: nobody found"
+    assert cands[0].person_id == register["target"].id, (kind, cands)
+    assert cands[0].band in (EXACT, PROBABLE)
+
+
+def test_birth_date_is_read_from_a_valid_iin(db) -> None:  # noqa: ANN001
+    p = person("Касымов", "Нурлан", "", BORN, iin=None)
+    cands = find_candidates({"surname": "Kassymov", "given_name": "Nurlan", "iin": IIN})
+    assert cands[0].person_id == p.id and cands[0].band == EXACT
+
+
+def test_iin_puts_the_true_person_first_among_namesakes(db) -> None:  # noqa: ANN001
+    for day in range(1, 8):
+        person("Касымов", "Нурлан", "", dt.date(1985, 3, day))
+    true = person("Жумабаев", "Бекзат", "", dt.date(1991, 1, 1), iin=IIN)
+    cands = find_candidates({"surname": "Касымов", "given_name": "Нурлан",
+                             "birth_date": BORN, "iin": IIN})
+    assert cands[0].person_id == true.id and cands[0].band == EXACT
+
+
+def test_different_valid_iins_are_not_the_same_person(register: dict[str, Person]) -> None:
+    other_iin = make_iin(BORN, "1", 42)
+    cands = find_candidates({**VARIATIONS["exact"], "iin": other_iin})
+    top = {c.person_id: c for c in cands}[register["target"].id]
+    assert top.band not in (EXACT, PROBABLE) and "iin_differs" in top.reasons
+
+
+def test_a_namesake_with_another_birth_date_is_not_probable(register: dict[str, Person]) -> None:
+    cands = find_candidates({"surname": "Касымов", "given_name": "Нурлан",
+                             "birth_date": dt.date(1971, 11, 25)})
+    assert all(c.band not in (EXACT, PROBABLE) for c in cands)
+
+
+def test_nobody_similar_gives_no_candidates(register: dict[str, Person]) -> None:
+    assert find_candidates({"surname": "Бондаренко", "given_name": "Олег",
+                            "birth_date": dt.date(1960, 1, 1)}) == []
+    assert find_candidates({}) == []
+
+
+def test_limit_and_order(db) -> None:  # noqa: ANN001
+    for day in range(1, 20):
+        person("Касымов", "Нурлан", "", dt.date(1985, 3, day))
+    cands = find_candidates({"surname": "Касымов", "given_name": "Нурлан",
+                             "birth_date": dt.date(1985, 3, 10)}, limit=5)
+    assert len(cands) == 5
+    assert [c.score for c in cands] == sorted((c.score for c in cands), reverse=True)
+    assert cands[0].birth_date == dt.date(1985, 3, 10)
+
+
+def test_namesakes_are_counted_on_the_index_up_to_a_cap(db) -> None:  # noqa: ANN001
+    for day in range(1, 6):
+        person("Иванов", "Иван", "", dt.date(1980, 1, day))
+    assert namesakes({"surname_key": "ivanov", "name_key": "ivan"}) == 5
+    assert namesakes({"surname_key": "ivanov", "name_key": ""}) == 0
+
+
+def test_the_card_linked_person_is_not_offered_to_itself(register: dict[str, Person]) -> None:
+    probe = {**VARIATIONS["exact"], "person_id": register["target"].id}
+    assert register["target"].id not in ids(find_candidates(probe))
+
+
+def test_earlier_cards_come_with_a_candidate(register: dict[str, Person]) -> None:
+    target = register["target"]
+    Card.create(person=target, status="registered", article="434", part="01",
+                main_penalty="02", fine_imposed=36920, offence_date=dt.date(2024, 5, 1))
+    Card.create(person=target, status="executed", article="610", part="02",
+                offence_date=dt.date(2025, 1, 9))
+    cand = find_candidates(VARIATIONS["exact"])[0]
+    cards = cand.cards()
+    assert [(c.article, c.status) for c in cards] == [("610", "executed"),
+                                                      ("434", "registered")]
+    assert cards[1].fine_imposed == 36920 and cards[1].main_penalty == "02"
+
+
+# --- "a different person" -------------------------------------------------------------
+
+def test_different_person_pair_is_not_offered_again(register: dict[str, Person]) -> None:
+    user = User.create(login="op1")
+    new = person("Касымов", "Нурлан", "", dt.date(1985, 3, 13))
+    probe = {**VARIATIONS["exact"], "birth_date": dt.date(1985, 3, 13), "person_id": new.id}
+    assert register["target"].id in ids(find_candidates(probe))
+    d = record_distinct(register["target"], new, user)
+    assert (d.decided_by.id, d.decided_at is not None) == (user.id, True)
+    assert are_distinct(new, register["target"])
+    assert register["target"].id not in ids(find_candidates(probe))
+    # deciding again keeps one row
+    record_distinct(new.id, register["target"].id, user)
+    assert PersonDistinct.select().count() == 1
+
+
+def test_different_person_before_the_card_person_exists(register: dict[str, Person]) -> None:
+    user = User.create(login="op2")
+    typed = {"surname": "Касымов", "given_name": "Нурлан", "birth_date": BORN}
+    record_distinct(register["target"], typed, user)
+    assert register["target"].id not in ids(find_candidates(typed))
+    # the same person keyed in Kazakh letters has the same fingerprint
+    kk = {"surname": "Қасымов", "given_name": "Нұрлан", "birth_date": BORN}
+    assert register["target"].id not in ids(find_candidates(kk))
+    new = person("Касымов", "Нурлан")
+    assert settle_fingerprint(typed, new) == 1
+    assert are_distinct(new, register["target"])
+    # someone else typing these data still gets the candidate when the data differ
+    assert register["target"].id in ids(find_candidates({**typed, "patronymic": "Серикович"}))
+
+
+# --- "same person" with a correction ---------------------------------------------------
+
+def test_same_person_correction_keeps_history(register: dict[str, Person]) -> None:
+    user = User.create(login="op3")
+    target = register["target"]
+    card = {"surname": "Касымов", "given_name": "Нұрлан", "patronymic": "Серікұлы",
+            "birth_date": BORN, "address": "г. Астана, ул. Абая 1"}
+    with pytest.raises(ValueError):
+        link_same_person(target, card, user, correct=["address"])  # no reason given
+    rows = link_same_person(target, card, user, correct=["address", "surname"],
+                            reason="паспорт / паспорт")
+    assert {r.field_name for r in rows} == {"address", "surname"}
+    p = Person.get_by_id(target.id)
+    assert (p.address, p.surname) == ("г. Астана, ул. Абая 1", "Касымов")
+    hist = {h.field_name: h for h in PersonHistory.select().where(PersonHistory.person == p)}
+    assert hist["address"].old_value == "г. Алматы"
+    assert hist["address"].changed_by.id == user.id and hist["address"].reason
+    assert p.surname_key == "kasimov"  # keys follow the corrected name
+    assert link_same_person(target, card, user, correct=[]) == []  # linking alone: no write
+
+
+def test_same_person_correction_of_birth_date_moves_the_keys(register: dict[str, Person]) -> None:
+    target = register["target"]
+    link_same_person(target, {"birth_date": dt.date(1985, 12, 3)}, None, ["birth_date"],
+                     reason="ДҚ / УЛ")
+    p = Person.get_by_id(target.id)
+    assert (p.birth_year, p.birth_md) == (1985, 1203)
+    found = find_candidates({"surname": "Касымов", "given_name": "Нурлан",
+                             "birth_date": dt.date(1985, 12, 3)})
+    assert found[0].person_id == target.id and found[0].band == EXACT
+
+
+# --- legal entities ---------------------------------------------------------------------
+
+def test_legal_entity_by_bin_rnn_and_name(db) -> None:  # noqa: ANN001
+    le = create_legal_entity({"legal_name": "ТОО «Береке-2005»", "bin": "940140000385",
+                              "rnn": "271800059535"}, None)
+    other = create_legal_entity({"legal_name": "ТОО «Береке Строй»", "bin": "990140004654"},
+                                None)
+    assert find_legal_candidates({"bin": "940140000385"})[0].band == EXACT
+    assert find_legal_candidates({"rnn": "271800059535"})[0].legal_entity_id == le.id
+    by_name = find_legal_candidates({"name": '"Береке 2005" ЖШС'})
+    assert by_name[0].legal_entity_id == le.id and by_name[0].band == PROBABLE
+    wrong_bin = find_legal_candidates({"name": "Береке-2005", "bin": "990140004654"})
+    assert wrong_bin[0].legal_entity_id == other.id
+    record_legal_distinct(le, other, None)
+    probe = {"name": "Береке 2005", "legal_entity_id": other.id}
+    assert le.id not in [c.legal_entity_id for c in find_legal_candidates(probe)]
+
+
+# --- the register is searched in the database --------------------------------------------
+
+def test_every_candidate_query_uses_an_index(db) -> None:  # noqa: ANN001
+    """No candidate query reads the whole person table (EXPLAIN on either engine)."""
+    from models.db import is_postgres
+    from models.matching.candidates import _NAMESAKES, _ROUTES, _SELECT, ROUTE_LIMIT
+
+    person("Касымов", "Нурлан")
+    p = db.param
+    statements = [_SELECT + cond.format(p=p) + f" LIMIT {ROUTE_LIMIT}" for cond in
+                  _ROUTES.values()] + [_NAMESAKES.format(p=p)]
+    params = {"iin": ("1",), "surname_year": ("a", 1), "surname_md": ("a", 1),
+              "name_date": ("a", BORN, BORN, BORN, BORN), "names": ("a", "b")}
+    values = [*params.values(), ("a", "b")]
+    if is_postgres(db):
+        db.execute_sql("SET enable_seqscan = off")  # tiny tables: ask what it could use
+    for sql, args in zip(statements, values, strict=True):
+        if is_postgres(db):
+            plan = " ".join(r[0] for r in db.execute_sql("EXPLAIN " + sql, args).fetchall())
+            assert "Index" in plan and "Seq Scan" not in plan, (sql, plan)
+        else:
+            args = tuple(a.isoformat() if isinstance(a, dt.date) else a for a in args)
+            plan = " ".join(str(r[-1]) for r in
+                            db.execute_sql("EXPLAIN QUERY PLAN " + sql, args).fetchall())
+            assert "SEARCH person USING" in plan and "SCAN person" not in plan, (sql, plan)

@@ -1,0 +1,167 @@
+"""The real program in a pseudo-terminal, as over SSH: a draft survives the process
+being killed, and thin terminals (TERM=linux, vt220, NO_COLOR) get a usable screen
+without colour, where Alt+digit and the Linux console's function keys work."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import select
+import signal
+import struct
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from models import codebook
+from models.config import Config
+from models.drafts import load_draft
+from models.tables import User
+from tui.screens.card import DRAFT_DELAY
+
+ROOT = Path(__file__).resolve().parent.parent
+READY = "Готово к вводу".encode()
+CONTROL = re.compile(rb"\x1b\[[0-9;?>$<=]*[A-Za-z~]|\x1b\][^\x07]*\x07")
+COLOUR = re.compile(rb"\x1b\[[0-9;]*?(?<![0-9])(3[0-7]|4[0-7]|9[0-7]|10[0-7])[;m]")
+pytestmark = pytest.mark.slow
+
+
+class Term:
+    """`apcard` running in a pty of 80x24, as a terminal would run it."""
+
+    def __init__(self, cfg: Config, login: str, **env: str) -> None:
+        import fcntl
+        import termios
+
+        environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLORTERM")}
+        environ.update({"LOGNAME": login, "USER": login, "TERM": "xterm",
+                        "PYTHONPATH": str(ROOT)}, **env)
+        code = ("import sys; from tui.cli import main; "
+                f"sys.exit(main(['--config', {str(cfg.path)!r}]))")
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: the program
+            os.chdir(ROOT)
+            os.execvpe(sys.executable, [sys.executable, "-c", code], environ)
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        self.out = b""
+        self.seen = 0  # wait_for looks at the output after this offset
+
+    def read(self, quiet: float = 0.3, limit: float = 10.0) -> bytes:
+        """Output until the program has been quiet for `quiet` seconds."""
+        got, start, last = b"", time.monotonic(), time.monotonic()
+        while time.monotonic() - start < limit:
+            ready, _, _ = select.select([self.fd], [], [], 0.02)
+            if ready:
+                try:
+                    chunk = os.read(self.fd, 65536)
+                except OSError:
+                    break
+                got += chunk
+                last = time.monotonic()
+            elif time.monotonic() - last > quiet:
+                break
+        self.out += got
+        return got
+
+    def wait_for(self, text: bytes, limit: float = 20.0) -> bytes:
+        """The output since the last wait, once it shows `text`."""
+        start = time.monotonic()
+        while text not in self.out[self.seen:] and time.monotonic() - start < limit:
+            self.read(quiet=0.05, limit=0.5)
+        got = self.out[self.seen:]
+        assert text in got, f"{text.decode()!r} never shown; last output: {got[-400:]!r}"
+        self.seen = len(self.out)
+        return got
+
+    def send(self, *keys: str | bytes, pause: float = 0.03) -> None:
+        """Type: each string one character at a time, bytes as one write (a key
+        sequence such as ESC 2)."""
+        for key in keys:
+            chunks = [key] if isinstance(key, bytes) else [c.encode() for c in key]
+            for chunk in chunks:
+                os.write(self.fd, chunk)
+                time.sleep(pause)
+                self.read(quiet=0.0, limit=0.01)
+
+    def kill(self) -> None:
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+@pytest.fixture
+def operator(db, cfg: Config):  # noqa: ANN001, ANN201
+    from codebooks.loader import load
+
+    load(db)
+    codebook.reload()
+    account = "op_term"
+    yield User.create(login=account, os_account=account, full_name="Оператор", role="operator")
+    codebook.reload()
+
+
+def test_draft_recovered_after_the_process_is_killed(cfg: Config, operator: User) -> None:
+    term = Term(cfg, operator.os_account)
+    try:
+        term.wait_for(READY)
+        term.send("01", "Касымов", "\r", "Ерл")
+        time.sleep(DRAFT_DELAY + 1.0)
+    finally:
+        term.kill()  # no chance to save anything on the way out
+    draft = load_draft(operator)
+    assert draft is not None
+    assert draft["values"]["subject"] == "01" and draft["values"]["surname"] == "Касымов"
+    assert draft["values"]["given_name"] == "Ерл"
+    assert (draft["focus"], draft["cursor"]) == ("given_name", 3)
+
+    term = Term(cfg, operator.os_account)
+    try:
+        term.wait_for("Продолжить".encode())
+        term.send("\r")  # yes, the default
+        shown = term.wait_for("Касымов".encode())
+        assert "Ерл".encode() in shown + term.read()
+        term.send("ан")  # typing goes on where it stopped: same field, same place
+        time.sleep(DRAFT_DELAY + 1.0)
+    finally:
+        term.kill()
+    draft = load_draft(operator)
+    assert draft is not None and draft["values"]["given_name"] == "Ерлан"
+    assert draft["values"]["surname"] == "Касымов"
+
+
+@pytest.mark.parametrize("env", [{"TERM": "linux", "NO_COLOR": "1"}, {"TERM": "vt220"}],
+                         ids=["linux-no-color", "vt220"])
+def test_thin_terminal_start_without_colour(cfg: Config, operator: User,
+                                            env: dict[str, str]) -> None:
+    term = Term(cfg, operator.os_account, **env)
+    try:
+        first = term.wait_for(READY)
+        first += term.read()
+        text = CONTROL.sub(b"", first).decode()
+        assert "Новая карточка" in text and "1Помощь 2Сохр" in text
+        assert not COLOUR.search(first), "colour codes on a monochrome terminal"
+        assert b"\x1b[7m" in first  # focus is reverse video
+        assert term.read(quiet=1.0, limit=1.2) == b""  # idle: nothing written
+        term.send(b"\x1b1")  # Alt+1: ESC 1 in one go
+        assert "Помощь: клавиши".encode() in term.wait_for("Помощь".encode()) + term.read()
+        term.send(b"\x1b")
+        term.wait_for(READY)  # the card again
+        term.send(b"\x1b[[B" if env["TERM"] == "linux" else b"\x1b[12~")  # F2 on that terminal
+        assert "Не сохранено".encode() in term.wait_for("Не сохранено".encode())
+        assert not COLOUR.search(term.out)
+    finally:
+        term.kill()
+
+
+def test_colour_terminal_uses_only_the_16_colours(cfg: Config, operator: User) -> None:
+    term = Term(cfg, operator.os_account, TERM="xterm-256color")
+    try:
+        first = term.wait_for(READY) + term.read()
+        assert COLOUR.search(first)
+        assert b"38;2;" not in first and b"48;2;" not in first  # no 24-bit colours
+        assert b"38;5;" not in first and b"48;5;" not in first  # nor the 256 palette
+    finally:
+        term.kill()

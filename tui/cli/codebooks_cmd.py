@@ -1,0 +1,184 @@
+"""`apcard codebooks load|check|show`: the project's codebook files and the loaded books."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from models.config import Config
+from models.i18n import T
+from models.text import strip_control
+from tui.cli import EXIT_USAGE, CliError, open_db
+
+# Data keys too long or too internal for the one-line summary column of `show`.
+HIDDEN_DATA = {"text", "scope", "source", "note", "chapter_title", "parse_notes", "source_part",
+               "fine_other", "name_kk_status", "title_status", "confidence", "source_name"}
+LIST_SHOWN = 6  # longer lists are shown as their length
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("codebooks", help="codebooks: load the files, check them, show one")
+    cs = p.add_subparsers(dest="codebooks_command", required=True, metavar="{load,check,show}")
+    q = cs.add_parser("load", help="load or update the codebooks in the database (idempotent)")
+    q.set_defaults(handler=cmd_load)
+    q = cs.add_parser("check", help="check the codebook files; each fault as file:row: message")
+    q.set_defaults(handler=cmd_check)
+    q = cs.add_parser("show", help="print one codebook as a table")
+    q.add_argument("name", help="codebook name (authority, kato, article, penalty, ...)")
+    q.add_argument("filter", nargs="?", default="",
+                   help="code prefix or part of a name (Kazakh letters may be typed as Russian)")
+    q.add_argument("--on", type=_date, help="only entries valid on this date (YYYY-MM-DD)")
+    q.add_argument("--lang", dest="show_lang", choices=("kk", "ru"),
+                   help="language of the names (default: the configured one)")
+    q.add_argument("--limit", type=_limit, default=0, help="print at most this many rows")
+    q.set_defaults(handler=cmd_show)
+
+
+def _date(text: str) -> dt.date:
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD or DD.MM.YYYY): {text[:20]!r}")
+
+
+def _limit(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"not a whole number: {text[:20]!r}")
+    return int(text)
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+# --- load ------------------------------------------------------------------------------
+
+def cmd_load(ns: argparse.Namespace, cfg: Config) -> int:
+    from codebooks.loader import CodebookError, load
+    from tui.cli.core import db_errors
+
+    lang = cfg.language
+    with db_errors(cfg):
+        db = open_db(cfg, migrate=True)
+        try:
+            result = load(db)
+        except CodebookError as exc:
+            raise CliError(f"the codebook files have {len(exc.faults)} fault(s), first: "
+                           f"{exc.faults[0]} (run `apcard codebooks check`)") from None
+    table = Table(title=T("Анықтамалықтар жүктелді", "Справочники загружены")(lang))
+    table.add_column(T("Анықтамалық", "Справочник")(lang), no_wrap=True)
+    table.add_column(T("Нұсқа", "Версия")(lang), no_wrap=True)
+    for head in (T("Жазба", "Записей"), T("Жаңа", "Новых"), T("Өзгерген", "Изменено"),
+                 T("Өзгеріссіз", "Без изменений")):
+        table.add_column(head(lang), justify="right", no_wrap=True)
+    for book, c in result.books.items():
+        table.add_row(book, ", ".join(sorted(c.versions)),
+                      str(c.entries), str(c.inserted), str(c.updated), str(c.unchanged))
+    out = _console()
+    out.print(table)
+    out.print(T("Жазба: {n} — жаңа {i}, өзгерген {u}, өзгеріссіз {s} ({t} с)",
+                "Записей: {n} — новых {i}, изменено {u}, без изменений {s} ({t} с)").format(
+        n=result.entries, i=result.inserted, u=result.updated, s=result.unchanged,
+        t=f"{result.seconds:.2f}")(lang))
+    if result.stale:
+        out.print(T("Дерекқорда файлдарда жоқ {n} жазба қалды (карточкалар оларға сілтеуі мүмкін)",
+                    "В базе осталось {n} записей, которых нет в файлах (на них могут ссылаться "
+                    "карточки)").format(n=result.stale)(lang))
+    return 0
+
+
+# --- check -----------------------------------------------------------------------------
+
+def cmd_check(ns: argparse.Namespace, cfg: Config) -> int:
+    from codebooks.loader import read_all
+
+    rows, faults = read_all()
+    if faults:
+        for fault in faults:
+            print(strip_control(fault))
+        return 1
+    print(T("{n} анықтамалық, {m} жазба: OK", "{n} справочников, {m} записей: OK").format(
+        n=len({r.book for r in rows}), m=len(rows))(cfg.language))
+    return 0
+
+
+# --- show ------------------------------------------------------------------------------
+
+def cmd_show(ns: argparse.Namespace, cfg: Config) -> int:
+    from codebooks.loader import CodebookError, read_catalog
+    from models import codebook
+    from tui.cli.core import db_errors
+
+    lang = ns.show_lang or cfg.language
+    try:
+        catalog = read_catalog()
+    except CodebookError as exc:
+        raise CliError(f"codebook catalog: {exc.faults[0]}") from None
+    names = list(dict.fromkeys(cb.book for cb in catalog))
+    if ns.name not in names:
+        raise CliError(f"unknown codebook {strip_control(ns.name[:40])!r}; known: "
+                       f"{', '.join(names)}", EXIT_USAGE)
+    title = next(cb.title for cb in catalog if cb.book == ns.name)
+    with db_errors(cfg):
+        open_db(cfg)
+        codebook.reload()
+        if not codebook.entries(ns.name):
+            raise CliError(f"codebook {ns.name} is not loaded: run `apcard codebooks load`")
+        rows = codebook.search(ns.name, ns.filter, ns.on)
+    shown = rows[:ns.limit] if ns.limit else rows
+    on = ns.on.strftime("%d.%m.%Y") if ns.on else ""
+    caption = T("Жазба: {n}", "Записей: {n}").format(n=len(rows))(lang)
+    if ns.on:
+        caption += T(", {d} күні күшінде", ", действующих на {d}").format(d=on)(lang)
+    if len(shown) < len(rows):
+        caption += T(", {k} көрсетілді", ", показано {k}").format(k=len(shown))(lang)
+    table = Table(title=f"{ns.name} — {title(lang)}", caption=caption)
+    table.add_column(T("Код", "Код")(lang), no_wrap=True)
+    table.add_column(T("Атауы", "Наименование")(lang), overflow="fold")
+    table.add_column(T("Күшінде", "Действует")(lang), no_wrap=True)
+    table.add_column(T("Нұсқа", "Версия")(lang), no_wrap=True)
+    table.add_column(T("Деректер", "Данные")(lang), overflow="fold")
+    for e in shown:
+        table.add_row(e.code, strip_control(e.name(lang)), _validity(e.valid_from, e.valid_to),
+                      e.version, strip_control(summary(e.data)))
+    out = _console()
+    if not rows:
+        out.print(T("Ештеңе табылмады", "Ничего не найдено")(lang))
+        return 0
+    out.print(table)
+    return 0
+
+
+def _validity(start: dt.date | None, end: dt.date | None) -> str:
+    if start is None and end is None:
+        return "—"
+    a = start.strftime("%d.%m.%Y") if start else "…"
+    b = end.strftime("%d.%m.%Y") if end else "…"
+    return f"{a}–{b}"
+
+
+def summary(data: dict[str, Any]) -> str:
+    """The entry's data in one short line: 'placement=main; judge_only'."""
+    parts = []
+    for key in sorted(data):
+        if key in HIDDEN_DATA:
+            continue
+        value = data[key]
+        if value is True:
+            parts.append(key)
+        elif value is False or value in ("", None):
+            continue
+        elif isinstance(value, list):
+            shown = ",".join(map(str, value)) if len(value) <= LIST_SHOWN else f"{len(value)}"
+            parts.append(f"{key}={shown}")
+        elif isinstance(value, dict):
+            parts.append(f"{key}=" + ",".join(f"{k} {v}" for k, v in value.items()))
+        else:
+            parts.append(f"{key}={value}")
+    return "; ".join(parts)

@@ -1,0 +1,294 @@
+"""`apcard persons import FILE.csv` and `apcard persons search ...`: the duplicate-person
+engine (models.matching) for scripts and batch checks (a court's list of people to
+check, a migration from the old program).
+
+CSV files are UTF-8 (a BOM is accepted) with a header row. Row numbers in messages are
+the file's line numbers, the header being line 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from models.config import Config
+from tui.cli import EXIT_USAGE, CliError, open_db
+
+IMPORT_COLUMNS = ("ref", "surname", "name", "patronymic", "birth_date", "sex", "iin")
+SEARCH_COLUMNS = ("probe", "surname", "name", "patronymic", "birth_date", "sex", "iin")
+BATCH = 500  # persons written per transaction
+MAX_ID = 64  # ref / probe length (Person.ref)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("persons", help="import persons, search the register for a person")
+    ps = p.add_subparsers(dest="persons_command", required=True, metavar="{import,search}")
+    q = ps.add_parser("import", help="add persons from a CSV file (" + ",".join(IMPORT_COLUMNS)
+                      + "); a ref already in the register is skipped")
+    q.add_argument("file", metavar="FILE.csv")
+    q.set_defaults(handler=cmd_import)
+
+    q = ps.add_parser("search", help="candidates for one person, or for each row of a CSV file")
+    q.add_argument("--surname", default="")
+    q.add_argument("--name", default="", help="given name")
+    q.add_argument("--patronymic", default="")
+    q.add_argument("--birth-date", default="", metavar="YYYY-MM-DD")
+    q.add_argument("--iin", default="")
+    q.add_argument("--batch", metavar="FILE.csv",
+                   help="probes: " + ",".join(SEARCH_COLUMNS) + " (one search per row)")
+    q.add_argument("--limit", type=_limit, default=10, help="candidates per probe (default 10)")
+    q.add_argument("--json", action="store_true",
+                   help='JSON Lines: {"probe": ..., "candidates": [{"ref", "person_id", '
+                   '"score", "band"}, ...]} per probe, best first')
+    q.set_defaults(handler=cmd_search)
+
+
+def _limit(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 100:
+        raise argparse.ArgumentTypeError(f"must be a number 1..100, got {text[:20]!r}")
+    return int(text)
+
+
+# --- reading rows --------------------------------------------------------------------
+
+class RowError(Exception):
+    """A bad row: str() is the reason."""
+
+
+@dataclass
+class Row:
+    line: int
+    key: str  # ref (import) or probe (search)
+    values: dict[str, Any]  # card field names: surname, given_name, ..., birth_date (date)
+
+
+def _text(field: str, raw: str, lang: str, label: str) -> str | None:
+    from models.validation import check_text
+
+    value, issues = check_text(field, raw)
+    if issues:
+        raise RowError(f"{label}: {issues[0].message(lang)}")
+    return value
+
+
+def parse_person(raw: dict[str, str], lang: str, need_names: bool) -> dict[str, Any]:
+    """CSV values -> card field values; RowError naming the column and the reason."""
+    from models.ids import iin_valid
+    from models.text import find_control
+
+    for column, value in raw.items():
+        if value and find_control(value) is not None:
+            raise RowError(f"{column}: control characters or escape sequences are not allowed")
+    surname = _text("surname", raw.get("surname", ""), lang, "surname")
+    given = _text("given_name", raw.get("name", ""), lang, "name")
+    if need_names and not surname:
+        raise RowError("surname: empty")
+    if need_names and not given:
+        raise RowError("name: empty")
+    values: dict[str, Any] = {"surname": surname or "", "given_name": given or "",
+                              "patronymic": _text("patronymic", raw.get("patronymic", ""),
+                                                  lang, "patronymic") or ""}
+    born = (raw.get("birth_date") or "").strip()
+    if born:
+        try:
+            values["birth_date"] = dt.date.fromisoformat(born)
+        except ValueError:
+            raise RowError(f"birth_date: not a date YYYY-MM-DD: {born[:20]!r}") from None
+        if not dt.date(1900, 1, 1) <= values["birth_date"] <= dt.date.today():
+            raise RowError(f"birth_date: {born} is not a plausible birth date")
+    sex = (raw.get("sex") or "").strip()
+    if sex not in ("", "1", "2"):
+        raise RowError(f"sex: must be 1 or 2, got {sex[:10]!r}")
+    values["sex"] = sex
+    iin = (raw.get("iin") or "").strip()
+    if iin:
+        if len(iin) != 12 or not iin.isdigit():
+            raise RowError(f"iin: must be 12 digits, got {iin[:20]!r}")
+        if not iin_valid(iin):
+            raise RowError(f"iin: {iin} has a wrong check digit")
+        values["iin"] = iin
+    return values
+
+
+def read_rows(path: str, columns: tuple[str, ...], lang: str, need_names: bool,
+              errors: list[str]) -> Iterator[Row]:
+    """Good rows of a CSV file; each bad one appended to `errors` as 'row N: reason'."""
+    try:
+        fh = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror}") from None
+    with fh:
+        reader = csv.reader(fh)
+        try:
+            header = [h.strip().lower() for h in next(reader, [])]
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise CliError(f"{path}: not a UTF-8 CSV file ({exc})") from None
+        missing = [c for c in columns if c not in header]
+        if missing:
+            raise CliError(f"{path}: header lacks column(s) {', '.join(missing)} "
+                           f"(expected {','.join(columns)})", EXIT_USAGE)
+        seen: dict[str, int] = {}
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except (csv.Error, UnicodeDecodeError) as exc:
+                errors.append(f"row {reader.line_num}: unreadable ({exc})")
+                continue
+            line = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                errors.append(f"row {line}: {len(cells)} fields, the header has {len(header)}")
+                continue
+            raw = dict(zip(header, cells, strict=True))
+            key = raw[columns[0]].strip()
+            try:
+                if not key:
+                    raise RowError(f"{columns[0]}: empty")
+                if len(key) > MAX_ID:
+                    raise RowError(f"{columns[0]}: longer than {MAX_ID} characters")
+                if key in seen:
+                    raise RowError(f"{columns[0]} {key[:MAX_ID]!r} repeats row {seen[key]}")
+                values = parse_person(raw, lang, need_names)
+            except RowError as exc:
+                from models.text import strip_control
+
+                errors.append(f"row {line}: {strip_control(str(exc))}")
+                continue
+            seen[key] = line
+            yield Row(line, key, values)
+
+
+# --- import --------------------------------------------------------------------------
+
+def _user(cfg: Config, action: str):  # noqa: ANN202
+    """The apcard user behind this OS account, checked for `action`. Without any user
+    in the register (a migration into a fresh database) nobody is asked."""
+    from models.permissions import Action, PermissionDenied, require
+    from models.tables import User
+    from tui.cli.core import _identify
+
+    user = _identify(required=User.select().exists())
+    if user is not None:
+        try:
+            require(user, Action(action))
+        except PermissionDenied as exc:
+            raise CliError(exc.message(cfg.language)) from None
+    return user
+
+
+def cmd_import(ns: argparse.Namespace, cfg: Config) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from models.persons import create_persons
+    from models.tables import Person
+    from tui.cli.core import db_errors
+
+    errors: list[str] = []
+    rows = list(read_rows(ns.file, IMPORT_COLUMNS, cfg.language, True, errors))
+    added = present = 0
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    with db_errors(cfg):
+        db = open_db(cfg)
+        user = _user(cfg, "card.enter")
+        with Progress("import", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err, transient=True, disable=not err.is_terminal) as bar:
+            task = bar.add_task("import", total=len(rows))
+            for start in range(0, len(rows), BATCH):
+                chunk = rows[start:start + BATCH]
+                with db.atomic():
+                    known = {r for (r,) in Person.select(Person.ref).where(
+                        Person.ref.in_([r.key for r in chunk])).tuples()}
+                    fresh = [(r.values, r.key) for r in chunk if r.key not in known]
+                    present += len(chunk) - len(fresh)
+                    added += create_persons(fresh, user)
+                bar.update(task, completed=start + len(chunk))
+    for line in errors:
+        err.print(line, markup=False)
+    Console(highlight=False).print(f"{added} added, {present} already in the register "
+                                   f"(same ref), {len(errors)} rejected")
+    return 1 if errors else 0
+
+
+# --- search --------------------------------------------------------------------------
+
+def _single_probe(ns: argparse.Namespace, cfg: Config) -> Row:
+    raw = {"surname": ns.surname, "name": ns.name, "patronymic": ns.patronymic,
+           "birth_date": ns.birth_date, "iin": ns.iin}
+    try:
+        values = parse_person(raw, cfg.language, need_names=False)
+    except RowError as exc:
+        raise CliError(f"--{str(exc).replace('_', '-')}", EXIT_USAGE) from None
+    if not (values["surname"] or values["given_name"] or values.get("iin")):
+        raise CliError("give --surname and --name (with --birth-date), or --iin, or --batch FILE",
+                       EXIT_USAGE)
+    return Row(0, "", values)
+
+
+def _probe_echo(row: Row) -> Any:
+    if row.line:  # batch: the file's probe id
+        return row.key
+    v = row.values
+    born = v.get("birth_date")
+    return {"surname": v["surname"], "name": v["given_name"], "patronymic": v["patronymic"],
+            "birth_date": born.isoformat() if born else "", "iin": v.get("iin", "")}
+
+
+def cmd_search(ns: argparse.Namespace, cfg: Config) -> int:
+    from models.matching import find_candidates
+    from tui.cli.core import db_errors
+
+    single = any((ns.surname, ns.name, ns.patronymic, ns.birth_date, ns.iin))
+    if ns.batch and single:
+        raise CliError("--batch cannot be combined with --surname/--name/... options",
+                       EXIT_USAGE)
+    errors: list[str] = []
+    out = Console(highlight=False, soft_wrap=True)
+    with db_errors(cfg):
+        open_db(cfg)
+        _user(cfg, "card.read")
+        probes = read_rows(ns.batch, SEARCH_COLUMNS, cfg.language, False, errors) \
+            if ns.batch else iter([_single_probe(ns, cfg)])
+        for row in probes:
+            cands = find_candidates(row.values, ns.limit, cfg.matching)
+            if ns.json:
+                line = {"probe": _probe_echo(row), "candidates": [
+                    {"ref": c.ref, "person_id": c.person_id, "score": round(c.score, 4),
+                     "band": c.band} for c in cands]}
+                sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+            else:
+                _print_table(out, row, cands)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    for line in errors:
+        err.print(line, markup=False)
+    return 1 if errors else 0
+
+
+def _print_table(out: Console, row: Row, cands: list) -> None:
+    from models.text import strip_control
+
+    title = escape(f"probe {strip_control(row.key)}") if row.line else "candidates"
+    t = Table(title=title, title_justify="left")
+    for col in ("#", "score", "band", "person", "ref", "surname name patronymic", "born", "IIN"):
+        t.add_column(col)
+    for i, c in enumerate(cands, 1):
+        name = strip_control(" ".join(x for x in (c.surname, c.given_name, c.patronymic) if x))
+        t.add_row(str(i), f"{c.score:.3f}", c.band, str(c.person_id),
+                  escape(strip_control(c.ref or "")), escape(name),
+                  c.birth_date.isoformat() if c.birth_date else "", c.iin or "")
+    if cands:
+        out.print(t)
+    else:
+        out.print(f"{title}: no candidates")

@@ -1,0 +1,210 @@
+"""F5: find cards by IIN/BIN, surname, protocol number, registration number and a
+date range (of the offence); the results in a list; Enter opens a card read-only.
+
+Keys: Tab / Shift+Tab move between the search fields, Enter searches (and goes to
+the results), Up/Down in the results, Enter opens, Tab back to the fields, Esc closes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import events, work
+from textual.containers import Vertical
+from textual.worker import get_current_worker
+
+from models.card_schema import Field, Kind
+from models.cards import find_cards
+from models.db import close_database, one_line
+from models.i18n import T
+from models.tables import Card
+from models.validation import parse_date
+from tui.screens.base import QuietModal, is_database_error
+from tui.screens.card import CardScreen
+from tui.screens.texts import STATUS
+from tui.session import Session
+from tui.widgets.field import FieldBox
+from tui.widgets.form import FormRow
+from tui.widgets.layout import Cell, Row
+from tui.widgets.line import TextLine
+from tui.widgets.picklist import PickList
+
+TITLE = T("Карточкаларды іздеу", "Поиск карточек")
+HINT = T("Enter: іздеу / ашу   Tab: келесі   Esc: жабу",
+         "Enter: найти / открыть   Tab: дальше   Esc: закрыть")
+FOUND = T("Табылды: {n}", "Найдено: {n}")
+NOTHING = T("Ештеңе табылмады", "Ничего не найдено")
+TYPE_SOMETHING = T("Кем дегенде бір шартты толтырыңыз", "Заполните хотя бы одно условие")
+SEARCHING = T("Іздеу...", "Поиск...")
+DB_ERROR = T("Дерекқор қатесі", "Ошибка базы данных")
+BAD_DATE = T("күн қате, ККААЖЖЖЖ", "неверная дата, ДДММГГГГ")
+
+# The search form's own fields (not card fields: a search needs no line numbers).
+SEARCH_FIELDS = (
+    Field("iin", T("ЖСН/БСН", "ИИН/БИН"), Kind.IIN, 12),
+    Field("surname", T("Тегі/атауы", "Фамилия/наим."), Kind.TEXT, 60),
+    Field("protocol_no", T("Хаттама №", "Протокол №"), Kind.TEXT, 20),
+    Field("journal_no", T("Тіркеу №", "Рег. №"), Kind.TEXT, 12),
+    Field("date_from", T("Күні: бастап", "Дата: с"), Kind.DATE, 10),
+    Field("date_to", T("дейін", "по"), Kind.DATE, 10),
+)
+ROWS = ((0, 1), (2, 3), (4, 5))  # which search fields share a screen row
+LIMIT = 200
+
+
+class CardListScreen(QuietModal[None]):
+    AUTO_FOCUS = ""  # keys come to the screen, in order (see on_key)
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session.lang)
+        self.session = session
+        self.boxes = [FieldBox(f) for f in SEARCH_FIELDS]
+        self.active = 0  # index of the active search field; -1: the results list
+        self.cards: list[Card] = []
+
+    def compose(self):  # noqa: ANN201
+        with Vertical(classes="dialog -tall"):
+            yield TextLine(role="title", id="title")
+            for row in ROWS:
+                yield FormRow(self._row(row), [self.boxes[j] for j in row])
+            yield TextLine(id="found")
+            yield PickList(id="cards")
+            yield TextLine(id="hint")
+
+    def _row(self, indexes: tuple[int, ...]) -> Row:
+        cells: list[Cell] = []
+        for j in indexes:
+            f = SEARCH_FIELDS[j]
+            label = f"{f.label(self.lang)} "
+            cells += [Cell("label", len(label) + (1 if cells else 0),
+                           (" " if cells else "") + label),
+                      Cell("field", self.boxes[j].inner + 3, field=f)]
+        return Row(tuple(cells), frozenset(), "search")
+
+    def on_mount(self) -> None:
+        self.relabel()
+        self._activate(0)
+
+    def relabel(self) -> None:
+        self.query_one("#title", TextLine).set_text(self.tr(TITLE))
+        self.query_one("#hint", TextLine).set_text(self.tr(HINT))
+        for row_widget, indexes in zip(self.query(FormRow), ROWS, strict=True):
+            row_widget.spec = self._row(indexes)
+            row_widget.refresh()
+        if self.cards:
+            self._show_cards()
+
+    # -- keys -----------------------------------------------------------------------------
+    def _activate(self, index: int) -> None:
+        self.active = index
+        for i, box in enumerate(self.boxes):
+            box.set_active(i == index)
+
+    def on_key(self, event: events.Key) -> None:
+        if self.app.screen is not self:
+            return
+        key = event.key
+        pick = self.query_one(PickList)
+        if key == "escape":
+            self.dismiss(None)
+        elif self.active < 0:
+            if key in ("tab", "shift+tab"):
+                self._activate(0 if key == "tab" else len(self.boxes) - 1)
+            elif not pick.pick_key(event):
+                return
+        elif key == "enter":
+            self._search()
+        elif key in ("tab", "shift+tab", "down", "up"):
+            step = 1 if key in ("tab", "down") else -1
+            nxt = self.active + step
+            if nxt >= len(self.boxes) and self.cards:
+                self._activate(-1)
+            else:
+                self._activate(nxt % len(self.boxes))
+        else:
+            result = self.boxes[self.active].key(event)
+            if not result.consumed:
+                return
+            if result.step:
+                self._activate((self.active + 1) % len(self.boxes))
+        event.stop()
+        event.prevent_default()
+
+    def on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        if self.active >= 0:
+            self.boxes[self.active].paste(event.text)
+
+    # -- searching ------------------------------------------------------------------------
+    def _criteria(self) -> dict[str, Any] | None:
+        out: dict[str, Any] = {}
+        for f, box in zip(SEARCH_FIELDS, self.boxes, strict=True):
+            if not box.raw:
+                continue
+            value: Any = box.raw
+            if f.kind == Kind.DATE:
+                value = parse_date(box.raw)
+                if value is None:
+                    self._say(f"{f.label(self.lang)}: {self.tr(BAD_DATE)}")
+                    return None
+            out[f.name] = value
+        return out
+
+    def _search(self) -> None:
+        criteria = self._criteria()
+        if criteria is None:
+            return
+        if not criteria:
+            self._say(self.tr(TYPE_SOMETHING))
+            return
+        self._say(self.tr(SEARCHING))
+        self._find(criteria)
+
+    @work(thread=True, exclusive=True, group="find-cards")
+    def _find(self, criteria: dict[str, Any]) -> None:
+        worker = get_current_worker()
+        try:
+            cards = find_cards(**criteria, limit=LIMIT)
+        except Exception as exc:
+            if not is_database_error(exc):
+                raise
+            self.app.call_from_thread(self._say, f"{self.tr(DB_ERROR)}: {one_line(exc)}")
+            return
+        finally:
+            close_database()
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._found, cards)
+
+    def _found(self, cards: list[Card]) -> None:
+        self.cards = cards
+        self._show_cards()
+        if cards:
+            self._activate(-1)
+
+    def _show_cards(self) -> None:
+        pick = self.query_one(PickList)
+        pick.set_rows([card_line(c, self.lang) for c in self.cards] or [self.tr(NOTHING)],
+                      pick.index)
+        self._say(self.tr(FOUND.format(n=len(self.cards))))
+
+    def _say(self, text: str) -> None:
+        self.query_one("#found", TextLine).set_text(text)
+
+    def on_pick_list_picked(self, event: PickList.Picked) -> None:
+        event.stop()
+        if self.cards:
+            self.app.push_screen(CardScreen(self.session, card=self.cards[event.index]))
+
+
+def card_line(card: Card, lang: str) -> str:
+    """One found card: number, offence date, person, qualification, protocol, status."""
+    who = card.legal_name or " ".join(p for p in (card.surname, _initials(card)) if p)
+    when = card.offence_date.strftime("%d.%m.%Y") if card.offence_date else " " * 10
+    art = "/".join(p for p in (card.article, card.part, card.paragraph) if p)
+    status = STATUS.get(card.status)
+    return (f"{card.id:>6} {when} {who[:28]:<28} {art:<10} {(card.protocol_no or '')[:10]:<10} "
+            f"{status(lang) if status else card.status}")
+
+
+def _initials(card: Card) -> str:
+    return "".join(f"{p[0]}." for p in (card.given_name, card.patronymic) if p)

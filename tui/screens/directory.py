@@ -1,0 +1,111 @@
+"""The directory window (F3 / F4): a codebook as a list, filtered as you type.
+
+Type a code's beginning or any piece of its name in Kazakh or Russian (Kazakh
+letters may be typed as their Russian counterparts: models.codebook.search folds
+them); Up/Down/PgUp/PgDn move, Enter picks, Esc closes without a pick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import events
+from textual.containers import Vertical
+
+from models.card_schema import Field, Kind
+from models.codebook import Entry
+from models.i18n import T
+from tui.screens.base import QuietModal
+from tui.widgets.editing import FieldEdit
+from tui.widgets.line import TextLine
+from tui.widgets.picklist import PickList
+
+FILTER = Field("filter", T("Іздеу", "Поиск"), Kind.TEXT, 60)
+SEARCH = T("Іздеу", "Поиск")
+HINT = T("Код немесе атаудың бөлігі   Enter: таңдау   Esc: жабу",
+         "Код или часть названия   Enter: выбрать   Esc: закрыть")
+EMPTY = T("Ештеңе табылмады", "Ничего не найдено")
+FOUND = T("табылды: {n}", "найдено: {n}")
+LIMIT = 2000  # rows kept in the list; the filter narrows the rest
+
+
+class DirectoryScreen(QuietModal[Entry | None]):
+    """One window serves every directory: the card screen keeps it installed and
+    `configure`s it for each opening, so an opening costs the terminal one repaint
+    (a new window would be composed, mounted and laid out: four full repaints)."""
+
+    AUTO_FOCUS = ""
+
+    def __init__(self, lang: str, title: T, load: Callable[[str], list[Entry]],
+                 text: str = "") -> None:
+        super().__init__(lang)
+        self.title_text = title
+        self.load = load
+        self.filter = FieldEdit(FILTER, text)
+        self.entries: list[Entry] = []
+
+    def configure(self, lang: str, title: T, load: Callable[[str], list[Entry]],
+                  text: str = "") -> None:
+        """Show another directory (before the window is pushed again)."""
+        self.lang, self.title_text, self.load = lang, title, load
+        self.filter.set(text)
+        if self.is_mounted:
+            self.relabel()
+
+    def compose(self):  # noqa: ANN201
+        with Vertical(classes="dialog -tall"):
+            yield TextLine(role="title", id="title")
+            yield TextLine(id="filter")
+            yield PickList(id="entries")
+            yield TextLine(id="hint")
+
+    def on_mount(self) -> None:
+        # No widget takes focus: every key comes here, in order, so typing into the
+        # filter and moving in the list cannot overtake each other.
+        self.relabel()
+
+    def relabel(self) -> None:
+        self.query_one("#title", TextLine).set_text(self.tr(self.title_text))
+        self.query_one("#hint", TextLine).set_text(self.tr(HINT))
+        self._refilter()
+
+    def _refilter(self) -> None:
+        self.entries = self.load(self.filter.raw)[:LIMIT]
+        width = max((len(e.code) for e in self.entries), default=1)
+        rows = [f"{e.code.ljust(width)}  {e.name(self.lang)}" for e in self.entries]
+        self.query_one(PickList).set_rows(rows or [self.tr(EMPTY)])
+        self._show_filter()
+
+    def _show_filter(self) -> None:
+        count = self.tr(FOUND.format(n=len(self.entries)))
+        self.query_one("#filter", TextLine).set_text(
+            f"{self.tr(SEARCH)}: {self.filter.raw}_   ({count})")
+
+    def on_pick_list_picked(self, event: PickList.Picked) -> None:
+        event.stop()
+        if self.entries:
+            self.dismiss(self.entries[event.index])
+
+    def on_key(self, event: events.Key) -> None:
+        if self.query_one(PickList).pick_key(event):
+            pass
+        elif event.key == "escape":
+            self.dismiss(None)
+        elif event.key == "backspace":
+            if self.filter.backspace():
+                self._refilter()
+        elif event.key == "ctrl+u":
+            if self.filter.clear():
+                self._refilter()
+        elif event.is_printable and event.character:
+            if self.filter.type(event.character):
+                self._refilter()
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    def on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        if self.filter.paste(event.text.replace("\n", " ")):
+            self._refilter()

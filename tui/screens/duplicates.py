@@ -1,0 +1,349 @@
+"""The person (or legal entity) may already be in the register (§34-1): up to ten
+candidates, best first, with the selected one's address and earlier cards.
+
+    1 / Enter  same person: the card is linked to them; if the card's identification
+               data differ, the operator may take them into the register (former
+               values kept as history, §38) or link without changing anything
+    2          a different person: stored with the operator and time for every listed
+               candidate, none of them is offered again for these data
+    3          the selected candidate's cards (Enter on one opens it)
+    Esc        back to the card, nothing decided
+
+The result is a DuplicateChoice, or False for Esc. Everything is asked of
+models.matching; this screen holds no rule of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from textual import work
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.worker import get_current_worker
+
+from models import matching
+from models.card_schema import FIELDS
+from models.i18n import T
+from models.tables import Card, LegalEntity, Person
+from tui.screens.base import QuietModal
+from tui.session import Session
+from tui.widgets.line import TextLine, fit
+from tui.widgets.picklist import PickList
+
+TITLE = T("Тізілімде ұқсас адамдар бар: {n}", "В реестре есть похожие лица: {n}")
+TITLE_LEGAL = T("Тізілімде ұқсас ұйымдар бар: {n}", "В реестре есть похожие организации: {n}")
+COLUMNS = (T("Балл", "Балл"), T("Сәйкестік", "Совпадение"),
+           T("Тегі, аты, әкесінің аты", "Фамилия, имя, отчество"), T("Туған күні", "Дата рожд."),
+           T("ЖСН", "ИИН"))
+COLUMNS_LEGAL = (T("Балл", "Балл"), T("Сәйкестік", "Совпадение"), T("Атауы", "Наименование"),
+                 T("БСН / СТН", "БИН / РНН"))
+WIDTHS = (4, 10, 33, 10, 12)  # 73 columns with the spaces: fits the 74 inside the frame
+WIDTHS_LEGAL = (4, 10, 31, 27)
+BANDS = {matching.EXACT: T("нақты", "точно"), matching.PROBABLE: T("ықтимал", "вероятно"),
+         matching.POSSIBLE: T("мүмкін", "возможно")}
+ADDRESS = T("Мекенжайы: {a}", "Адрес: {a}")
+NO_ADDRESS = T("Мекенжайы көрсетілмеген", "Адрес не указан")
+CARDS_OF = T("{who}: карточкалары", "{who}: карточки")
+NO_CARDS = T("Бұрынғы карточкалары жоқ", "Прежних карточек нет")
+LOADING = T("Карточкалар жүктелуде...", "Загрузка карточек...")
+MORE = T("... тағы {n}: 3 пернесі", "... ещё {n}: клавиша 3")
+HINT = T("1/Enter Сол адам  2 Басқа адам  3 Карточкалары  Esc Қайту",
+         "1/Enter То же лицо  2 Другое лицо  3 Его карточки  Esc Назад")
+HINT_LEGAL = T("1/Enter Сол ұйым  2 Басқа ұйым  3 Карточкалары  Esc Қайту",
+               "1/Enter Та же организация  2 Другая  3 Карточки  Esc Назад")
+HINT_CARDS = T("Enter Карточканы ашу  3/Esc Тізімге қайту",
+               "Enter Открыть карточку  3/Esc Назад к списку")
+FIX_TITLE = T("Карточка тізілімнен өзгеше: {who}", "Карточка расходится с реестром: {who}")
+FIX_HINT = T("Enter [x]/[ ]  1 Белгіленгенді түзету  2 Түзетпей байланыстыру  Esc Қайту",
+             "Enter [x]/[ ]  1 Исправить отмеченное  2 Связать без изменений  Esc Назад")
+FIX_REASON = T("Карточканы енгізу кезінде түзетілді (сол адам)",
+               "Исправлено при вводе карточки (то же лицо)")
+DB_FAILED = T("Дерекқор қатесі: шешім сақталмады", "Ошибка базы данных: решение не сохранено")
+FINE = T("айыппұл {n}", "штраф {n}")
+
+
+@dataclass(frozen=True)
+class DuplicateChoice:
+    """What the operator decided. `same`: the card belongs to `person` (or
+    `legal_entity`). Not `same`: a new person (`legal` False) or legal entity;
+    `different_from` lists the candidates declared different, tied to the typed
+    data's `fingerprint`."""
+
+    same: bool
+    legal: bool = False
+    person: Person | None = None
+    legal_entity: LegalEntity | None = None
+    different_from: tuple[int, ...] = ()
+    fingerprint: str = ""
+    corrected: tuple[str, ...] = ()  # identification fields taken from the card (§38)
+
+    def after_register(self, card: Card) -> None:
+        """Call once the card is saved: "different" decisions taken against the typed
+        data become decisions against the person or entity just created."""
+        if self.same or not self.fingerprint:
+            return
+        if self.legal and card.legal_entity_id is not None:
+            matching.settle_legal_fingerprint(self.fingerprint, card.legal_entity_id)
+        elif not self.legal and card.person_id is not None:
+            matching.settle_fingerprint(self.fingerprint, card.person_id)
+
+
+def _date(d: dt.date | None) -> str:
+    return d.strftime("%d.%m.%Y") if d else "          "
+
+
+def _columns(cells: list[str], widths: tuple[int, ...]) -> str:
+    return " ".join(fit(c, w).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+
+def _value(v: Any) -> str:
+    return v.strftime("%d.%m.%Y") if isinstance(v, dt.date) else str(v or "-")
+
+
+class DuplicatesScreen(QuietModal["DuplicateChoice | bool"]):
+    """DuplicatesScreen(session, values, found): `values` the card's typed values (card
+    field names), `found` what models.matching.find_candidates / find_legal_candidates
+    returned for them (not empty)."""
+
+    # Digits are the same keys on Latin, Russian and Kazakh layouts.
+    BINDINGS = [Binding(key, f"choice('{key}')", show=False, priority=True)
+                for key in ("1", "2", "3", "escape")]
+
+    def __init__(self, session: Session, values: dict[str, Any], found: list[Any]) -> None:
+        super().__init__(session.lang)
+        self.session = session
+        self.values = dict(values)
+        self.found = list(found)[:10]
+        self.legal = bool(self.found) and isinstance(self.found[0], matching.LegalCandidate)
+        self.cards: dict[int, list[matching.CardSummary]] | None = None
+        self.mode = "list"  # list | cards | fix
+        self.changes: dict[str, tuple[Any, Any]] = {}
+        self.take: set[str] = set()  # changes ticked to be taken into the register
+
+    # -- layout ----------------------------------------------------------------------
+    def compose(self):  # noqa: ANN201
+        with Vertical(classes="dialog -tall"):
+            yield TextLine(role="title", id="title")
+            yield TextLine(id="head")
+            cands = PickList(id="candidates")
+            cands.styles.height = max(1, len(self.found))
+            yield cands
+            yield TextLine(id="address")
+            yield PickList(id="cards")
+            yield TextLine(id="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#candidates", PickList).focus()
+        self.relabel()
+        self._load_cards()
+
+    def relabel(self) -> None:
+        n = len(self.found)
+        if self.mode == "cards":
+            title = CARDS_OF.format(who=self._who(self._selected()))
+        elif self.mode == "fix":
+            title = FIX_TITLE.format(who=self._who(self._selected()))
+        else:
+            title = (TITLE_LEGAL if self.legal else TITLE).format(n=n)
+        self._set("#title", self.tr(title))
+        cols, widths = (COLUMNS_LEGAL, WIDTHS_LEGAL) if self.legal else (COLUMNS, WIDTHS)
+        self._set("#head", _columns([self.tr(c) for c in cols], widths))
+        rows = [self._row(c) for c in self.found]
+        pick = self.query_one("#candidates", PickList)
+        pick.set_rows(rows, pick.index)
+        hint = {"cards": HINT_CARDS, "fix": FIX_HINT}.get(
+            self.mode, HINT_LEGAL if self.legal else HINT)
+        self._set("#hint", self.tr(hint))
+        self._show_selected()
+
+    def _set(self, selector: str, text: str) -> None:
+        self.query_one(selector, TextLine).set_text(text)
+
+    def _row(self, c: Any) -> str:
+        band = self.tr(BANDS.get(c.band, T(c.band, c.band)))
+        if self.legal:
+            ids = " / ".join(x for x in (c.bin, c.rnn) if x)
+            return _columns([f"{c.score:4.2f}", band, c.name, ids], WIDTHS_LEGAL)
+        name = " ".join(x for x in (c.surname, c.given_name, c.patronymic) if x)
+        return _columns([f"{c.score:4.2f}", band, name, _date(c.birth_date), c.iin or ""],
+                        WIDTHS)
+
+    def _who(self, c: Any) -> str:
+        if c is None:
+            return ""
+        if self.legal:
+            return fit(c.name, 40)
+        initials = "".join(f" {x[0]}." for x in (c.given_name, c.patronymic) if x)
+        return f"{c.surname}{initials}"
+
+    def _selected(self) -> Any:
+        if not self.found:
+            return None
+        return self.found[self.query_one("#candidates", PickList).index]
+
+    def _show_selected(self) -> None:
+        c = self._selected()
+        cards_pick = self.query_one("#cards", PickList)
+        if c is None:
+            return
+        address = c.address or ""
+        self._set("#address", self.tr(ADDRESS.format(a=address) if address else NO_ADDRESS))
+        if self.mode == "fix":
+            cards_pick.set_rows([self._change_row(f, old, new)
+                                 for f, (old, new) in self.changes.items()], cards_pick.index)
+            return
+        rows = self._card_rows(c)
+        room = cards_pick.size.height or 4  # before the first layout: a safe guess
+        if self.mode == "list" and len(rows) > room:  # not focused, so it cannot scroll
+            rows = rows[:room - 1] + [self.tr(MORE.format(n=len(rows) - room + 1))]
+        cards_pick.set_rows(rows)
+
+    def _card_rows(self, c: Any) -> list[str]:
+        if self.cards is None:
+            return [self.tr(LOADING)]
+        cards = self.cards.get(self._cid(c), [])
+        return [self._card_row(s) for s in cards] or [self.tr(NO_CARDS)]
+
+    def _card_row(self, s: matching.CardSummary) -> str:
+        from models.codebook import resolve
+        from models.lifecycle import status_label
+
+        article = "-".join(x for x in (s.article, s.part, s.paragraph) if x)
+        penalty = ""
+        if s.main_penalty:
+            entry = resolve("penalty", s.main_penalty, s.date)
+            penalty = entry.name(self.lang) if entry is not None else s.main_penalty
+        if s.fine_imposed:
+            penalty = f"{penalty} {self.tr(FINE.format(n=f'{s.fine_imposed:,}'.replace(',', ' ')))}"
+        status = self.tr(status_label(s.status))
+        return _columns([_date(s.date), article, penalty.strip(), status], (10, 10, 30, 20))
+
+    def _change_row(self, field: str, old: Any, new: Any) -> str:
+        label = self.tr(FIELDS[field].label) if field in FIELDS else field
+        mark = "[x]" if field in self.take else "[ ]"
+        line = FIELDS[field].line if field in FIELDS else ""
+        return f"{mark} {line} {label}: {_value(old)} -> {_value(new)}"
+
+    def _cid(self, c: Any) -> int:
+        return c.legal_entity_id if self.legal else c.person_id
+
+    # -- the earlier cards, read in a thread (the list is usable at once) --------------
+    @work(thread=True, exclusive=True, group="duplicate-cards")
+    def _load_cards(self) -> None:
+        from models.db import close_database
+
+        worker = get_current_worker()
+        try:
+            cards = {self._cid(c): c.cards() for c in self.found}
+        except Exception:  # noqa: BLE001 - a failed read only leaves the lines empty
+            cards = {}
+        finally:
+            close_database()  # this thread's connection
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._cards_loaded, cards)
+
+    def _cards_loaded(self, cards: dict[int, list[matching.CardSummary]]) -> None:
+        self.cards = cards
+        self._show_selected()
+
+    # -- keys ------------------------------------------------------------------------
+    def on_pick_list_moved(self, event: PickList.Moved) -> None:
+        if event.pick.id == "candidates":
+            event.stop()
+            self._show_selected()
+
+    def on_pick_list_picked(self, event: PickList.Picked) -> None:
+        event.stop()
+        if event.pick.id == "candidates" and self.mode == "list":
+            self._same()
+        elif event.pick.id == "cards" and self.mode == "cards":
+            self._open_card(event.index)
+        elif event.pick.id == "cards" and self.mode == "fix":
+            field = list(self.changes)[event.index]
+            self.take ^= {field}
+            self._show_selected()
+
+    def action_choice(self, key: str) -> None:
+        """1 / 2 / 3 / Esc, by the window's mode (bound with priority, so they are
+        answered here before the focused list sees them)."""
+        if self.mode == "fix":
+            handlers = {"1": lambda: self._link(correct=True), "2": lambda: self._link(False),
+                        "escape": self._back, "3": lambda: None}
+        elif self.mode == "cards":
+            handlers = {"3": self._back, "escape": self._back}
+        else:
+            handlers = {"1": self._same, "2": self._different, "3": self._show_cards,
+                        "escape": lambda: self.dismiss(False)}
+        handler = handlers.get(key)
+        if handler is not None:
+            handler()
+
+    def _back(self) -> None:
+        self.mode = "list"
+        self.query_one("#candidates", PickList).focus()
+        self.relabel()
+
+    def _show_cards(self) -> None:
+        self.mode = "cards"
+        self.query_one("#cards", PickList).focus()
+        self.relabel()
+
+    def _open_card(self, index: int) -> None:
+        from tui.screens.texts import ScreenRequest
+
+        c = self._selected()
+        cards = (self.cards or {}).get(self._cid(c), []) if c is not None else []
+        if index < len(cards):
+            # The app opens the card with its history (tui.app PROVIDED["correct"]).
+            self.post_message(ScreenRequest("correct", cards[index].card_id))
+
+    # -- decisions -------------------------------------------------------------------
+    def _same(self) -> None:
+        c = self._selected()
+        if c is None:
+            return
+        if self.legal:
+            self._finish(lambda: DuplicateChoice(
+                True, True, legal_entity=matching.choose_same_legal_entity(c.legal_entity_id)))
+            return
+        try:
+            self.changes = matching.person_changes(c.person_id, self.values)
+        except Exception:  # noqa: BLE001 - a database failure: shown, may be retried
+            self._set("#title", self.tr(DB_FAILED))
+            return
+        if not self.changes:
+            self._link(correct=False)
+            return
+        self.take = set(self.changes)  # all ticked: the card is the newer evidence
+        self.mode = "fix"
+        cards = self.query_one("#cards", PickList)
+        cards.index = 0
+        cards.focus()
+        self.relabel()
+
+    def _link(self, correct: bool) -> None:
+        c = self._selected()
+        fields = tuple(f for f in self.changes if f in self.take) if correct else ()
+        reason = f"{FIX_REASON.kk} / {FIX_REASON.ru}"
+        self._finish(lambda: DuplicateChoice(True, person=matching.choose_same_person(
+            c.person_id, self.values, self.session.user, fields, reason), corrected=fields))
+
+    def _different(self) -> None:
+        ids = tuple(self._cid(c) for c in self.found)
+        self._finish(lambda: DuplicateChoice(False, self.legal, different_from=ids,
+                                             fingerprint=matching.choose_different(
+                                                 ids, self.values, self.session.user,
+                                                 self.legal)))
+
+    def _finish(self, decide: Callable[[], DuplicateChoice]) -> None:
+        """Run the decision's writes; a database failure keeps the window open."""
+        try:
+            choice = decide()
+        except Exception:  # noqa: BLE001 - a database failure: shown, may be retried
+            self._set("#title", self.tr(DB_FAILED))
+            return
+        self.dismiss(choice)

@@ -1,0 +1,67 @@
+"""F1: every key of the program and what the marks on the form mean."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.containers import Vertical
+
+from models.i18n import T
+from tui.keys import COMMANDS, KeyMap
+from tui.screens.base import QuietModal
+from tui.widgets.line import TextLine
+from tui.widgets.picklist import PickList
+
+TITLE = T("Көмек: пернелер", "Помощь: клавиши")
+HINT = T("Esc: жабу", "Esc: закрыть")
+
+# Keys of the form itself (not remappable: they are the editing keys).
+EDITING: tuple[tuple[str, T], ...] = (
+    ("Enter, Tab, Down", T("келесі өріс", "следующее поле")),
+    ("Shift+Tab, Up", T("алдыңғы өріс", "предыдущее поле")),
+    ("Left, Right, Home, End", T("өріс ішінде жылжу", "движение внутри поля")),
+    ("Backspace, Del, Ctrl+U", T("таңбаны / бәрін өшіру", "стереть символ / всё поле")),
+    ("Esc, 1..0", T("Alt+цифр сияқты: пернесі жоқ пернетақтаға",
+                    "как Alt+цифра: для клавиатур без F-клавиш")),
+)
+LEGEND: tuple[tuple[str, T], ...] = (
+    ("[    ]", T("өріс; толған кезде код, күн, ЖСН келесіге өзі өтеді",
+              "поле; код, дата, ИИН при заполнении переходят дальше сами")),
+    ("{    }", T("бекітілген өріс: жаңа карточкада қалады",
+              "закреплённое поле: остаётся в новой карточке")),
+    ("!", T("қате: карточка сақталмайды", "ошибка: карточка не сохранится")),
+    ("?", T("ескерту: сақтау кезінде растау сұралады",
+            "предупреждение: при сохранении спросят подтверждение")),
+    ("ДДММГГГГ", T("күн цифрлармен, нүктелер өзі қойылады",
+                   "дата цифрами, точки ставятся сами")),
+)
+
+
+class HelpScreen(QuietModal[None]):
+    def __init__(self, lang: str, keymap: KeyMap) -> None:
+        super().__init__(lang)
+        self.keymap = keymap
+
+    def compose(self):  # noqa: ANN201
+        with Vertical(classes="dialog -tall"):
+            yield TextLine(role="title", id="title")
+            yield PickList(id="lines")
+            yield TextLine(id="hint")
+
+    def on_mount(self) -> None:
+        self.relabel()
+        self.query_one(PickList).focus()
+
+    def relabel(self) -> None:
+        self.query_one("#title", TextLine).set_text(self.tr(TITLE))
+        self.query_one("#hint", TextLine).set_text(self.tr(HINT))
+        rows = [f"{self.keymap.label(c.id):<22} {self.tr(c.long)}" for c in COMMANDS]
+        rows.append("")
+        rows += [f"{keys:<22} {self.tr(text)}" for keys, text in EDITING]
+        rows.append("")
+        rows += [f"{mark:<22} {self.tr(text)}" for mark, text in LEGEND]
+        self.query_one(PickList).set_rows(rows)
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "escape" or event.key in self.keymap.binding_keys("help").split(","):
+            event.stop()
+            self.dismiss(None)

@@ -1,0 +1,65 @@
+"""Texts of the card screens (kk / ru) and the message screens send the app to open
+screens that other parts of the program provide."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from models.card_schema import Field
+from models.i18n import T
+
+NEW_CARD = T("Жаңа карточка", "Новая карточка")
+CARD_NO = T("№ {n} карточка", "Карточка № {n}")
+READ_ONLY = T("(тек қарау)", "(только просмотр)")
+STATUS_LABEL = T("Күйі", "Статус")
+STATUS = {
+    "draft": T("жоба", "черновик"),
+    "registered": T("тіркелді", "зарегистрирована"),
+    "dispatched": T("жіберілді", "отправлена"),
+    "returned": T("қайтарылды", "возвращена"),
+    "corrected": T("түзетілді", "исправлена"),
+    "removed": T("алынып тасталды", "исключена"),
+    "executed": T("орындалды", "исполнена"),
+    "purged": T("жойылды", "уничтожена"),
+}
+COUNTS = T("Қате: {e}  Ескерту: {w}", "Ошибок: {e}  Предупр.: {w}")
+# Shown in the status line once the form is ready for typing (a bench waits for it).
+READY = T("Енгізуге дайын", "Готово к вводу")
+ESCAPE_ARMED = T("Esc: енді 1..0 цифрын басыңыз (F1..F10 сияқты)",
+                 "Esc: теперь цифру 1..0 (как F1..F10)")
+PINNED = T("Өріс бекітілді: жаңа карточкада қалады",
+           "Поле закреплено: останется в новой карточке")
+UNPINNED = T("Өріс бекітуден босатылды", "Поле больше не закреплено")
+NO_DIRECTORY = T("Бұл өрістің анықтамалығы жоқ", "У этого поля нет справочника")
+DISCARD_HIDDEN = T("Субъект өзгерді: жасырылатын жолдардағы деректер өшірілсін бе?",
+                   "Субъект изменён: стереть данные в скрываемых строках?")
+DISCARD_LINES = T("Жолдар: {lines}", "Строки: {lines}")
+DISCARD_CARD = T("Сақталмаған карточка өшірілсін бе?", "Стереть несохранённую карточку?")
+SAVED = T("Сақталды: № {n} карточка. Келесі карточка.",
+          "Сохранено: карточка № {n}. Следующая карточка.")
+NO_DUPLICATES = T("Бұрынғы жазбалар табылмады", "Прежних записей не найдено")
+NOT_AVAILABLE = T("Бұл мүмкіндік бұл нұсқада жоқ", "Эта функция в этой версии недоступна")
+RESUME = T("Аяқталмаған карточка бар. Жалғастыру керек пе?",
+           "Есть незаконченная карточка. Продолжить её?")
+RESUME_DETAIL = T("Жоқ: ол өшіріледі, жаңа карточка ашылады",
+                  "Нет: она будет стёрта, откроется новая карточка")
+FULL = T("толық", "полностью")
+DB_ERROR = T("Дерекқор қатесі: карточка сақталмады", "Ошибка базы данных: карточка не сохранена")
+DRAFT_FAILED = T("Жоба сақталмады", "Черновик не сохранён")
+
+
+def directory_title(book: str, field: Field, full: bool) -> T:
+    title = T(f"{field.line}. {field.label.kk}", f"{field.line}. {field.label.ru}")
+    if full:
+        title = T(f"{title.kk} ({FULL.kk})", f"{title.ru} ({FULL.ru})")
+    return title
+
+
+class ScreenRequest(Message):
+    """Ask the app for a command it owns (language, quit) or a screen another part of
+    the program provides (journal, correct); `card_id` is the card shown, if any."""
+
+    def __init__(self, command: str, card_id: int | None = None) -> None:
+        super().__init__()
+        self.command = command
+        self.card_id = card_id

@@ -1,0 +1,186 @@
+"""Editing one card field as typed: what a key does to the text, and how it is shown.
+
+Pure Python (no Textual) so the rules are easy to test. `raw` is the canonical text
+kept in drafts and handed to models.validation.parse_field: digits only for dates
+("12031985", shown "12.03.1985"), digits only for amounts (shown "39 320"), "1" or ""
+for flags, the text itself otherwise.
+"""
+
+from __future__ import annotations
+
+from models.card_schema import Field, Kind
+from models.text import find_control
+
+DIGIT_KINDS = {Kind.IIN, Kind.BIN, Kind.RNN, Kind.AMOUNT}
+DATE_SEPARATORS = "./-, "
+FLAG_ON = set("1xXхХ+дДиИyY ")  # space toggles; letters for "yes" on both layouts
+FLAG_OFF = set("0-нНжЖnN")
+CODE_CHARS = set("0123456789-/.")
+
+
+def display_width(field: Field) -> int:
+    """Cells the field takes on the form (without its brackets): fixed kinds their
+    length, long texts a window that scrolls."""
+    if field.kind == Kind.DATE:
+        return 10
+    if field.kind == Kind.FLAG:
+        return 1
+    if field.kind == Kind.AMOUNT:
+        return field.length + (field.length - 1) // 3
+    if field.kind == Kind.TEXT and field.length > 20:
+        return max(15, min(40, field.length // 4))
+    return field.length
+
+
+class FieldEdit:
+    """The text of one field and the cursor in it."""
+
+    def __init__(self, field: Field, raw: str = "") -> None:
+        self.field = field
+        self.raw = ""
+        self.cursor = 0
+        self.set(raw)
+
+    # -- state ------------------------------------------------------------------------
+    def set(self, raw: str) -> None:
+        self.raw = self._accept_all(raw or "")
+        self.cursor = len(self.raw)
+
+    def _accept_all(self, raw: str) -> str:
+        out = ""
+        for ch in raw:
+            if self._allowed(ch, out):
+                out += ch
+        return out[: self.max_len]
+
+    @property
+    def max_len(self) -> int:
+        return 8 if self.field.kind == Kind.DATE else self.field.length
+
+    @property
+    def full(self) -> bool:
+        return len(self.raw) >= self.max_len
+
+    def _allowed(self, ch: str, before: str) -> bool:
+        if find_control(ch) is not None or not ch.isprintable():
+            return False
+        kind = self.field.kind
+        if kind in DIGIT_KINDS or kind == Kind.DATE:
+            return ch.isdigit() and ch.isascii()
+        if kind == Kind.DIGITS:
+            return (ch.isdigit() and ch.isascii()) or (ch == "-" and "-" not in before)
+        if kind == Kind.CODE:
+            return ch.isascii() and (ch.isalnum() or ch in CODE_CHARS)
+        if kind == Kind.FLAG:
+            return ch == "1"
+        return True
+
+    # -- keys -------------------------------------------------------------------------
+    def type(self, ch: str) -> bool:
+        """A printable character typed; True if the text changed."""
+        kind = self.field.kind
+        if kind == Kind.FLAG:
+            new = "1" if ch in FLAG_ON and (ch != " " or not self.raw) else ""
+            if ch in FLAG_OFF:
+                new = ""
+            changed = new != self.raw
+            self.raw, self.cursor = new, 0
+            return changed
+        if kind == Kind.DATE and ch in DATE_SEPARATORS:
+            return self._date_separator()
+        if not self._allowed(ch, self.raw[: self.cursor]) or self.full:
+            return False
+        self.raw = self.raw[: self.cursor] + ch + self.raw[self.cursor:]
+        self.cursor += 1
+        return True
+
+    def _date_separator(self) -> bool:
+        """"1.3.1985" typed with separators: a one-digit day or month gets its zero."""
+        head = self.raw[: self.cursor]
+        if self.cursor != len(self.raw) or len(head) not in (1, 3):
+            return False
+        self.raw = head[:-1] + "0" + head[-1]
+        self.cursor = len(self.raw)
+        return True
+
+    def paste(self, text: str) -> bool:
+        changed = False
+        for ch in text:
+            changed = self.type(ch) or changed
+        return changed
+
+    def backspace(self) -> bool:
+        if self.field.kind == Kind.FLAG:
+            changed, self.raw = bool(self.raw), ""
+            return changed
+        if self.cursor == 0:
+            return False
+        self.raw = self.raw[: self.cursor - 1] + self.raw[self.cursor:]
+        self.cursor -= 1
+        return True
+
+    def delete(self) -> bool:
+        if self.cursor >= len(self.raw):
+            return self.backspace() if self.field.kind == Kind.FLAG else False
+        self.raw = self.raw[: self.cursor] + self.raw[self.cursor + 1:]
+        return True
+
+    def clear(self) -> bool:
+        changed = bool(self.raw)
+        self.raw, self.cursor = "", 0
+        return changed
+
+    def move(self, where: str) -> bool:
+        old = self.cursor
+        if where == "left":
+            self.cursor = max(0, self.cursor - 1)
+        elif where == "right":
+            self.cursor = min(len(self.raw), self.cursor + 1)
+        elif where == "home":
+            self.cursor = 0
+        elif where == "end":
+            self.cursor = len(self.raw)
+        return old != self.cursor
+
+    # -- display ----------------------------------------------------------------------
+    def shown(self) -> tuple[str, int]:
+        """(text as shown, cursor position in it)."""
+        kind, raw, cur = self.field.kind, self.raw, self.cursor
+        if kind == Kind.DATE:
+            text = raw[:2] + ("." if len(raw) > 2 else "") + raw[2:4] + (
+                "." if len(raw) > 4 else "") + raw[4:]
+            return text, cur + (cur > 2) + (cur > 4)
+        if kind == Kind.AMOUNT:
+            return group_thousands(raw), _grouped_cursor(raw, cur)
+        if kind == Kind.FLAG:
+            return ("X" if raw else " "), 0
+        return raw, cur
+
+    def window(self, width: int) -> tuple[str, int]:
+        """The shown text cut to `width` cells around the cursor; (text, cursor column)."""
+        text, cur = self.shown()
+        if self.field.kind == Kind.AMOUNT:
+            pad = max(0, width - 1 - len(text))
+            return " " * pad + text, pad + cur
+        # The cursor may sit just after a full box's last character: it is then drawn
+        # on that character rather than scrolling the text by one.
+        start = 0 if cur < width or len(text) <= width else cur - width + 1
+        return text[start: start + width], cur - start
+
+
+def group_thousands(digits: str) -> str:
+    if not digits:
+        return ""
+    head = len(digits) % 3 or 3
+    groups = [digits[:head]] + [digits[i: i + 3] for i in range(head, len(digits), 3)]
+    return " ".join(groups)
+
+
+def _grouped_cursor(digits: str, cur: int) -> int:
+    """Column in the grouped text just after the first `cur` digits."""
+    seen = 0
+    for col, ch in enumerate(group_thousands(digits)):
+        if seen == cur:
+            return col
+        seen += ch != " "
+    return len(group_thousands(digits))

@@ -1,0 +1,118 @@
+"""CardForm: the card's rows on screen, built from tui.widgets.layout.
+
+Few widgets on purpose (startup time, and bytes on the wire): one FormRow per screen
+row draws its labels and code names itself, and the row's FieldBoxes sit on top of
+it at their columns. The form scrolls. It holds no card logic: the card screen tells
+it what to show (field texts, names, marks, which subject kind's rows are visible).
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from textual.containers import VerticalScroll
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+
+from models.card_schema import Subject
+from models.text import strip_control
+from tui.theme import role
+from tui.widgets.field import FieldBox
+from tui.widgets.layout import Row, chunks, pack
+from tui.widgets.line import fit, lean, seg
+
+
+class FormRow(Widget):
+    """One screen row: labels and names drawn here, field boxes are children."""
+
+    def __init__(self, row: Row, boxes: list[FieldBox]) -> None:
+        super().__init__(*boxes, classes="row")
+        self.spec = row
+        self.names: dict[str, str] = {}
+        self.name_at: dict[str, tuple[int, int]] = {}  # key -> (x, width)
+        x = 0
+        for cell in row.cells:
+            if cell.kind == "field" and cell.field is not None:
+                box = next(b for b in boxes if b.field is cell.field)
+                box.styles.offset = (x, 0)
+            elif cell.kind == "name":
+                self.name_at[cell.key] = (x, cell.width)
+                self.names[cell.key] = ""
+            x += cell.width
+
+    def set_name(self, key: str, text: str) -> None:
+        text = strip_control(text)
+        if self.names.get(key) == text:
+            return
+        self.names[key] = text
+        x, width = self.name_at[key]
+        self.refresh(Region(x, 0, self._name_width(x, width), 1))
+
+    def _name_width(self, x: int, width: int) -> int:
+        """A name that ends the row runs to the right edge of a wider terminal."""
+        if x + width >= sum(c.width for c in self.spec.cells):
+            return max(width, self.size.width - x)
+        return width
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if y:
+            return Strip.blank(width, lean(base))
+        head, name = base + role("head"), base + role("name")
+        segs: list[Segment] = []
+        x = 0
+        for cell in self.spec.cells:
+            if cell.kind == "label":
+                if cell.head:
+                    segs.append(seg(cell.text[: cell.head], head))
+                segs.append(seg(cell.text[cell.head:], base))
+                x += cell.width
+            elif cell.kind == "name":
+                w = self._name_width(x, cell.width)
+                segs.append(seg(fit(self.names.get(cell.key, ""), w - 1).ljust(w), name))
+                x += w
+            else:
+                segs.append(seg(" " * cell.width, base))
+                x += cell.width
+        if x < width:
+            segs.append(seg(" " * (width - x), base))
+        return Strip(Segment.simplify(segs), max(width, x)).crop(0, width)
+
+
+class CardForm(VerticalScroll, can_focus=False):
+    def __init__(self, lang: str, raw: dict[str, str], readonly: bool = False) -> None:
+        super().__init__()
+        self.lang = lang
+        self.readonly = readonly
+        self.boxes: dict[str, FieldBox] = {}
+        self.name_rows: dict[str, FormRow] = {}
+        self.chunk_of = {f.name: c.key for c in chunks() for f in c.fields if c.named}
+        # Built now, not in compose: the card screen hands keys to the boxes at once,
+        # even while a new form (language switch) is still being mounted.
+        self.rows: list[FormRow] = []
+        for row in pack(lang):
+            boxes = []
+            for cell in row.cells:
+                if cell.kind == "field" and cell.field is not None:
+                    box = FieldBox(cell.field, raw.get(cell.field.name, ""), readonly=readonly)
+                    self.boxes[cell.field.name] = box
+                    boxes.append(box)
+            form_row = FormRow(row, boxes)
+            for key in form_row.name_at:
+                self.name_rows[key] = form_row
+            self.rows.append(form_row)
+
+    def compose(self):  # noqa: ANN201
+        yield from self.rows
+
+    def set_name(self, key: str, text: str) -> None:
+        row = self.name_rows.get(key)
+        if row is not None:
+            row.set_name(key, text)
+
+    def show_subject(self, kind: Subject | None) -> None:
+        for row in self.rows:
+            visible = row.spec.visible_for(kind)
+            if row.display != visible:
+                row.display = visible
