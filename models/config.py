@@ -54,7 +54,7 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
     "keys": {},
 }
 KEY_IDS = ("help", "save", "directory", "directory_full", "find", "duplicates", "journal",
-           "correct", "language", "menu", "new_card", "errors", "persist", "quit")
+           "correct", "history", "language", "menu", "new_card", "errors", "persist", "quit")
 
 
 def _check(data: dict[str, Any], path: Path) -> None:

@@ -263,7 +263,7 @@ def _reset_shared(server: PgServer, name: str) -> None:
             cur.execute("SELECT MAX(version) FROM schema_version")
             version = cur.fetchone()[0]
         if version == migrations.LATEST and tables >= _expected_tables():
-            data = sorted(tables - {"schema_version"})
+            data = sorted(tables - {"schema_version", BOOKS_SNAPSHOT})
             if data:
                 cur.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in data)
                             + " RESTART IDENTITY CASCADE")
@@ -333,6 +333,68 @@ def db(db_url: str):  # noqa: ANN201
     database = open_database(db_url)
     yield database
     _close(database)
+
+
+# --- codebooks ------------------------------------------------------------------------
+
+BOOKS_SNAPSHOT = "zz_test_codebook_snapshot"  # kept across tests; never truncated
+
+
+@pytest.fixture(scope="session")
+def _sqlite_books(tmp_path_factory: pytest.TempPathFactory, _sqlite_template: Path) -> Path:
+    """A SQLite database with the shipped codebooks loaded once (the loader runs its
+    full check there; tests that test the loader itself call it directly)."""
+    from codebooks.loader import load
+    from models.db import make_database
+
+    path = tmp_path_factory.mktemp("books") / "books.db"
+    shutil.copyfile(_sqlite_template, path)
+    database = make_database(f"sqlite:///{path}")
+    from models.db import database_proxy
+
+    previous = database_proxy.obj
+    database_proxy.initialize(database)
+    try:
+        load(database)
+    finally:
+        _close(database)
+        database_proxy.initialize(previous)
+    return path
+
+
+@pytest.fixture
+def books(db, backend: str, request: pytest.FixtureRequest):  # noqa: ANN001, ANN201
+    """The shipped codebooks in the test's database. Copied from a snapshot loaded once
+    per session: loading them anew for each test would cost seconds on PostgreSQL."""
+    from models import codebook
+
+    columns = ", ".join(f.column_name for f in _codebook_fields())
+    if backend == "sqlite":
+        path = request.getfixturevalue("_sqlite_books")
+        db.execute_sql("ATTACH DATABASE ? AS books_src", (str(path),))
+        db.execute_sql(f"INSERT INTO codebook_entry ({columns}) "
+                       f"SELECT {columns} FROM books_src.codebook_entry")
+        db.execute_sql("DETACH DATABASE books_src")
+    else:
+        if BOOKS_SNAPSHOT not in db.get_tables():
+            from codebooks.loader import load
+
+            load(db)
+            db.execute_sql(f"CREATE TABLE {BOOKS_SNAPSHOT} AS SELECT * FROM codebook_entry")
+        else:
+            db.execute_sql(f"INSERT INTO codebook_entry ({columns}) "
+                           f"SELECT {columns} FROM {BOOKS_SNAPSHOT}")
+            db.execute_sql("SELECT setval(pg_get_serial_sequence('codebook_entry', 'id'), "
+                           "(SELECT MAX(id) FROM codebook_entry))")
+    codebook.reload()
+    yield
+    codebook.reload()
+
+
+def _codebook_fields():  # noqa: ANN202
+    from models.tables import CodebookEntry
+
+    return CodebookEntry._meta.sorted_fields
 
 
 # --- configuration -------------------------------------------------------------------

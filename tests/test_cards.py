@@ -6,20 +6,9 @@ import datetime as dt
 
 import pytest
 
-from models import codebook
 from models.cards import CardRefused, find_cards, next_journal_no, register_card
 from models.tables import Card, LegalEntity, Person, Status, User
 from tests.test_validation import individual_card, legal_card
-
-
-@pytest.fixture
-def books(db):
-    from codebooks.loader import load
-
-    load(db)
-    codebook.reload()
-    yield
-    codebook.reload()
 
 
 @pytest.fixture

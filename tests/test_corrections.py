@@ -39,12 +39,8 @@ DISPATCH_DAYS = [10, 20, 30]
 # --- fixtures and helpers (test_lifecycle and test_audit use them too) ----------------
 
 @pytest.fixture
-def people(db) -> dict[str, User]:  # noqa: ANN001
+def people(db, books) -> dict[str, User]:  # noqa: ANN001
     """Codebooks loaded; one user per role (and a second administrator)."""
-    from codebooks.loader import load
-
-    load(db)
-    codebook.reload()
     out = {"administrator": add_user("admin", Role.ADMINISTRATOR, by=None,
                                      full_name="Әкімшиев Б.")}
     admin = out["administrator"]

@@ -143,3 +143,82 @@ async def test_unknown_login_refused_clearly(people, cfg) -> None:  # noqa: F811
         await type_in(pilot, "nobody", "enter", "whatever", "enter")
         await settle(pilot)
         assert "«nobody» пайдаланушысы apcard-та тіркелмеген" in screen_text(app)
+
+
+async def _open_card(app, card_id: int):  # noqa: ANN001, ANN202
+    from models.tables import Card
+    from tui.screens.card import CardScreen
+
+    app.push_screen(CardScreen(app.session, Card.get_by_id(card_id)))
+
+
+async def test_operator_cannot_correct_a_registered_card(people, cfg) -> None:  # noqa: F811
+    from tests.test_corrections import make_card
+
+    card = make_card(people["operator"])
+    app = make_app(cfg, login="ivanova")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_card(app, card.id)
+        await pilot.pause()
+        await type_in(pilot, "f8")
+        assert "только администратор" in screen_text(app)
+        await type_in(pilot, "x")  # still read-only: nothing typed into the card
+        assert app.screen.form.boxes["subject"].raw == "01"
+    assert log_rows(card.id) == []
+
+
+def log_rows(card_id: int) -> list[tuple]:
+    from models.audit import Correction
+
+    return [(r.line, r.old_value, r.new_value, r.reason_code, r.reason_text)
+            for r in Correction.select().where((Correction.card_id == card_id)
+                                               & (Correction.event == "correct"))
+            .order_by(Correction.id)]
+
+
+async def test_administrator_corrects_two_lines_with_a_reason(people, cfg) -> None:  # noqa: F811
+    from models.tables import Card
+    from tests.test_corrections import make_card
+
+    card = make_card(people["operator"])
+    app = make_app(cfg, login="admin")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_card(app, card.id)
+        await pilot.pause()
+        await type_in(pilot, "f8")
+        assert "(исправление)" in screen_text(app)
+        screen = app.screen
+        for name, text in (("protocol_no", "000123999"), ("official_name", "Сейтов А.Б.Н.")):
+            screen._focus_field(name)
+            await type_in(pilot, "ctrl+u", text)
+        await type_in(pilot, "f2")
+        assert isinstance(app.screen, ReasonDialog)
+        assert "Для всех изменённых строк: 4, 5" in screen_text(app)
+        await type_in(pilot, "опечатка в протоколе", "enter")
+        await settle(pilot)
+        assert "исправлена" in screen_text(app)
+    assert log_rows(card.id) == [("4", "000123456", "000123999", "04", "опечатка в протоколе"),
+                                 ("5", "Сейтов А.Б.", "Сейтов А.Б.Н.", "04",
+                                  "опечатка в протоколе")]
+    saved = Card.get_by_id(card.id)
+    assert saved.protocol_no == "000123999" and saved.version == 2
+
+
+async def test_correction_abandoned_with_escape_is_not_logged(people, cfg) -> None:  # noqa: F811
+    from models.tables import Card
+    from tests.test_corrections import make_card
+
+    card = make_card(people["operator"])
+    app = make_app(cfg, login="admin")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_card(app, card.id)
+        await pilot.pause()
+        await type_in(pilot, "f8")
+        app.screen._focus_field("protocol_no")
+        await type_in(pilot, "ctrl+u", "999", "f2")
+        await type_in(pilot, "escape")  # the reason dialog: cancelled
+        await type_in(pilot, "escape", "escape")  # Esc Esc: drop the edits?
+        await type_in(pilot, "y")  # yes, drop them
+        await pilot.pause()
+        assert app.screen.form.boxes["protocol_no"].raw == "000123456"
+    assert log_rows(card.id) == [] and Card.get_by_id(card.id).version == 1

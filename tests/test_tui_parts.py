@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from models import choices, codebook
+from models import choices
 from models.card_schema import FIELDS, IDENT_FIELDS, LINES_BY_NUMBER, Subject
 from models.config import Config
 from models.drafts import discard_draft, load_draft, save_draft
@@ -200,14 +200,6 @@ def test_draft_is_kept_per_user_and_cleaned(db) -> None:  # noqa: ANN001
 
 # -- directories (models.choices) ----------------------------------------------------------
 
-@pytest.fixture
-def books(db):  # noqa: ANN001, ANN201
-    from codebooks.loader import load
-
-    load(db)
-    codebook.reload()
-    yield
-    codebook.reload()
 
 
 def test_penalties_directory_follows_the_article_part(books) -> None:  # noqa: ANN001

@@ -93,11 +93,7 @@ class Term:
 
 
 @pytest.fixture
-def operator(db, cfg: Config):  # noqa: ANN001, ANN201
-    from codebooks.loader import load
-
-    load(db)
-    codebook.reload()
+def operator(db, books, cfg: Config):  # noqa: ANN001, ANN201
     account = "op_term"
     yield User.create(login=account, os_account=account, full_name="Оператор", role="operator")
     codebook.reload()

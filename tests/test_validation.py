@@ -51,14 +51,6 @@ def fields_of(issues):
     return {i.field for i in issues}
 
 
-@pytest.fixture
-def books(db):
-    from codebooks.loader import load
-
-    load(db)
-    codebook.reload()
-    yield
-    codebook.reload()
 
 
 TODAY = D(2025, 3, 1)

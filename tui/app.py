@@ -22,7 +22,8 @@ from tui.theme import MONO, THEMES, theme_name, use
 # opens them with the session (and the card shown, if any) when they are installed.
 PROVIDED = {
     "journal": ("tui.screens.correction_journal", "CorrectionJournalScreen"),
-    "correct": ("tui.screens.history", "CardHistoryScreen"),
+    "correct": ("tui.screens.history", "CardHistoryScreen"),  # a candidate's card (F6)
+    "history": ("tui.screens.history", "CardHistoryScreen"),
 }
 
 

@@ -34,19 +34,25 @@ class CliError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, no usage dump
-        raise CliError(f"{self.prog}: {message}", EXIT_USAGE)
+        where = self.prog.removeprefix("apcard").strip()  # "db", "user add", ...
+        raise CliError(f"{where}: {message}" if where else message, EXIT_USAGE)
 
 
 Handler = Callable[[argparse.Namespace, Config], int | None]
 
 
-def build_parser() -> argparse.ArgumentParser:
+# The first word of each group's commands: a bare `apcard` (the card screen) imports
+# none of the groups, which keeps start-up short.
+COMMAND_WORDS = frozenset({"init", "db", "demo", "codebooks", "user", "persons", "audit"})
+
+
+def build_parser(groups: bool = True) -> argparse.ArgumentParser:
     parser = _Parser(prog="apcard", description="1-AP card register (administrative offences)")
     parser.add_argument("--config", help="config file (default: APCARD_CONFIG or config.toml)")
     parser.add_argument("--db", help="database URL, overrides config (also APCARD_DB)")
     parser.add_argument("--lang", choices=("kk", "ru"), help="UI language for this run")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-    for name in GROUPS:
+    for name in GROUPS if groups else ():
         try:
             mod = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -81,7 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     cfg: Config | None = None
     try:
-        parser = build_parser()
+        wanted = any(a in COMMAND_WORDS or a in ("-h", "--help") or not a.startswith("-")
+                     and a not in _option_values(args) for a in args)
+        parser = build_parser(groups=wanted)
         ns = parser.parse_args(args)
         cfg = load_config(ns.config, ns.db)
         if ns.lang:
@@ -120,6 +128,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(f"unexpected error: {type(exc).__name__}: {one_line(exc)} "
               "(set APCARD_DEBUG=1 for details)")
         return 1
+
+
+def _option_values(args: list[str]) -> set[str]:
+    """Words that are values of the global options (`--db URL`), not commands."""
+    return {args[i + 1] for i, a in enumerate(args[:-1]) if a in ("--config", "--db", "--lang")}
 
 
 def _fail(message: str) -> None:

@@ -26,12 +26,19 @@ from models.validation import errors, warnings
 from tui.keys import COMMAND_BY_ID, FOOTER_IDS
 from tui.screens import texts as tx
 from tui.screens.base import QuietScreen, is_database_error
+from tui.screens.card_correct import CorrectionMode
 from tui.screens.card_matching import IDENT, DuplicateCheck
 from tui.screens.card_state import CardState, raw_of
 from tui.screens.directory import DirectoryScreen
 from tui.screens.help import HelpScreen
 from tui.screens.menu import MenuScreen
-from tui.screens.messages import SAVE, ConfirmScreen, IssuesScreen, NoticeScreen
+from tui.screens.messages import (
+    SAVE,
+    ConfirmScreen,
+    IssuesScreen,
+    NoticeScreen,
+    issue_line,
+)
 from tui.session import Session
 from tui.widgets.field import FieldBox
 from tui.widgets.form import CardForm
@@ -40,12 +47,12 @@ from tui.widgets.line import BarLine, KeyBar, TextLine
 
 DRAFT_DELAY = 0.3  # seconds of quiet before the draft is written
 CARD_COMMANDS = ("help", "save", "directory", "directory_full", "find", "duplicates",
-                 "journal", "correct", "menu", "new_card", "errors", "persist")
+                 "journal", "correct", "history", "menu", "new_card", "errors", "persist")
 MENU = ["save", "new_card", "errors", "directory", "directory_full", "persist", "find",
-        "duplicates", "journal", "correct", "language", "help", "quit"]
+        "duplicates", "journal", "correct", "history", "language", "help", "quit"]
 
 
-class CardScreen(DuplicateCheck, QuietScreen):
+class CardScreen(CorrectionMode, DuplicateCheck, QuietScreen):
     AUTO_FOCUS = ""  # keys come to the screen itself (see on_key)
 
     def __init__(self, session: Session, card: Card | None = None) -> None:
@@ -168,8 +175,8 @@ class CardScreen(DuplicateCheck, QuietScreen):
 
     def _changed(self) -> None:
         """Something was typed: keep the draft (after a short pause in typing)."""
-        if self.readonly or not self.session.cfg.autosave:
-            return
+        if self.readonly or self.correcting or not self.session.cfg.autosave:
+            return  # drafts keep new cards; a correction is saved with its reason or not at all
         self.dirty = True
         self._draft_soon()
 
@@ -259,7 +266,7 @@ class CardScreen(DuplicateCheck, QuietScreen):
         if self.escape_armed:
             self._after_escape(event)
             return
-        if event.key == "escape" and self.readonly:
+        if event.key == "escape" and self.readonly and not self.correcting:
             event.stop()
             self.app.pop_screen()  # back to the card list
             return
@@ -306,7 +313,7 @@ class CardScreen(DuplicateCheck, QuietScreen):
         order = self._order()
         i = order.index(name) if name in order else 0
         target = order[(i + step) % len(order)]
-        if name in IDENT and target not in IDENT and step > 0:
+        if name in IDENT and target not in IDENT and step > 0 and not self.correcting:
             self.check_duplicates()
         self._focus_field(target)
 
@@ -367,7 +374,8 @@ class CardScreen(DuplicateCheck, QuietScreen):
 
     def _show_title(self) -> None:
         if self.card is not None:
-            what = self.tr(tx.CARD_NO.format(n=self.card.id)) + " " + self.tr(tx.READ_ONLY)
+            mode = tx.CORRECTING if self.correcting else tx.READ_ONLY
+            what = self.tr(tx.CARD_NO.format(n=self.card.id)) + " " + self.tr(mode)
             status = self.tr(tx.STATUS.get(self.card.status, T(self.card.status,
                                                                   self.card.status)))
         else:
@@ -395,8 +403,7 @@ class CardScreen(DuplicateCheck, QuietScreen):
         elif self.escape_armed:
             tail = self.tr(tx.ESCAPE_ARMED)
         elif own or shown:
-            issue = (own or shown)[0]
-            tail = f"{'!' if issue.is_error else '?'} {issue.line} {issue.message(self.lang)}"
+            tail = issue_line((own or shown)[0], self.lang).replace("  ", " ")
         elif self.greeting and not self.readonly:
             tail = self.tr(tx.READY)
         else:
@@ -423,6 +430,10 @@ class CardScreen(DuplicateCheck, QuietScreen):
         does what it does (Esc pressed by habit costs nothing)."""
         cid = self.session.keymap.after_escape(event.key)
         self._disarm()
+        if cid is None and event.key == "escape" and self.correcting:
+            event.stop()
+            self.cancel_correction()
+            return
         if cid:
             event.stop()
             event.prevent_default()
@@ -457,7 +468,7 @@ class CardScreen(DuplicateCheck, QuietScreen):
         self.app.push_screen(MenuScreen(self.lang, self.session.keymap, commands), chosen)
 
     def cmd_persist(self) -> None:
-        if self.readonly:
+        if self.readonly or self.correcting:
             return
         name = self._focused_name()
         pinned = name not in self.state.pinned
@@ -514,7 +525,7 @@ class CardScreen(DuplicateCheck, QuietScreen):
         self.app.push_screen(CardListScreen(self.session))
 
     def cmd_new_card(self) -> None:
-        if self.readonly:
+        if self.readonly or self.correcting:
             return
         if not self.state.has_typed(self.defaults):
             self.new_card()
@@ -529,12 +540,42 @@ class CardScreen(DuplicateCheck, QuietScreen):
         self.post_message(tx.ScreenRequest("journal", None))
 
     def cmd_correct(self) -> None:
-        """Correcting a registered card belongs to the corrections screens (the app
-        opens them); from a new card there is nothing registered to correct."""
-        self.post_message(tx.ScreenRequest("correct", self.card.id if self.card else None))
+        """F8 on a registered card: an administrator corrects it (card_correct.py); on a
+        new card there is nothing registered yet: say where to find one."""
+        if self.card is None:
+            self._show_status(message=self.tr(tx.CORRECT_WHERE))
+            return
+        self.start_correction()
+
+    def cmd_history(self) -> None:
+        self.post_message(tx.ScreenRequest("history", self.card.id if self.card else None))
+
+    def _rebuild_form(self, readonly: bool) -> None:
+        """A new form over the same state, editable or not (correction starts / ends)."""
+        self.readonly = readonly
+        name = self.focus_name
+        old = self.form
+        new = CardForm(self.lang, self.state.raw, readonly)
+        self._form = new
+        self.mount(new, before=old)
+        old.remove()
+        self.call_after_refresh(self._after_relabel, name, None)
+
+    def _reload_card(self) -> None:
+        """Show the registered card as it is in the database now, read-only."""
+        card = Card.get_by_id(self.card.id)
+        self.card = card
+        self.state = CardState({n: raw_of(f, getattr(card, n)) for n, f in FIELDS.items()})
+        self.state.pinned = set()
+        self._rebuild_form(readonly=True)
 
     # -- saving -------------------------------------------------------------------------
     def cmd_save(self) -> None:
+        if self.correcting:
+            self.state.show_all = True
+            self._recheck()
+            self.save_correction()
+            return
         if self.readonly:
             return
         focused = self._focused_name()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import events, work
+from textual import work
 from textual.containers import Vertical
 from textual.worker import get_current_worker
 
@@ -21,6 +21,7 @@ from models.tables import Card
 from models.validation import parse_date
 from tui.screens.base import QuietModal, is_database_error
 from tui.screens.card import CardScreen
+from tui.screens.filter_list import FilterListKeys
 from tui.screens.texts import STATUS
 from tui.session import Session
 from tui.widgets.field import FieldBox
@@ -52,7 +53,7 @@ ROWS = ((0, 1), (2, 3), (4, 5))  # which search fields share a screen row
 LIMIT = 200
 
 
-class CardListScreen(QuietModal[None]):
+class CardListScreen(FilterListKeys, QuietModal[None]):
     AUTO_FOCUS = ""  # keys come to the screen, in order (see on_key)
 
     def __init__(self, session: Session) -> None:
@@ -95,45 +96,8 @@ class CardListScreen(QuietModal[None]):
             self._show_cards()
 
     # -- keys -----------------------------------------------------------------------------
-    def _activate(self, index: int) -> None:
-        self.active = index
-        for i, box in enumerate(self.boxes):
-            box.set_active(i == index)
-
-    def on_key(self, event: events.Key) -> None:
-        if self.app.screen is not self:
-            return
-        key = event.key
-        pick = self.query_one(PickList)
-        if key == "escape":
-            self.dismiss(None)
-        elif self.active < 0:
-            if key in ("tab", "shift+tab"):
-                self._activate(0 if key == "tab" else len(self.boxes) - 1)
-            elif not pick.pick_key(event):
-                return
-        elif key == "enter":
-            self._search()
-        elif key in ("tab", "shift+tab", "down", "up"):
-            step = 1 if key in ("tab", "down") else -1
-            nxt = self.active + step
-            if nxt >= len(self.boxes) and self.cards:
-                self._activate(-1)
-            else:
-                self._activate(nxt % len(self.boxes))
-        else:
-            result = self.boxes[self.active].key(event)
-            if not result.consumed:
-                return
-            if result.step:
-                self._activate((self.active + 1) % len(self.boxes))
-        event.stop()
-        event.prevent_default()
-
-    def on_paste(self, event: events.Paste) -> None:
-        event.stop()
-        if self.active >= 0:
-            self.boxes[self.active].paste(event.text)
+    def _has_results(self) -> bool:
+        return bool(self.cards)
 
     # -- searching ------------------------------------------------------------------------
     def _criteria(self) -> dict[str, Any] | None:

@@ -25,6 +25,7 @@ from models.permissions import PermissionDenied
 from models.text import find_control
 from models.validation import parse_date
 from tui.screens.base import QuietModal
+from tui.screens.filter_list import FilterListKeys
 from tui.session import Session
 from tui.widgets.field import FieldBox
 from tui.widgets.form import FormRow
@@ -71,7 +72,7 @@ def journal_row(r: LogRow, lang: str) -> str:
             f"{fit(new, 14):<14} {r.reason_code:>2}")
 
 
-class CorrectionJournalScreen(QuietModal[None]):
+class CorrectionJournalScreen(FilterListKeys, QuietModal[None]):
     AUTO_FOCUS = ""
 
     def __init__(self, session: Session, card_id: int | None = None) -> None:
@@ -124,50 +125,14 @@ class CorrectionJournalScreen(QuietModal[None]):
             self._show()
 
     # -- keys -------------------------------------------------------------------------
-    def _activate(self, index: int) -> None:
-        self.active = index
-        for i, box in enumerate(self.boxes):
-            box.set_active(i == index)
+    def _has_results(self) -> bool:
+        return bool(self.rows)
 
-    def _is_save(self, event: events.Key) -> bool:
-        return event.key in self.session.keymap.binding_keys("save").split(",")
-
-    def on_key(self, event: events.Key) -> None:
-        if self.app.screen is not self:
-            return
-        key = event.key
-        pick = self.query_one(PickList)
-        if key == "escape":
-            self.dismiss(None)
-        elif self._is_save(event):
+    def _screen_key(self, event: events.Key) -> bool:
+        if event.key in self.session.keymap.binding_keys("save").split(","):
             self._export()
-        elif self.active < 0:
-            if key in ("tab", "shift+tab"):
-                self._activate(0 if key == "tab" else len(self.boxes) - 1)
-            elif not pick.pick_key(event):
-                return
-        elif key == "enter":
-            self._search()
-        elif key in ("tab", "shift+tab", "down", "up"):
-            step = 1 if key in ("tab", "down") else -1
-            nxt = self.active + step
-            if nxt >= len(self.boxes) and self.rows:
-                self._activate(-1)
-            else:
-                self._activate(nxt % len(self.boxes))
-        else:
-            result = self.boxes[self.active].key(event)
-            if not result.consumed:
-                return
-            if result.step:
-                self._activate((self.active + 1) % len(self.boxes))
-        event.stop()
-        event.prevent_default()
-
-    def on_paste(self, event: events.Paste) -> None:
-        event.stop()
-        if self.active >= 0:
-            self.boxes[self.active].paste(event.text)
+            return True
+        return False
 
     # -- filters ----------------------------------------------------------------------
     def _filter(self) -> JournalFilter | None:

@@ -1,0 +1,67 @@
+"""Keys of a screen made of filter fields above a result list (card list, correction
+journal): Tab / Up / Down move between the filters and into the list, Enter searches,
+Esc closes. The screen provides `boxes`, `_search()` and `_has_results()`."""
+
+from __future__ import annotations
+
+from textual import events
+
+from tui.widgets.field import FieldBox
+from tui.widgets.picklist import PickList
+
+
+class FilterListKeys:
+    boxes: list[FieldBox]
+    active: int  # the filter typed into; -1: the result list
+
+    def _activate(self, index: int) -> None:
+        self.active = index
+        for i, box in enumerate(self.boxes):
+            box.set_active(i == index)
+
+    def _has_results(self) -> bool:
+        raise NotImplementedError
+
+    def _search(self) -> None:
+        raise NotImplementedError
+
+    def _screen_key(self, event: events.Key) -> bool:
+        """A key of the screen's own (e.g. F2 export); True when it was handled."""
+        return False
+
+    def on_key(self, event: events.Key) -> None:
+        if self.app.screen is not self:  # type: ignore[attr-defined]
+            return
+        key = event.key
+        pick = self.query_one(PickList)  # type: ignore[attr-defined]
+        if key == "escape":
+            self.dismiss(None)  # type: ignore[attr-defined]
+        elif self._screen_key(event):
+            pass
+        elif self.active < 0:
+            if key in ("tab", "shift+tab"):
+                self._activate(0 if key == "tab" else len(self.boxes) - 1)
+            elif not pick.pick_key(event):
+                return
+        elif key == "enter":
+            self._search()
+        elif key in ("tab", "shift+tab", "down", "up"):
+            step = 1 if key in ("tab", "down") else -1
+            nxt = self.active + step
+            if nxt >= len(self.boxes) and self._has_results():
+                self._activate(-1)
+            else:
+                self._activate(nxt % len(self.boxes))
+        else:
+            result = self.boxes[self.active].key(event)
+            if not result.consumed:
+                return
+            if result.step:
+                self._activate((self.active + 1) % len(self.boxes))
+        event.stop()
+        event.prevent_default()
+
+    def on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        if self.active >= 0:
+            self.boxes[self.active].paste(event.text)
