@@ -7,12 +7,14 @@ the results), Up/Down in the results, Enter opens, Tab back to the fields, Esc c
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from textual import work
 from textual.containers import Vertical
 from textual.worker import get_current_worker
 
+from models import lifecycle
 from models.card_schema import Field, Kind
 from models.cards import find_cards
 from models.db import close_database, one_line
@@ -166,8 +168,11 @@ def card_line(card: Card, lang: str) -> str:
     when = card.offence_date.strftime("%d.%m.%Y") if card.offence_date else " " * 10
     art = "/".join(p for p in (card.article, card.part, card.paragraph) if p)
     status = STATUS.get(card.status)
-    return (f"{card.id:>6} {when} {who[:28]:<28} {art:<10} {(card.protocol_no or '')[:10]:<10} "
-            f"{status(lang) if status else card.status}")
+    # §12: a returned card is corrected within 3 working days; "!" marks it overdue
+    # (a marker, not a colour: monochrome terminals show it too)
+    late = "!" if lifecycle.is_overdue(card.status, card.returned_at, dt.date.today()) else " "
+    return (f"{late}{card.id:>5} {when} {who[:28]:<28} {art:<10} "
+            f"{(card.protocol_no or '')[:10]:<10} {status(lang) if status else card.status}")
 
 
 def _initials(card: Card) -> str:
