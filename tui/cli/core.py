@@ -10,7 +10,6 @@ import sqlite3
 from collections.abc import Iterator
 
 import peewee as pw
-from rich.console import Console
 
 from models.config import Config
 from models.db import DatabaseError, one_line, safe_url
@@ -89,7 +88,9 @@ def db_errors(cfg: Config) -> Iterator[None]:
 
 # --- commands ------------------------------------------------------------------------
 
-def _console() -> Console:
+def _console():  # noqa: ANN202  (rich imported when printing, not on the way to the TUI)
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=True)
 
 
@@ -231,7 +232,7 @@ def cmd_demo(ns: argparse.Namespace, cfg: Config) -> int:
                            "run `apcard codebooks load` first")
         user = _identify(required=False)
         with Progress("demo cards", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=Console(stderr=True), transient=True) as bar:
+                      console=_console_err(), transient=True) as bar:
             task = bar.add_task("demo", total=ns.cards)
             stats = demo.load_demo(ns.cards, ns.seed, user,
                                    progress=lambda n: bar.update(task, completed=n))
@@ -266,3 +267,9 @@ def run_tui(ns: argparse.Namespace, cfg: Config) -> int:
         raise
     with db_errors(cfg):
         return int(run_app(cfg, user) or 0)
+
+
+def _console_err():  # noqa: ANN202
+    from rich.console import Console
+
+    return Console(stderr=True)

@@ -11,13 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from models.card_schema import FIELDS
-from models.corrections import ConflictError, CorrectionRefused, correct_card
 from models.i18n import T
-from models.permissions import Action, PermissionDenied, allowed
+from models.permissions import Action, allowed
 from models.tables import Card
 from models.validation import format_value
-from tui.screens.correction_reason import ReasonChoice, ReasonDialog
 from tui.screens.messages import ConfirmScreen, IssuesScreen, NoticeScreen
+
+# models.corrections and the reason dialog are imported when a correction starts:
+# they are not on the path of the operator's first keystroke (start-up budget).
 
 CORRECTING = T("Түзету: өзгертіп, F2 (Esc Esc: болдырмау)",
                "Исправление: измените, F2 (Esc Esc: отмена)")
@@ -75,19 +76,24 @@ class CorrectionMode:
         self._reload_card()  # type: ignore[attr-defined]
 
     def save_correction(self) -> None:
+        from tui.screens.correction_reason import ReasonChoice, ReasonDialog
+
         changes = self.changed_lines()
         if not changes:
             self._show_status(message=self.tr(NOTHING_CHANGED))  # type: ignore[attr-defined]
             return
 
-        def reasoned(choice: ReasonChoice | None) -> None:
+        def reasoned(choice: ReasonChoice | None) -> None:  # noqa: F821
             if choice is not None:
                 self._write_correction(changes, choice)
 
         self.app.push_screen(ReasonDialog(self.lang, "correct", list(changes)),  # type: ignore
                              reasoned)
 
-    def _write_correction(self, changes: dict[str, Any], choice: ReasonChoice) -> None:
+    def _write_correction(self, changes: dict[str, Any], choice: Any) -> None:
+        from models.corrections import ConflictError, CorrectionRefused, correct_card
+        from models.permissions import PermissionDenied
+
         card: Card = self.card  # type: ignore[attr-defined]
         lang = self.lang  # type: ignore[attr-defined]
         try:
