@@ -7,6 +7,7 @@ from textual.message import Message
 
 from models.card_schema import Field
 from models.i18n import T
+from models.lifecycle import STATUS_LABELS
 
 NEW_CARD = T("Жаңа карточка", "Новая карточка")
 CARD_NO = T("№ {n} карточка", "Карточка № {n}")
@@ -15,16 +16,8 @@ CORRECTING = T("(түзету)", "(исправление)")
 CORRECT_WHERE = T("Түзету үшін тіркелген карточканы ашыңыз (F5 іздеу)",
                   "Для исправления откройте зарегистрированную карточку (F5 поиск)")
 STATUS_LABEL = T("Күйі", "Статус")
-STATUS = {
-    "draft": T("жоба", "черновик"),
-    "registered": T("тіркелді", "зарегистрирована"),
-    "dispatched": T("жіберілді", "отправлена"),
-    "returned": T("қайтарылды", "возвращена"),
-    "corrected": T("түзетілді", "исправлена"),
-    "removed": T("алынып тасталды", "исключена"),
-    "executed": T("орындалды", "исполнена"),
-    "purged": T("жойылды", "уничтожена"),
-}
+# Status words live with the lifecycle rules (models/lifecycle.py); keyed by value here.
+STATUS = {status.value: label for status, label in STATUS_LABELS.items()}
 COUNTS = T("Қате: {e}  Ескерту: {w}", "Ошибок: {e}  Предупр.: {w}")
 # Shown in the status line once the form is ready for typing (a bench waits for it).
 READY = T("Енгізуге дайын", "Готово к вводу")
