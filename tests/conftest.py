@@ -14,13 +14,11 @@ by an earlier test makes it rebuilt). Tests that need a database without any tab
 from __future__ import annotations
 
 import contextlib
-import glob
 import itertools
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # running pytest without `pip install -e .`
     sys.path.insert(0, str(ROOT))
 
+from bench.pgserver import free_port, pg_bindir  # noqa: E402  (one server helper for tests and bench)
 from models.config import Config, load_config  # noqa: E402
 
 BACKENDS = ("sqlite", "postgres")
@@ -82,18 +81,6 @@ class PgServer:
             cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _pg_bindir() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                   key=lambda p: int(re.sub(r"\D", "", p.split("/")[4]) or 0))
-    return Path(found[-1]).parent if found else None
-
-
 class _LocalServer:
     """initdb + pg_ctl into a temp dir. Postgres refuses to run as root, so as root the
     cluster belongs to the `postgres` system user (created by Debian's package)."""
@@ -103,7 +90,7 @@ class _LocalServer:
         self.dir = Path(tempfile.mkdtemp(prefix="apcard-pg-"))
         self.data = self.dir / "data"
         self.log = self.dir / "server.log"
-        self.port = _free_port()
+        self.port = free_port()
         self.as_postgres = os.geteuid() == 0
 
     def _run(self, *args: str) -> None:
@@ -158,7 +145,7 @@ def pg_server() -> Iterator[PgServer | None]:
         if os.environ.get("APCARD_TEST_PG_URL"):
             server = _server_from_url(os.environ["APCARD_TEST_PG_URL"])
         else:
-            bindir = _pg_bindir()
+            bindir = pg_bindir()
             if bindir is None:
                 raise RuntimeError("no PostgreSQL server binaries in /usr/lib/postgresql/*/bin "
                                    "(apt-get install postgresql)")
