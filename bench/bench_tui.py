@@ -18,6 +18,7 @@ Budgets (issue 3): typed character <= 80 bytes (median), field move <= 600 bytes
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -45,7 +46,7 @@ STARTUP_TIMEOUT = 20.0
 # focus change after the refresh): wait longer before the next key, so that the second
 # burst is not billed to it.
 MODAL_QUIET = 0.3
-STARTS = 3  # startups measured per terminal (the bench's own run + probes): the median
+STARTS = 5  # startups measured per terminal (the bench's own run + probes): the median
 LANG = "ru"
 
 BUDGETS = {"startup_s": 1.0, "char_bytes": 80, "move_bytes": 600, "idle_bytes_per_s": 0.0,
@@ -328,6 +329,25 @@ def startup_probes(mode: str, pristine: Path, tmp: Path, n: int) -> list[dict]:
     return out
 
 
+def byte_compile() -> int:
+    """Byte-compile the app's own modules, as `make setup` does (pip does the same for
+    the installed packages): an installed program starts from .pyc files. Without
+    this, under PYTHONDONTWRITEBYTECODE (set on some machines, these included) every
+    start would compile some 50 modules from source, about 0.12 s, and the bench
+    would measure a cold checkout instead of the app an operator runs. Returns how
+    many modules were (re)compiled."""
+    import compileall
+    import io
+
+    compiled = 0
+    for pkg in ("tui", "models", "codebooks"):
+        log = io.StringIO()
+        with contextlib.redirect_stdout(log):
+            compileall.compile_dir(ROOT / pkg, quiet=0)
+        compiled += log.getvalue().count("Compiling")
+    return compiled
+
+
 def import_profile() -> dict:
     """Where startup goes before the app draws anything: the interpreter alone, and
     importing the app's modules (python -X importtime: own import time summed per
@@ -554,6 +574,7 @@ def run(modes: list[str], quiet_ms: float = QUIET_MS, idle_s: float = IDLE_S,
     with tempfile.TemporaryDirectory(prefix="apcard-tui-bench-") as tmpdir:
         tmp = Path(tmpdir)
         pristine = make_database(tmp)
+        out["byte_compiled"] = byte_compile()
         out["import_profile"] = import_profile()
         for mode in modes:
             m = out["modes"][mode] = run_mode(mode, pristine, tmp, quiet, idle_s)

@@ -11,6 +11,7 @@ from textual.filter import NoColor
 from models import drafts
 from models.config import Config
 from models.tables import User
+from tui import repaint
 from tui.keys import KeyMap
 from tui.screens import texts as tx
 from tui.screens.card import CardScreen
@@ -25,6 +26,9 @@ PROVIDED = {
     "correct": ("tui.screens.history", "CardHistoryScreen"),  # a candidate's card (F6)
     "history": ("tui.screens.history", "CardHistoryScreen"),
 }
+
+
+repaint.install()
 
 
 class ApcardApp(App[int]):

@@ -255,7 +255,7 @@ class CardScreen(CorrectionMode, DuplicateCheck, QuietScreen):
     def _scroll_to(self, box: FieldBox) -> None:
         form = self.form
         if box.region and not form.region.contains_region(box.region):
-            form.scroll_to_center(box, animate=False, immediate=True)
+            form.scroll_to_center(box.host, animate=False, immediate=True)
 
     def on_key(self, event: events.Key) -> None:
         """Every key of the card comes here (no widget holds Textual's focus): to the

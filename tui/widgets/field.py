@@ -1,12 +1,15 @@
 """FieldBox: one card field on the form, "[value    ]!".
 
-A light widget instead of Textual's Input: one strip, no blinking cursor, and a
+Not a widget at all: the FormRow it sits in (tui.widgets.form) draws it among the
+row's labels. A card has some 46 fields on 27 rows; every widget costs Textual a
+compose, a style pass and a place in each layout, so fields as widgets made the
+form's first layout (start-up) about twice as slow. No blinking cursor, and a
 keystroke repaints only the cells from the box's start to the cursor, so typing
 costs a few dozen bytes on the wire. Brackets show the field's extent without
 colour; braces "{ }" mark a field kept for the next card (persistent); the cell after
 the box holds "!" for an error or "?" for a warning.
 
-Boxes never take Textual's focus. The card screen receives every key and hands it
+Boxes take no focus (they cannot). The card screen receives every key and hands it
 to the active box (`key`): with one queue, keys typed faster than the screen draws
 land in the right field (with per-widget focus, keys already queued for the old
 field would still be typed into it after Enter).
@@ -15,17 +18,20 @@ field would still be typed into it after Enter).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.geometry import Region
-from textual.strip import Strip
-from textual.widget import Widget
 
 from models.card_schema import Field, Kind
 from tui.theme import role
 from tui.widgets.editing import FieldEdit, display_width
-from tui.widgets.line import lean, seg
+from tui.widgets.line import seg
+
+if TYPE_CHECKING:
+    from tui.widgets.form import FormRow
 
 MARKS = {"error": "!", "warning": "?", "": " "}
 STEPS = {"enter": 1, "tab": 1, "down": 1, "shift+tab": -1, "up": -1}
@@ -39,17 +45,31 @@ class KeyResult:
     auto: bool = False  # moving on because a fixed-length field filled up
 
 
-class FieldBox(Widget):
+class FieldBox:
     def __init__(self, field: Field, raw: str = "", readonly: bool = False) -> None:
-        super().__init__(id=f"f-{field.name}")
         self.field = field
         self.edit = FieldEdit(field, raw)
         self.inner = display_width(field)
+        self.width = self.inner + 3  # brackets and the mark cell
         self.readonly = readonly
         self.active = False
         self.pinned = False
         self.mark = ""  # "", "error", "warning"
-        self.styles.width = self.inner + 3
+        self.host: FormRow | None = None  # the row drawing it, once placed
+        self.x = 0  # its column in that row
+
+    def refresh(self, region: Region | None = None) -> None:
+        """Repaint the box (or `region` of it, in box coordinates) on its row."""
+        if self.host is not None:
+            self.host.refresh_box(self, region or Region(0, 0, self.width, 1))
+
+    @property
+    def region(self) -> Region | None:
+        """Where the box is on the screen (None before it is placed or laid out)."""
+        if self.host is None or not self.host.region:
+            return None
+        r = self.host.region
+        return Region(r.x + self.x, r.y, self.width, 1)
 
     # -- state from outside -----------------------------------------------------------
     @property
@@ -79,14 +99,8 @@ class FieldBox(Widget):
             self.refresh()
 
     # -- drawing ----------------------------------------------------------------------
-    def get_content_height(self, container, viewport, width: int) -> int:  # noqa: ANN001
-        return 1
-
-    def render_line(self, y: int) -> Strip:
-        base = self.rich_style
-        width = self.inner + 3
-        if y:
-            return Strip.blank(width, lean(base))
+    def segments(self, base: Style) -> list[Segment]:
+        """The box's cells in the row's style `base`."""
         text, cur = self.edit.window(self.inner)
         text = text.ljust(self.inner)
         box = base + role("pinned") if self.pinned else base
@@ -106,7 +120,7 @@ class FieldBox(Widget):
             segs.append(seg(text, base))
         segs.append(seg(right, box))
         segs.append(seg(MARKS[self.mark], base + role(self.mark) if self.mark else base))
-        return Strip(Segment.simplify(segs), width)
+        return segs
 
     # -- keys -------------------------------------------------------------------------
     def key(self, event: events.Key) -> KeyResult:
@@ -128,8 +142,8 @@ class FieldBox(Widget):
             changed = self.edit.clear()
         elif event.is_printable and event.character:
             changed = self.edit.type(event.character)
-            if not changed and self.field.kind != Kind.FLAG:
-                self.app.bell()
+            if not changed and self.field.kind != Kind.FLAG and self.host is not None:
+                self.host.app.bell()
         else:
             return KeyResult()  # not ours: function keys go on to the bindings
         if changed or moved:

@@ -1,8 +1,8 @@
 """CardForm: the card's rows on screen, built from tui.widgets.layout.
 
 Few widgets on purpose (startup time, and bytes on the wire): one FormRow per screen
-row draws its labels and code names itself, and the row's FieldBoxes sit on top of
-it at their columns. The form scrolls. It holds no card logic: the card screen tells
+row draws its labels, its field boxes and its code names itself; a field repaints
+only its own cells of the row. The form scrolls. It holds no card logic: the card screen tells
 it what to show (field texts, names, marks, which subject kind's rows are visible).
 """
 
@@ -23,22 +23,35 @@ from tui.widgets.line import fit, lean, seg
 
 
 class FormRow(Widget):
-    """One screen row: labels and names drawn here, field boxes are children."""
+    """One screen row: labels, field boxes and code names, all drawn here."""
 
     def __init__(self, row: Row, boxes: list[FieldBox]) -> None:
-        super().__init__(*boxes, classes="row")
-        self.spec = row
+        super().__init__(classes="row")
+        self.boxes = {b.field.name: b for b in boxes}
         self.names: dict[str, str] = {}
         self.name_at: dict[str, tuple[int, int]] = {}  # key -> (x, width)
+        self.spec = row
+
+    @property
+    def spec(self) -> Row:
+        return self._spec
+
+    @spec.setter
+    def spec(self, row: Row) -> None:
+        """The row's cells (a language switch relabels a dialog's rows in place)."""
+        self._spec = row
         x = 0
         for cell in row.cells:
             if cell.kind == "field" and cell.field is not None:
-                box = next(b for b in boxes if b.field is cell.field)
-                box.styles.offset = (x, 0)
+                box = self.boxes[cell.field.name]
+                box.host, box.x = self, x
             elif cell.kind == "name":
                 self.name_at[cell.key] = (x, cell.width)
-                self.names[cell.key] = ""
+                self.names.setdefault(cell.key, "")
             x += cell.width
+
+    def refresh_box(self, box: FieldBox, region: Region) -> None:
+        self.refresh(region.translate((box.x, 0)))
 
     def set_name(self, key: str, text: str) -> None:
         text = strip_control(text)
@@ -73,11 +86,13 @@ class FormRow(Widget):
                 segs.append(seg(fit(self.names.get(cell.key, ""), w - 1).ljust(w), name))
                 x += w
             else:
-                segs.append(seg(" " * cell.width, base))
+                segs += self.boxes[cell.field.name].segments(base)
                 x += cell.width
         if x < width:
             segs.append(seg(" " * (width - x), base))
-        return Strip(Segment.simplify(segs), max(width, x)).crop(0, width)
+        # Not simplified: Textual crops a partial repaint at segment edges, so a box must
+        # stay its own segments or a keystroke would resend the row from its first label.
+        return Strip(segs, max(width, x)).crop(0, width)
 
 
 class CardForm(VerticalScroll, can_focus=False):
