@@ -103,8 +103,9 @@ LINES: tuple[Line, ...] = (
     )),
     Line("2", T("Құқық бұзушылық жасалған орын: елді мекен, аудан, облыс",
                 "Место совершения: населённый пункт, район, область"), (
+        # KATO codes are always 9 digits: the field moves on when full.
         F("place", T("Жасалған орны", "Место совершения"), Kind.CODE, 9, "kato",
-          required=True, persistent=True),
+          required=True, persistent=True, auto_advance=True),
     )),
     Line("3", T("Материалды (істі) қараған орган", "Орган, рассмотревший материал (дело)"), (
         F("considering_body", T("Қараған орган", "Рассмотревший орган"), Kind.CODE, 5,

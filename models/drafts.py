@@ -13,6 +13,7 @@ from typing import Any
 
 from models.card_schema import FIELDS
 from models.db import database_proxy
+from models.i18n import LANGUAGES
 from models.tables import Draft, User, now
 from models.text import strip_control
 
@@ -30,6 +31,8 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
         "cursor": int(data.get("cursor") or 0),
         "pinned": sorted(n for n in data.get("pinned") or () if n in FIELDS),
         "touched": sorted(n for n in data.get("touched") or () if n in FIELDS),
+        # The language the operator was typing in: a resumed card comes back in it.
+        "lang": data.get("lang") if data.get("lang") in LANGUAGES else None,
     }
 
 

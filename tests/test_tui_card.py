@@ -70,7 +70,7 @@ async def test_legal_entity_card_end_to_end(books, cfg) -> None:  # noqa: ANN001
         await type_in(pilot, "05")  # legal entity: lines 14-14.7 go, 15-16 come
         assert app.screen.focus_name == "legal_name"
         await type_in(pilot, 'ТОО "Алма-Транс"', "enter", "", "enter", "940140000385",
-                      "685", "enter", "751110000", "enter", "685", "enter",
+                      "685", "enter", "751110000", "685", "enter",
                       "000777", "enter", "01022025", "enter", "enter", "enter",
                       "Сейтов А.Б.", "enter", "enter", "03022025", "enter",
                       "423", "enter", "enter", "enter", "1", "01022025", "02022025", "enter",
@@ -221,7 +221,7 @@ async def test_pinned_fields_are_kept_on_new_card(books, cfg) -> None:  # noqa: 
         await type_in(pilot, "01", "Касымов", "enter")
         screen = app.screen
         screen._focus_field("authority")
-        await type_in(pilot, "685", "enter", "751110000", "enter", "enter", "000123",
+        await type_in(pilot, "685", "enter", "751110000", "enter", "000123",
                       "insert")  # pin line 4's number too
         assert "{000123" in screen_text(app)
         await type_in(pilot, "f11")  # typed data: asked first
@@ -377,3 +377,25 @@ async def test_help_lists_every_key_and_the_menu_runs_commands(books, cfg) -> No
         assert isinstance(app.screen, CardScreen) and raw(app, "subject") == ""
         await type_in(pilot, "f10", "f1")  # a command's own key works in the menu too
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_resumed_draft_has_one_field_typed_into_in_its_language(books, cfg) -> None:  # noqa: ANN001
+    from models.drafts import save_draft
+    from models.tables import User
+
+    make_app(cfg)  # creates the operator
+    save_draft(User.get(User.login == "ivanova"), {
+        "values": {"subject": "01", "surname": "Жұмабаев", "given_name": "Асқар"},
+        "focus": "given_name", "cursor": 5, "lang": "kk"})
+    app = make_app(cfg)  # Russian, as the config says
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Аяқталмаған карточка бар" in screen_text(app)  # asked in Kazakh
+        await type_in(pilot, "enter")
+        screen = app.screen
+        assert isinstance(screen, CardScreen) and screen.lang == "kk"
+        assert [n for n, b in screen.form.boxes.items() if b.active] == ["given_name"]
+        await type_in(pilot, "ұлы")
+        assert raw(app, "given_name") == "Асқарұлы" and raw(app, "surname") == "Жұмабаев"
+        assert "Тегі" in screen_text(app)

@@ -185,15 +185,16 @@ def test_draft_is_kept_per_user_and_cleaned(db) -> None:  # noqa: ANN001
     bob = User.create(login="bob")
     save_draft(ann, {"values": {"surname": "Қасым\x1b[31mов", "nope": "x", "iin": ""},
                      "focus": "surname", "cursor": 4, "pinned": ["authority", "bad"]})
-    save_draft(ann, {"values": {"surname": "Қасымов"}, "focus": "surname", "cursor": 7})
+    save_draft(ann, {"values": {"surname": "Қасымов"}, "focus": "surname", "cursor": 7,
+                     "lang": "kk"})
     draft = load_draft(ann)
     assert draft is not None and draft["values"] == {"surname": "Қасымов"}
-    assert (draft["focus"], draft["cursor"]) == ("surname", 7)
+    assert (draft["focus"], draft["cursor"], draft["lang"]) == ("surname", 7, "kk")
     assert load_draft(bob) is None
     save_draft(bob, {"values": {"surname": "x\x1b[2J"}, "pinned": ["authority", "bad"]})
     bob_draft = load_draft(bob)
     assert bob_draft is not None and "\x1b" not in bob_draft["values"]["surname"]
-    assert bob_draft["pinned"] == ["authority"]
+    assert bob_draft["pinned"] == ["authority"] and bob_draft["lang"] is None
     discard_draft(ann)
     assert load_draft(ann) is None and load_draft(bob) is not None
 

@@ -68,3 +68,20 @@ async def test_cropped_writer_paints_the_same_cells_in_fewer_bytes(books, cfg) -
             assert sent[0] < sent[1]
     finally:
         _compositor.Compositor.render_partial_update = partial
+
+
+def test_lean_filter_drops_only_the_default_colours() -> None:
+    from rich.segment import Segment
+    from rich.style import Style
+    from textual.color import Color
+
+    default = Style(color="default", bgcolor="default")
+    pieces = [Segment("│", default), Segment("x", Style(color="cyan", bgcolor="default")),
+              Segment("r", Style(reverse=True, color="default")), Segment("p", None),
+              Segment("\x1b[1;1H", None, [(1,)])]  # a control segment passes as it is
+    out = repaint.LeanFilter().apply(pieces, Color(0, 0, 0))
+    assert [s.text for s in out] == [s.text for s in pieces]
+    assert out[0].style is None
+    assert out[1].style == Style(color="cyan")
+    assert out[2].style == Style(reverse=True)
+    assert out[3].style is None and out[4] is pieces[4]

@@ -77,7 +77,7 @@ INDIVIDUAL_KEYS = (
     "01",  # line 8: individual
     "Касымов", "enter", "Ерлан", "enter", "Нурланович", "enter", "12031985",
     "850312305479",
-    "685", "enter", "751110000", "enter", "685", "enter",  # lines 1-3
+    "685", "enter", "751110000", "685", "enter",  # lines 1-3
     "000123456", "enter", "01022025", "enter",  # line 4, no "without protocol"
     "enter", "enter",  # line 4-1 empty
     "Сейтов А.Б.", "enter",

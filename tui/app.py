@@ -40,6 +40,11 @@ class ApcardApp(App[int]):
     def __init__(self, session: Session) -> None:
         super().__init__(ansi_color=True)
         self.session = session
+        # Read before the card screen is built: a draft comes back in the language it
+        # was typed in, and the question about it is asked in that language too.
+        self._draft = drafts.load_draft(session.user)
+        if self._draft is not None and self._draft.get("lang"):
+            session.lang = self._draft["lang"]
         for theme in THEMES.values():
             self.register_theme(theme)
         name = theme_name(session.cfg)
@@ -49,6 +54,7 @@ class ApcardApp(App[int]):
             # Our monochrome theme has no colours to remove; Textual's NO_COLOR filter
             # would only add "39;49" (default colours) to every styled piece written.
             self._filters = [f for f in self._filters if not isinstance(f, NoColor)]
+        self._filters.append(repaint.LeanFilter())  # last: after Textual's own
         self.animation_level = "none"  # no smooth scrolling: it would cost bytes
         for cid in ("language", "quit"):
             self._bindings.bind(session.keymap.binding_keys(cid), f"command('{cid}')",
@@ -60,7 +66,7 @@ class ApcardApp(App[int]):
         return CardScreen(self.session)
 
     def on_mount(self) -> None:
-        draft = drafts.load_draft(self.session.user)
+        draft, self._draft = self._draft, None
         if draft is not None:
             self.push_screen(ConfirmScreen(self.session.lang, tx.RESUME, tx.RESUME_DETAIL,
                                            default_yes=True),

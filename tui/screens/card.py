@@ -165,6 +165,7 @@ class CardScreen(CorrectionMode, DuplicateCheck, QuietScreen):
 
     def resume(self, draft: dict[str, Any]) -> None:
         """Put the draft on the form exactly as it was: texts, pins, focus, cursor."""
+        self.active_box.set_active(False)  # the new card's first field: not typed into now
         self._load_draft(draft)
         for name, box in self.form.boxes.items():
             box.set_raw(self.state.raw[name])
@@ -190,8 +191,9 @@ class CardScreen(CorrectionMode, DuplicateCheck, QuietScreen):
         if self.readonly or not self.dirty:
             return
         try:
-            drafts.save_draft(self.session.user,
-                              self.state.draft(self.focus_name, self.active_box.edit.cursor))
+            drafts.save_draft(self.session.user, {
+                **self.state.draft(self.focus_name, self.active_box.edit.cursor),
+                "lang": self.lang})
         except Exception as exc:
             if not is_database_error(exc):
                 raise

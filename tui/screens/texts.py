@@ -45,7 +45,8 @@ DRAFT_FAILED = T("Жоба сақталмады", "Черновик не сох�
 
 
 def directory_title(book: str, field: Field, full: bool) -> T:
-    title = T(f"{field.line}. {field.label.kk}", f"{field.line}. {field.label.ru}")
+    num = f"{field.line}." if field.line.isdigit() else field.line  # a dot after whole numbers only
+    title = T(f"{num} {field.label.kk}", f"{num} {field.label.ru}")
     if full:
         title = T(f"{title.kk} ({FULL.kk})", f"{title.ru} ({FULL.ru})")
     return title
