@@ -18,7 +18,6 @@ Budgets (issue 3): typed character <= 80 bytes (median), field move <= 600 bytes
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import platform
@@ -329,23 +328,16 @@ def startup_probes(mode: str, pristine: Path, tmp: Path, n: int) -> list[dict]:
     return out
 
 
-def byte_compile() -> int:
+def byte_compile() -> None:
     """Byte-compile the app's own modules, as `make setup` does (pip does the same for
     the installed packages): an installed program starts from .pyc files. Without
     this, under PYTHONDONTWRITEBYTECODE (set on some machines, these included) every
     start would compile some 50 modules from source, about 0.12 s, and the bench
-    would measure a cold checkout instead of the app an operator runs. Returns how
-    many modules were (re)compiled."""
+    would measure a cold checkout instead of the app an operator runs."""
     import compileall
-    import io
 
-    compiled = 0
     for pkg in ("tui", "models", "codebooks"):
-        log = io.StringIO()
-        with contextlib.redirect_stdout(log):
-            compileall.compile_dir(ROOT / pkg, quiet=0)
-        compiled += log.getvalue().count("Compiling")
-    return compiled
+        compileall.compile_dir(ROOT / pkg, quiet=1)
 
 
 def import_profile() -> dict:
@@ -574,7 +566,7 @@ def run(modes: list[str], quiet_ms: float = QUIET_MS, idle_s: float = IDLE_S,
     with tempfile.TemporaryDirectory(prefix="apcard-tui-bench-") as tmpdir:
         tmp = Path(tmpdir)
         pristine = make_database(tmp)
-        out["byte_compiled"] = byte_compile()
+        byte_compile()
         out["import_profile"] = import_profile()
         for mode in modes:
             m = out["modes"][mode] = run_mode(mode, pristine, tmp, quiet, idle_s)

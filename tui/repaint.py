@@ -32,7 +32,7 @@ from textual.filter import LineFilter
 
 from tui.widgets.line import lean
 
-_ORIGINAL = ChopsUpdate.render_segments
+TEXTUAL_RENDER_SEGMENTS = ChopsUpdate.render_segments  # Textual's own (a test compares)
 _SHAPE = ["self", "chops", "spans", "chop_ends"]
 
 
@@ -44,22 +44,16 @@ def render_segments(self: ChopsUpdate, console: Console) -> str:
     last_y = self.spans[-1][0]
     for y, x1, x2 in self.spans:
         for end, (x, strip) in zip(chop_ends[y], chops[y].items(), strict=False):
-            if strip is None or x > x2 or end <= x1:
-                continue
             start, stop = max(x, x1), min(end, x2)
-            if stop <= start:
+            if strip is None or stop <= start:
                 continue
             if (start, stop) != (x, end):
                 strip = strip.crop(start - x, stop - x)
-            append(_move_to(start, y))
+            append(Control.move_to(start, y).segment.text)
             append(strip.render(console))
         if y != last_y:
             append("\n")
     return "".join(out)
-
-
-def _move_to(x: int, y: int) -> str:
-    return Control.move_to(x, y).segment.text
 
 
 def install() -> bool:
@@ -74,11 +68,6 @@ def install() -> bool:
         return False
     ChopsUpdate.render_segments = render_segments  # type: ignore[method-assign]
     return True
-
-
-def original() -> object:
-    """Textual's own writer (for the test that compares the two)."""
-    return _ORIGINAL
 
 
 class LeanFilter(LineFilter):

@@ -21,6 +21,7 @@ from models.db import close_database, one_line
 from models.i18n import T
 from models.tables import Card
 from models.validation import parse_date
+from tui.screens import texts as tx
 from tui.screens.base import QuietModal, is_database_error
 from tui.screens.card import CardScreen
 from tui.screens.filter_list import FilterListKeys
@@ -36,9 +37,7 @@ TITLE = T("Карточкаларды іздеу", "Поиск карточек"
 HINT = T("Enter: іздеу / ашу   Tab: келесі   Esc: жабу",
          "Enter: найти / открыть   Tab: дальше   Esc: закрыть")
 FOUND = T("Табылды: {n}", "Найдено: {n}")
-NOTHING = T("Ештеңе табылмады", "Ничего не найдено")
 TYPE_SOMETHING = T("Кем дегенде бір шартты толтырыңыз", "Заполните хотя бы одно условие")
-SEARCHING = T("Іздеу...", "Поиск...")
 DB_ERROR = T("Дерекқор қатесі", "Ошибка базы данных")
 BAD_DATE = T("күн қате, ККААЖЖЖЖ", "неверная дата, ДДММГГГГ")
 
@@ -123,7 +122,7 @@ class CardListScreen(FilterListKeys, QuietModal[None]):
         if not criteria:
             self._say(self.tr(TYPE_SOMETHING))
             return
-        self._say(self.tr(SEARCHING))
+        self._say(self.tr(tx.SEARCHING))
         self._find(criteria)
 
     @work(thread=True, exclusive=True, group="find-cards")
@@ -149,7 +148,7 @@ class CardListScreen(FilterListKeys, QuietModal[None]):
 
     def _show_cards(self) -> None:
         pick = self.query_one(PickList)
-        pick.set_rows([card_line(c, self.lang) for c in self.cards] or [self.tr(NOTHING)],
+        pick.set_rows([card_line(c, self.lang) for c in self.cards] or [self.tr(tx.NOTHING_FOUND)],
                       pick.index)
         self._say(self.tr(FOUND.format(n=len(self.cards))))
 

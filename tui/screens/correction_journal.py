@@ -24,6 +24,7 @@ from models.journal import JournalFilter, LogRow, event_label, journal, write_cs
 from models.permissions import PermissionDenied
 from models.text import find_control
 from models.validation import parse_date
+from tui.screens import texts as tx
 from tui.screens.base import QuietModal
 from tui.screens.filter_list import FilterListKeys
 from tui.session import Session
@@ -41,8 +42,6 @@ HINT = T("Enter: іздеу  Tab: келесі  {save}: CSV-ге жазу  Esc: 
 FOUND = T("Жазбалар: {n}", "Записей: {n}")
 MORE = T("Жазбалар: алғашқы {n} (сүзгіні нақтылаңыз; CSV-де бәрі)",
          "Записей: первые {n} (уточните фильтр; в CSV — все)")
-NOTHING = T("Ештеңе табылмады", "Ничего не найдено")
-LOADING = T("Іздеу...", "Поиск...")
 BAD = T("{f}: мән қате", "{f}: неверное значение")
 NO_FILE = T("CSV файлының атын енгізіңіз", "Укажите имя CSV-файла")
 WRITING = T("CSV жазылуда...", "Выгрузка в CSV...")
@@ -161,7 +160,7 @@ class CorrectionJournalScreen(FilterListKeys, QuietModal[None]):
         flt = self._filter()
         if flt is None:
             return
-        self._say(self.tr(LOADING))
+        self._say(self.tr(tx.SEARCHING))
         self._find(flt)
 
     @work(thread=True, exclusive=True, group="journal")
@@ -192,7 +191,7 @@ class CorrectionJournalScreen(FilterListKeys, QuietModal[None]):
     def _show(self) -> None:
         pick = self.query_one(PickList)
         shown = self.rows[:LIMIT]
-        pick.set_rows([journal_row(r, self.lang) for r in shown] or [self.tr(NOTHING)],
+        pick.set_rows([journal_row(r, self.lang) for r in shown] or [self.tr(tx.NOTHING_FOUND)],
                       pick.index)
         more = len(self.rows) > LIMIT
         self._say(self.tr((MORE if more else FOUND).format(n=len(shown))))

@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from models.card_schema import Field, Kind
 from models.codebook import Entry
 from models.i18n import T
+from tui.screens import texts as tx
 from tui.screens.base import QuietModal
 from tui.widgets.editing import FieldEdit
 from tui.widgets.line import TextLine
@@ -24,7 +25,6 @@ FILTER = Field("filter", T("Іздеу", "Поиск"), Kind.TEXT, 60)
 SEARCH = T("Іздеу", "Поиск")
 HINT = T("Код немесе атаудың бөлігі   Enter: таңдау   Esc: жабу",
          "Код или часть названия   Enter: выбрать   Esc: закрыть")
-EMPTY = T("Ештеңе табылмады", "Ничего не найдено")
 FOUND = T("табылды: {n}", "найдено: {n}")
 LIMIT = 2000  # rows kept in the list; the filter narrows the rest
 
@@ -73,7 +73,7 @@ class DirectoryScreen(QuietModal[Entry | None]):
         self.entries = self.load(self.filter.raw)[:LIMIT]
         width = max((len(e.code) for e in self.entries), default=1)
         rows = [f"{e.code.ljust(width)}  {e.name(self.lang)}" for e in self.entries]
-        self.query_one(PickList).set_rows(rows or [self.tr(EMPTY)])
+        self.query_one(PickList).set_rows(rows or [self.tr(tx.NOTHING_FOUND)])
         self._show_filter()
 
     def _show_filter(self) -> None:

@@ -8,6 +8,7 @@ from textual.message import Message
 from models.card_schema import Field
 from models.i18n import T
 from models.lifecycle import STATUS_LABELS
+from tui.widgets.layout import dotted
 
 NEW_CARD = T("Жаңа карточка", "Новая карточка")
 CARD_NO = T("№ {n} карточка", "Карточка № {n}")
@@ -44,8 +45,12 @@ DB_ERROR = T("Дерекқор қатесі: карточка сақталмад
 DRAFT_FAILED = T("Жоба сақталмады", "Черновик не сохранён")
 
 
+NOTHING_FOUND = T("Ештеңе табылмады", "Ничего не найдено")
+SEARCHING = T("Іздеу...", "Поиск...")
+
+
 def directory_title(book: str, field: Field, full: bool) -> T:
-    num = f"{field.line}." if field.line.isdigit() else field.line  # a dot after whole numbers only
+    num = dotted(field.line)
     title = T(f"{num} {field.label.kk}", f"{num} {field.label.ru}")
     if full:
         title = T(f"{title.kk} ({FULL.kk})", f"{title.ru} ({FULL.ru})")

@@ -90,9 +90,7 @@ class FormRow(Widget):
                 x += cell.width
         if x < width:
             segs.append(seg(" " * (width - x), base))
-        # Not simplified: Textual crops a partial repaint at segment edges, so a box must
-        # stay its own segments or a keystroke would resend the row from its first label.
-        return Strip(segs, max(width, x)).crop(0, width)
+        return Strip(Segment.simplify(segs), max(width, x)).crop(0, width)
 
 
 class CardForm(VerticalScroll, can_focus=False):

@@ -98,11 +98,13 @@ def field_order() -> list[Field]:
     return [f for c in chunks() for f in c.fields]
 
 
+def dotted(number: str) -> str:
+    """A line number as printed: a dot after whole numbers only, not after "x.y" or "x-y"."""
+    return number + "." if number.isdigit() else number
+
+
 def number_text(line: Line) -> str:
-    num = line.number
-    if num.isdigit():
-        num += "."
-    return num.rjust(3) + " "
+    return dotted(line.number).rjust(3) + " "
 
 
 def _slots(chunk: Chunk, lang: str) -> list[list[Cell]]:
