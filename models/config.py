@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from models.calendar import CalendarError, WorkCalendar
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_DIR / "config.toml"
 
@@ -34,6 +36,7 @@ class Config:
     autosave: bool
     matching: dict[str, float]
     keys: dict[str, str] = field(default_factory=dict)
+    calendar: WorkCalendar = field(default_factory=WorkCalendar.default)
 
     @property
     def base_dir(self) -> Path:
@@ -52,6 +55,7 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
     "matching": {"exact": ((int, float), False), "probable": ((int, float), False),
                  "possible": ((int, float), False), "max_candidates": (int, False)},
     "keys": {},
+    "calendar": {},  # checked by models.calendar (holidays, not_moved, one table per year)
 }
 KEY_IDS = ("help", "save", "directory", "directory_full", "find", "duplicates", "journal",
            "correct", "history", "language", "menu", "new_card", "errors", "persist", "quit")
@@ -61,7 +65,7 @@ def _check(data: dict[str, Any], path: Path) -> None:
     for section, keys in _SCHEMA.items():
         sect = data.get(section)
         if sect is None:
-            if section in ("matching", "keys"):
+            if section in ("matching", "keys", "calendar"):
                 continue
             raise ConfigError(f"{path}: missing section [{section}]")
         if not isinstance(sect, dict):
@@ -76,6 +80,12 @@ def _check(data: dict[str, Any], path: Path) -> None:
                 raise ConfigError(f"{path}: {section}.{key} must be {_tname(typ)}, got {value!r}")
             if not isinstance(value, typ):
                 raise ConfigError(f"{path}: {section}.{key} must be {_tname(typ)}, got {value!r}")
+        if section == "calendar":
+            try:
+                WorkCalendar.from_config(sect)
+            except CalendarError as exc:
+                raise ConfigError(f"{path}: {exc}") from None
+            continue
         for key in sect:
             known = keys or {k: None for k in KEY_IDS}
             if key not in known:
@@ -149,6 +159,7 @@ def load_config(explicit: str | os.PathLike[str] | None = None, db_url: str | No
         autosave=ui.get("autosave", True),
         matching=matching,
         keys=dict(data.get("keys", {})),
+        calendar=WorkCalendar.from_config(data.get("calendar")),
     )
 
 

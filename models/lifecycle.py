@@ -3,20 +3,27 @@ who may make them, and the calendar rules (dispatch days, working-day deadlines)
 
 Pure rules, no database: models/corrections.py applies them and logs every change.
 
-    registered -> dispatched (on the dispatch days) -> returned (reason; 3 working days)
-    -> corrected -> dispatched again;  any registered status -> removed;  -> executed
+    registered -> dispatched (on the dispatch days) -> returned (reason; within 3 working
+    days of receipt) -> corrected -> dispatched again (next dispatch day);
+    any registered status -> removed;  -> executed
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
+from models.calendar import WEEKENDS_ONLY, WorkCalendar
 from models.i18n import T
 from models.permissions import Action
 from models.tables import Status
+
+if TYPE_CHECKING:
+    from models.config import Config
 
 
 class Event(StrEnum):
@@ -114,34 +121,86 @@ def events_from(status: str) -> list[Event]:
     return [e for e in Event if allowed_from(e, status)]
 
 
-# --- working days (§12) -------------------------------------------------------------
+# --- deadlines (§11, §12) in working days --------------------------------------------
+#
+# §12: a card entered in breach of the Instruction is returned by the Directorate to the
+# body that filed it within 3 working days of receiving it: that is the Directorate's
+# deadline, counted from line 7 (the date the Directorate received the card). The body
+# sends the corrected card with its next dispatch (§11): a returned card is due on the
+# first dispatch day after its return.
 
-def is_working_day(day: dt.date, holidays: Collection[dt.date] = ()) -> bool:
-    return day.weekday() < 5 and day not in holidays
+def is_working_day(day: dt.date, cal: WorkCalendar = WEEKENDS_ONLY) -> bool:
+    return cal.is_working_day(day)
 
 
-def add_working_days(start: dt.date, n: int, holidays: Collection[dt.date] = ()) -> dt.date:
+def add_working_days(start: dt.date, n: int, cal: WorkCalendar = WEEKENDS_ONLY) -> dt.date:
     """The day `n` working days after `start` (start itself not counted)."""
-    day, left = start, n
-    while left > 0:
-        day += dt.timedelta(days=1)
-        if is_working_day(day, holidays):
-            left -= 1
-    return day
+    return cal.add_working_days(start, n)
 
 
-def return_deadline(returned_on: dt.date, working_days: int = 3,
-                    holidays: Collection[dt.date] = ()) -> dt.date:
-    """Last day to correct and resend a returned card (§12: 3 working days)."""
-    return add_working_days(returned_on, working_days, holidays)
+def received_on(card: Any) -> dt.date | None:
+    """When the Directorate received the card: line 7, else the day it was dispatched."""
+    if isinstance(card.received_date, dt.date):
+        return card.received_date
+    return _day(card.dispatched_at)
 
 
-def is_overdue(status: str, returned_at: dt.datetime | dt.date | None, today: dt.date,
-               working_days: int = 3, holidays: Collection[dt.date] = ()) -> bool:
-    if status != Status.RETURNED.value or returned_at is None:
-        return False
-    day = returned_at.date() if isinstance(returned_at, dt.datetime) else returned_at
-    return today > return_deadline(day, working_days, holidays)
+def return_deadline(received: dt.date, working_days: int = 3,
+                    cal: WorkCalendar = WEEKENDS_ONLY) -> dt.date:
+    """The Directorate's last day to return a faulty card received on `received` (§12)."""
+    return cal.add_working_days(received, working_days)
+
+
+def resend_due(returned: dt.date, dispatch_days: Iterable[int],
+               cal: WorkCalendar = WEEKENDS_ONLY) -> dt.date:
+    """The dispatch day a returned card goes back with, corrected (§11, §12): the first
+    dispatch day after the day it was returned."""
+    return next_dispatch_day(returned + dt.timedelta(days=1), dispatch_days, cal)
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """A card's deadlines and marks, for lists, titles and the CLI."""
+
+    received: dt.date | None  # line 7 (or the dispatch day)
+    return_by: dt.date | None  # the Directorate's last day to return it (§12)
+    returned: dt.date | None
+    returned_late: bool  # returned after return_by: the Directorate's overdue
+    resend_by: dt.date | None  # returned cards: the dispatch day they go back with
+    overdue: bool  # returned and not corrected by resend_by: the body's overdue
+
+    @property
+    def mark(self) -> str:
+        """One character for a list: "!" overdue now, "L" returned late, " " neither."""
+        return "!" if self.overdue else ("L" if self.returned_late else " ")
+
+
+def deadlines(card: Any, today: dt.date, working_days: int = 3,
+              dispatch_days: Iterable[int] = (10, 20, 30),
+              cal: WorkCalendar = WEEKENDS_ONLY) -> Deadlines:
+    """Deadlines of a card (any object with the card's columns)."""
+    received = received_on(card)
+    return_by = return_deadline(received, working_days, cal) if received else None
+    returned = _day(card.returned_at)
+    late = bool(returned and return_by and returned > return_by)
+    resend = None
+    overdue = False
+    if card.status == Status.RETURNED.value and returned is not None:
+        resend = resend_due(returned, dispatch_days, cal)
+        overdue = today > resend
+    return Deadlines(received, return_by, returned, late, resend, overdue)
+
+
+def card_deadlines(card: Any, cfg: Config, today: dt.date | None = None) -> Deadlines:
+    """`deadlines` with the configured working days, dispatch days and calendar."""
+    return deadlines(card, today or dt.date.today(), cfg.return_working_days,
+                     cfg.dispatch_days, cfg.calendar)
+
+
+def _day(value: dt.datetime | dt.date | None) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
 
 
 # --- dispatch days (§11) ------------------------------------------------------------
@@ -156,27 +215,29 @@ def is_scheduled(day: dt.date, days: Iterable[int]) -> bool:
     return day in _scheduled_in_month(day.year, day.month, days)
 
 
-def is_dispatch_day(day: dt.date, days: Iterable[int]) -> bool:
+def is_dispatch_day(day: dt.date, days: Iterable[int],
+                    cal: WorkCalendar = WEEKENDS_ONLY) -> bool:
     """A scheduled day, or the first working day after a scheduled day that fell on a
-    weekend (the cards of Saturday the 10th go on Monday the 12th)."""
+    day off (the cards of Saturday the 10th go on Monday the 12th)."""
     days = list(days)
     if is_scheduled(day, days):
         return True
-    if not is_working_day(day):
+    if not cal.is_working_day(day):
         return False
     back = day - dt.timedelta(days=1)
-    while not is_working_day(back):
+    while not cal.is_working_day(back):
         if is_scheduled(back, days):
             return True
         back -= dt.timedelta(days=1)
     return False
 
 
-def next_dispatch_day(day: dt.date, days: Iterable[int]) -> dt.date:
+def next_dispatch_day(day: dt.date, days: Iterable[int],
+                      cal: WorkCalendar = WEEKENDS_ONLY) -> dt.date:
     """The first dispatch day on or after `day`."""
     days = list(days)
     for offset in range(0, 62):
         candidate = day + dt.timedelta(days=offset)
-        if is_dispatch_day(candidate, days):
+        if is_dispatch_day(candidate, days, cal):
             return candidate
     raise ValueError(f"no dispatch day within two months of {day} for days {days}")

@@ -46,9 +46,9 @@ def test_return_shows_deadline_and_status(card, cfg, capsys) -> None:  # noqa: A
                            "--text", "нет даты поступления"], capsys)
     assert code == 0
     code, out, _ = run(cfg, ["card", "status", str(card.id)], capsys)
-    assert code == 0 and "correct by" in out
+    assert code == 0 and "Управление возвращает до" in out and "отправить заново" in out
     code, out, _ = run(cfg, ["card", "returned"], capsys)
-    assert code == 0 and "1 returned" in out
+    assert code == 0 and "возвращено 1" in out
 
 
 def test_operator_cannot_remove(db, books, cfg, capsys) -> None:  # noqa: ANN001

@@ -9,6 +9,7 @@ import pytest
 
 from models import lifecycle
 from models.audit import Correction
+from models.calendar import WorkCalendar
 from models.corrections import CorrectionRefused, change_status, correct_card, dispatch_due
 from models.lifecycle import Event
 from models.permissions import PermissionDenied
@@ -32,16 +33,37 @@ def test_return_deadline_skips_the_weekend() -> None:
     assert lifecycle.return_deadline(saturday, 3) == D(2025, 2, 12)
 
 
-def test_deadline_with_holidays_given() -> None:
-    assert lifecycle.return_deadline(D(2025, 2, 7), 3, holidays={D(2025, 2, 10)}) == D(2025, 2, 13)
+def test_deadline_across_holidays_of_the_calendar() -> None:
+    cal = WorkCalendar.from_config({"holidays": ["02-10"]})
+    assert lifecycle.return_deadline(D(2025, 2, 7), 3, cal) == D(2025, 2, 13)
 
 
-def test_overdue_only_after_the_deadline_and_only_while_returned() -> None:
-    returned = dt.datetime(2025, 2, 7, 16, 30)
-    assert not lifecycle.is_overdue("returned", returned, D(2025, 2, 12))
-    assert lifecycle.is_overdue("returned", returned, D(2025, 2, 13))
-    assert not lifecycle.is_overdue("corrected", returned, D(2025, 3, 1))
-    assert not lifecycle.is_overdue("returned", None, D(2025, 3, 1))
+class _Card:
+    def __init__(self, status: str, received: dt.date | None, returned: dt.datetime | None,
+                 dispatched: dt.datetime | None = None) -> None:
+        self.status, self.received_date, self.returned_at = status, received, returned
+        self.dispatched_at = dispatched
+
+
+def test_section_12_deadline_is_the_directorates_counted_from_receipt() -> None:
+    # Received (line 7) Friday 7 Feb 2025: the Directorate returns it by Wed 12 Feb.
+    on_time = _Card("returned", D(2025, 2, 7), dt.datetime(2025, 2, 12, 17, 0))
+    due = lifecycle.deadlines(on_time, D(2025, 2, 13))
+    assert due.return_by == D(2025, 2, 12) and not due.returned_late
+    late = _Card("returned", D(2025, 2, 7), dt.datetime(2025, 2, 13, 9, 0))
+    assert lifecycle.deadlines(late, D(2025, 2, 13)).returned_late
+    # Not overdue three working days after the return: the body sends the corrected card
+    # with the next dispatch (§11), 20 Feb; overdue only after that day.
+    due = lifecycle.deadlines(on_time, D(2025, 2, 18))
+    assert due.resend_by == D(2025, 2, 20) and not due.overdue and due.mark == " "
+    assert lifecycle.deadlines(on_time, D(2025, 2, 21)).overdue
+    assert lifecycle.deadlines(late, D(2025, 2, 21)).mark == "!"
+    assert lifecycle.deadlines(late, D(2025, 2, 14)).mark == "L"
+    corrected = _Card("corrected", D(2025, 2, 7), dt.datetime(2025, 2, 12))
+    assert not lifecycle.deadlines(corrected, D(2025, 3, 30)).overdue
+    # No line 7: the day it was dispatched counts as received.
+    sent = _Card("dispatched", None, None, dt.datetime(2025, 2, 10, 11, 0))
+    assert lifecycle.deadlines(sent, D(2025, 2, 10)).return_by == D(2025, 2, 13)
 
 
 # --- dispatch days -------------------------------------------------------------------

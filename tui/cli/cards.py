@@ -9,9 +9,21 @@ import argparse
 import datetime as dt
 
 from models.config import Config
+from models.i18n import T
 from tui.cli import CliError, open_db
 
 STEPS = ("return", "remove", "execute")
+
+RETURN_BY = T("Басқарма қайтаратын соңғы күн {d}", "Управление возвращает до {d}")
+RETURNED_LATE = T("мерзімінен кеш қайтарылды", "возвращена с опозданием")
+RESEND_BY = T("{d} жіберумен қайта жіберу", "отправить заново с отправкой {d}")
+OVERDUE = T("МЕРЗІМІ ӨТКЕН", "ПРОСРОЧЕНА")
+RETURNED_HEAD = (T("карточка", "карточка"), T("түсті (7)", "поступила (7)"),
+                 T("қайтару мерзімі", "вернуть до"), T("қайтарылды", "возвращена"),
+                 T("кеш", "поздно"), T("қайта жіберу", "отправить с"),
+                 T("өтті", "просроч."), T("тегі / атауы", "фамилия / наименование"))
+RETURNED_SUMMARY = T("қайтарылғаны {n}, мерзімі өткені {late}",
+                     "возвращено {n}, просрочено {late}")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,8 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         q.add_argument("--reason", help="reason code (codebook correction_reason)")
         q.add_argument("--text", help="reason text (required with --reason)")
         q.set_defaults(handler=cmd_step, step=step)
-    q = cs.add_parser("returned", help="cards returned for correction, with deadlines "
-                      "(3 working days, §12); overdue ones marked")
+    q = cs.add_parser("returned", help="cards returned for correction: the Directorate's "
+                      "3-working-day deadline (§12) and the dispatch day they go back with; "
+                      "overdue ones marked")
     q.set_defaults(handler=cmd_returned)
 
 
@@ -71,13 +84,18 @@ def cmd_status(ns: argparse.Namespace, cfg: Config) -> int:
         card = Card.get_or_none(Card.id == ns.card)
         if card is None:
             raise CliError(f"no card {ns.card}")
-        line = f"card {card.id}: {lifecycle.status_label(card.status)(cfg.language)}, " \
+        lang = cfg.language
+        line = f"card {card.id}: {lifecycle.status_label(card.status)(lang)}, " \
                f"version {card.version}"
-        if card.status == "returned" and card.returned_at:
-            due = lifecycle.return_deadline(card.returned_at.date(), cfg.return_working_days)
-            late = lifecycle.is_overdue(card.status, card.returned_at, dt.date.today(),
-                                        cfg.return_working_days)
-            line += f", correct by {due:%d.%m.%Y}" + (" (OVERDUE)" if late else "")
+        due = lifecycle.card_deadlines(card, cfg)
+        if due.return_by is not None and card.status in ("dispatched", "returned"):
+            line += ", " + RETURN_BY(lang).format(d=f"{due.return_by:%d.%m.%Y}")
+            if due.returned_late:
+                line += " (" + RETURNED_LATE(lang) + ")"
+        if due.resend_by is not None:
+            line += ", " + RESEND_BY(lang).format(d=f"{due.resend_by:%d.%m.%Y}")
+            if due.overdue:
+                line += " (" + OVERDUE(lang) + ")"
     print(line)
     return 0
 
@@ -122,21 +140,23 @@ def cmd_returned(ns: argparse.Namespace, cfg: Config) -> int:
     from models.tables import Card
     from tui.cli.core import db_errors
 
+    lang = cfg.language
     today = dt.date.today()
-    table = Table("card", "returned", "correct by", "overdue", "surname / name", box=None)
+    table = Table(*(h(lang) for h in RETURNED_HEAD), box=None)
     late_count = 0
     with db_errors(cfg):
         open_db(cfg)
         for card in Card.select().where(Card.status == "returned").order_by(Card.returned_at):
-            if card.returned_at is None:
-                continue
-            due = lifecycle.return_deadline(card.returned_at.date(), cfg.return_working_days)
-            late = lifecycle.is_overdue(card.status, card.returned_at, today,
-                                        cfg.return_working_days)
-            late_count += late
-            table.add_row(str(card.id), f"{card.returned_at:%d.%m.%Y}", f"{due:%d.%m.%Y}",
-                          "OVERDUE" if late else "", card.surname or card.legal_name or "",
-                          style="reverse" if late else None)
+            due = lifecycle.card_deadlines(card, cfg, today)
+            late_count += due.overdue
+            table.add_row(str(card.id), _d(due.received), _d(due.return_by), _d(due.returned),
+                          "L" if due.returned_late else "", _d(due.resend_by),
+                          "!" if due.overdue else "", card.surname or card.legal_name or "",
+                          style="reverse" if due.overdue else None)
     Console().print(table)
-    print(f"{len(table.rows)} returned, {late_count} overdue")
+    print(RETURNED_SUMMARY(lang).format(n=len(table.rows), late=late_count))
     return 0
+
+
+def _d(day: dt.date | None) -> str:
+    return f"{day:%d.%m.%Y}" if day else ""

@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 from models import lifecycle
 from models.card_schema import Field, Kind
 from models.cards import find_cards
+from models.config import Config
 from models.db import close_database, one_line
 from models.i18n import T
 from models.tables import Card
@@ -148,7 +149,7 @@ class CardListScreen(FilterListKeys, QuietModal[None]):
 
     def _show_cards(self) -> None:
         pick = self.query_one(PickList)
-        pick.set_rows([card_line(c, self.lang) for c in self.cards] or [self.tr(tx.NOTHING_FOUND)],
+        pick.set_rows([card_line(c, self.lang, self.session.cfg) for c in self.cards] or [self.tr(tx.NOTHING_FOUND)],
                       pick.index)
         self._say(self.tr(FOUND.format(n=len(self.cards))))
 
@@ -161,15 +162,16 @@ class CardListScreen(FilterListKeys, QuietModal[None]):
             self.app.push_screen(CardScreen(self.session, card=self.cards[event.index]))
 
 
-def card_line(card: Card, lang: str) -> str:
+def card_line(card: Card, lang: str, cfg: Config) -> str:
     """One found card: number, offence date, person, qualification, protocol, status."""
     who = card.legal_name or " ".join(p for p in (card.surname, _initials(card)) if p)
     when = card.offence_date.strftime("%d.%m.%Y") if card.offence_date else " " * 10
     art = "/".join(p for p in (card.article, card.part, card.paragraph) if p)
     status = STATUS.get(card.status)
-    # §12: a returned card is corrected within 3 working days; "!" marks it overdue
-    # (a marker, not a colour: monochrome terminals show it too)
-    late = "!" if lifecycle.is_overdue(card.status, card.returned_at, dt.date.today()) else " "
+    # §11, §12: "!" a returned card not sent back by the next dispatch day, "L" one the
+    # Directorate returned after its 3 working days (markers, not colours: monochrome
+    # terminals show them too)
+    late = lifecycle.card_deadlines(card, cfg, dt.date.today()).mark
     return (f"{late}{card.id:>5} {when} {who[:28]:<28} {art:<10} "
             f"{(card.protocol_no or '')[:10]:<10} {status(lang) if status else card.status}")
 

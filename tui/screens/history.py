@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.worker import get_current_worker
 
 from models import lifecycle
+from models.config import Config
 from models.db import close_database
 from models.i18n import T
 from models.journal import LogRow, card_history
@@ -27,7 +28,7 @@ from tui.widgets.picklist import PickList
 
 TITLE = T("№ {n} карточканың тарихы", "История карточки № {n}")
 STATUS = T("Күйі: {s}", "Состояние: {s}")
-DEADLINE = T("түзету мерзімі {d}", "срок исправления {d}")
+DEADLINE = T("{d} жіберумен қайтару", "вернуть с отправкой {d}")
 OVERDUE = T("МЕРЗІМІ ӨТКЕН ({d})", "ПРОСРОЧЕНА ({d})")
 HEAD = T("Жол  Өріс          Ескі мәні      Жаңа мәні      Күні     Кім       Себ",
          "Стр  Поле          Было           Стало          Дата     Кто       Прч")
@@ -48,13 +49,12 @@ def history_row(r: LogRow, lang: str) -> str:
             f"{r.reason_code:>2}")
 
 
-def status_text(card: Card, today: dt.date, working_days: int, lang: str) -> str:
-    """"Status: returned, correct by 12.02.2025" (or overdue), for titles and lists."""
+def status_text(card: Card, today: dt.date, cfg: Config, lang: str) -> str:
+    """"Status: returned, send back by 20.02.2025" (or overdue), for titles and lists."""
     text = STATUS.format(s=lifecycle.status_label(card.status)(lang))(lang)
-    if card.status == "returned" and card.returned_at is not None:
-        due = lifecycle.return_deadline(card.returned_at.date(), working_days)
-        late = lifecycle.is_overdue(card.status, card.returned_at, today, working_days)
-        note = (OVERDUE if late else DEADLINE).format(d=due.strftime("%d.%m.%Y"))
+    due = lifecycle.card_deadlines(card, cfg, today)
+    if due.resend_by is not None:
+        note = (OVERDUE if due.overdue else DEADLINE).format(d=due.resend_by.strftime("%d.%m.%Y"))
         text += ", " + note(lang)
     return text
 
@@ -128,7 +128,7 @@ class CardHistoryScreen(QuietModal[None]):
         if self.card is None:
             return
         self.query_one("#status", TextLine).set_text(status_text(
-            self.card, dt.date.today(), self.session.cfg.return_working_days, self.lang))
+            self.card, dt.date.today(), self.session.cfg, self.lang))
         pick.set_rows([history_row(r, self.lang) for r in self.rows], pick.index)
         self._detail(pick.index)
 
