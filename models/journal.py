@@ -188,6 +188,10 @@ def event_label(event: str) -> T:
     try:
         return lifecycle.EVENT_LABELS[lifecycle.Event(event)]
     except ValueError:
+        pass
+    try:
+        return lifecycle.DOCUMENT_EVENT_LABELS[lifecycle.DocumentEvent(event)]
+    except ValueError:
         return T(event, event)
 
 

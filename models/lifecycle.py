@@ -79,6 +79,24 @@ EVENT_LABELS: dict[Event, T] = {
 }
 
 
+class DocumentEvent(StrEnum):
+    """Log events of the register's other documents: a change they bring to a card (line
+    13 from a payment notice, lines 19/19.1 from a protest, a purge), or a journal entry."""
+
+    NOTICE = "notice"
+    PROTEST = "protest"
+    PURGE = "purge"
+    JOURNAL = "journal"
+
+
+DOCUMENT_EVENT_LABELS: dict[DocumentEvent, T] = {
+    DocumentEvent.NOTICE: T("хабарлама", "извещение"),
+    DocumentEvent.PROTEST: T("наразылық", "протест"),
+    DocumentEvent.PURGE: T("жою", "уничтожение"),
+    DocumentEvent.JOURNAL: T("тіркеу журналы", "журнал регистрации"),
+}
+
+
 class TransitionRefused(Exception):
     def __init__(self, message: T) -> None:
         super().__init__(message.ru)

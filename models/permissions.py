@@ -25,6 +25,16 @@ class Action(StrEnum):
     EXPORT_JOURNAL = "journal.export"
     LIST_USERS = "users.list"
     MANAGE_USERS = "users.manage"
+    # The register's other documents (registration journal, notices, protests, liability
+    # requests, retention).
+    READ_REGISTER = "register.read"
+    KEEP_REGISTER = "register.keep"
+    ENTER_NOTICE = "notice.enter"
+    ENTER_PROTEST = "protest.enter"
+    READ_REQUESTS = "requests.read"
+    KEEP_REQUESTS = "requests.keep"
+    READ_RETENTION = "retention.read"
+    PURGE = "retention.purge"
 
 
 OP, ADMIN, AUDIT = Role.OPERATOR, Role.ADMINISTRATOR, Role.AUDITOR
@@ -44,6 +54,16 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.EXPORT_JOURNAL: frozenset({ADMIN, AUDIT}),
     Action.LIST_USERS: frozenset({ADMIN, AUDIT}),
     Action.MANAGE_USERS: frozenset({ADMIN}),
+    Action.READ_REGISTER: frozenset({OP, ADMIN, AUDIT}),
+    Action.KEEP_REGISTER: frozenset({OP, ADMIN}),
+    # Notices and protest results are documents the body receives, not corrections: the
+    # operator keys them; the lines they change are logged with the document as reason.
+    Action.ENTER_NOTICE: frozenset({OP, ADMIN}),
+    Action.ENTER_PROTEST: frozenset({OP, ADMIN}),
+    Action.READ_REQUESTS: frozenset({OP, ADMIN, AUDIT}),
+    Action.KEEP_REQUESTS: frozenset({OP, ADMIN}),
+    Action.READ_RETENTION: frozenset({ADMIN, AUDIT}),
+    Action.PURGE: frozenset({ADMIN}),  # §14: destruction removes registered data
 }
 
 ACTION_LABELS: dict[Action, T] = {
@@ -59,6 +79,14 @@ ACTION_LABELS: dict[Action, T] = {
     Action.EXPORT_JOURNAL: T("түзетулер журналын экспорттау", "выгрузка журнала исправлений"),
     Action.LIST_USERS: T("пайдаланушылар тізімі", "список пользователей"),
     Action.MANAGE_USERS: T("пайдаланушыларды басқару", "управление пользователями"),
+    Action.READ_REGISTER: T("істерді тіркеу журналын қарау", "просмотр журнала регистрации дел"),
+    Action.KEEP_REGISTER: T("істерді тіркеу журналын жүргізу", "ведение журнала регистрации дел"),
+    Action.ENTER_NOTICE: T("хабарлама енгізу", "ввод извещения"),
+    Action.ENTER_PROTEST: T("наразылық нәтижесін енгізу", "ввод результата протеста"),
+    Action.READ_REQUESTS: T("сұрау салуларды қарау", "просмотр запросов"),
+    Action.KEEP_REQUESTS: T("сұрау салуларды орындау", "исполнение запросов"),
+    Action.READ_RETENTION: T("сақтау мерзімдерін қарау", "просмотр сроков хранения"),
+    Action.PURGE: T("мерзімі өткен деректерді жою", "уничтожение данных с истёкшим сроком"),
 }
 
 ROLE_LABELS: dict[Role, T] = {

@@ -42,10 +42,14 @@ def test_password_rules() -> None:
 # manages users; auditor reads everything including logs and changes nothing.
 SPEC = {
     Role.OPERATOR: {Action.READ_CARD, Action.ENTER_CARD, Action.DISPATCH_CARD,
-                    Action.READ_HISTORY},
+                    Action.READ_HISTORY,
+                    # the documents an operator keys: journal, notices, protests, requests
+                    Action.READ_REGISTER, Action.KEEP_REGISTER, Action.ENTER_NOTICE,
+                    Action.ENTER_PROTEST, Action.READ_REQUESTS, Action.KEEP_REQUESTS},
     Role.ADMINISTRATOR: set(Action),
     Role.AUDITOR: {Action.READ_CARD, Action.READ_HISTORY, Action.READ_JOURNAL,
-                   Action.EXPORT_JOURNAL, Action.LIST_USERS},
+                   Action.EXPORT_JOURNAL, Action.LIST_USERS, Action.READ_REGISTER,
+                   Action.READ_REQUESTS, Action.READ_RETENTION},
 }
 
 

@@ -57,6 +57,9 @@ class Table:
     numbers: bool = False  # a row "1 2 3 ..." under the headers, as the appendices print
     keep: int = 1  # leading columns repeated in each part when the table is split
     empty: str = ""  # printed instead of the body when there are no rows
+    # Where a table does not fit the paper: its parts (column indexes), as the paper form
+    # splits it; None: as many columns as fit in each part.
+    parts: tuple[tuple[int, ...], ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ as Appendix 2 itself prints its journal ("continuation of the table").
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable
 
 from models.i18n import T
@@ -34,11 +33,26 @@ def safe(text: str) -> str:
 
 
 def wrap(text: str, width: int) -> list[str]:
-    text = safe(text)
-    if not text:
-        return [""]
-    return textwrap.wrap(text, max(1, width), break_long_words=True,
-                         break_on_hyphens=True) or [""]
+    """Words to lines of at most `width`; a word is cut only when it is longer than a
+    whole line (textwrap would also cut one that merely does not fit the line's rest)."""
+    width = max(1, width)
+    lines: list[str] = []
+    current = ""
+    for word in safe(text).split(" "):
+        if not word:
+            continue
+        if current and len(current) + 1 + len(word) <= width:
+            current += " " + word
+            continue
+        if current:
+            lines.append(current)
+        while len(word) > width:
+            lines.append(word[:width])
+            word = word[width:]
+        current = word
+    if current or not lines:
+        lines.append(current)
+    return lines
 
 
 def render_text(doc: Document, width: int = 80) -> str:
@@ -140,6 +154,9 @@ def _parts(table: Table, width: int) -> list[list[int]]:
     allc = list(range(len(table.columns)))
     if _fit(list(table.columns), width) is not None:
         return [allc]
+    if table.parts and all(_fit([table.columns[j] for j in part], width) is not None
+                           for part in table.parts):
+        return [list(part) for part in table.parts]
     keep = allc[:table.keep]
     parts, current = [], list(keep)
     for i in allc[table.keep:]:

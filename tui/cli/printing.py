@@ -18,6 +18,8 @@ from tui.cli.acting import number_arg, session, write_out
 # (namespace, lang, user, printed_at) and returns a models.printing Document.
 KINDS: dict[str, tuple[str, str, str]] = {
     "card": ("a card as on paper (Appendix 1)", "tui.cli.printing", "_card"),
+    "journal": ("the registration journal of a period (Appendix 2)", "tui.cli.journal_cmd",
+                "print_journal"),
 }
 
 
@@ -45,7 +47,14 @@ def _id_argument(q: argparse.ArgumentParser) -> None:
     q.add_argument("id", type=number_arg, help="its number")
 
 
-ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {"card": _id_argument}
+def _journal_arguments(q: argparse.ArgumentParser) -> None:
+    from tui.cli.journal_cmd import filter_arguments
+
+    filter_arguments(q)
+
+
+ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
+    "card": _id_argument, "journal": _journal_arguments}
 
 
 def cmd_print(ns: argparse.Namespace, cfg: Config) -> int:
