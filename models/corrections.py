@@ -375,3 +375,46 @@ def dispatch_due(user: User | None, dispatch_days: Iterable[int],
         for cid in ids:
             change_status(cid, Event.DISPATCH, user, dispatch_days=dispatch_days, today=today)
     return len(ids)
+
+
+def apply_document(card_id: int, changes: Mapping[str, Any], user: User | None, *,
+                   action: Action, event: str, note: str, expected_version: int | None = None,
+                   today: dt.date | None = None) -> Saved:
+    """Lines a document brings to a registered card (line 13 from a notice of execution,
+    lines 19/19.1 from a protest): not a correction (no §6 window, no reason code, the
+    status stays), but the same checks and log. `note` names the document; it is the
+    log rows' reason text. `action` is the permission the document needs."""
+    require(user, action)
+    today = today or dt.date.today()
+    unknown = [n for n in changes if n not in FIELDS]
+    if unknown:
+        raise CorrectionRefused(T("Карточкада мұндай өріс жоқ: {n}", "Нет такого поля карточки: {n}"
+                                  ).format(n=", ".join(sorted(unknown))[:200]))
+    typed = {n: _typed(FIELDS[n], v) for n, v in changes.items()}
+    text = _optional_note(note)
+    with audit.writing():
+        card = _load(card_id)
+        expected = card.version if expected_version is None else expected_version
+        if card.version != expected:
+            raise _conflict(card, expected)
+        if card.status not in {s.value for s in lifecycle.LIVE}:
+            label = lifecycle.status_label(card.status)
+            raise CorrectionRefused(T(f"«{label.kk}» күйіндегі карточкаға құжат енгізілмейді",
+                                      f"В карточку в состоянии «{label.ru}» документ не вносится"))
+        old = card_values(card)
+        diff = {n: v for n, v in typed.items() if not _same(FIELDS[n], old[n], v)}
+        if not diff:
+            raise CorrectionRefused(T("Ештеңе өзгертілмеді", "Ничего не изменено"))
+        issues = validate_card({**old, **diff}, today)
+        if errors(issues):
+            raise CorrectionRefused(T("Құжаттан кейін карточкада қателер бар: сақталмады",
+                                      "После внесения документа в карточке ошибки: не сохранено"),
+                                    issues)
+        version = _write(card, expected, dict(diff))
+        names = sorted(diff, key=FIELD_ORDER.__getitem__)
+        rows = audit.append([audit.Entry(event=event, field_name=n, line=FIELDS[n].line,
+                                         old_value=to_text(old[n]), new_value=to_text(diff[n]),
+                                         card_id=card.id, card_version=version,
+                                         reason_text=text.text if text else "")
+                             for n in names], user)
+    return Saved(card.id, version, card.status, rows)

@@ -20,6 +20,8 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "card": ("a card as on paper (Appendix 1)", "tui.cli.printing", "_card"),
     "journal": ("the registration journal of a period (Appendix 2)", "tui.cli.journal_cmd",
                 "print_journal"),
+    "notice": ("a notice of execution or of release (Appendix 3, 4)", "tui.cli.notice_cmd",
+               "print_notice"),
 }
 
 
@@ -54,7 +56,7 @@ def _journal_arguments(q: argparse.ArgumentParser) -> None:
 
 
 ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
-    "card": _id_argument, "journal": _journal_arguments}
+    "card": _id_argument, "journal": _journal_arguments, "notice": _id_argument}
 
 
 def cmd_print(ns: argparse.Namespace, cfg: Config) -> int:
