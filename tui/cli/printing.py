@@ -22,6 +22,8 @@ KINDS: dict[str, tuple[str, str, str]] = {
                 "print_journal"),
     "notice": ("a notice of execution or of release (Appendix 3, 4)", "tui.cli.notice_cmd",
                "print_notice"),
+    "answer": ("the answer to a liability request (Appendix 5)", "tui.cli.requests_cmd",
+               "print_answer"),
 }
 
 
@@ -56,7 +58,8 @@ def _journal_arguments(q: argparse.ArgumentParser) -> None:
 
 
 ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
-    "card": _id_argument, "journal": _journal_arguments, "notice": _id_argument}
+    "card": _id_argument, "journal": _journal_arguments, "notice": _id_argument,
+    "answer": _id_argument}
 
 
 def cmd_print(ns: argparse.Namespace, cfg: Config) -> int:
