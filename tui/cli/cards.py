@@ -29,7 +29,7 @@ RETURNED_SUMMARY = T("қайтарылғаны {n}, мерзімі өткені 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("card", help="a card's life: status, dispatch, return, remove, execute")
     cs = p.add_subparsers(dest="card_command", required=True,
-                          metavar="{status,dispatch,return,remove,execute,returned}")
+                          metavar="{status,dispatch,return,remove,execute,protest,returned}")
     q = cs.add_parser("status", help="status, version and return deadline of a card")
     q.add_argument("card", type=_card_id)
     q.set_defaults(handler=cmd_status)
@@ -44,6 +44,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         q.add_argument("--reason", help="reason code (codebook correction_reason)")
         q.add_argument("--text", help="reason text (required with --reason)")
         q.set_defaults(handler=cmd_step, step=step)
+    q = cs.add_parser("protest", help="a protest's result (lines 19, 19.1, §33): a changed "
+                      "decision files a new card linked to this one")
+    q.add_argument("card", type=_card_id)
+    q.add_argument("--date", required=True, help="line 19: date of the protest (DD.MM.YYYY)")
+    q.add_argument("--result", required=True, help="line 19.1: code of codebook protest_result")
+    q.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                   help="a line of the new card the decision changed (e.g. main_penalty=01)")
+    q.set_defaults(handler=cmd_protest)
     q = cs.add_parser("returned", help="cards returned for correction: the Directorate's "
                       "3-working-day deadline (§12) and the dispatch day they go back with; "
                       "overdue ones marked")
@@ -129,6 +137,41 @@ def cmd_step(ns: argparse.Namespace, cfg: Config) -> int:
         except (CorrectionRefused, PermissionDenied) as exc:
             raise _refused(exc, cfg.language) from None
     print(f"card {saved.card_id}: {saved.status} (version {saved.version})")
+    return 0
+
+
+PROTEST_ONLY = T("{card} карточкасында 19/19.1-жолдар белгіленді; жаңа карточка қажет емес",
+                 "В карточке {card} отмечены строки 19/19.1; новая карточка не нужна")
+PROTEST_NEW = T("{card} карточкасында 19/19.1-жолдар белгіленді; жаңа карточка № {new}",
+                "В карточке {card} отмечены строки 19/19.1; новая карточка № {new}")
+
+
+def cmd_protest(ns: argparse.Namespace, cfg: Config) -> int:
+    from models.card_schema import FIELDS
+    from models.protests import ProtestRefused, file_protest
+    from models.validation import errors, parse_date, parse_field
+    from tui.cli.acting import refused, session
+
+    day = parse_date(ns.date.strip()) if ns.date.isascii() else None
+    if day is None:
+        raise CliError(f"--date: not a date (DD.MM.YYYY): {ns.date[:20]!r}")
+    changes = {}
+    for item in ns.set:
+        name, sep, text = item.partition("=")
+        if not sep or name.strip() not in FIELDS:
+            raise CliError(f"--set {item[:40]!r}: expected FIELD=VALUE with a card field name")
+        value, issues = parse_field(FIELDS[name.strip()], text)
+        if errors(issues):
+            raise CliError(f"--set {name}: {issues[0].message(cfg.language)}")
+        changes[name.strip()] = value
+    with session(cfg) as user:
+        try:
+            filed = file_protest(ns.card, day, ns.result, user, changes=changes,
+                                 filled_by=user.full_name or user.login)
+        except ProtestRefused as exc:
+            raise refused(exc, cfg.language) from None
+    text = PROTEST_NEW if filed.new else PROTEST_ONLY
+    print(text(cfg.language).format(card=ns.card, new=filed.new.id if filed.new else ""))
     return 0
 
 

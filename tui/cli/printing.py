@@ -79,10 +79,11 @@ def cmd_print(ns: argparse.Namespace, cfg: Config) -> int:
 def _card(ns: argparse.Namespace, cfg: Config, user: Any, at: dt.datetime) -> Any:
     from models.permissions import Action, require
     from models.printing.card import card_document
+    from models.protests import link_notes
     from models.tables import Card
 
     require(user, Action.READ_CARD)
     card = Card.get_or_none(Card.id == ns.id)
     if card is None:
         raise CliError(f"no card {ns.id}")
-    return card_document(card, cfg.language, user.login, at)
+    return card_document(card, cfg.language, user.login, at, link_notes(card.id, cfg.language))
