@@ -1,7 +1,7 @@
 """Card-screen bench: the real app on a real pseudo-terminal, typing a whole card.
 
     .venv/bin/python bench/bench_tui.py               # both terminals, ~1.5 min
-    .venv/bin/python bench/bench_tui.py --modes color16 --quiet-ms 150
+    .venv/bin/python bench/bench_tui.py --modes linux-nc --quiet-ms 150
 
 Runs `apcard` (the console script, or `python -c "from tui.cli import main"` when it
 is not installed) at 80x24 on its own temporary SQLite database, once on an
@@ -52,8 +52,10 @@ BUDGETS = {"startup_s": 1.0, "char_bytes": 80, "move_bytes": 600, "idle_bytes_pe
            "rss_mib": 80.0}
 
 MODES = {
-    "color16": {"TERM": "xterm-16color", "NO_COLOR": None, "title": "xterm-16color"},
-    "mono": {"TERM": "linux", "NO_COLOR": "1", "title": "linux+NO_COLOR"},
+    "linux": {"TERM": "linux", "NO_COLOR": None, "title": "linux"},
+    "linux-nc": {"TERM": "linux", "NO_COLOR": "1", "title": "linux+NO_COLOR"},
+    "xterm": {"TERM": "xterm-256color", "NO_COLOR": None, "title": "xterm-256color"},
+    "xterm-nc": {"TERM": "xterm-256color", "NO_COLOR": "1", "title": "xterm-256color+NO_COLOR"},
 }
 
 # An individual's card as it is keyed from paper (form-1ap.md; the same card as
@@ -126,7 +128,7 @@ def make_database(tmp: Path) -> Path:
     url = f"sqlite:///{path}"
     for args in (["init"], ["codebooks", "load"]):
         proc = subprocess.run(app_command() + ["--db", url, *args], cwd=ROOT,
-                              env=app_env("color16"), capture_output=True, text=True)
+                              env=app_env("xterm"), capture_output=True, text=True)
         if proc.returncode:
             line = (proc.stderr.strip() or proc.stdout.strip()).splitlines()[-1:] or ["?"]
             raise BenchError(f"`apcard {' '.join(args)}` failed: {line[0]}")
@@ -344,7 +346,7 @@ def import_profile() -> dict:
     """Where startup goes before the app draws anything: the interpreter alone, and
     importing the app's modules (python -X importtime: own import time summed per
     top-level package, heaviest first)."""
-    env = app_env("color16")
+    env = app_env("xterm")
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", "pass"], env=env, cwd=ROOT, check=True)
     bare = time.perf_counter() - t0
@@ -699,9 +701,9 @@ def write(out: dict, path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--modes", default="color16,mono",
-                    help="terminals to run: color16 (xterm-16color), mono (TERM=linux, "
-                    "NO_COLOR)")
+    ap.add_argument("--modes", default=",".join(MODES),
+                    help="terminals to run: " + ", ".join(
+                        f"{k} ({v['title']})" for k, v in MODES.items()))
     ap.add_argument("--quiet-ms", type=float, default=QUIET_MS,
                     help="silence that ends a key's answer")
     ap.add_argument("--idle", type=float, default=IDLE_S, help="idle window, seconds")
@@ -713,7 +715,8 @@ def main(argv: list[str] | None = None) -> int:
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if not modes or not set(modes) <= set(MODES) or args.quiet_ms < 20 or args.idle <= 0 \
             or args.starts < 1:
-        ap.error("--modes: color16 and/or mono; --quiet-ms >= 20; --idle > 0; --starts >= 1")
+        ap.error(f"--modes: some of {', '.join(MODES)}; --quiet-ms >= 20; --idle > 0; "
+                 "--starts >= 1")
     try:
         out = run(modes, args.quiet_ms, args.idle, not args.no_tmux, args.starts)
     except BenchError as exc:

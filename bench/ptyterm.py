@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 XTERM_KEYS = {"f1": b"\x1bOP", "f2": b"\x1bOQ", "f3": b"\x1bOR", "f4": b"\x1bOS",
               "f5": b"\x1b[15~", "enter": b"\r", "tab": b"\t", "shift+tab": b"\x1b[Z",
               "escape": b"\x1b", "backspace": b"\x7f", "ctrl+u": b"\x15", "up": b"\x1b[A",
-              "down": b"\x1b[B"}
+              "down": b"\x1b[B", "f9": b"\x1b[20~", "ctrl+q": b"\x11"}
 LINUX_KEYS = {**XTERM_KEYS, "f1": b"\x1b[[A", "f2": b"\x1b[[B", "f3": b"\x1b[[C",
               "f4": b"\x1b[[D", "f5": b"\x1b[[E"}
 
@@ -50,18 +50,35 @@ def keys_for(term: str) -> dict[str, bytes]:
 # --- the screen model ----------------------------------------------------------------
 
 _CSI = re.compile(rb"\x1b\[([\x30-\x3f]*)([\x20-\x2f]*)([\x40-\x7e])")
+_ATTR_ON = {1: "bold", 2: "dim", 3: "italic", 4: "underline", 5: "blink", 6: "blink",
+            7: "reverse", 8: "conceal", 9: "strike", 21: "underline2", 53: "overline"}
+_ATTR_OFF = {22: ("bold", "dim"), 23: ("italic",), 24: ("underline", "underline2"),
+             25: ("blink",), 27: ("reverse",), 28: ("conceal",), 29: ("strike",),
+             55: ("overline",)}
 
 
 class Screen:
-    """Character cells of a rows x cols terminal; attributes kept as the SGR text in
-    force when the cell was written (enough to tell reverse video or a colour apart)."""
+    """Character cells of a rows x cols terminal, as a VT100-family terminal (xterm, the
+    Linux console) keeps them: each cell's character and the attributes it was written
+    or erased with, canonical (`attrs`: "" for the default, else e.g. "reverse" or
+    "bold fg=97 bg=44"; erased cells take only the background in force, 'bce'). Knows
+    text with autowrap on or off, CR/LF/BS/TAB, cursor moves, erase (ED, EL, ECH),
+    insert/delete line and character, the scroll region (DECSTBM, IND, RI, SU, SD) and
+    SGR; other sequences (modes, OSC titles, DCS) are parsed and ignored.
+    This is the reference model the output writer is checked against: it is written
+    from the terminals' documentation, independently of tui/cells.py."""
 
     def __init__(self, cols: int = 80, rows: int = 24) -> None:
         self.cols, self.rows = cols, rows
         self.chars = [[" "] * cols for _ in range(rows)]
         self.attrs = [[""] * cols for _ in range(rows)]
         self.x = self.y = 0
-        self.sgr = ""
+        self.fg: str | None = None
+        self.bg: str | None = None
+        self.pen: set[str] = set()
+        self.sgr = ""  # canonical attributes in force
+        self.top, self.bottom = 0, rows - 1
+        self.autowrap = True
         self.written: set[tuple[int, int]] = set()  # cells written since reset_written()
         self._dec = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._pending = ""  # an escape sequence cut between two reads
@@ -84,9 +101,9 @@ class Screen:
             if ch == "\r":
                 self.x = 0
             elif ch == "\n":
-                self.y = min(self.rows - 1, self.y + 1)
+                self._index()
             elif ch == "\b":
-                self.x = max(0, self.x - 1)
+                self.x = max(0, min(self.x, self.cols - 1) - 1)
             elif ch == "\t":
                 self.x = min(self.cols - 1, (self.x // 8 + 1) * 8)
             elif ch >= " " and ch != "\x7f":
@@ -94,71 +111,171 @@ class Screen:
             i += 1
 
     def _put(self, ch: str) -> None:
-        wide = unicodedata.east_asian_width(ch) in ("W", "F")
         if unicodedata.combining(ch):
             return
-        if self.x >= self.cols:  # pending wrap
-            self.x = 0
-            self.y = min(self.rows - 1, self.y + 1)
+        wide = unicodedata.east_asian_width(ch) in ("W", "F")
+        width = 2 if wide else 1
+        if self.x + width > self.cols:
+            if self.autowrap:  # the pending wrap happens now
+                self.x = 0
+                self._index()
+            else:
+                self.x = self.cols - width
         self.chars[self.y][self.x] = ch
         self.attrs[self.y][self.x] = self.sgr
         self.written.add((self.y, self.x))
-        self.x += 1
-        if wide and self.x < self.cols:
-            self.chars[self.y][self.x] = ""
-            self.x += 1
+        if wide:
+            self.chars[self.y][self.x + 1] = ""
+            self.attrs[self.y][self.x + 1] = self.sgr
+            self.written.add((self.y, self.x + 1))
+        self.x += width
+        if self.x >= self.cols and not self.autowrap:
+            self.x = self.cols - 1
+
+    def _index(self) -> None:
+        """Down one row; at the bottom margin, the region scrolls up."""
+        if self.y == self.bottom:
+            self._scroll(self.top, self.bottom, 1)
+        elif self.y < self.rows - 1:
+            self.y += 1
+
+    def _scroll(self, top: int, bottom: int, n: int) -> None:
+        """Rows top..bottom up by n (down when n < 0), blank rows coming in."""
+        for _ in range(min(abs(n), bottom - top + 1)):
+            if n > 0:
+                del self.chars[top], self.attrs[top]
+                self.chars.insert(bottom, [" "] * self.cols)
+                self.attrs.insert(bottom, [self._erased()] * self.cols)
+            else:
+                del self.chars[bottom], self.attrs[bottom]
+                self.chars.insert(top, [" "] * self.cols)
+                self.attrs.insert(top, [self._erased()] * self.cols)
+        for r in range(top, bottom + 1):
+            self.written.update((r, c) for c in range(self.cols))
+
+    def _erased(self) -> str:
+        return f"bg={self.bg}" if self.bg else ""
+
+    def _set_sgr(self, params: str) -> None:
+        parts = params.split(";") if params else [""]
+        i = 0
+        while i < len(parts):
+            code = int(parts[i]) if parts[i].isdigit() else 0
+            if code == 0:
+                self.fg = self.bg = None
+                self.pen = set()
+            elif code in _ATTR_ON:
+                self.pen.add(_ATTR_ON[code])
+            elif code in _ATTR_OFF:
+                self.pen -= set(_ATTR_OFF[code])
+            elif 30 <= code <= 37 or 90 <= code <= 97:
+                self.fg = str(code)
+            elif 40 <= code <= 47 or 100 <= code <= 107:
+                self.bg = str(code)
+            elif code == 39:
+                self.fg = None
+            elif code == 49:
+                self.bg = None
+            elif code in (38, 48):
+                n = {"5": 2, "2": 4}.get(parts[i + 1] if i + 1 < len(parts) else "", 0)
+                value = ";".join(str(int(p or 0)) for p in parts[i + 1:i + 1 + n])
+                if code == 38:
+                    self.fg = f"38;{value}"
+                else:
+                    self.bg = f"48;{value}"
+                i += n
+            i += 1
+        words = sorted(self.pen)
+        words += [f"fg={self.fg}"] if self.fg else []
+        words += [f"bg={self.bg}"] if self.bg else []
+        self.sgr = " ".join(words)
 
     def _escape(self, seq: str) -> None:
+        if seq in ("\x1bD", "\x1bE"):  # IND, NEL
+            self.x = 0 if seq == "\x1bE" else self.x
+            self._index()
+            return
+        if seq == "\x1bM":  # RI: up one row; at the top margin, the region scrolls down
+            if self.y == self.top:
+                self._scroll(self.top, self.bottom, -1)
+            elif self.y > 0:
+                self.y -= 1
+            return
         m = _CSI.fullmatch(seq.encode("utf-8", "replace"))
-        if not m:
-            return  # OSC, DCS, ESC 7/8, charsets: nothing on screen
+        if not m or m.group(2):
+            return  # OSC, DCS, ESC 7/8, charsets, DECRQM ...: nothing on screen
         params, final = m.group(1).decode(), m.group(3).decode()
-        if params.startswith(("?", ">", "<", "=")):
-            return  # private modes
+        if params.startswith("?"):
+            if final in "hl" and "7" in params[1:].split(";"):
+                self.autowrap = final == "h"
+            return
+        if params.startswith((">", "<", "=")):
+            return
         nums = [int(p) if p.isdigit() else 0 for p in params.split(";")] if params else []
 
         def arg(k: int, default: int = 1) -> int:
             return nums[k] if len(nums) > k and nums[k] else default
 
+        x = min(self.x, self.cols - 1)
         if final in "Hf":
             self.y = min(self.rows - 1, arg(0) - 1)
             self.x = min(self.cols - 1, arg(1) - 1)
         elif final == "A":
             self.y = max(0, self.y - arg(0))
-        elif final == "B":
+        elif final in "Be":
             self.y = min(self.rows - 1, self.y + arg(0))
-        elif final == "C":
-            self.x = min(self.cols - 1, self.x + arg(0))
+        elif final in "Ca":
+            self.x = min(self.cols - 1, x + arg(0))
         elif final == "D":
-            self.x = max(0, self.x - arg(0))
-        elif final == "G":
+            self.x = max(0, x - arg(0))
+        elif final in "G`":
             self.x = min(self.cols - 1, arg(0) - 1)
         elif final == "d":
             self.y = min(self.rows - 1, arg(0) - 1)
         elif final == "m":
-            self.sgr = "" if params in ("", "0") else params
+            self._set_sgr(params)
         elif final == "K":
-            mode = arg(0, 0)
-            lo, hi = {0: (self.x, self.cols), 1: (0, self.x + 1), 2: (0, self.cols)}.get(
-                mode, (0, 0))
+            lo, hi = {0: (x, self.cols), 1: (0, x + 1), 2: (0, self.cols)}.get(arg(0, 0),
+                                                                                 (0, 0))
             self._blank(self.y, lo, hi)
         elif final == "J":
             mode = arg(0, 0)
             rows = {0: range(self.y + 1, self.rows), 1: range(0, self.y),
                     2: range(self.rows), 3: range(self.rows)}.get(mode, range(0))
             if mode == 0:
-                self._blank(self.y, self.x, self.cols)
+                self._blank(self.y, x, self.cols)
             elif mode == 1:
-                self._blank(self.y, 0, self.x + 1)
+                self._blank(self.y, 0, x + 1)
             for r in rows:
                 self._blank(r, 0, self.cols)
         elif final == "X":
-            self._blank(self.y, self.x, min(self.cols, self.x + arg(0)))
+            self._blank(self.y, x, min(self.cols, x + arg(0)))
+        elif final in "LM":
+            if self.top <= self.y <= self.bottom:
+                self._scroll(self.y, self.bottom, arg(0) if final == "M" else -arg(0))
+                self.x = 0
+        elif final in "ST":
+            self._scroll(self.top, self.bottom, arg(0) if final == "S" else -arg(0))
+        elif final in "P@":
+            n = min(arg(0), self.cols - x)
+            row, att = self.chars[self.y], self.attrs[self.y]
+            if final == "P":
+                row[x:] = row[x + n:] + [" "] * n
+                att[x:] = att[x + n:] + [self._erased()] * n
+            else:
+                row[x:] = ([" "] * n + row[x:])[:self.cols - x]
+                att[x:] = ([self._erased()] * n + att[x:])[:self.cols - x]
+            self.written.update((self.y, c) for c in range(x, self.cols))
+        elif final == "r":
+            top, bottom = arg(0) - 1, arg(1, self.rows) - 1
+            if 0 <= top < bottom < self.rows:
+                self.top, self.bottom = top, bottom
+                self.x = self.y = 0
 
     def _blank(self, row: int, lo: int, hi: int) -> None:
         for c in range(lo, hi):
             self.chars[row][c] = " "
-            self.attrs[row][c] = self.sgr
+            self.attrs[row][c] = self._erased()
             self.written.add((row, c))
 
     # -- reading ------------------------------------------------------------------------
@@ -167,6 +284,11 @@ class Screen:
 
     def text(self) -> str:
         return "\n".join(self.line(r).rstrip() for r in range(self.rows))
+
+    def cells(self) -> list[list[tuple[str, str]]]:
+        """Every cell as (character, attributes): two screens equal cell for cell."""
+        return [list(zip(self.chars[r], self.attrs[r], strict=True))
+                for r in range(self.rows)]
 
     def find(self, needle: str) -> tuple[int, int] | None:
         for r in range(self.rows):

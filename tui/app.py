@@ -11,7 +11,6 @@ from textual.filter import NoColor
 from models import drafts
 from models.config import Config
 from models.tables import User
-from tui import repaint
 from tui.keys import KeyMap
 from tui.screens import texts as tx
 from tui.screens.card import CardScreen
@@ -26,9 +25,6 @@ PROVIDED = {
     "correct": ("tui.screens.history", "CardHistoryScreen"),  # a candidate's card (F6)
     "history": ("tui.screens.history", "CardHistoryScreen"),
 }
-
-
-repaint.install()
 
 
 class ApcardApp(App[int]):
@@ -54,7 +50,6 @@ class ApcardApp(App[int]):
             # Our monochrome theme has no colours to remove; Textual's NO_COLOR filter
             # would only add "39;49" (default colours) to every styled piece written.
             self._filters = [f for f in self._filters if not isinstance(f, NoColor)]
-        self._filters.append(repaint.LeanFilter())  # last: after Textual's own
         self.animation_level = "none"  # no smooth scrolling: it would cost bytes
         for cid in ("language", "quit"):
             self._bindings.bind(session.keymap.binding_keys(cid), f"command('{cid}')",
@@ -121,6 +116,9 @@ class ApcardApp(App[int]):
 
 def run_app(cfg: Config, user: User) -> int:
     """Run the card screen for `user` until they quit; the exit code."""
+    from tui.output import CellDriver
+
     app = ApcardApp(Session(cfg, user, KeyMap(cfg.keys), cfg.language))
+    app.driver_class = CellDriver  # sends the terminal only the cells that changed
     app.run(mouse=False)
     return int(app.return_code or 0)

@@ -1,0 +1,465 @@
+"""Output near the floor: the terminal receives only the cells that changed.
+
+Textual writes each repaint as absolute cursor moves and styled pieces of line, each
+piece in its full SGR and followed by a reset. `CellDriver` is Textual's Linux driver
+with its public `write` and `flush` taken over (given as `App.driver_class`; no private
+name of Textual is used). Its `Writer` keeps two models of the screen (tui/cells.py):
+
+- `wanted`: what Textual's output puts on screen (those bytes are parsed, not sent);
+- `shown`: what the terminal shows, updated by what is sent to it.
+
+On every flush (Textual flushes after each repaint) only the difference goes out: the
+changed cells in runs, nearest run next (an unchanged gap is rewritten when that is
+shorter than a move); the cursor moved by the shortest sequence (CR, BS, CUF/CUB,
+CUU/CUD, CHA/VPA or CUP); the shortest SGR change; blank runs erased (ECH/EL); a block
+of rows that moved (the form scrolling, rows hidden or shown) moved by the terminal's
+scroll region (DECSTBM with DL/IL), then only what still differs. A window costs the
+cells it covers and closing it restores only those. The first frame (start, resize,
+alternate screen) clears the screen and draws only the cells that are not blank.
+Everything else Textual writes (modes, queries, the title, the bell) goes through in
+order. tests/test_tui_repaint.py replays Textual's output and this writer's on a
+reference terminal model: the same screen, cell for cell.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import threading
+from typing import Any
+
+from textual.drivers.linux_driver import LinuxDriver
+
+from tui.cells import DEFAULT, UNKNOWN, Cells, Style, change, sgr
+
+SYNC = ("\x1b[?2026h", "\x1b[?2026l")
+SYNC_MIN = 1024  # smaller output reaches the terminal in one write: no sync markers
+ERASE_MIN = 5  # blank cells erased (ECH/EL), not written, from this many on
+GAP = 8  # unchanged cells rewritten, rather than moved over, up to this many
+NEAREST_MAX = 12  # changed runs ordered nearest-next when there are at most this many
+
+_TOKEN = re.compile(r"([^\x00-\x1f\x7f\x1b]+)|\x1b\[([0-?]*)([ -/]*)([@-~])"
+                    r"|(\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[P_^X][^\x1b]*\x1b\\"
+                    r"|\x1b(?![\[\]P_^X])[ -/]*[0-~])|([\x00-\x1a\x1c-\x1f\x7f])")
+_PRIVATE = ("<", "=", ">", "?")
+_SCREEN_CSI = frozenset("HfABCDEFGd`eaJKXLMSTP@rmsu")
+_STILL_CSI = frozenset("pnctqhl")  # passed-through sequences that leave the cursor
+_ALT_SCREEN = frozenset({"1049", "1047", "47"})
+
+Piece = tuple[int, int, int]  # row, first column, end column: changed cells of one style
+
+
+def _n(n: int, final: str) -> str:
+    return f"\x1b[{final}" if n == 1 else f"\x1b[{n}{final}"
+
+
+def move(cx: int | None, cy: int | None, x: int, y: int) -> str:
+    """The shortest bytes taking the cursor from (cx, cy) (None: not known) to (x, y)."""
+    cup = "\x1b[H" if x == y == 0 else f"\x1b[{y + 1}H" if x == 0 else f"\x1b[{y + 1};{x + 1}H"
+    if cy is None:
+        return cup
+    if y == cy:
+        v = ""
+    else:
+        v = min(_n(y - cy, "B") if y > cy else _n(cy - y, "A"), f"\x1b[{y + 1}d", key=len)
+    if cx == x:
+        h = ""
+    else:
+        ways = [f"\x1b[{x + 1}G", "\r" + _n(x, "C") if x else "\r"]
+        if cx is not None:
+            ways += ["\b" * (cx - x), _n(cx - x, "D")] if x < cx else [_n(x - cx, "C")]
+        h = min(ways, key=len)
+    return min(cup, v + h, key=len)
+
+
+class Writer:
+    """Textual's output in (`feed`), the difference for the terminal out (`flush`)."""
+
+    def __init__(self, cols: int = 80, rows: int = 24) -> None:
+        self.sync = False  # Textual brackets its repaints (the terminal said it can)
+        self._rest = ""
+        self._drawn = False  # screen output fed since the last difference was sent
+        self.wanted = Cells(cols, rows)
+        self.shown = Cells(cols, rows, UNKNOWN)
+        self.forget()
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.wanted.cols, self.wanted.rows
+
+    def resize(self, cols: int, rows: int) -> None:
+        old = self.wanted
+        self.wanted = Cells(cols, rows)
+        self.wanted.wrap, self.wanted.cursor_visible = old.wrap, old.cursor_visible
+        self.forget()
+
+    def forget(self) -> None:
+        """The terminal's screen is not known (start, resize, another screen): the
+        next flush clears it and draws every cell that is not blank."""
+        old, w = self.shown, self.wanted
+        s = self.shown = Cells(w.cols, w.rows, UNKNOWN)
+        s.x = s.y = s.style = None
+        s.wrap, s.cursor_visible = old.wrap, old.cursor_visible
+        w.dirty.update(range(w.rows))
+
+    def release(self) -> str:
+        """The terminal's SGR back to the default (before leaving the screen)."""
+        out = change(self.shown.style, DEFAULT)
+        self.shown.style = DEFAULT
+        return out
+
+    # -- Textual's output in ---------------------------------------------------------------
+    def feed(self, data: str) -> str:
+        """Take Textual's output; returns what must go out now (what it passes through,
+        after the difference so far)."""
+        out: list[str] = []
+        text, self._rest = self._rest + data, ""
+        cut = text.rfind("\x1b")
+        if cut >= 0 and _TOKEN.match(text, cut) is None:  # cut short: the rest comes next
+            text, self._rest = text[:cut], text[cut:]
+        w = self.wanted
+        for chars, params, inter, final, escape, control in _TOKEN.findall(text):
+            if chars:
+                w.put(chars)
+                self._drawn = True
+            elif final == "m" and not inter:
+                w.style = sgr(w.style or DEFAULT, params)
+            elif final == "H" and not inter and params[:1] not in _PRIVATE:
+                row, _, col = params.partition(";")
+                w.move(int(col or 1) - 1, int(row or 1) - 1)
+            elif final:
+                self._csi(f"\x1b[{params}{inter}{final}", params, inter, final, out)
+            elif escape:
+                self._escape(escape, out)
+            elif control == "\r":
+                w.x = 0
+            elif control == "\n":
+                w.linefeed()
+            elif control == "\b":
+                w.x = max(0, (w.x or 0) - 1)
+            elif control == "\t":
+                w.x = min(w.cols - 1, ((w.x or 0) // 8 + 1) * 8)
+            elif control == "\x07":
+                self._through(control, out)
+        return "".join(out)
+
+    def _csi(self, tok: str, params: str, inter: str, final: str, out: list[str]) -> None:
+        if not inter and final in _SCREEN_CSI and params[:1] not in _PRIVATE:
+            self.wanted.csi(params, final)
+            self._drawn = True
+        elif params[:1] == "?" and final in "hl" and not inter:
+            self._modes(tok, params[1:].split(";"), final == "h", out)
+        else:
+            self._through(tok, out, still=final in _STILL_CSI)
+
+    def _modes(self, tok: str, modes: list[str], on: bool, out: list[str]) -> None:
+        if modes == ["2026"]:  # synchronized output: this writer brackets its own
+            self.sync = True
+            return
+        if not on and _ALT_SCREEN & set(modes):
+            out.append(self.release())  # the main screen gets the default colours back
+        self._through(tok, out)
+        for target in (self.wanted, self.shown):
+            if "7" in modes:
+                target.wrap = on
+            if "25" in modes:
+                target.cursor_visible = on
+        if _ALT_SCREEN & set(modes):
+            self.wanted.reset()
+            self.forget()
+            if not on:  # back on the main screen: nothing to draw there
+                self.wanted.dirty.clear()
+
+    def _escape(self, tok: str, out: list[str]) -> None:
+        w = self.wanted
+        if tok.startswith("\x1b]8;"):
+            return  # a hyperlink: not part of a cell here (thin terminals have none)
+        if tok == "\x1b7":
+            w.saved = (w.x or 0, w.y or 0, w.style or DEFAULT)
+        elif tok == "\x1b8":
+            w.x, w.y, w.style = w.saved
+        elif tok == "\x1bM":
+            w.reverse_index()
+        elif tok in ("\x1bD", "\x1bE"):
+            w.x = 0 if tok == "\x1bE" else w.x
+            w.linefeed()
+        else:
+            self._through(tok, out)
+            if tok == "\x1bc":  # full reset: a blank screen, defaults
+                for cells in (self.wanted, self.shown):
+                    cells.reset()
+                    cells.wrap = cells.cursor_visible = True
+
+    def _through(self, tok: str, out: list[str], still: bool = True) -> None:
+        if self._drawn:
+            self._diff(out)  # what was asked before it goes first
+        out.append(tok)
+        if not still:
+            self.shown.x = self.shown.y = None
+
+    # -- the difference out ----------------------------------------------------------------
+    def flush(self) -> str:
+        out: list[str] = []
+        self._diff(out)
+        w, s = self.wanted, self.shown
+        if w.cursor_visible and (s.x, s.y) != (w.x, w.y):
+            out.append(move(s.x, s.y, w.x or 0, w.y or 0))
+            s.x, s.y = w.x, w.y
+        text = "".join(out)
+        if self.sync and len(text) >= SYNC_MIN:
+            return SYNC[0] + text + SYNC[1]
+        return text
+
+    def _diff(self, out: list[str]) -> None:
+        w, s = self.wanted, self.shown
+        self._drawn = False
+        if not w.dirty:
+            return
+        if s.style is None and s.chars[0][0] == UNKNOWN:  # not known: clear it first
+            out.append(change(None, DEFAULT) + "\x1b[H\x1b[2J")
+            self.shown = Cells(w.cols, w.rows)
+            self.shown.wrap, self.shown.cursor_visible = s.wrap, s.cursor_visible
+            w.dirty.update(range(w.rows))
+        rows = sorted(w.dirty)
+        w.dirty.clear()
+        if len(rows) >= 3:
+            rows = self._scroll(rows, out)
+        pieces = self._pieces(rows)
+        if len(pieces) <= NEAREST_MAX:
+            pieces = self._nearest(pieces)
+        for y, x0, x1 in pieces:
+            self._write(y, x0, x1, out)
+
+    def _pieces(self, rows: list[int]) -> list[Piece]:
+        w, s = self.wanted, self.shown
+        cols, pieces = w.cols, []
+        for y in rows:
+            wc, ws, sc, ss = w.chars[y], w.styles[y], s.chars[y], s.styles[y]
+            if wc == sc and ws == ss:
+                continue
+            x = 0
+            while x < cols:
+                if wc[x] == sc[x] and ws[x] == ss[x]:
+                    x += 1
+                    continue
+                start, style = x, ws[x]
+                x += 1
+                while x < cols and ws[x] == style and (wc[x] != sc[x] or ws[x] != ss[x]):
+                    x += 1
+                pieces.append((y, start, x))
+        return pieces
+
+    def _nearest(self, pieces: list[Piece]) -> list[Piece]:
+        """Few changed runs (a typed character, a field move): each next the one
+        cheapest to reach from where the cursor is (a run to the left first, when the
+        cursor sits at a run in the style in force)."""
+        w, s = self.wanted, self.shown
+        cx, cy, style = s.x, s.y, s.style
+        left, order = list(pieces), []
+        while left:
+            best, best_cost = left[0], -1
+            for p in left:
+                y, x0, _ = p
+                way, after, _ = self._way(cx, cy, style, y, x0)
+                cost = len(way) + len(change(after, w.styles[y][x0]))
+                if best_cost < 0 or cost < best_cost:
+                    best, best_cost = p, cost
+            left.remove(best)
+            order.append(best)
+            y, _, x1 = best
+            cx, cy, style = (x1 if x1 < w.cols else None), y, w.styles[y][x1 - 1]
+        return order
+
+    def _way(self, cx: int | None, cy: int | None, style: Style | None, y: int,
+             x: int) -> tuple[str, Style | None, bool]:
+        """Bytes from the cursor at (cx, cy) to (x, y): a move, or the cells between
+        rewritten when that is shorter (then True); the SGR style in force after them."""
+        way = move(cx, cy, x, y)
+        if cy == y and cx is not None and 0 < x - cx <= GAP:
+            gap, after = self._cells(y, cx, x, style)
+            if len(gap) + len(change(after, self.wanted.styles[y][x])) < len(way) + len(
+                    change(style, self.wanted.styles[y][x])):
+                return gap, after, True
+        return way, style, False
+
+    def _cells(self, y: int, a: int, b: int, style: Style | None) -> tuple[str, Style | None]:
+        wc, ws = self.wanted.chars[y], self.wanted.styles[y]
+        parts: list[str] = []
+        x = a
+        while x < b:
+            st, e = ws[x], x + 1
+            while e < b and ws[e] == st:
+                e += 1
+            parts += [change(style, st), "".join(wc[x:e])]
+            style, x = st, e
+        return "".join(parts), style
+
+    def _write(self, y: int, x0: int, x1: int, out: list[str]) -> None:
+        w, s = self.wanted, self.shown
+        wc, ws, sc, ss = w.chars[y], w.styles[y], s.chars[y], s.styles[y]
+        while x0 < x1 and wc[x0] == sc[x0] and ws[x0] == ss[x0]:
+            x0 += 1  # written already (an erase to the end of the row, a gap)
+        while x1 > x0 and wc[x1 - 1] == sc[x1 - 1] and ws[x1 - 1] == ss[x1 - 1]:
+            x1 -= 1
+        if x0 == x1:
+            return
+        if x0 and (wc[x0] == "" or sc[x0] == ""):
+            x0 -= 1  # the right half of a wide character: write the whole character
+        while x1 < w.cols and (wc[x1] == "" or sc[x1] == ""):
+            x1 += 1
+        way, style, gap = self._way(s.x, s.y, s.style, y, x0)
+        out.append(way)
+        first = (s.x or 0) if gap else x0  # with the unchanged cells rewritten on the way
+        x, cursor = x0, x1
+        while x < x1:
+            st, e = ws[x], x + 1
+            while e < x1 and ws[e] == st:
+                e += 1
+            out.append(change(style, st))
+            style = st
+            cursor = self._plain(y, x, e, e == x1, out) if st == DEFAULT else e
+            if st != DEFAULT:
+                out.append("".join(wc[x:e]))
+            x = e
+        sc[first:x1], ss[first:x1] = wc[first:x1], ws[first:x1]
+        s.style, s.y = style, y
+        s.x = cursor if cursor < w.cols else None
+
+    def _plain(self, y: int, a: int, b: int, last: bool, out: list[str]) -> int:
+        """Cells a..b in the default style, blank runs erased; the cursor after."""
+        w, s = self.wanted, self.shown
+        wc, x = w.chars[y], a
+        while x < b:
+            e = x
+            while e < b and wc[e] == " ":
+                e += 1
+            n = e - x
+            if n and e == b and last and all(
+                    c == " " for c in wc[e:]) and all(st == DEFAULT for st in w.styles[y][e:]):
+                out.append("\x1b[K")
+                s.chars[y][e:] = wc[e:]
+                s.styles[y][e:] = w.styles[y][e:]
+                return x
+            if n >= ERASE_MIN:
+                erase = _n(n, "X")
+                if e == b and last:
+                    out.append(erase)
+                    return x
+                if len(erase) + len(_n(n, "C")) < n:
+                    out.append(erase + _n(n, "C"))
+                    x = e
+                    continue
+            if n:
+                out.append(" " * n)
+            x = e
+            while e < b and wc[e] != " ":
+                e += 1
+            out.append("".join(wc[x:e]))
+            x = e
+        return b
+
+    # -- rows that moved -------------------------------------------------------------------
+    def _scroll(self, rows: list[int], out: list[str]) -> list[int]:
+        """A band of rows shown elsewhere on the terminal (the form scrolled, rows
+        hidden or shown): moved there with the scroll region when that is cheaper
+        than writing them. The rows to compare afterwards."""
+        w, s = self.wanted, self.shown
+        keys = [("".join(s.chars[r]), tuple(s.styles[r])) for r in range(s.rows)]
+        where: dict[tuple[str, tuple[Style, ...]], list[int]] = {}
+        for r, key in enumerate(keys):
+            where.setdefault(key, []).append(r)
+        votes: dict[int, list[int]] = {}
+        for r in rows:
+            key = ("".join(w.chars[r]), tuple(w.styles[r]))
+            if key == keys[r] or not key[0].strip():
+                continue  # unchanged, or blank (matches anywhere)
+            for r2 in where.get(key, ()):
+                votes.setdefault(r2 - r, []).append(r)
+        if not votes:
+            return rows
+        k, moved = max(votes.items(), key=lambda kv: len(kv[1]))
+        if len(moved) < 2:
+            return rows
+        top, bottom = (min(moved), max(moved) + k) if k > 0 else (min(moved) + k, max(moved))
+        band = range(top, bottom + 1)
+        after = [keys[r + k] if top <= r + k <= bottom else None for r in band]
+        cost_now = sum(self._cost(r, keys[r]) for r in band)
+        cost_then = sum(self._cost(r, key) for r, key in zip(band, after, strict=True))
+        op = self._scroll_bytes(top, bottom, k)
+        if cost_then + len(op) >= cost_now:
+            return rows
+        out.append(op)
+        s.style = DEFAULT
+        s.scroll(top, bottom, k)
+        s.x = s.y = None
+        return sorted(set(rows) | set(band))
+
+    def _cost(self, r: int, key: tuple[str, tuple[Style, ...]] | None) -> int:
+        wc, ws = self.wanted.chars[r], self.wanted.styles[r]
+        if key is None:  # a blank row comes in
+            return sum(len(c.encode()) for c, st in zip(wc, ws, strict=True)
+                       if c != " " or st != DEFAULT)
+        chars, styles = key
+        return sum(len(c.encode()) + 1 for c, st, c2, st2 in zip(wc, ws, chars, styles,
+                                                                 strict=False)
+                   if c != c2 or st != st2)
+
+    def _scroll_bytes(self, top: int, bottom: int, k: int) -> str:
+        s = self.shown
+        op = change(s.style, DEFAULT)  # the rows coming in are erased in the default
+        lines = _n(k, "M") if k > 0 else _n(-k, "L")
+        if bottom == s.rows - 1:  # down to the last row: no region needed
+            return op + move(None, None, 0, top) + lines
+        return (op + f"\x1b[{top + 1};{bottom + 1}r" + move(None, None, 0, top) + lines
+                + "\x1b[r")
+
+
+class CellDriver(LinuxDriver):
+    """Textual's Linux driver sending only what changed on screen (a `Writer`)."""
+
+    def __init__(self, app: Any, *, debug: bool = False, mouse: bool = True,
+                 size: tuple[int, int] | None = None) -> None:
+        super().__init__(app, debug=debug, mouse=mouse, size=size)
+        self._lock = threading.Lock()
+        self.cells = Writer(*_terminal_size())
+
+    def send(self, text: str) -> None:
+        """Bytes for the terminal (Textual's writer thread)."""
+        LinuxDriver.write(self, text)
+
+    def write(self, data: str) -> None:
+        with self._lock:
+            size = _terminal_size()
+            if size != self.cells.size:
+                self.cells.resize(*size)
+            out = self.cells.feed(data)
+        if out:
+            self.send(out)
+
+    def flush(self) -> None:
+        with self._lock:
+            out = self.cells.flush()
+        if out:
+            self.send(out)
+        super().flush()
+
+    def start_application_mode(self) -> None:
+        with self._lock:
+            self.cells.forget()
+        super().start_application_mode()
+
+    def stop_application_mode(self) -> None:
+        with self._lock:
+            out = self.cells.release()
+        if out:
+            self.send(out)
+        super().stop_application_mode()
+
+
+def _terminal_size() -> tuple[int, int]:
+    try:
+        size = os.get_terminal_size(sys.__stderr__.fileno() if sys.__stderr__ else 2)
+    except (OSError, ValueError):
+        return 80, 24
+    return size.columns or 80, size.lines or 24
