@@ -308,10 +308,11 @@ def _follow_person(card: Card, old: dict[str, Any], diff: dict[str, Any], user: 
 def change_status(card_id: int, event: Event, user: User | None, *,
                   reason_code: str | None = None, reason_text: str | None = None,
                   expected_version: int | None = None, dispatch_days: Iterable[int] = (),
-                  today: dt.date | None = None) -> Saved:
+                  today: dt.date | None = None, executed_on: dt.date | None = None) -> Saved:
     """Move a card along its life. Return and removal need a reason; dispatch happens
     on a dispatch day only. `expected_version` None: whatever the card's version is
-    (a status step overwrites no line)."""
+    (a status step overwrites no line). `executed_on`: the day the penalty was fully
+    executed, when it was earlier than today (retention counts from it, §13)."""
     if event == Event.CORRECT:
         raise ValueError("corrections go through correct_card")
     require(user, lifecycle.action_for(event))
@@ -326,10 +327,21 @@ def change_status(card_id: int, event: Event, user: User | None, *,
         if card.version != expected:
             raise _conflict(card, expected)
         new_status = _target(event, card.status)
+        stamp = _execution_stamp(card, executed_on, today) if event == Event.EXECUTE else now()
         version = _write(card, expected, {"status": new_status.value,
-                                          lifecycle.STAMP[new_status]: now()})
+                                          lifecycle.STAMP[new_status]: stamp})
         rows = audit.append([_status_entry(card, version, event, new_status, reason)], user)
     return Saved(card.id, version, new_status.value, rows)
+
+
+def _execution_stamp(card: Card, executed_on: dt.date | None, today: dt.date) -> dt.datetime:
+    if executed_on is None:
+        return now()
+    if executed_on > today or (card.decision_date and executed_on < card.decision_date):
+        raise CorrectionRefused(T("Орындалу күні қаралған күн (10-жол) мен бүгін аралығында болсын",
+                                  "Дата исполнения: между датой рассмотрения (строка 10) и "
+                                  "сегодняшним днём"))
+    return dt.datetime.combine(executed_on, dt.time())
 
 
 def _check_dispatch_day(today: dt.date, dispatch_days: Iterable[int]) -> None:
@@ -418,3 +430,39 @@ def apply_document(card_id: int, changes: Mapping[str, Any], user: User | None, 
                                          reason_text=text.text if text else "")
                              for n in names], user)
     return Saved(card.id, version, card.status, rows)
+
+
+# The lines a destroyed card loses (§14): what identifies the offender or the case file.
+# Everything else (bodies, place, qualification, dates, penalties, amounts, sex,
+# citizenship, legal form) stays, so counts and statistics are unchanged.
+PURGED_FIELDS = ("protocol_no", "refusal_no", "official_name", "surname", "given_name",
+                 "patronymic", "birth_date", "address", "id_document", "iin", "workplace",
+                 "legal_name", "rnn", "bin", "legal_address", "filled_by")
+
+
+def purge_card(card_id: int, user: User | None, note: str) -> Saved:
+    """Remove a card's personal data, leaving its tombstone (status purged). Called by
+    models.retention inside its transaction, after the card was found due. The log gets
+    one row per cleared line and the status row, without the former values: a log that
+    kept them would keep what the destruction removes."""
+    require(user, Action.PURGE)
+    text = _optional_note(note)
+    with audit.writing():
+        card = _load(card_id)
+        if card.status in (Status.PURGED.value, Status.DRAFT.value):
+            raise CorrectionRefused(T("Карточка жойылған немесе жоба",
+                                      "Карточка уже уничтожена или это черновик"))
+        cleared = [n for n in PURGED_FIELDS if getattr(card, n) not in (None, "")]
+        updates: dict[str, Any] = {n: None for n in PURGED_FIELDS}
+        updates.update(status=Status.PURGED.value, purged_at=now(), person=None,
+                       legal_entity=None)
+        version = _write(card, card.version, updates)
+        reason = text.text if text else ""
+        entries = [audit.Entry(event="purge", field_name=n, line=FIELDS[n].line,
+                               old_value=None, new_value=None, card_id=card.id,
+                               card_version=version, reason_text=reason) for n in cleared]
+        entries.append(audit.Entry(event="purge", field_name="status", old_value=card.status,
+                                   new_value=Status.PURGED.value, card_id=card.id,
+                                   card_version=version, reason_text=reason))
+        rows = audit.append(entries, user)
+    return Saved(card.id, version, Status.PURGED.value, rows)

@@ -98,14 +98,12 @@ def qualification(article: str | None, part: str | None, paragraph: str | None,
                                                    strict=True) if v)
 
 
-def _penalties(card: Card, lang: str) -> str:
-    on = card.offence_date
-    out = [_name("penalty", card.main_penalty, on, lang), _name("penalty", card.extra_penalty,
-                                                              on, lang),
-           _name("measure", card.measure, on, lang)]
-    if card.fine_imposed:
-        out.append(f"{card.fine_imposed:,}".replace(",", " ") + (" тг" if lang == "ru"
-                                                                 else " теңге"))
+def _penalties(main: str | None, extra: str | None, measure: str | None, fine: int | None,
+               on: dt.date | None, lang: str) -> str:
+    out = [_name("penalty", main, on, lang), _name("penalty", extra, on, lang),
+           _name("measure", measure, on, lang)]
+    if fine:
+        out.append(f"{fine:,}".replace(",", " ") + (" тг" if lang == "ru" else " теңге"))
     return "; ".join(x for x in out if x)
 
 
@@ -127,17 +125,79 @@ def card_columns(card: Card, entry: Proceeding | None, lang: str) -> tuple[str, 
             offender, legal,
             qualification(card.article, card.part, card.paragraph, lang),
             "; ".join(x for x in (_d(card.decision_date), result) if x),
-            card.filled_by or "", col9, _penalties(card, lang))
+            card.filled_by or "", col9, _penalties(card.main_penalty, card.extra_penalty,
+                                                   card.measure, card.fine_imposed, on, lang))
 
 
 def entry_columns(e: Proceeding, lang: str) -> tuple[str, ...]:
-    """The ten columns of an entry that holds them itself."""
+    """The ten columns of an entry that holds them itself (a snapshot keeps the card's
+    codes, named here in the language asked)."""
     on = e.registered_on
     result = _name(RESULT_BOOK, e.result, on, lang) if e.result else ""
-    return (e.number, "; ".join(x for x in (e.filing_body, _d(e.sent_on)) if x), e.court_body,
+    body, penalty = e.filing_body, e.penalty
+    if e.snapshot:
+        body = _name("authority", body, on, lang)
+        main, extra, measure, fine = (penalty.split("|") + ["", "", "", ""])[:4]
+        penalty = _penalties(main, extra, measure, int(fine) if fine.isdigit() else None, on,
+                             lang)
+    return (e.number, "; ".join(x for x in (body, _d(e.sent_on)) if x), e.court_body,
             e.offender, e.legal, qualification(e.article, e.part, e.paragraph, lang),
             "; ".join(x for x in (_d(e.result_date), result) if x), e.filled_by,
-            ", ".join(x for x in (e.decision_no, _d(e.in_force_on)) if x), e.penalty)
+            ", ".join(x for x in (e.decision_no, _d(e.in_force_on)) if x), penalty)
+
+
+def snapshot(card: Card, user: User | None) -> Proceeding:
+    """Copy a card's journal columns into its entry, before the card's personal data go
+    (the journal is kept three years, §7; a card may go after six months, §13). Runs in
+    the caller's transaction."""
+    entry = Proceeding.get_or_none(Proceeding.card == card.id)
+    if entry is None:
+        entry = Proceeding(number=card.journal_no or "",
+                           registered_on=card.journal_date or card.created_at.date(), card=card,
+                           created_by=user, created_at=now())
+    who = " ".join(x for x in (card.surname, card.given_name, card.patronymic) if x)
+    entry.offender = ", ".join(x for x in (who, _d(card.birth_date), card.workplace or "") if x)
+    entry.legal = ", ".join(x for x in (card.legal_name, card.legal_address) if x)
+    entry.filing_body = card.considering_body or ""
+    entry.sent_on = card.dispatched_at.date() if card.dispatched_at else None
+    entry.article, entry.part = card.article or "", card.part or ""
+    entry.paragraph, entry.koap_edition = card.paragraph or "", card.koap_edition or "2014"
+    entry.result, entry.result_date = CARD_RESULT, card.decision_date
+    entry.filled_by = card.filled_by or ""
+    entry.penalty = "|".join(str(x or "") for x in (card.main_penalty, card.extra_penalty,
+                                                    card.measure, card.fine_imposed))
+    entry.snapshot, entry.updated_at = True, now()
+    entry.save()
+    return entry
+
+
+def due_entries(cutoff: dt.date) -> tuple[list[Proceeding], list[Card]]:
+    """Journal entries registered before `cutoff` and not destroyed yet: entries without
+    a card, and cards whose entry is still in the journal."""
+    entries = list(Proceeding.select().where(Proceeding.card.is_null(),
+                                             Proceeding.registered_on < cutoff,
+                                             Proceeding.destroyed_act.is_null()))
+    destroyed = Proceeding.select(Proceeding.card).where(Proceeding.card.is_null(False),
+                                                         Proceeding.destroyed_act.is_null(False))
+    cards = list(Card.select().where(Card.journal_date < cutoff,
+                                     Card.status != Status.DRAFT.value,
+                                     Card.id.not_in(destroyed)))
+    return entries, cards
+
+
+def destroy_entry(entry: Proceeding | None, card: Card | None, act_id: int, user: User | None
+                  ) -> Proceeding:
+    """The journal entry goes with a destruction act: its personal columns are emptied and
+    it leaves the journal; the act counts it."""
+    if entry is None:
+        assert card is not None
+        entry = Proceeding.get_or_none(Proceeding.card == card.id) or Proceeding(
+            number=card.journal_no or "", registered_on=card.journal_date, card=card,
+            created_by=user, created_at=now())
+    entry.offender = entry.legal = entry.filled_by = ""
+    entry.destroyed_act, entry.updated_at = act_id, now()
+    entry.save()
+    return entry
 
 
 def journal(user: User | None, flt: JournalFilter | None = None, lang: str = "ru",

@@ -20,7 +20,8 @@ from models.db import DatabaseError
 # Command-group modules, in help order. Each has `register(sub)`.
 GROUPS = ("tui.cli.core", "tui.cli.codebooks_cmd", "tui.cli.users", "tui.cli.persons",
           "tui.cli.audit", "tui.cli.cards", "tui.cli.printing",
-          "tui.cli.journal_cmd", "tui.cli.notice_cmd", "tui.cli.requests_cmd")
+          "tui.cli.journal_cmd", "tui.cli.notice_cmd", "tui.cli.requests_cmd",
+          "tui.cli.purge_cmd")
 
 EXIT_USAGE = 2
 
@@ -45,7 +46,7 @@ Handler = Callable[[argparse.Namespace, Config], int | None]
 # The first word of each group's commands: a bare `apcard` (the card screen) imports
 # none of the groups, which keeps start-up short.
 COMMAND_WORDS = frozenset({"init", "db", "demo", "codebooks", "user", "persons", "audit",
-                           "card", "print", "journal", "notice", "requests"})
+                           "card", "print", "journal", "notice", "requests", "purge"})
 
 
 def build_parser(groups: bool = True) -> argparse.ArgumentParser:

@@ -43,6 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         q.add_argument("card", type=_card_id)
         q.add_argument("--reason", help="reason code (codebook correction_reason)")
         q.add_argument("--text", help="reason text (required with --reason)")
+        if step == "execute":
+            q.add_argument("--on", help="the day the penalty was fully executed (DD.MM.YYYY; "
+                           "default today): retention counts from it")
         q.set_defaults(handler=cmd_step, step=step)
     q = cs.add_parser("protest", help="a protest's result (lines 19, 19.1, §33): a changed "
                       "decision files a new card linked to this one")
@@ -127,13 +130,18 @@ def cmd_step(ns: argparse.Namespace, cfg: Config) -> int:
     from models.corrections import CorrectionRefused, change_status
     from models.lifecycle import Event
     from models.permissions import PermissionDenied
+    from models.validation import parse_date
     from tui.cli.core import db_errors
 
+    on = getattr(ns, "on", None)
+    executed_on = parse_date(on.strip()) if on and on.isascii() else None
+    if on and executed_on is None:
+        raise CliError(f"--on: not a date (DD.MM.YYYY): {on[:20]!r}")
     with db_errors(cfg):
         open_db(cfg)
         try:
             saved = change_status(ns.card, Event(ns.step), _user(cfg), reason_code=ns.reason,
-                                  reason_text=ns.text)
+                                  reason_text=ns.text, executed_on=executed_on)
         except (CorrectionRefused, PermissionDenied) as exc:
             raise _refused(exc, cfg.language) from None
     print(f"card {saved.card_id}: {saved.status} (version {saved.version})")

@@ -24,6 +24,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
                "print_notice"),
     "answer": ("the answer to a liability request (Appendix 5)", "tui.cli.requests_cmd",
                "print_answer"),
+    "act": ("a destruction act (§14)", "tui.cli.purge_cmd", "print_act"),
 }
 
 
@@ -59,7 +60,7 @@ def _journal_arguments(q: argparse.ArgumentParser) -> None:
 
 ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "card": _id_argument, "journal": _journal_arguments, "notice": _id_argument,
-    "answer": _id_argument}
+    "answer": _id_argument, "act": _id_argument}
 
 
 def cmd_print(ns: argparse.Namespace, cfg: Config) -> int:

@@ -1,0 +1,223 @@
+"""Retention and destruction (§7, §13, §14).
+
+A card is kept 1 year after its penalty was fully executed (the day it was marked
+executed), 6 months for a person who was a minor on the offence date, 3 years for a
+corruption offence (codebook `corruption`: article parts flagged with their source); the
+months are config.toml [retention]. The registration journal's entries are kept
+`journal_months` (3 years, §7) from their registration.
+
+`plan` lists what is due. `purge` (administrator only) destroys it under one numbered
+act: never a card not due, nor one held by an open liability request, a return, or a
+protest without its result.
+
+Tombstone (what `purge` leaves of a card; statistics read it):
+    the card row stays, status "purged", purged_at set, version + 1;
+    emptied: models.corrections.PURGED_FIELDS (protocol and refusal numbers, the
+    officials' and the offender's names, birth date, address, identity document, IIN,
+    workplace, legal entity name, address, RNN, BIN, line 21's name); person_id and
+    legal_entity_id NULL;
+    kept: lines 1-3, 4 date, 6, 7, 8, 9-9.2, 10, 11-11.3, 12, 13, 14.4 sex, 14.5
+    citizenship, 14.7, 15, 15.1, 19, 19.1, 21 date, koap_edition, every timestamp.
+A person or legal entity left without any card is deleted (its §38 history with it).
+The destruction act records how many cards, minors, corruption cards and journal entries
+were destroyed, the card numbers (no personal data), who, when and on what ground.
+"""
+
+from __future__ import annotations
+
+import calendar as months
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from models import audit, codebook
+from models.corrections import purge_card
+from models.i18n import T
+from models.permissions import Action, require
+from models.register_tables import DestructionAct
+from models.registration_journal import destroy_entry, due_entries, snapshot
+from models.requests import open_request_cards
+from models.tables import Card, LegalEntity, Person, Status, User, now
+
+DEFAULT_MONTHS = {"default_months": 12, "minor_months": 6, "corruption_months": 36,
+                  "journal_months": 36}
+GROUND = T("ҚР Бас Прокурорының 05.12.2003 № 67 бұйрығымен бекітілген Нұсқаулықтың 7, 13, 14-"
+           "тармақтары: сақтау мерзімі өтті",
+           "Пункты 7, 13, 14 Инструкции, утверждённой приказом Генерального Прокурора РК от "
+           "05.12.2003 № 67: истёк срок хранения")
+GENERAL, MINOR, CORRUPTION = "general", "minor", "corruption"
+HELD_REQUEST, HELD_RETURN, HELD_PROTEST = "request", "return", "protest"
+HOLD_LABELS = {HELD_REQUEST: T("ашық сұрау", "открытый запрос"),
+               HELD_RETURN: T("қайтарылған", "возвращена"),
+               HELD_PROTEST: T("наразылық нәтижесіз", "протест без результата")}
+CATEGORY_LABELS = {GENERAL: T("жалпы", "общий"), MINOR: T("кәмелетке толмаған",
+                                                        "несовершеннолетний"),
+                   CORRUPTION: T("сыбайлас жемқорлық", "коррупционное")}
+
+
+class PurgeRefused(Exception):
+    def __init__(self, message: T) -> None:
+        super().__init__(message.ru)
+        self.message = message
+
+
+def add_months(day: dt.date, n: int) -> dt.date:
+    month = day.month - 1 + n
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, months.monthrange(year, month)[1]))
+
+
+def is_minor(card: Card) -> bool:
+    """Under 18 on the offence date (§13, art. 79 of the 2001 Code)."""
+    born, offence = card.birth_date, card.offence_date
+    if born is None or offence is None:
+        return False
+    return add_months(born, 18 * 12) > offence
+
+
+def is_corruption(card: Card) -> bool:
+    if not card.article:
+        return False
+    on = card.offence_date
+    codes = [codebook.part_code(card.article, card.part, card.paragraph)] if card.paragraph \
+        else []
+    codes += [codebook.part_code(card.article, card.part), codebook.part_code(card.article, "")]
+    return any(codebook.resolve("corruption", c, on) for c in dict.fromkeys(codes))
+
+
+def category(card: Card) -> str:
+    if is_corruption(card):
+        return CORRUPTION
+    return MINOR if is_minor(card) else GENERAL
+
+
+def keep_until(card: Card, retention: Mapping[str, int] | None = None) -> dt.date | None:
+    """The last day the card is kept; None while its penalty is not fully executed."""
+    if card.executed_at is None:
+        return None
+    r = {**DEFAULT_MONTHS, **(retention or {})}
+    n = {CORRUPTION: r["corruption_months"], MINOR: r["minor_months"]}.get(
+        category(card), r["default_months"])
+    return add_months(card.executed_at.date(), n)
+
+
+@dataclass(frozen=True)
+class DueCard:
+    card_id: int
+    executed: dt.date
+    keep_until: dt.date
+    category: str
+    held: str = ""  # why it is not destroyed although due
+
+
+@dataclass
+class Plan:
+    today: dt.date
+    cards: list[DueCard] = field(default_factory=list)  # due and free to destroy
+    held: list[DueCard] = field(default_factory=list)  # due, but held
+    journal_entries: list[int] = field(default_factory=list)  # entries without a card
+    journal_cards: list[int] = field(default_factory=list)  # card entries of the journal
+
+    @property
+    def journal_count(self) -> int:
+        return len(self.journal_entries) + len(self.journal_cards)
+
+
+def plan(user: User | None, retention: Mapping[str, int] | None = None,
+         today: dt.date | None = None) -> Plan:
+    """What retention makes due today (a dry run lists it)."""
+    require(user, Action.READ_RETENTION)
+    return _plan(retention, today or dt.date.today())
+
+
+def _plan(retention: Mapping[str, int] | None, today: dt.date) -> Plan:
+    r = {**DEFAULT_MONTHS, **(retention or {})}
+    out = Plan(today)
+    shortest = min(r["default_months"], r["minor_months"], r["corruption_months"])
+    latest = add_months(today, -shortest)
+    held_by_request = open_request_cards()
+    q = (Card.select().where(Card.executed_at.is_null(False),
+                             Card.executed_at < dt.datetime.combine(latest, dt.time()),
+                             Card.status.not_in([Status.PURGED.value, Status.DRAFT.value]))
+         .order_by(Card.id))
+    for card in q.iterator():
+        until = keep_until(card, r)
+        if until is None or until >= today:
+            continue
+        hold = (HELD_REQUEST if card.id in held_by_request else
+                HELD_RETURN if card.status == Status.RETURNED.value else
+                HELD_PROTEST if card.protest_date and not card.protest_result else "")
+        item = DueCard(card.id, card.executed_at.date(), until, category(card), hold)
+        (out.held if hold else out.cards).append(item)
+    entries, cards = due_entries(add_months(today, -r["journal_months"]))
+    out.journal_entries = [e.id for e in entries]
+    out.journal_cards = [c.id for c in cards]
+    return out
+
+
+def _next_number(year: int) -> str:
+    prefix = f"{year}/"
+    used = [n for (n,) in DestructionAct.select(DestructionAct.number).where(
+        DestructionAct.number.startswith(prefix)).tuples()]
+    top = max((int(n[len(prefix):]) for n in used if n[len(prefix):].isdigit()), default=0)
+    return f"{prefix}{top + 1:03d}"
+
+
+def purge(user: User | None, retention: Mapping[str, int] | None = None,
+          today: dt.date | None = None) -> DestructionAct | None:
+    """Destroy what is due under one act; None when nothing is due. The plan is made
+    again under the write lock, so nothing decided elsewhere meanwhile is destroyed."""
+    require(user, Action.PURGE)
+    today = today or dt.date.today()
+    with audit.writing():
+        p = _plan(retention, today)
+        if not p.cards and not p.journal_count:
+            return None
+        act = DestructionAct.create(number=_next_number(today.year), made_on=today,
+                                    made_at=now(), made_by=user, ground=GROUND.ru)
+        note = f"destruction act {act.number}"
+        owners: set[tuple[str, int]] = set()
+        journal_cut = add_months(today, -{**DEFAULT_MONTHS, **(retention or {})}["journal_months"])
+        for item in p.cards:
+            card = Card.get_by_id(item.card_id)
+            if card.journal_date and card.journal_date >= journal_cut:
+                snapshot(card, user)  # the journal outlives the card (§7)
+            if card.person_id:
+                owners.add(("person", card.person_id))
+            if card.legal_entity_id:
+                owners.add(("legal", card.legal_entity_id))
+            purge_card(card.id, user, note)
+        for entry_id in p.journal_entries:
+            destroy_entry(_entry(entry_id), None, act.id, user)
+        for card_id in p.journal_cards:
+            destroy_entry(None, Card.get_by_id(card_id), act.id, user)
+        _drop_orphans(owners)
+        act.cards = len(p.cards)
+        act.minors = sum(c.category == MINOR for c in p.cards)
+        act.corruption = sum(c.category == CORRUPTION for c in p.cards)
+        act.journal_entries = p.journal_count
+        act.card_ids = json.dumps([c.card_id for c in p.cards])
+        act.entry_ids = json.dumps({"entries": p.journal_entries, "cards": p.journal_cards})
+        act.save()
+    return act
+
+
+def _entry(entry_id: int):  # noqa: ANN202
+    from models.register_tables import Proceeding
+
+    return Proceeding.get_by_id(entry_id)
+
+
+def _drop_orphans(owners: set[tuple[str, int]]) -> None:
+    """Persons and legal entities no card refers to any more go with their history."""
+    for kind, oid in owners:
+        model, column = (Person, Card.person) if kind == "person" else (LegalEntity,
+                                                                        Card.legal_entity)
+        if not Card.select().where(column == oid).exists():
+            model.delete().where(model.id == oid).execute()
+
+
+def acts(user: User | None) -> list[DestructionAct]:
+    require(user, Action.READ_RETENTION)
+    return list(DestructionAct.select().order_by(DestructionAct.id.desc()))

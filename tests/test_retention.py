@@ -1,0 +1,184 @@
+"""Retention (§7, §13, §14): keep-until dates (1 year after execution; 6 months for
+minors; 3 years for corruption offences), the purge's tombstones (statistics unchanged),
+the numbered act, and cards never touched when not due or held."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+
+import peewee as pw
+import pytest
+
+from models import registration_journal as rj
+from models import requests as rq
+from models import retention
+from models.audit import Correction
+from models.auth import add_user
+from models.cards import register_card
+from models.corrections import PURGED_FIELDS, change_status
+from models.ids import make_iin
+from models.lifecycle import Event
+from models.permissions import PermissionDenied
+from models.printing import render
+from models.printing.act import act_document, ranges
+from models.tables import Card, Person, PersonHistory, Role
+from tests.golden_files import check_golden
+from tests.test_cli import run
+from tests.test_validation import individual_card
+
+D = dt.date
+TODAY = D(2026, 6, 1)
+
+
+@pytest.fixture
+def admin(db, books):  # noqa: ANN001, ANN201
+    return add_user("boss", Role.ADMINISTRATOR, by=None, os_account_name=getpass.getuser(),
+                    full_name="Жанова Д.С.")
+
+
+def _card(admin, executed: D | None, **over):  # noqa: ANN001, ANN202
+    card = register_card(individual_card(**over), admin, today=D(2025, 3, 1))
+    if executed:
+        change_status(card.id, Event.EXECUTE, admin, executed_on=executed, today=TODAY)
+    return Card.get_by_id(card.id)
+
+
+def _minor(**over):  # noqa: ANN202
+    born = D(2008, 1, 10)  # 17 on the offence date, 1 February 2025
+    return {"surname": "Жасов", "birth_date": born, "iin": make_iin(born, "5", 777), **over}
+
+
+def test_keep_until_by_category(admin) -> None:  # noqa: ANN001
+    adult = _card(admin, D(2025, 3, 10))
+    minor = _card(admin, D(2025, 3, 10), **_minor())
+    corrupt = _card(admin, D(2025, 3, 10), article="676", part=None, fine_imposed=200 * 3932,
+                    journal_no="00500")
+    open_ = _card(admin, None, journal_no="00501")
+    assert retention.keep_until(adult) == D(2026, 3, 10)
+    assert retention.is_minor(minor) and retention.keep_until(minor) == D(2025, 9, 10)
+    assert retention.is_corruption(corrupt) and retention.keep_until(corrupt) == D(2028, 3, 10)
+    assert retention.keep_until(open_) is None  # not fully executed: kept
+    assert retention.add_months(D(2024, 2, 29), 12) == D(2025, 2, 28)
+
+
+def test_purge_touches_only_due_cards_and_leaves_tombstones(admin) -> None:  # noqa: ANN001
+    due = _card(admin, D(2025, 3, 10))
+    person = Person.get_by_id(due.person_id)
+    recent = _card(admin, D(2025, 9, 1), journal_no="00502", surname="Недавний",
+                   iin=make_iin(D(1980, 1, 1), "3", 11), birth_date=D(1980, 1, 1))
+    unexecuted = _card(admin, None, journal_no="00503")
+    before = {c.id: c for c in Card.select()}
+    stats = list(Card.select(Card.article, Card.part, pw.fn.COUNT(Card.id))
+                 .group_by(Card.article, Card.part).tuples())
+    plan = retention.plan(admin, today=TODAY)
+    assert [c.card_id for c in plan.cards] == [due.id]
+    act = retention.purge(admin, today=TODAY)
+    assert act.number == "2026/001" and act.cards == 1
+    gone = Card.get_by_id(due.id)
+    assert gone.status == "purged" and gone.purged_at is not None
+    assert all(getattr(gone, f) is None for f in PURGED_FIELDS)
+    assert gone.person_id is None and gone.version == before[due.id].version + 1
+    kept = ("authority", "place", "article", "part", "offence_date", "decision_date",
+            "main_penalty", "fine_imposed", "sex", "citizenship", "journal_no", "subject")
+    assert all(getattr(gone, f) == getattr(before[due.id], f) for f in kept)
+    # the untouched cards are as they were
+    for other in (recent, unexecuted):
+        now_ = Card.get_by_id(other.id)
+        assert (now_.status, now_.version, now_.surname) == (before[other.id].status,
+                                                             before[other.id].version,
+                                                             before[other.id].surname)
+    # counts and statistics unchanged
+    assert Card.select().count() == len(before)
+    assert list(Card.select(Card.article, Card.part, pw.fn.COUNT(Card.id))
+                .group_by(Card.article, Card.part).tuples()) == stats
+    # the person went with their last card; the log kept no personal value
+    assert Person.get_or_none(Person.id == person.id) is None
+    rows = list(Correction.select().where(Correction.event == "purge"))
+    assert rows and all(r.old_value in (None, "executed") for r in rows)
+    assert not any("Қасымов" in (r.old_value or "") + (r.new_value or "") for r in rows)
+    assert retention.purge(admin, today=TODAY) is None  # nothing left
+
+
+def test_the_journal_outlives_the_card(admin) -> None:  # noqa: ANN001
+    minor = _card(admin, D(2025, 3, 10), **_minor())
+    retention.purge(admin, today=D(2025, 12, 1))  # six months after execution
+    row = rj.journal(admin)[0]
+    assert row.card_id == minor.id and "Жасов Ерлан" in row.columns[3]
+    assert "Административный штраф" in row.columns[9]
+
+
+@pytest.mark.parametrize("hold", ["request", "return", "protest"])
+def test_held_cards_are_never_purged(admin, hold) -> None:  # noqa: ANN001
+    card = _card(admin, D(2025, 3, 10))
+    if hold == "request":
+        req = rq.add_request({"surname": "Қасымов", "given_name": "Ерлан",
+                              "birth_date": D(1985, 3, 12), "grounds": "проверка"},
+                             admin, today=TODAY)
+        assert rq.search(req.id, admin)
+    elif hold == "return":
+        Card.update(status="returned").where(Card.id == card.id).execute()
+    else:
+        Card.update(protest_date=D(2025, 2, 10)).where(Card.id == card.id).execute()
+    plan = retention.plan(admin, today=TODAY)
+    assert plan.cards == [] and [(h.card_id, h.held) for h in plan.held] == [(card.id, hold)]
+    assert retention.purge(admin, today=TODAY) is None
+    assert Card.get_by_id(card.id).surname == "Қасымов"
+
+
+def test_person_with_another_card_stays_with_history(admin) -> None:  # noqa: ANN001
+    old = _card(admin, D(2025, 3, 10))
+    person = Person.get_by_id(old.person_id)
+    register_card(individual_card(journal_no="00600"), admin, person=person, today=D(2025, 3, 1))
+    PersonHistory.create(person=person, field_name="surname", old_value="Касымов",
+                         new_value="Қасымов")
+    retention.purge(admin, today=TODAY)
+    assert Person.get_by_id(person.id).surname == "Қасымов"
+
+
+def test_old_journal_entries_go_with_the_act(admin) -> None:  # noqa: ANN001
+    rj.add_entry({"registered_on": D(2022, 5, 5), "result": "02", "offender": "Петров П.",
+                  "article": "590", "part": "1"}, admin, today=D(2022, 6, 1))
+    plan = retention.plan(admin, today=TODAY)
+    assert len(plan.journal_entries) == 1 and plan.cards == []
+    act = retention.purge(admin, today=TODAY)
+    assert act.journal_entries == 1 and rj.journal(admin) == []
+
+
+def test_roles(admin) -> None:  # noqa: ANN001
+    op = add_user("op", Role.OPERATOR, by=admin)
+    aud = add_user("aud", Role.AUDITOR, by=admin)
+    with pytest.raises(PermissionDenied):
+        retention.purge(op, today=TODAY)
+    with pytest.raises(PermissionDenied):
+        retention.purge(aud, today=TODAY)
+    retention.plan(aud, today=TODAY)
+
+
+def test_ranges() -> None:
+    assert ranges([3, 1, 2, 7, 9, 10]) == "1-3, 7, 9-10" and ranges([]) == ""
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_act_printout(admin) -> None:  # noqa: ANN001
+    _card(admin, D(2025, 3, 10))
+    _card(admin, D(2025, 3, 10), journal_no="00700", **_minor())
+    act = retention.purge(admin, today=TODAY)
+    text = render(act_document(act, "ru", "boss", dt.datetime(2026, 6, 1, 9, 0)), "text", 80)
+    check_golden("act-ru-80.txt", text)
+    assert "Всего уничтожено учётных" in text and "1-2" in text and "Жанова Д.С." in text
+
+
+def test_cli_dry_run_then_purge(admin, cfg, capsys) -> None:  # noqa: ANN001
+    card = register_card(individual_card(), admin, today=D(2025, 3, 1))
+    code, _, err = run(cfg, ["card", "execute", str(card.id), "--on", "10.03.2025"], capsys)
+    assert code == 0, err
+    code, out, err = run(cfg, ["purge", "--dry-run"], capsys)
+    assert code == 0, err
+    assert "К уничтожению карточек: 1" in out and Card.get_by_id(card.id).surname
+    code, _, err = run(cfg, ["purge"], capsys)  # not a terminal: --yes needed
+    assert code == 1 and "--yes" in err
+    code, out, err = run(cfg, ["purge", "--yes"], capsys)
+    assert code == 0 and "Акт №" in out, err
+    code, out, _ = run(cfg, ["print", "act", "1", "--format", "html"], capsys)
+    assert code == 0 and "АКТ №" in out
