@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from models import audit, codebook, lifecycle
+from models import audit, codebook, correction_window, lifecycle
 from models.card_schema import FIELDS, LINES, Field, Kind
 from models.i18n import T
 from models.lifecycle import Event
@@ -229,9 +229,14 @@ def _status_entry(card: Card, version: int, event: Event, new: Status,
 def correct_card(card_id: int, changes: Mapping[str, Any], user: User | None,
                  reason_code: str | None, reason_text: str | None,
                  per_field_reasons: Mapping[str, Reason | tuple[str, str]] | None = None, *,
-                 expected_version: int, today: dt.date | None = None) -> Saved:
+                 expected_version: int, today: dt.date | None = None,
+                 error_found_on: dt.date | None = None, override_reason: str | None = None,
+                 window_days: int = 30) -> Saved:
     """Change lines of a registered card. `changes` maps field names to new values
-    (typed, or text as typed). Unchanged values are ignored; nothing changed is refused."""
+    (typed, or text as typed). Unchanged values are ignored; nothing changed is refused.
+    §6: a card the Directorate returned is corrected freely; otherwise within
+    `window_days` of `error_found_on` (default: found today), or with an
+    `override_reason`; the basis is recorded (models.correction_window)."""
     require(user, Action.CORRECT_CARD)
     today = today or dt.date.today()
     unknown = [n for n in changes if n not in FIELDS]
@@ -245,6 +250,11 @@ def correct_card(card_id: int, changes: Mapping[str, Any], user: User | None,
         if card.version != expected_version:
             raise _conflict(card, expected_version)
         new_status = _target(Event.CORRECT, card.status)
+        try:
+            basis = correction_window.check(card.status, error_found_on, today, window_days,
+                                            override_reason)
+        except correction_window.WindowClosed as exc:
+            raise CorrectionRefused(exc.message) from None
         old = card_values(card)
         diff = {n: v for n, v in typed.items() if not _same(FIELDS[n], old[n], v)}
         if not diff:
@@ -265,6 +275,7 @@ def correct_card(card_id: int, changes: Mapping[str, Any], user: User | None,
         if new_status.value != card.status:
             entries.append(_status_entry(card, version, Event.CORRECT, new_status, why[names[0]]))
         rows = audit.append(entries, user)
+        correction_window.record(card, version, basis, user)
         _follow_person(card, old, diff, user, why[names[0]])
     return Saved(card.id, version, new_status.value, rows)
 
