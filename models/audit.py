@@ -118,7 +118,7 @@ def append(entries: list[Entry], user: User) -> list[Correction]:
             .order_by(Correction.id.desc()).first())
     prev, next_id = (last.row_hash, last.id + 1) if last else (GENESIS, 1)
     at = now()
-    written = []
+    rows: list[dict[str, object]] = []
     for e in entries:
         data: dict[str, object] = {
             "id": next_id, "card": e.card_id, "card_version": e.card_version, "event": e.event,
@@ -128,10 +128,11 @@ def append(entries: list[Entry], user: User) -> list[Correction]:
             "created_at": at, "prev_hash": prev,
         }
         data["row_hash"] = row_hash(data, prev)
-        Correction.insert(**data).execute()
-        written.append(Correction(**data))
+        rows.append(data)
         prev, next_id = data["row_hash"], next_id + 1
-    return written
+    for start in range(0, len(rows), 100):  # a dispatch appends thousands of rows at once
+        Correction.insert_many(rows[start:start + 100]).execute()
+    return [Correction(**data) for data in rows]
 
 
 # --- verification ---------------------------------------------------------------------

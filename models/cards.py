@@ -20,8 +20,8 @@ from models.tables import Card, LegalEntity, Person, Status, User, card_values, 
 from models.text import clean
 from models.validation import Issue, card_date, errors, subject_kind, validate_card
 
-__all__ = ["CardRefused", "card_values", "find_cards", "next_journal_no", "register_card",
-           "person_cards"]
+__all__ = ["CardRefused", "card_row", "card_values", "find_cards", "next_journal_no",
+           "register_card", "person_cards", "row_edition"]
 
 
 class CardRefused(Exception):
@@ -32,7 +32,16 @@ class CardRefused(Exception):
         self.issues = issues
 
 
-def _edition(values: dict[str, Any]) -> str:
+def card_row(values: dict[str, Any]) -> tuple[dict[str, Any], Subject | None]:
+    """The card's columns as stored (lines hidden for the subject empty) and its kind of
+    subject. A batch of received cards (models.exchange) is written from the same rows."""
+    kind = subject_kind(values, card_date(values))
+    row = {n: (values.get(n) if f.visible_for(kind) else None) for n, f in FIELDS.items()}
+    row["without_protocol"] = bool(row.get("without_protocol"))
+    return row, kind
+
+
+def row_edition(values: dict[str, Any]) -> str:
     """The Code edition the card's article resolves in (2001 or 2014)."""
     article = values.get("article")
     entry = codebook.resolve("article", article, card_date(values)) if article else None
@@ -48,16 +57,14 @@ def register_card(values: dict[str, Any], user: User | None, person: Person | No
     issues = validate_card(values, today)
     if errors(issues):
         raise CardRefused(issues)
-    kind = subject_kind(values, card_date(values))
-    row = {n: (values.get(n) if f.visible_for(kind) else None) for n, f in FIELDS.items()}
-    row["without_protocol"] = bool(row.get("without_protocol"))
+    row, kind = card_row(values)
     with database_proxy.atomic():
         if kind in (Subject.INDIVIDUAL, Subject.ENTREPRENEUR) and person is None:
             person = create_person(row, user)
         if kind in (Subject.LEGAL, Subject.ENTREPRENEUR) and legal is None:
             legal = create_legal_entity(row, user)
         stamp = now()
-        return Card.create(**row, status=Status.REGISTERED.value, koap_edition=_edition(row),
+        return Card.create(**row, status=Status.REGISTERED.value, koap_edition=row_edition(row),
                            person=person if kind != Subject.LEGAL else None,
                            legal_entity=legal if kind != Subject.INDIVIDUAL else None,
                            created_by=user, created_at=stamp, registered_at=stamp)

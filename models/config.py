@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,9 @@ class Config:
     matching: dict[str, float]
     keys: dict[str, str] = field(default_factory=dict)
     calendar: WorkCalendar = field(default_factory=WorkCalendar.default)
+    tier: str = "body"  # body | directorate | central: where the register sits (§3)
+    org_code: str = ""  # this organisation's code in packages ("" : not set up to exchange)
+    parent_code: str = ""  # the organisation packages go up to
 
     @property
     def base_dir(self) -> Path:
@@ -46,7 +50,8 @@ class Config:
 _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
     # section -> key -> (type, required)
     "database": {"url": (str, True), "pool_size": (int, False), "busy_timeout_ms": (int, False)},
-    "organisation": {"authority": (str, True), "name": (str, False), "keeps_journal": (bool, False)},
+    "organisation": {"authority": (str, True), "name": (str, False), "keeps_journal": (bool, False),
+                     "tier": (str, False), "code": (str, False), "parent": (str, False)},
     "schedule": {"dispatch_days": (list, True), "return_working_days": (int, False),
                  "correction_window_days": (int, False)},
     "retention": {"default_months": (int, True), "minor_months": (int, True),
@@ -98,6 +103,7 @@ def _check(data: dict[str, Any], path: Path) -> None:
         raise ConfigError(f"{path}: ui.language must be \"kk\" or \"ru\", got {ui['language']!r}")
     if ui.get("theme", "auto") not in ("auto", "color16", "mono"):
         raise ConfigError(f"{path}: ui.theme must be auto, color16 or mono, got {ui['theme']!r}")
+    _check_organisation(data["organisation"], path)
     days = data["schedule"]["dispatch_days"]
     if not days or not all(isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 31
                             for d in days):
@@ -109,6 +115,22 @@ def _check(data: dict[str, Any], path: Path) -> None:
     for key, value in data.get("keys", {}).items():
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"{path}: keys.{key} must be a non-empty string like \"f2,alt+2\"")
+
+
+TIERS = ("body", "directorate", "central")
+ORG_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,31}$")
+
+
+def _check_organisation(org: dict[str, Any], path: Path) -> None:
+    tier = org.get("tier", "body")
+    if tier not in TIERS:
+        raise ConfigError(f"{path}: organisation.tier must be body, directorate or central, "
+                          f"got {tier!r}")
+    for key in ("code", "parent"):
+        value = org.get(key, "")
+        if value and not ORG_CODE.match(value):
+            raise ConfigError(f"{path}: organisation.{key} must be 1-32 capital Latin letters, "
+                              f"digits and '-', got {value!r}")
 
 
 def _tname(typ: type | tuple[type, ...]) -> str:
@@ -160,6 +182,9 @@ def load_config(explicit: str | os.PathLike[str] | None = None, db_url: str | No
         matching=matching,
         keys=dict(data.get("keys", {})),
         calendar=WorkCalendar.from_config(data.get("calendar")),
+        tier=org.get("tier", "body"),
+        org_code=org.get("code", ""),
+        parent_code=org.get("parent", ""),
     )
 
 

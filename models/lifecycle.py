@@ -3,9 +3,9 @@ who may make them, and the calendar rules (dispatch days, working-day deadlines)
 
 Pure rules, no database: models/corrections.py applies them and logs every change.
 
-    registered -> dispatched (on the dispatch days) -> returned (reason; within 3 working
-    days of receipt) -> corrected -> dispatched again (next dispatch day);
-    any registered status -> removed;  -> executed
+    registered -> dispatched (on the dispatch days) -> accepted (the receiver's
+    acknowledgement) or returned (reason; within 3 working days of receipt) -> corrected
+    -> dispatched again (next dispatch day);  any registered status -> removed;  -> executed
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 class Event(StrEnum):
     DISPATCH = "dispatch"
+    ACCEPT = "accept"
     RETURN = "return"
     CORRECT = "correct"
     REMOVE = "remove"
@@ -36,26 +37,31 @@ class Event(StrEnum):
 
 S = Status
 # Statuses a card of the register (not a draft, not destroyed) can be in.
-LIVE = frozenset({S.REGISTERED, S.DISPATCHED, S.RETURNED, S.CORRECTED, S.EXECUTED})
+LIVE = frozenset({S.REGISTERED, S.DISPATCHED, S.ACCEPTED, S.RETURNED, S.CORRECTED,
+                  S.EXECUTED})
 
 # event -> (statuses it may start from, permission it needs, reason required)
 RULES: dict[Event, tuple[frozenset[Status], Action, bool]] = {
     Event.DISPATCH: (frozenset({S.REGISTERED, S.CORRECTED}), Action.DISPATCH_CARD, False),
+    # Recorded from the receiver's acknowledgement by whoever imports it.
+    Event.ACCEPT: (frozenset({S.DISPATCHED}), Action.DISPATCH_CARD, False),
     Event.RETURN: (frozenset({S.DISPATCHED}), Action.RETURN_CARD, True),
     Event.CORRECT: (LIVE, Action.CORRECT_CARD, True),
     Event.REMOVE: (LIVE, Action.REMOVE_CARD, True),
-    Event.EXECUTE: (frozenset({S.REGISTERED, S.DISPATCHED, S.CORRECTED}), Action.EXECUTE_CARD,
-                    False),
+    Event.EXECUTE: (frozenset({S.REGISTERED, S.DISPATCHED, S.ACCEPTED, S.CORRECTED}),
+                    Action.EXECUTE_CARD, False),
 }
 
 # Where a correction leaves the card: a card the Directorate already has (dispatched,
 # returned) must be sent again, so it becomes `corrected`; one not sent yet stays as it is.
 _AFTER_CORRECTION = {S.REGISTERED: S.REGISTERED, S.DISPATCHED: S.CORRECTED,
-                     S.RETURNED: S.CORRECTED, S.CORRECTED: S.CORRECTED, S.EXECUTED: S.EXECUTED}
-_AFTER = {Event.DISPATCH: S.DISPATCHED, Event.RETURN: S.RETURNED, Event.REMOVE: S.REMOVED,
-          Event.EXECUTE: S.EXECUTED}
+                     S.ACCEPTED: S.CORRECTED, S.RETURNED: S.CORRECTED, S.CORRECTED: S.CORRECTED,
+                     S.EXECUTED: S.EXECUTED}
+_AFTER = {Event.DISPATCH: S.DISPATCHED, Event.ACCEPT: S.ACCEPTED, Event.RETURN: S.RETURNED,
+          Event.REMOVE: S.REMOVED, Event.EXECUTE: S.EXECUTED}
 
-# The timestamp column each resulting status sets on the card.
+# The timestamp column each resulting status sets on the card (acceptance has none:
+# the acknowledgement that brought it is kept with the package).
 STAMP = {S.DISPATCHED: "dispatched_at", S.RETURNED: "returned_at", S.CORRECTED: "corrected_at",
          S.REMOVED: "removed_at", S.EXECUTED: "executed_at"}
 
@@ -63,6 +69,7 @@ STATUS_LABELS: dict[Status, T] = {
     S.DRAFT: T("жоба", "черновик"),
     S.REGISTERED: T("тіркелді", "зарегистрирована"),
     S.DISPATCHED: T("жіберілді", "отправлена"),
+    S.ACCEPTED: T("қабылданды", "принята"),
     S.RETURNED: T("қайтарылды", "возвращена"),
     S.CORRECTED: T("түзетілді", "исправлена"),
     S.REMOVED: T("алынып тасталды", "исключена"),
@@ -72,6 +79,7 @@ STATUS_LABELS: dict[Status, T] = {
 
 EVENT_LABELS: dict[Event, T] = {
     Event.DISPATCH: T("жіберу", "отправка"),
+    Event.ACCEPT: T("қабылдау", "приём"),
     Event.RETURN: T("қайтару", "возврат"),
     Event.CORRECT: T("түзету", "исправление"),
     Event.REMOVE: T("алып тастау", "удаление"),

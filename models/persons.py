@@ -46,10 +46,24 @@ def person_row(values: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def create_person(values: dict[str, Any], user: User | None, ref: str | None = None) -> Person:
+def person_columns(values: dict[str, Any]) -> dict[str, Any]:
+    """A new person's columns from card values, match keys included."""
     row = person_row(values)
     row.update(_person_keys(row))
-    return Person.create(**row, ref=ref, created_by=user, created_at=now(), updated_at=now())
+    return row
+
+
+def legal_columns(values: dict[str, Any]) -> dict[str, Any]:
+    """A new legal entity's columns from card values, match key included."""
+    row = {column: values.get(field) or ("" if column not in ("rnn", "bin") else None)
+           for field, column in LEGAL_COLUMNS.items()}
+    row.update(_legal_keys(row))
+    return row
+
+
+def create_person(values: dict[str, Any], user: User | None, ref: str | None = None) -> Person:
+    return Person.create(**person_columns(values), ref=ref, created_by=user, created_at=now(),
+                         updated_at=now())
 
 
 def create_persons(rows: list[tuple[dict[str, Any], str | None]], user: User | None) -> int:
@@ -69,10 +83,8 @@ def create_persons(rows: list[tuple[dict[str, Any], str | None]], user: User | N
 
 
 def create_legal_entity(values: dict[str, Any], user: User | None) -> LegalEntity:
-    row = {column: values.get(field) or ("" if column not in ("rnn", "bin") else None)
-           for field, column in LEGAL_COLUMNS.items()}
-    row.update(_legal_keys(row))
-    return LegalEntity.create(**row, created_by=user, created_at=now(), updated_at=now())
+    return LegalEntity.create(**legal_columns(values), created_by=user, created_at=now(),
+                              updated_at=now())
 
 
 def _text(value: Any) -> str | None:

@@ -31,6 +31,7 @@ class Status(StrEnum):
     DRAFT = "draft"
     REGISTERED = "registered"
     DISPATCHED = "dispatched"
+    ACCEPTED = "accepted"  # the receiving tier acknowledged it
     RETURNED = "returned"
     CORRECTED = "corrected"
     REMOVED = "removed"

@@ -355,6 +355,14 @@ def books(db, backend: str, request: pytest.FixtureRequest):  # noqa: ANN001, AN
     per session: loading them anew for each test would cost seconds on PostgreSQL."""
     from models import codebook
 
+    copy_books(db, backend, request)
+    codebook.reload()
+    yield
+    codebook.reload()
+
+
+def copy_books(db, backend: str, request: pytest.FixtureRequest) -> None:  # noqa: ANN001
+    """Put the shipped codebooks into the migrated, empty database `db`."""
     columns = ", ".join(f.column_name for f in _codebook_fields())
     if backend == "sqlite":
         path = request.getfixturevalue("_sqlite_books")
@@ -373,9 +381,6 @@ def books(db, backend: str, request: pytest.FixtureRequest):  # noqa: ANN001, AN
                            f"SELECT {columns} FROM {BOOKS_SNAPSHOT}")
             db.execute_sql("SELECT setval(pg_get_serial_sequence('codebook_entry', 'id'), "
                            "(SELECT MAX(id) FROM codebook_entry))")
-    codebook.reload()
-    yield
-    codebook.reload()
 
 
 def _codebook_fields():  # noqa: ANN202

@@ -1,0 +1,276 @@
+"""Export: the cards registered, corrected, returned-and-corrected or removed since the
+last package, as one package for the tier above (§11, §12).
+
+A card is due when the receiver has not had its current version: never sent (any live
+status), or changed since it was sent (its version moved on: a correction, a removal, a
+protest result, the penalty executed). Cards waiting for dispatch are dispatched first,
+through models.corrections (role, dispatch day, log row), so the package holds them as
+`dispatched`. Every card record carries the version sent; corrections and removals carry
+their logged reasons. `reexport` writes a registered package again, byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import peewee as pw
+
+from models.card_schema import FIELDS
+from models.cards import row_edition as edition
+from models.config import Config
+from models.corrections import CorrectionRefused, dispatch_due
+from models.db import database_proxy
+from models.exchange import format as fmt
+from models.exchange import history
+from models.exchange.common import ExchangeError, Org, own, parent, uid
+from models.exchange.tables import CardOrigin, CardOutbox, Package, PackageCard
+from models.i18n import T
+from models.permissions import Action, PermissionDenied, require
+from models.tables import Card, CodebookEntry, Status, User, card_values, now
+
+CHUNK = 1000
+ALL_DAYS = tuple(range(1, 32))
+# A card never sent goes up in any of these; a removed or purged one never went.
+UNSENT_LIVE = tuple(s.value for s in (Status.REGISTERED, Status.CORRECTED, Status.DISPATCHED,
+                                      Status.ACCEPTED, Status.RETURNED, Status.EXECUTED))
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Written:
+    path: Path
+    ident: str
+    records: int
+    by_action: dict[str, int] = field(default_factory=dict)
+    dispatched: int = 0
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def codebook_versions() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for book, version in (CodebookEntry.select(CodebookEntry.book, CodebookEntry.version)
+                          .distinct().order_by(CodebookEntry.book, CodebookEntry.version)
+                          .tuples()):
+        out.setdefault(book, []).append(version)
+    return out
+
+
+def card_record(uid_: str, version: int, base: int | None, action: str,
+                values: dict[str, Any], status: str,
+                reasons: dict[str, dict[str, str]] | None) -> dict[str, Any]:
+    rec: dict[str, Any] = {"uid": uid_, "version": version, "action": action,
+                           "status": status, "edition": edition(values),
+                           "values": fmt.encode_values(values)}
+    if base is not None:
+        rec["base_version"] = base
+    if reasons:
+        if action == "remove" and "status" in reasons:
+            rec["reason"] = reasons["status"]
+        fields = {n: r for n, r in reasons.items() if n in FIELDS}
+        if fields:
+            rec["reasons"] = fields
+    return rec
+
+
+def _next_sequence(kind: str, receiver: str) -> int:
+    top = (Package.select(pw.fn.MAX(Package.sequence))
+           .where((Package.direction == "out") & (Package.kind == kind)
+                  & (Package.receiver == receiver)).scalar())
+    return int(top or 0) + 1
+
+
+def new_package(me: Org, to: Org, kind: str, user: User | None, suffix: str = "") -> Package:
+    """A package row (state `writing`) with the next sequence number for the receiver."""
+    Package.delete().where((Package.direction == "out") & (Package.state == "writing")
+                           & (Package.receiver == to.code) & (Package.kind == kind)).execute()
+    last = (Package.select().where((Package.direction == "out") & (Package.kind == kind)
+                                   & (Package.receiver == to.code))
+            .order_by(Package.sequence.desc()).first())
+    seq = _next_sequence(kind, to.code)
+    stamp = now()
+    try:
+        return Package.create(
+            ident=f"{me.code}-{to.code}-{suffix}{seq:06d}", direction="out", kind=kind,
+            sequence=seq, sender=me.code, sender_tier=me.tier, receiver=to.code,
+            receiver_tier=to.tier, period_from=last.period_to if last else None,
+            period_to=stamp, data_sha256="", records=0, state="writing", created_at=stamp,
+            created_by=user)
+    except pw.IntegrityError:
+        raise ExchangeError(T("Басқа экспорт қазір жазылып жатыр: кейін қайталаңыз",
+                              "Сейчас пишется другой экспорт: повторите позже")) from None
+
+
+def manifest_head(pkg: Package, me: Org) -> dict[str, Any]:
+    return {"kind": pkg.kind, "ident": pkg.ident, "sequence": pkg.sequence,
+            "sender": {"code": pkg.sender, "tier": pkg.sender_tier, "name": me.name},
+            "receiver": {"code": pkg.receiver, "tier": pkg.receiver_tier},
+            "period": {"from": pkg.period_from.isoformat() if pkg.period_from else None,
+                       "to": pkg.period_to.isoformat()},
+            "card_schema": fmt.card_schema_digest(), "codebooks": codebook_versions(),
+            "audit_seal": pkg.seal}
+
+
+def _dispatch(me: Org, cfg: Config, user: User | None, any_day: bool, today: dt.date) -> int:
+    days = cfg.dispatch_days if me.tier == "body" and not any_day else ALL_DAYS
+    try:
+        return dispatch_due(user, days, today)
+    except CorrectionRefused as exc:
+        raise ExchangeError(exc.message) from None
+
+
+def _due_ids() -> array:
+    q = (Card.select(Card.id).join(CardOutbox, pw.JOIN.LEFT_OUTER, on=(CardOutbox.card == Card.id))
+         .where((CardOutbox.id.is_null() & Card.status.in_(UNSENT_LIVE))
+                | (CardOutbox.id.is_null(False) & (CardOutbox.sent_version != Card.version)))
+         .order_by(Card.id).tuples())
+    return array("q", (cid for (cid,) in q.iterator()))
+
+
+def _chunks(ids: array) -> Iterator[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield list(ids[start:start + CHUNK])
+
+
+def export_cards(cfg: Config, user: User | None, out: Path, *, any_day: bool = False,
+                 gz: bool = False, today: dt.date | None = None,
+                 progress: Progress | None = None) -> Written:
+    """Dispatch what is due and write the package for the tier above at `out` (a file,
+    or a folder to put it in)."""
+    try:
+        require(user, Action.DISPATCH_CARD)
+    except PermissionDenied as exc:
+        raise ExchangeError(exc.message) from None
+    today = today or dt.date.today()
+    me = own(cfg)
+    to = parent(cfg, me)
+    dispatched = _dispatch(me, cfg, user, any_day, today)
+    ids = _due_ids()
+    with database_proxy.atomic():
+        pkg = new_package(me, to, "cards", user)
+    target = fmt.package_path(out, pkg.ident, gz)
+    writer = fmt.PackageWriter(target)
+    by_action: Counter[str] = Counter()
+    by_status: Counter[str] = Counter()
+    skipped: list[tuple[int, int]] = []
+    try:
+        pkg.seal = history.audit_seal()
+        done = 0
+        for chunk in _chunks(ids):
+            rows = _write_chunk(me, pkg, chunk, writer, by_action, by_status, skipped)
+            with database_proxy.atomic():
+                for start in range(0, len(rows), 100):
+                    PackageCard.insert_many(rows[start:start + 100]).execute()
+            done += len(chunk)
+            if progress:
+                progress(done, len(ids))
+        manifest = writer.finish({**manifest_head(pkg, me),
+                                  "counts": {"by_action": dict(sorted(by_action.items())),
+                                             "by_status": dict(sorted(by_status.items()))}})
+    except BaseException:
+        writer.discard()
+        Package.delete().where(Package.id == pkg.id).execute()
+        raise
+    _close(pkg, manifest, skipped)
+    return Written(target, pkg.ident, manifest["records"], dict(by_action), dispatched, manifest)
+
+
+def _write_chunk(me: Org, pkg: Package, chunk: list[int], writer: fmt.PackageWriter,
+                 by_action: Counter[str], by_status: Counter[str],
+                 skipped: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    cards = {c.id: c for c in Card.select().where(Card.id.in_(chunk))}
+    origins = dict(CardOrigin.select(CardOrigin.card, CardOrigin.uid)
+                   .where(CardOrigin.card.in_(chunk)).tuples())
+    sent = {c: (u, v) for c, u, v in CardOutbox.select(CardOutbox.card, CardOutbox.uid,
+                                                      CardOutbox.sent_version)
+            .where(CardOutbox.card.in_(chunk)).tuples()}
+    why = history.reasons((cid, sent[cid][1], cards[cid].version) for cid in chunk
+                          if cid in sent and cid in cards)
+    rows = []
+    for cid in chunk:
+        card = cards.get(cid)
+        if card is None:
+            continue
+        base = sent[cid][1] if cid in sent else None
+        if card.status == Status.PURGED.value or (base is None and card.status
+                                                   not in UNSENT_LIVE):
+            skipped.append((cid, card.version))  # destroyed here; the receiver keeps its own
+            continue
+        action = "register" if base is None else (
+            "remove" if card.status == Status.REMOVED.value else "correct")
+        card_uid = sent[cid][0] if cid in sent else origins.get(cid) or uid(me.code, cid)
+        writer.write(card_record(card_uid, card.version, base, action, card_values(card),
+                                 card.status, why.get(cid)))
+        by_action[action] += 1
+        by_status[card.status] += 1
+        rows.append({"package": pkg.id, "card": cid, "uid": card_uid, "version": card.version,
+                     "base_version": base, "action": action})
+    return rows
+
+
+def _close(pkg: Package, manifest: dict[str, Any], skipped: list[tuple[int, int]]) -> None:
+    """The package is written: it becomes `sent` and its cards' outbox versions move on,
+    in one transaction (a crash before leaves them due for the next package)."""
+    db = database_proxy.obj
+    p = db.param
+    with database_proxy.atomic():
+        db.execute_sql(f'DELETE FROM "card_outbox" WHERE "card_id" IN (SELECT "card_id" FROM '
+                       f'"package_card" WHERE "package_id" = {p})', (pkg.id,))
+        db.execute_sql('INSERT INTO "card_outbox" ("card_id", "uid", "sent_version", '
+                       '"package_id") SELECT "card_id", "uid", "version", "package_id" FROM '
+                       f'"package_card" WHERE "package_id" = {p}', (pkg.id,))
+        for cid, version in skipped:
+            CardOutbox.update(sent_version=version).where(CardOutbox.card == cid).execute()
+        Package.update(state="sent", data_sha256=manifest["data_sha256"],
+                       records=manifest["records"], seal=pkg.seal,
+                       manifest=fmt.dumps(manifest)).where(Package.id == pkg.id).execute()
+
+
+def reexport(ident: str, out: Path, gz: bool = False, progress: Progress | None = None
+             ) -> Written:
+    """Write a package sent earlier again, identical to the first time: each card at the
+    version it was sent in (undoing later changes from the log)."""
+    pkg = Package.get_or_none((Package.direction == "out") & (Package.ident == ident)
+                              & (Package.kind == "cards") & (Package.state != "writing"))
+    if pkg is None:
+        raise ExchangeError(T("{i} пакеті жіберілгендер арасында жоқ",
+                              "Пакета {i} нет среди отправленных").format(i=ident[:80]))
+    stored = json.loads(pkg.manifest)
+    head = {k: v for k, v in stored.items()
+            if k not in ("format", "format_version", "data_sha256", "records")}
+    target = fmt.package_path(out, pkg.ident, gz)
+    writer = fmt.PackageWriter(target)
+    try:
+        items = list(PackageCard.select(PackageCard.card, PackageCard.uid, PackageCard.version,
+                                        PackageCard.base_version, PackageCard.action)
+                     .where(PackageCard.package == pkg.id).order_by(PackageCard.id).tuples())
+        for start in range(0, len(items), CHUNK):
+            part = items[start:start + CHUNK]
+            cards = {c.id: c for c in Card.select().where(Card.id.in_([i[0] for i in part]))}
+            why = history.reasons((i[0], i[3], i[2]) for i in part)
+            for cid, card_uid, version, base, action in part:
+                card = cards[cid]
+                values, status = history.values_at(cid, version, card_values(card), card.status,
+                                                   card.version)
+                writer.write(card_record(card_uid, version, base, action, values, status,
+                                         why.get(cid)))
+            if progress:
+                progress(start + len(part), len(items))
+        manifest = writer.finish(head)
+    except BaseException:
+        writer.discard()
+        raise
+    if manifest["data_sha256"] != pkg.data_sha256:
+        target.unlink(missing_ok=True)
+        raise ExchangeError(T(
+            "{i} пакетін дәл қайталау мүмкін емес: түзетулер журналы карточкалармен сәйкес емес",
+            "Пакет {i} не воспроизводится в точности: журнал исправлений расходится с "
+            "карточками").format(i=ident))
+    return Written(target, pkg.ident, manifest["records"],
+                   dict(stored.get("counts", {}).get("by_action", {})), 0, manifest)

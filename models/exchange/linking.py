@@ -1,0 +1,93 @@
+"""Whose card is it: the duplicate engine (models.matching) asked for a received card.
+
+One exact candidate is linked; several exact ones, or a probable one, wait for an
+operator (the import queue); possible ones or none make a new person (legal entity).
+
+`route_keys` are the keys by which the engine finds a person (models.matching.candidates:
+IIN, surname + birth year or month-day, name + birth year, swapped names) or a legal
+entity (BIN, RNN, name key; not its 5-letter prefix route, which every firm of a common
+first word shares). A batch whose cards are matched together must not miss a person
+created by an earlier card of the same batch: a card sharing a route key with such a
+person waits for the next batch, when that person is in the register and the engine
+sees it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+from models import matching
+from models.card_schema import Subject
+from models.config import Config
+from models.matching.keys import legal_keys, person_keys
+
+PERSON_KINDS = (Subject.INDIVIDUAL, Subject.ENTREPRENEUR)
+LEGAL_KINDS = (Subject.LEGAL, Subject.ENTREPRENEUR)
+
+
+@dataclass
+class Links:
+    person_id: int | None = None
+    legal_id: int | None = None
+    pending: bool = False
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _pick(found: list[Any], attr: str) -> tuple[int | None, bool]:
+    """(id to link, waits for an operator)."""
+    exact = [c for c in found if c.band == matching.EXACT]
+    if len(exact) == 1:
+        return getattr(exact[0], attr), False
+    return None, bool(exact) or any(c.band == matching.PROBABLE for c in found)
+
+
+def thresholds(cfg: Config) -> tuple[int, dict[str, float]]:
+    limit = int(cfg.matching.get("max_candidates", 10))
+    return limit, {k: float(v) for k, v in cfg.matching.items() if k != "max_candidates"}
+
+
+def find_links(values: dict[str, Any], kind: Subject | None, cfg: Config) -> Links:
+    out = Links()
+    limit, th = thresholds(cfg)
+    if kind in PERSON_KINDS:
+        found = matching.find_candidates(values, limit, th)
+        out.person_id, out.pending = _pick(found, "person_id")
+        out.candidates += [{"kind": "person", "id": c.person_id, "score": c.score,
+                            "band": c.band} for c in found if c.band != matching.POSSIBLE]
+    if kind in LEGAL_KINDS:
+        found = matching.find_legal_candidates(values, limit, th)
+        out.legal_id, wait = _pick(found, "legal_entity_id")
+        out.pending = out.pending or wait
+        out.candidates += [{"kind": "legal", "id": c.legal_entity_id, "score": c.score,
+                            "band": c.band} for c in found if c.band != matching.POSSIBLE]
+    return out
+
+
+def route_keys(values: dict[str, Any], kind: Subject | None, person: bool) -> set[Hashable]:
+    """Keys under which the engine could find this card's new person (person=True) or
+    new legal entity."""
+    keys: set[Hashable] = set()
+    if person and kind in PERSON_KINDS:
+        born = values.get("birth_date") if isinstance(values.get("birth_date"), dt.date) \
+            else None
+        k = person_keys(values.get("surname") or "", values.get("given_name") or "",
+                        values.get("patronymic") or "", born)
+        sk, nk = k["surname_key"], k["name_key"]
+        if values.get("iin"):
+            keys.add(("iin", values["iin"]))
+        if born is not None:
+            keys |= {("sy", sk, born.year), ("smd", sk, k["birth_md"]), ("ny", nk, born.year),
+                     ("sy", nk, born.year)}
+        else:
+            keys |= {("sn", sk, nk), ("sn", nk, sk)}
+    if not person and kind in LEGAL_KINDS:
+        for name in ("bin", "rnn"):
+            if values.get(name):
+                keys.add((name, values[name]))
+        key = legal_keys(values.get("legal_name") or "")["name_key"]
+        if key:
+            keys.add(("ln", key))
+    return keys

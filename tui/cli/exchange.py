@@ -1,0 +1,176 @@
+"""`apcard export` and `apcard import`: packages between the tiers of the data bank, and
+`apcard queue`: received cards waiting for an operator's decision.
+
+Contract (scripts use it): `export --out PATH` writes one package at PATH (a file, or a
+folder to put it in) and prints its path on stdout; `import PATH` exits 0 when the
+package or acknowledgement is accepted (also when it was imported before), 1 when it is
+rejected, and then nothing was written. Everything else goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from models.config import Config
+from models.i18n import T
+from tui.cli import CliError, open_db
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="write the package of cards due for the tier above "
+                       "(dispatches them), or an acknowledgement, or a package again")
+    p.add_argument("--out", required=True, metavar="PATH", help="package file, or a folder")
+    p.add_argument("--any-day", action="store_true",
+                   help="a body's dispatch outside the dispatch days of config.toml")
+    p.add_argument("--again", metavar="IDENT", help="write a package sent before again "
+                   "(identical)")
+    p.add_argument("--ack", metavar="SENDER", help="the acknowledgement for SENDER of what "
+                   "was received and decided since the last one")
+    p.add_argument("--gz", action="store_true", help="gzip-compressed (when PATH is a folder)")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("import", help="import a package of cards or an acknowledgement")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--ack-out", metavar="DIR", help="folder for the acknowledgement "
+                   "(default: the package's folder)")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("queue", help="received cards waiting for a decision on the person")
+    qs = p.add_subparsers(dest="queue_command", required=True, metavar="{list,decide}")
+    q = qs.add_parser("list", help="waiting cards with their candidates and deadlines")
+    q.set_defaults(handler=cmd_queue_list)
+    q = qs.add_parser("decide", help="same person, a different person, or return the card")
+    q.add_argument("id", type=int)
+    q.add_argument("decision", choices=("same", "different", "return"))
+    q.add_argument("--person", type=int, help="the candidate person (same)")
+    q.add_argument("--legal", type=int, help="the candidate legal entity (same)")
+    q.add_argument("--reason", default="", help="why the card is returned (return)")
+    q.set_defaults(handler=cmd_queue_decide)
+
+
+def _user(cfg: Config):  # noqa: ANN202
+    from models.auth import AuthError, require_os_user
+
+    try:
+        return require_os_user()
+    except AuthError as exc:
+        raise CliError(exc.message(cfg.language)) from None
+
+
+@contextlib.contextmanager
+def _refusals(cfg: Config) -> Iterator[None]:
+    from models.exchange.common import ExchangeError
+    from models.permissions import PermissionDenied
+    from tui.cli.core import db_errors
+
+    with db_errors(cfg):
+        try:
+            yield
+        except (ExchangeError, PermissionDenied) as exc:
+            raise CliError(exc.message(cfg.language)) from None
+
+
+@contextlib.contextmanager
+def _bar(label: str) -> Iterator:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    with Progress(label, BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _say(cfg: Config, text: T) -> None:
+    print(text(cfg.language), file=sys.stderr)
+
+
+def cmd_export(ns: argparse.Namespace, cfg: Config) -> int:
+    from models.exchange import ack, export
+
+    out = Path(ns.out).expanduser()
+    with _refusals(cfg):
+        open_db(cfg)
+        user = _user(cfg)
+        with _bar("export") as tick:
+            if ns.again:
+                written = export.reexport(ns.again, out, ns.gz, tick)
+            elif ns.ack:
+                written = ack.write_ack(cfg, user, ns.ack, out, ns.gz)
+                if written is None:
+                    raise CliError(T("{s} үшін жауап берілмеген карточка жоқ",
+                                     "Для {s} нет карточек без ответа").format(
+                        s=ns.ack[:32])(cfg.language))
+            else:
+                written = export.export_cards(cfg, user, out, any_day=ns.any_day, gz=ns.gz,
+                                              progress=tick)
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(written.by_action.items())) or "0"
+    _say(cfg, T("{i}: {n} жазба ({c})", "{i}: записей {n} ({c})").format(
+        i=written.ident, n=written.records, c=counts))
+    print(written.path)
+    return 0
+
+
+def cmd_import(ns: argparse.Namespace, cfg: Config) -> int:
+    from models.exchange.receive import receive
+
+    path = Path(ns.path).expanduser()
+    ack_dir = Path(ns.ack_out).expanduser() if ns.ack_out else path.resolve().parent
+    with _refusals(cfg):
+        open_db(cfg)
+        user = _user(cfg)
+        with _bar("import") as tick:
+            got = receive(cfg, user, path, ack_dir=ack_dir, progress=tick)
+    if got.already:
+        _say(cfg, T("{i} бұрын енгізілген: ештеңе өзгерген жоқ",
+                    "{i} уже введён: ничего не изменено").format(i=got.ident))
+    else:
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(got.results.items())) or "0"
+        _say(cfg, T("{i} енгізілді: {c}", "{i} введён: {c}").format(i=got.ident, c=counts))
+    if got.pending:
+        _say(cfg, T("{n} карточка оператордың шешімін күтеді: apcard queue list",
+                    "{n} карточек ждут решения оператора: apcard queue list").format(
+            n=got.pending))
+    if got.ack is not None:
+        _say(cfg, T("Квитанция:", "Квитанция:"))
+        print(got.ack.path)
+    return 0
+
+
+def cmd_queue_list(ns: argparse.Namespace, cfg: Config) -> int:
+    import datetime as dt
+
+    from models.exchange import queue
+    from models.text import strip_control
+
+    today = dt.date.today()
+    with _refusals(cfg):
+        open_db(cfg)
+        _user(cfg)
+        items = queue.waiting()
+    for w in items:
+        late = T(" МЕРЗІМІ ӨТТІ", " ПРОСРОЧЕНО")(cfg.language) if w.overdue(today) else ""
+        print(f"{w.id}\t{w.uid}\t{w.deadline:%d.%m.%Y}{late}\t{strip_control(w.label)}")
+        for c in w.candidates:
+            print(f"\t{c.kind} {c.id}\t{c.band} {c.score:.2f}\t{strip_control(c.label)}")
+    _say(cfg, T("Күтуде: {n}", "Ожидают: {n}").format(n=len(items)))
+    return 0
+
+
+def cmd_queue_decide(ns: argparse.Namespace, cfg: Config) -> int:
+    from models.exchange import queue
+
+    with _refusals(cfg):
+        open_db(cfg)
+        out = queue.decide(cfg, ns.id, ns.decision, _user(cfg), person_id=ns.person,
+                           legal_id=ns.legal, reason=ns.reason)
+    print(f"{ns.id}: {out.result}" + (f" ({out.card_id})" if out.card_id else ""))
+    return 0
