@@ -58,7 +58,8 @@ Span = tuple[int, int | None, int]  # card id, version sent before (None: never)
 
 def reasons(spans: Iterable[Span]) -> dict[int, dict[str, dict[str, str]]]:
     """card id -> changed field (or "status") -> the latest reason {code, text} logged
-    for it after the version sent before, up to the version being sent."""
+    for it after the version sent before, up to the version being sent (a document's
+    change, a notice of execution, has a text and no code)."""
     wanted = {cid: (base, now) for cid, base, now in spans if base is not None}
     out: dict[int, dict[str, dict[str, str]]] = {}
     ids = sorted(wanted)
@@ -67,10 +68,11 @@ def reasons(spans: Iterable[Span]) -> dict[int, dict[str, dict[str, str]]]:
         rows = (Correction.select(Correction.card, Correction.card_version,
                                   Correction.field_name, Correction.reason_code,
                                   Correction.reason_text)
-                .where(Correction.card.in_(chunk) & Correction.reason_code.is_null(False))
+                .where(Correction.card.in_(chunk) & (Correction.reason_code.is_null(False)
+                                                     | (Correction.reason_text != "")))
                 .order_by(Correction.id).tuples())
         for cid, version, name, code, text in rows:
             base, now = wanted[cid]
             if version is not None and base < version <= now:
-                out.setdefault(cid, {})[name] = {"code": code, "text": text or ""}
+                out.setdefault(cid, {})[name] = {"code": code or "", "text": text or ""}
     return out

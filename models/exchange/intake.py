@@ -327,7 +327,7 @@ class Intake:
 
     def _row(self, rec: dict[str, Any], out: Outcome) -> dict[str, Any]:
         version = rec.get("version")
-        return {"package": self.pkg.id, "card": out.card_id,
+        return {"package": self.pkg.id, "card": out.card_id, "journal_date": _journal_day(rec),
                 "uid": strip_control(str(rec.get("uid")))[:48],
                 "version": version if _whole(version) else 0,
                 "action": rec["action"] if rec.get("action") in ACTIONS else "?",
@@ -391,6 +391,16 @@ def accept(pkg: Package, rec: dict[str, Any], values: dict[str, Any], person: An
     CardOrigin.create(card=card, uid=rec["uid"], source=pkg.sender, source_version=rec["version"],
                       source_status=_status(rec.get("status")), package=pkg.id)
     return Outcome("accepted", card.id)
+
+
+def _journal_day(rec: dict[str, Any]) -> dt.date | None:
+    """Line 6's date of a record, if it is a date (for the quarter it belongs to)."""
+    values = rec.get("values")
+    day = values.get("journal_date") if isinstance(values, dict) else None
+    try:
+        return dt.date.fromisoformat(day) if isinstance(day, str) else None
+    except ValueError:
+        return None
 
 
 def _case(v: dict[str, Any]) -> tuple:

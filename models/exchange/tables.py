@@ -65,6 +65,7 @@ class PackageCard(BaseModel):
     ack_package = pw.ForeignKeyField(Package, null=True, backref="+", on_delete="SET NULL")
     decided_at = pw.DateTimeField(null=True)
     decided_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    journal_date = pw.DateField(null=True)  # in: line 6 of the record (the quarter it is in)
 
     class Meta:
         indexes = ((("package", "uid"), False), (("uid", "version"), False),

@@ -71,6 +71,7 @@ def upgrade(db: pw.Database, migrator) -> None:  # noqa: ANN001
         ack_package = pw.ForeignKeyField(Package, null=True, backref="+", on_delete="SET NULL")
         decided_at = pw.DateTimeField(null=True)
         decided_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+        journal_date = pw.DateField(null=True)
 
         class Meta:
             indexes = ((("package", "uid"), False), (("uid", "version"), False),

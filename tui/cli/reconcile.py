@@ -1,0 +1,82 @@
+"""`apcard reconcile`: the quarterly reconciliation with the tier next to this register
+(§9). `--statement --for CODE --out PATH` writes this register's statement of the
+quarter for CODE; `--with PATH` compares a statement received with this register."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from models.config import Config
+from models.i18n import T
+from tui.cli import EXIT_USAGE, CliError, open_db
+from tui.cli.exchange import _refusals, _say, _user
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("reconcile", help="quarterly reconciliation with the tier next to "
+                       "this register: write a statement, or compare one")
+    p.add_argument("--quarter", required=True, metavar="YYYYQn", help="e.g. 2025Q1")
+    p.add_argument("--with", dest="statement", metavar="PATH",
+                   help="the other side's statement to compare with this register")
+    p.add_argument("--csv", metavar="FILE", help="also write the report as CSV")
+    p.add_argument("--write-statement", action="store_true",
+                   help="write this register's statement for --for instead")
+    p.add_argument("--for", dest="counterpart", metavar="CODE",
+                   help="the organisation the statement is for (default: the parent)")
+    p.add_argument("--out", metavar="PATH", help="statement file or folder")
+    p.set_defaults(handler=cmd_reconcile)
+
+
+def cmd_reconcile(ns: argparse.Namespace, cfg: Config) -> int:
+    from models import reconcile
+
+    if ns.write_statement:
+        if not ns.out:
+            raise CliError("reconcile: --write-statement needs --out PATH", EXIT_USAGE)
+        with _refusals(cfg):
+            open_db(cfg)
+            path = reconcile.write_statement(cfg, _user(cfg), ns.quarter,
+                                             ns.counterpart or cfg.parent_code,
+                                             Path(ns.out).expanduser())
+        print(path)
+        return 0
+    if not ns.statement:
+        raise CliError("reconcile: give --with PATH (or --write-statement)", EXIT_USAGE)
+    with _refusals(cfg):
+        open_db(cfg)
+        report = reconcile.reconcile(cfg, _user(cfg), ns.quarter, Path(ns.statement).expanduser())
+    show(report, cfg.language)
+    if ns.csv:
+        reconcile.write_csv(report, Path(ns.csv).expanduser(), cfg.language)
+        _say(cfg, T("CSV: {p}", "CSV: {p}").format(p=ns.csv))
+    return 0
+
+
+def show(report, lang: str) -> None:  # noqa: ANN001
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False, markup=False)
+    head = T("{q} тоқсанын салыстыру: {a} және {b} (мерзімі {d})",
+             "Сверка за {q}: {a} и {b} (срок {d})")
+    console.print(head.format(q=report.quarter, a=report.me, b=report.other,
+                              d=f"{report.due:%d.%m.%Y}")(lang))
+    for what, title in (("state", T("Күйі", "Состояние")), ("body", T("Орган", "Орган")),
+                        ("article", T("Бап", "Статья"))):
+        t = Table(title(lang), report.me, report.other, "Δ", box=None)
+        keys = sorted(set(report.mine[what]) | set(report.theirs[what]))
+        for key in keys[:40]:
+            a, b = report.mine[what][key], report.theirs[what][key]
+            t.add_row(key or "-", str(a), str(b), str(a - b) if a != b else "")
+        console.print(t)
+    if report.same:
+        console.print(T("Айырмашылық жоқ", "Расхождений нет")(lang))
+        return
+    t = Table("uid", report.me, report.other, T("Бап", "Статья")(lang),
+              T("Себебі", "Вероятная причина")(lang), box=None)
+    for d in report.differences:
+        t.add_row(d.uid, d.mine, d.theirs, d.article, d.cause(lang))
+    console.print(t)
+    console.print(T("Айырмашылық: {n}", "Расхождений: {n}").format(
+        n=len(report.differences))(lang))
