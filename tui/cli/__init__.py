@@ -21,7 +21,8 @@ from models.db import DatabaseError
 GROUPS = ("tui.cli.core", "tui.cli.codebooks_cmd", "tui.cli.users", "tui.cli.persons",
           "tui.cli.audit", "tui.cli.cards", "tui.cli.printing",
           "tui.cli.journal_cmd", "tui.cli.notice_cmd", "tui.cli.requests_cmd",
-          "tui.cli.purge_cmd", "tui.cli.exchange")
+          "tui.cli.purge_cmd", "tui.cli.exchange", "tui.cli.reconcile",
+          "tui.cli.stats")
 
 EXIT_USAGE = 2
 
@@ -46,8 +47,8 @@ Handler = Callable[[argparse.Namespace, Config], int | None]
 # The first word of each group's commands: a bare `apcard` (the card screen) imports
 # none of the groups, which keeps start-up short.
 COMMAND_WORDS = frozenset({"init", "db", "demo", "codebooks", "user", "persons", "audit",
-                           "card", "print", "journal", "notice", "requests", "purge", "export", "import",
-                           "queue", "reconcile", "stats"})
+                           "card", "print", "journal", "notice", "requests", "purge",
+                           "export", "import", "queue", "reconcile", "stats"})
 
 
 def build_parser(groups: bool = True) -> argparse.ArgumentParser:

@@ -1,0 +1,81 @@
+"""`apcard stats --by article|body|region|subject|penalty|month|quarter|year --from D
+--to D [--csv [FILE]] [--html FILE]`: counts and fines of the period, computed by the
+database, as a table with bars, CSV or an HTML printout."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from models.config import Config
+from tui.cli import EXIT_USAGE, CliError, open_db
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from models.stats import DIMENSIONS
+
+    p = sub.add_parser("stats", help="statistics of the register: counts and fines by "
+                       "article, body, region, subject, penalty or period")
+    p.add_argument("--by", required=True, choices=DIMENSIONS)
+    p.add_argument("--from", dest="date_from", metavar="DD.MM.YYYY",
+                   help="line 6 date from (default: the first day of this year)")
+    p.add_argument("--to", dest="date_to", metavar="DD.MM.YYYY", help="up to (default: today)")
+    p.add_argument("--csv", nargs="?", const="-", metavar="FILE",
+                   help="CSV to FILE (or to stdout) instead of the table")
+    p.add_argument("--html", metavar="FILE", help="also write the printout as HTML")
+    p.add_argument("--repeat", action="store_true", help="also list repeat offenders")
+    p.set_defaults(handler=cmd_stats)
+
+
+def _date(text: str | None, option: str, default: dt.date) -> dt.date:
+    from models.validation import parse_date
+
+    if text is None:
+        return default
+    day = parse_date(text.strip())
+    if day is None:
+        raise CliError(f"stats: {option}: not a date {text[:20]!r} (DD.MM.YYYY)", EXIT_USAGE)
+    return day
+
+
+def cmd_stats(ns: argparse.Namespace, cfg: Config) -> int:
+    from models import codebook, stats
+    from tui.cli.exchange import _refusals, _user
+    from tui.stats_text import repeat_lines, table_lines
+
+    today = dt.date.today()
+    date_from = _date(ns.date_from, "--from", today.replace(month=1, day=1))
+    date_to = _date(ns.date_to, "--to", today)
+    if date_to < date_from:
+        raise CliError("stats: --to is before --from", EXIT_USAGE)
+    lang = cfg.language
+    with _refusals(cfg):
+        open_db(cfg)
+        user = _user(cfg)
+        from models.permissions import Action, require
+
+        require(user, Action.READ_CARD)
+        codebook.reload()
+        rows = stats.table(ns.by, date_from, date_to, lang)
+        rep = stats.repeat_offenders(date_from, date_to) if ns.repeat or ns.html else None
+    if ns.csv:
+        if ns.csv == "-":
+            stats.write_csv(rows, ns.by, sys.stdout, lang)
+        else:
+            with open(Path(ns.csv).expanduser(), "w", encoding="utf-8-sig", newline="") as fh:
+                stats.write_csv(rows, ns.by, fh, lang)
+    else:
+        print(f"{date_from:%d.%m.%Y} — {date_to:%d.%m.%Y}")
+        print("\n".join(table_lines(rows, ns.by, lang)))
+        if ns.repeat and rep is not None:
+            print("\n".join(repeat_lines(rep, lang)))
+    if ns.html and rep is not None:
+        from models.printing import render
+
+        doc = stats.stats_document(rows, ns.by, date_from, date_to, rep, lang,
+                                   cfg.organisation_name, user.login, dt.datetime.now())
+        Path(ns.html).expanduser().write_text(render(doc, "html"), encoding="utf-8")
+        print(ns.html, file=sys.stderr)
+    return 0
