@@ -52,6 +52,14 @@ TEXTS: dict[str, tuple[T, int]] = {
 }
 
 
+BAND_LABELS = {"exact": T("нақты", "точное"), "probable": T("ықтимал", "вероятное"),
+               "possible": T("мүмкін", "возможное")}
+
+
+def band_label(band: str) -> T:
+    return BAND_LABELS.get(band, T(band, band))
+
+
 class RequestRefused(Exception):
     def __init__(self, message: T) -> None:
         super().__init__(message.ru)

@@ -66,4 +66,5 @@ def act_document(act: DestructionAct, lang: str, printed_by: str,
     blocks = (Fields(items, numbered=False), Para(NOTE(lang)), Signature(CHAIR(lang)),
               Signature(MEMBER(lang)), Signature(MEMBER(lang)))
     return Document("act", TITLE(lang).format(n=act.number), lang, blocks,
-                    footer=printed_line(lang, printed_by, printed_at))
+                    footer=printed_line(lang, printed_by, printed_at),
+                    meta={"id": act.number.replace("/", "-")})

@@ -142,4 +142,4 @@ def answer_document(req: LiabilityRequest, lang: str, printed_by: str,
         if is_overdue(req, today or req.answered_on or dt.date.today()):
             blocks.append(Para(LATE(lang)))
     return Document("answer", TITLE(lang), lang, tuple(blocks), header=(APPENDIX(lang),),
-                    footer=printed_line(lang, printed_by, printed_at))
+                    footer=printed_line(lang, printed_by, printed_at), meta={"id": str(req.id)})

@@ -80,4 +80,4 @@ def card_document(card: Card, lang: str, printed_by: str, printed_at: dt.datetim
               Fields(card_items(values, card.koap_edition or "2014", lang))]
     return Document("card", TITLE(lang), lang, tuple(blocks), header=(APPENDIX(lang),),
                     footer=printed_line(lang, printed_by, printed_at),
-                    meta={"card": str(card.id), "title": CARD_TITLE(lang)})
+                    meta={"id": str(card.id), "title": CARD_TITLE(lang)})

@@ -106,4 +106,4 @@ def notice_document(notice: Notice, lang: str, printed_by: str,
     return Document("notice", TITLE[notice.kind](lang), lang,
                     tuple(blocks),
                     header=(APPENDIX[notice.kind](lang),),
-                    footer=printed_line(lang, printed_by, printed_at))
+                    footer=printed_line(lang, printed_by, printed_at), meta={"id": str(notice.id)})

@@ -33,6 +33,11 @@ BATCH = T("Жолдар: {rows}; жауап берілді: {ans} (мәліме�
           "{wait}; қабылданбады: {bad}. Нәтижелер: {dir}",
           "Строк: {rows}; исполнено: {ans} (сведений нет: {none}); ждут подтверждения: "
           "{wait}; отклонено: {bad}. Итоги: {dir}")
+PROBE = {"current": T("қазіргі", "текущие"), "former": T("бұрынғы", "прежние")}
+STATUS = {"open": T("ашық", "открыт"), "answered": T("жауап берілді", "исполнен"),
+          "returned": T("қайтарылды", "возвращён")}
+DECISION = {"same": T("сол тұлға", "то же лицо"), "different": T("басқа", "другое"),
+            "": T("шешілмеген", "не решено")}
 HEAD = (T("№", "№"), T("сұрау", "запрос"), T("түсті", "поступил"), T("мерзімі", "срок"),
         T("күйі", "статус"), T("өтті", "просроч."), T("тұлға", "лицо"))
 
@@ -114,14 +119,15 @@ def cmd_list(ns: argparse.Namespace, cfg: Config) -> int:
             who = r.legal_name if r.subject_kind == LEGAL else \
                 f"{r.surname} {r.given_name} {r.birth_date or ''}"
             table.add_row(str(r.id), r.number, f"{r.received_on:%d.%m.%Y}",
-                          f"{r.due_on:%d.%m.%Y}", r.status,
+                          f"{r.due_on:%d.%m.%Y}", STATUS[r.status](lang),
                           "!" if is_overdue(r, today) else "", who)
     Console(width=160).print(table)
     return 0
 
 
 def cmd_show(ns: argparse.Namespace, cfg: Config) -> int:
-    from models.requests import RequestRefused, candidates, pending, search
+    from models import lifecycle
+    from models.requests import RequestRefused, band_label, candidates, pending, search
 
     lang = cfg.language
     with session(cfg) as user:
@@ -132,14 +138,16 @@ def cmd_show(ns: argparse.Namespace, cfg: Config) -> int:
             raise refused(exc, lang) from None
         for c in found:
             born = f"{c.birth_date:%d.%m.%Y}" if c.birth_date else ""
-            print(f"[{c.candidate_id}] {c.band:<8} {c.score:.2f} {c.probe:<7} "
-                  f"{c.decision or '?':<9} {c.name} {born} {c.iin}")
+            print(f"[{c.candidate_id}] {band_label(c.band)(lang):<9} {c.score:.2f} "
+                  f"{PROBE[c.probe](lang):<9} {DECISION[c.decision](lang):<9} {c.name} {born} "
+                  f"{c.iin}")
             for h in c.former_names:
                 print(f"        {h}")
             for card in c.cards:
                 day = f"{card.offence_date:%d.%m.%Y}" if card.offence_date else ""
-                print(f"        card {card.id} {day} {card.surname or card.legal_name or ''} "
-                      f"{card.article or ''}/{card.part or ''} {card.status}")
+                print(f"        {card.id:>7} {day} {card.surname or card.legal_name or ''} "
+                      f"{card.article or ''}/{card.part or ''} "
+                      f"{lifecycle.status_label(card.status)(lang)}")
         left = pending(ns.id)
     print(FOUND(lang).format(n=len(found), left=left))
     return 0
