@@ -1,9 +1,10 @@
 """tui.output: the writer that sends the terminal only what changed. What the terminal
 shows after the writer's bytes must equal what Textual's own bytes would have put there,
-cell for cell (character and attributes), after every repaint. Both are replayed on the
-reference terminal model bench.ptyterm.Screen (written apart from tui.cells): on random
-screens (scrolling bands, windows, styles), and on the real program in a pseudo-terminal
-typing the bench's whole card (directories, auto-advance, hidden rows, save)."""
+cell for cell (character and attributes; only a blank's invisible foreground may
+differ), after every repaint. Both are replayed on the reference terminal model
+bench.termscreen.Screen (written apart from tui.cells): on random screens (scrolling
+bands, windows, styles), and on the real program in a pseudo-terminal typing the
+bench's whole card (directories, the article-part filter, auto-advance, hidden rows)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.ptyterm import PtyTerm, Screen, keys_for
+from bench.ptyterm import PtyTerm, keys_for
+from bench.termscreen import Screen
 from tui.cells import DEFAULT, change, sgr
 from tui.output import Writer, move
 
@@ -50,7 +52,7 @@ def _screens() -> tuple[Screen, Screen]:
 
 
 def _same(theirs: Screen, ours: Screen, cursor: bool, where: str) -> None:
-    for y, (a, b) in enumerate(zip(theirs.cells(), ours.cells(), strict=True)):
+    for y, (a, b) in enumerate(zip(theirs.looks(), ours.looks(), strict=True)):
         diff = [(x, p, q) for x, (p, q) in enumerate(zip(a, b, strict=True)) if p != q]
         assert not diff, f"{where}: row {y}: (column, Textual's, ours) {diff[:4]}"
     if cursor:
@@ -117,6 +119,14 @@ def test_style_changes_are_exact_and_short() -> None:
     assert change(sgr(DEFAULT, "4"), sgr(DEFAULT, "7")) == "\x1b[0;7m"
 
 
+def test_only_an_unseen_foreground_may_differ() -> None:
+    a, b = Screen(), Screen()
+    a.feed(b"\x1b[97;44m \x1b[4;31m \x1b[0;7;32m \x1b[0;33mx")
+    b.feed(b"\x1b[30;44m \x1b[4;32m \x1b[0;7;31m \x1b[0;34mx")
+    same = [p == q for p, q in zip(a.looks()[0][:4], b.looks()[0][:4], strict=True)]
+    assert same == [True, False, False, False]  # underline, reverse, a letter: all seen
+
+
 def _params(style: tuple) -> list[str]:
     fg, bg, attrs = style
     bits = {1: "1", 2: "2", 4: "3", 8: "4", 16: "5", 32: "7", 64: "8", 128: "9", 256: "21",
@@ -178,7 +188,7 @@ sys.exit(main(sys.argv[2:]))
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", ["linux-nc", "xterm"])
 def test_the_whole_bench_card_shows_the_same_screen(tmp_path: Path, mode: str) -> None:
-    from bench import bench_tui
+    from bench import tui_card as bench_tui
 
     pristine = bench_tui.make_database(tmp_path)
     record = tmp_path / "record.json"
@@ -186,7 +196,7 @@ def test_the_whole_bench_card_shows_the_same_screen(tmp_path: Path, mode: str) -
     argv = [sys.executable, "-c", HARNESS, str(record), "--db", f"sqlite:///{pristine}",
             "--lang", "ru"]
     term = PtyTerm(argv, bench_tui.app_env(mode), cwd=str(ROOT))
-    ready = bench_tui._texts()["ready"]
+    ready = bench_tui.texts()["ready"]
     try:
         assert term.wait_screen(lambda s: s.find(ready) is not None, 30.0), term.screen.text()
         plan = [(k, d) for k, _, d in bench_tui.typing_plan(keys)]

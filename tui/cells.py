@@ -19,6 +19,9 @@ _OFF = {22: 3, 23: 4, 24: 8 | 256, 25: 16, 27: 32, 28: 64, 29: 128, 55: 512}
 _ON_CODE = {1: "1", 2: "2", 4: "3", 8: "4", 16: "5", 32: "7", 64: "8", 128: "9",
             256: "21", 512: "53"}
 _SIMPLE_OFF = 1 | 2 | 8 | 256 | 16 | 32  # off codes (22, 24, 25, 27) the Linux console has
+# A blank cell shows its foreground only under these (lines, or reverse video): without
+# them two blanks on the same background look the same whatever the rest of the style.
+SHOWS_FG = 8 | 256 | 128 | 512 | 32
 _STYLES: dict[Style, Style] = {DEFAULT: DEFAULT}
 _SGR: dict[tuple[Style, str], Style] = {}
 _CHANGE: dict[tuple[Style | None, Style], str] = {}
@@ -62,6 +65,21 @@ def sgr(state: Style, params: str) -> Style:
         _SGR.clear()
     _SGR[(state, params)] = style
     return style
+
+
+def alike(char: str, a: Style, b: Style) -> bool:
+    """Two cells holding `char` look the same in styles `a` and `b`."""
+    return a == b or (char == " " and a[1] == b[1] and not (a[2] | b[2]) & SHOWS_FG)
+
+
+def blank_style(pen: Style | None, want: Style) -> Style:
+    """The style to write a blank wanted in `want` with, the pen being `pen`: the cheaper
+    of `want` and the pen's own colours and attributes on `want`'s background."""
+    if pen is None or want[2] & SHOWS_FG or pen[2] & SHOWS_FG:
+        return want
+    other = (pen[0], want[1], pen[2])
+    other = _STYLES.setdefault(other, other)
+    return other if len(change(pen, other)) < len(change(pen, want)) else want
 
 
 def _codes(style: Style) -> list[str]:

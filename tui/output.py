@@ -31,7 +31,7 @@ from typing import Any
 
 from textual.drivers.linux_driver import LinuxDriver
 
-from tui.cells import DEFAULT, UNKNOWN, Cells, Style, change, sgr
+from tui.cells import DEFAULT, UNKNOWN, Cells, Style, alike, blank_style, change, sgr
 
 SYNC = ("\x1b[?2026h", "\x1b[?2026l")
 SYNC_MIN = 1024  # smaller output reaches the terminal in one write: no sync markers
@@ -240,12 +240,13 @@ class Writer:
                 continue
             x = 0
             while x < cols:
-                if wc[x] == sc[x] and ws[x] == ss[x]:
+                if wc[x] == sc[x] and alike(wc[x], ws[x], ss[x]):
                     x += 1
                     continue
                 start, style = x, ws[x]
                 x += 1
-                while x < cols and ws[x] == style and (wc[x] != sc[x] or ws[x] != ss[x]):
+                while x < cols and ws[x] == style and (wc[x] != sc[x]
+                                                       or not alike(wc[x], ws[x], ss[x])):
                     x += 1
                 pieces.append((y, start, x))
         return pieces
@@ -298,9 +299,10 @@ class Writer:
     def _write(self, y: int, x0: int, x1: int, out: list[str]) -> None:
         w, s = self.wanted, self.shown
         wc, ws, sc, ss = w.chars[y], w.styles[y], s.chars[y], s.styles[y]
-        while x0 < x1 and wc[x0] == sc[x0] and ws[x0] == ss[x0]:
+        while x0 < x1 and wc[x0] == sc[x0] and alike(wc[x0], ws[x0], ss[x0]):
             x0 += 1  # written already (an erase to the end of the row, a gap)
-        while x1 > x0 and wc[x1 - 1] == sc[x1 - 1] and ws[x1 - 1] == ss[x1 - 1]:
+        while x1 > x0 and wc[x1 - 1] == sc[x1 - 1] and alike(wc[x1 - 1], ws[x1 - 1],
+                                                               ss[x1 - 1]):
             x1 -= 1
         if x0 == x1:
             return
@@ -316,6 +318,8 @@ class Writer:
             st, e = ws[x], x + 1
             while e < x1 and ws[e] == st:
                 e += 1
+            if st != DEFAULT and all(c == " " for c in wc[x:e]):
+                st = blank_style(style, st)  # a blank shows only its background
             out.append(change(style, st))
             style = st
             cursor = self._plain(y, x, e, e == x1, out) if st == DEFAULT else e
