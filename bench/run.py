@@ -127,9 +127,9 @@ def main(argv: list[str] | None = None) -> int:
                     f"{', '.join(present())})")
     ap.add_argument("--quick", action="store_true",
                     help="duplicate search on 100,000 persons instead of 1,000,000")
-    ap.add_argument("--tui-register", type=int, default=20000,
+    ap.add_argument("--tui-register", type=int, default=200_000,
                     help="cards of the register the card screen's RSS is measured on again "
-                    "(built once, kept in bench/results/cache; 0: skip)")
+                    "(built once by bench/cardbank.py and cached; 0: skip)")
     ap.add_argument("--matching-args", default="",
                     help="more options for bench_matching.py (quoted)")
     args = ap.parse_args(argv)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -100,24 +99,6 @@ def make_database(tmp: Path) -> Path:
     path = tmp / "pristine.db"
     for args in (["init"], ["codebooks", "load"]):
         _apcard(path, *args)
-    return path
-
-
-def big_register(pristine: Path, cards: int, cache: Path) -> Path:
-    """The register with `cards` demo cards (RSS must not grow with it). Built once and
-    kept in `cache` (minutes of work), rebuilt when the schema moved on."""
-    path = cache / f"register-{cards}.db"
-    if path.exists():
-        try:
-            _apcard(path, "db", "version")
-            return path
-        except BenchError:
-            path.unlink()
-    cache.mkdir(parents=True, exist_ok=True)
-    work = path.with_suffix(".tmp")
-    shutil.copy(pristine, work)
-    _apcard(work, "demo", "--cards", str(cards), "--seed", "1")
-    work.replace(path)
     return path
 
 
