@@ -124,6 +124,15 @@ def _typed(f: Field, value: Any) -> Any:
     return value
 
 
+def _typed_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Field name -> stored value; an unknown field name is refused."""
+    unknown = [n for n in changes if n not in FIELDS]
+    if unknown:
+        raise CorrectionRefused(T("Карточкада мұндай өріс жоқ: {n}", "Нет такого поля карточки: {n}"
+                                  ).format(n=", ".join(sorted(unknown))[:200]))
+    return {n: _typed(FIELDS[n], v) for n, v in changes.items()}
+
+
 # --- reasons ---------------------------------------------------------------------------
 
 def reasons(on: dt.date | None = None) -> list[codebook.Entry]:
@@ -240,11 +249,7 @@ def correct_card(card_id: int, changes: Mapping[str, Any], user: User | None,
     `override_reason`; the basis is recorded (models.correction_window)."""
     require(user, Action.CORRECT_CARD)
     today = today or dt.date.today()
-    unknown = [n for n in changes if n not in FIELDS]
-    if unknown:
-        raise CorrectionRefused(T("Карточкада мұндай өріс жоқ: {n}", "Нет такого поля карточки: {n}"
-                                  ).format(n=", ".join(sorted(unknown))[:200]))
-    typed = {n: _typed(FIELDS[n], v) for n, v in changes.items()}
+    typed = _typed_changes(changes)
     why = _reason_per_field(typed, reason_code, reason_text, per_field_reasons, today)
     with audit.writing():
         card = _load(card_id)
@@ -424,11 +429,7 @@ def apply_document(card_id: int, changes: Mapping[str, Any], user: User | None, 
     log rows' reason text. `action` is the permission the document needs."""
     require(user, action)
     today = today or dt.date.today()
-    unknown = [n for n in changes if n not in FIELDS]
-    if unknown:
-        raise CorrectionRefused(T("Карточкада мұндай өріс жоқ: {n}", "Нет такого поля карточки: {n}"
-                                  ).format(n=", ".join(sorted(unknown))[:200]))
-    typed = {n: _typed(FIELDS[n], v) for n, v in changes.items()}
+    typed = _typed_changes(changes)
     text = _optional_note(note)
     with audit.writing():
         card = _load(card_id)

@@ -19,12 +19,12 @@ from typing import Any
 from models import codebook, lifecycle
 from models.calendar import WEEKENDS_ONLY, WorkCalendar
 from models.corrections import CorrectionRefused, apply_document
+from models.doc_fields import DocumentRefused, date_value, text_value
 from models.i18n import T
 from models.lifecycle import DocumentEvent
 from models.permissions import Action, require
 from models.register_tables import Notice
 from models.tables import Card, User, now
-from models.text import clean, find_control
 
 EXECUTION, RELEASE = "execution", "release"
 KINDS = (EXECUTION, RELEASE)
@@ -40,11 +40,8 @@ RELEASE_LABELS = {LIABILITY: T("әкімшілік жауаптылықтан", 
                   PENALTY: T("әкімшілік жазадан", "от административного взыскания")}
 
 
-class NoticeRefused(Exception):
-    def __init__(self, message: T, issues: list | None = None) -> None:
-        super().__init__(message.ru)
-        self.message = message
-        self.issues = issues or []
+class NoticeRefused(DocumentRefused):
+    pass
 
 
 @dataclass(frozen=True)
@@ -93,26 +90,17 @@ def is_late(notice: Notice) -> bool:
 
 
 def _text(value: Any, what: T, limit: int) -> str:
-    raw = "" if value is None else str(value)
-    if find_control(raw) is not None:
-        raise NoticeRefused(T(f"{what.kk}: басқару таңбалары болмауы керек",
-                              f"{what.ru}: управляющие символы недопустимы"))
-    text = clean(raw)
-    if len(text) > limit:
-        raise NoticeRefused(T(f"{what.kk}: ең көбі {limit} таңба",
-                              f"{what.ru}: не более {limit} символов"))
-    return text
+    try:
+        return text_value(value, what, limit)
+    except DocumentRefused as exc:
+        raise NoticeRefused(exc.message) from None
 
 
 def _day(value: Any, what: T, today: dt.date, earliest: dt.date | None = None) -> dt.date:
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise NoticeRefused(T(f"{what.kk}: күн қажет", f"{what.ru}: нужна дата"))
-    if value > today:
-        raise NoticeRefused(T(f"{what.kk}: болашақ күн болмайды", f"{what.ru}: дата в будущем"))
-    if earliest is not None and value < earliest:
-        raise NoticeRefused(T(f"{what.kk}: {earliest:%d.%m.%Y} күнінен бұрын болмайды",
-                              f"{what.ru}: не раньше {earliest:%d.%m.%Y}"))
-    return value
+    try:
+        return date_value(value, what, today, earliest)
+    except DocumentRefused as exc:
+        raise NoticeRefused(exc.message) from None
 
 
 def _card(card_id: int) -> Card:

@@ -19,6 +19,7 @@ from typing import Any
 from models import audit, codebook
 from models.cards import CardRefused, register_card
 from models.corrections import CorrectionRefused, apply_document
+from models.doc_fields import DocumentRefused
 from models.i18n import T
 from models.lifecycle import DocumentEvent
 from models.permissions import Action, require
@@ -29,11 +30,8 @@ from models.tables import Card, User, card_values, now
 RESULT_BOOK = "protest_result"
 
 
-class ProtestRefused(Exception):
-    def __init__(self, message: T, issues: list | None = None) -> None:
-        super().__init__(message.ru)
-        self.message = message
-        self.issues = issues or []
+class ProtestRefused(DocumentRefused):
+    pass
 
 
 @dataclass(frozen=True)

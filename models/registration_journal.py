@@ -26,12 +26,12 @@ import peewee as pw
 
 from models import audit, codebook
 from models.card_schema import FIELDS
+from models.doc_fields import DocumentRefused, text_value
 from models.i18n import T
 from models.lifecycle import DocumentEvent
 from models.permissions import Action, require
 from models.register_tables import Proceeding
 from models.tables import Card, Status, User, now
-from models.text import clean, find_control
 
 RESULT_BOOK = "proceeding_result"
 CARD_RESULT = "01"  # a penalty imposed: the proceeding has a card
@@ -53,10 +53,8 @@ COLUMNS = (
 NO_CARD = "no_card"  # status filter: entries without a card
 
 
-class JournalRefused(Exception):
-    def __init__(self, message: T) -> None:
-        super().__init__(message.ru)
-        self.message = message
+class JournalRefused(DocumentRefused):
+    pass
 
 
 @dataclass(frozen=True)
@@ -262,17 +260,10 @@ def _entry_rows(flt: JournalFilter, lang: str, limit: int) -> list[JournalRow]:
 # --- writing ---------------------------------------------------------------------------
 
 def _text(value: Any, what: T, limit: int, required: bool = False) -> str:
-    raw = "" if value is None else str(value)
-    if find_control(raw) is not None:
-        raise JournalRefused(T(f"{what.kk}: басқару таңбалары болмауы керек",
-                               f"{what.ru}: управляющие символы недопустимы"))
-    text = clean(raw)
-    if len(text) > limit:
-        raise JournalRefused(T(f"{what.kk}: ең көбі {limit} таңба",
-                               f"{what.ru}: не более {limit} символов"))
-    if required and not text:
-        raise JournalRefused(T(f"{what.kk}: міндетті", f"{what.ru}: обязательно"))
-    return text
+    try:
+        return text_value(value, what, limit, required)
+    except DocumentRefused as exc:
+        raise JournalRefused(exc.message) from None
 
 
 def number_taken(number: str, year: int, except_entry: int | None = None) -> bool:

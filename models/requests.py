@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.calendar import WEEKENDS_ONLY, WorkCalendar
+from models.doc_fields import DocumentRefused, text_value
 from models.i18n import T
 from models.ids import iin_valid, rnn_valid
 from models.permissions import Action, require
@@ -60,10 +61,8 @@ def band_label(band: str) -> T:
     return BAND_LABELS.get(band, T(band, band))
 
 
-class RequestRefused(Exception):
-    def __init__(self, message: T) -> None:
-        super().__init__(message.ru)
-        self.message = message
+class RequestRefused(DocumentRefused):
+    pass
 
 
 def _refuse(what: T, kk: str, ru: str) -> RequestRefused:
@@ -72,14 +71,10 @@ def _refuse(what: T, kk: str, ru: str) -> RequestRefused:
 
 def _text(values: Mapping[str, Any], key: str) -> str:
     what, limit = TEXTS[key]
-    raw = values.get(key)
-    raw = "" if raw is None else str(raw)
-    if find_control(raw) is not None:
-        raise _refuse(what, "басқару таңбалары болмауы керек", "управляющие символы недопустимы")
-    text = clean(raw)
-    if len(text) > limit:
-        raise _refuse(what, f"ең көбі {limit} таңба", f"не более {limit} символов")
-    return text
+    try:
+        return text_value(values.get(key), what, limit)
+    except DocumentRefused as exc:
+        raise RequestRefused(exc.message) from None
 
 
 def _date(values: Mapping[str, Any], key: str, what: T, today: dt.date,

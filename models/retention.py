@@ -56,12 +56,6 @@ CATEGORY_LABELS = {GENERAL: T("жалпы", "общий"), MINOR: T("кәмел�
                    CORRUPTION: T("сыбайлас жемқорлық", "коррупционное")}
 
 
-class PurgeRefused(Exception):
-    def __init__(self, message: T) -> None:
-        super().__init__(message.ru)
-        self.message = message
-
-
 def add_months(day: dt.date, n: int) -> dt.date:
     month = day.month - 1 + n
     year, month = day.year + month // 12, month % 12 + 1

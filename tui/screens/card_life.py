@@ -25,8 +25,9 @@ from models.lifecycle import Event
 from models.permissions import Action, PermissionDenied, allowed
 from models.registration_journal import JournalRefused, set_details
 from models.tables import Card
-from tui.screens.base import QuietModal, is_database_error
+from tui.screens.base import is_database_error
 from tui.screens.doc_form import DocForm, Refused, Spec
+from tui.screens.doc_window import DocWindow
 from tui.session import Session
 from tui.widgets.line import TextLine
 from tui.widgets.picklist import PickList
@@ -83,12 +84,9 @@ def _d(day: dt.date | None) -> str:
     return day.strftime("%d.%m.%Y") if day else "—"
 
 
-class CardLifeScreen(QuietModal[None]):
-    AUTO_FOCUS = ""
-
+class CardLifeScreen(DocWindow):
     def __init__(self, session: Session, card_id: int | None = None) -> None:
-        super().__init__(session.lang)
-        self.session = session
+        super().__init__(session)
         self.card_id = card_id
         self.card: Card | None = None
 
@@ -160,10 +158,6 @@ class CardLifeScreen(QuietModal[None]):
         if step.id in ("release", "protest", "journal") and card.status not in LIVE:
             return NOT_NOW
         return None
-
-    def say(self, text: T | str) -> None:
-        self.query_one("#message", TextLine).set_text(self.tr(text) if isinstance(text, T)
-                                                      else text)
 
     # -- keys -------------------------------------------------------------------------
     def on_key(self, event: events.Key) -> None:

@@ -23,7 +23,8 @@ from models.card_schema import Field, Kind
 from models.db import one_line
 from models.i18n import T
 from models.validation import parse_date
-from tui.screens.base import QuietModal, is_database_error
+from tui.screens.base import is_database_error
+from tui.screens.doc_window import DocWindow
 from tui.session import Session
 from tui.widgets.field import FieldBox
 from tui.widgets.form import FormRow
@@ -64,13 +65,11 @@ class Refused(Exception):
         self.message = message
 
 
-class DocForm(QuietModal[Any]):
-    AUTO_FOCUS = ""
+class DocForm(DocWindow):
     TITLE = T("", "")
 
     def __init__(self, session: Session, card_id: int | None = None) -> None:
-        super().__init__(session.lang)
-        self.session = session
+        super().__init__(session)
         self.card_id = card_id
         self.specs: list[Spec] = self.fields()
         self.boxes = [FieldBox(s.field, s.default) for s in self.specs]
@@ -172,10 +171,6 @@ class DocForm(QuietModal[Any]):
         index = next((i for i, (c, _) in enumerate(self.options) if c == raw), 0)
         pick.set_rows([f"{c:<4} {self.tr(n)}" for c, n in self.options], index)
         pick.display = bool(self.options)
-
-    def say(self, text: T | str) -> None:
-        self.query_one("#message", TextLine).set_text(self.tr(text) if isinstance(text, T)
-                                                      else text)
 
     # -- keys -------------------------------------------------------------------------
     def on_key(self, event: events.Key) -> None:

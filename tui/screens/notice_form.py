@@ -40,13 +40,21 @@ def _money(n: int) -> str:
     return f"{n:,}".replace(",", " ")
 
 
-class ExecutionNoticeScreen(DocForm):
-    TITLE = T("Жазаның орындалуы туралы хабарлама (3-қосымша)",
-              "Извещение об исполнении взыскания (Приложение 3)")
+class _NoticeForm(DocForm):
+    """A notice made from the card on screen; printed as its appendix."""
 
     def __init__(self, session: Session, card_id: int | None = None) -> None:
         self.card = Card.get_or_none(Card.id == card_id) if card_id else None
         super().__init__(session, card_id)
+
+    def printout(self) -> Any:
+        return notice_document(self.saved, self.lang, self.session.user.login,
+                               dt.datetime.now().replace(microsecond=0))
+
+
+class ExecutionNoticeScreen(_NoticeForm):
+    TITLE = T("Жазаның орындалуы туралы хабарлама (3-қосымша)",
+              "Извещение об исполнении взыскания (Приложение 3)")
 
     def fields(self) -> list[Spec]:
         left = notices.remaining(self.card).left if self.card else 0
@@ -81,18 +89,9 @@ class ExecutionNoticeScreen(DocForm):
             raise Refused(exc.message) from None
         return n, _made(n)
 
-    def printout(self) -> Any:
-        return notice_document(self.saved, self.lang, self.session.user.login,
-                               dt.datetime.now().replace(microsecond=0))
-
-
-class ReleaseNoticeScreen(DocForm):
+class ReleaseNoticeScreen(_NoticeForm):
     TITLE = T("Жауаптылықтан немесе жазадан босату туралы хабарлама (4-қосымша)",
               "Извещение об освобождении (Приложение 4)")
-
-    def __init__(self, session: Session, card_id: int | None = None) -> None:
-        self.card = Card.get_or_none(Card.id == card_id) if card_id else None
-        super().__init__(session, card_id)
 
     def fields(self) -> list[Spec]:
         kinds = [("1", notices.RELEASE_LABELS[notices.LIABILITY]),
@@ -134,11 +133,6 @@ class ReleaseNoticeScreen(DocForm):
         except notices.NoticeRefused as exc:
             raise Refused(exc.message) from None
         return n, _made(n)
-
-    def printout(self) -> Any:
-        return notice_document(self.saved, self.lang, self.session.user.login,
-                               dt.datetime.now().replace(microsecond=0))
-
 
 def _made(n: Any) -> T:
     late = LATE if notices.is_late(n) else T("", "")

@@ -23,8 +23,8 @@ from models.card_schema import Field, Kind
 from models.i18n import T
 from models.permissions import PermissionDenied
 from models.register_tables import LiabilityRequest
-from tui.screens.base import QuietModal
 from tui.screens.doc_form import DocForm, Refused, Spec
+from tui.screens.doc_window import DocWindow
 from tui.session import Session
 from tui.widgets.line import TextLine, fit
 from tui.widgets.picklist import PickList
@@ -64,12 +64,9 @@ def who(r: LiabilityRequest) -> str:
     return " ".join(x for x in (r.surname, r.given_name, r.patronymic, _d(r.birth_date)) if x)
 
 
-class RequestsScreen(QuietModal[None]):
-    AUTO_FOCUS = ""
-
+class RequestsScreen(DocWindow):
     def __init__(self, session: Session, card_id: int | None = None) -> None:
-        super().__init__(session.lang)
-        self.session = session
+        super().__init__(session)
         self.rows: list[LiabilityRequest] = []
 
     def compose(self):  # noqa: ANN201
@@ -93,7 +90,7 @@ class RequestsScreen(QuietModal[None]):
         try:
             rows = rq.list_requests(self.session.user)
         except PermissionDenied as exc:
-            self.query_one("#message", TextLine).set_text(self.tr(exc.message))
+            self.say(exc.message)
             return
         # open ones first, the most urgent first; then the rest, newest first
         self.rows = sorted(rows, key=lambda r: (r.status != rq.OPEN,
@@ -201,14 +198,11 @@ class RequestFormScreen(DocForm):
         self.dismiss(self.saved)  # the list opens the check of the new request
 
 
-class RequestCheckScreen(QuietModal[None]):
+class RequestCheckScreen(DocWindow):
     """One request: search, confirm each candidate, answer, print."""
 
-    AUTO_FOCUS = ""
-
     def __init__(self, session: Session, request_id: int) -> None:
-        super().__init__(session.lang)
-        self.session = session
+        super().__init__(session)
         self.request_id = request_id
         self.found: list[rq.Found] = []
 
@@ -282,10 +276,6 @@ class RequestCheckScreen(QuietModal[None]):
             lines[DETAIL - 1] = self.tr(MORE).format(n=len(lines) - DETAIL + 1)
         for i in range(DETAIL):
             self.query_one(f"#card{i}", TextLine).set_text(lines[i] if i < len(lines) else "")
-
-    def say(self, text: T | str) -> None:
-        self.query_one("#message", TextLine).set_text(self.tr(text) if isinstance(text, T)
-                                                      else text)
 
     def on_pick_list_moved(self, event: PickList.Moved) -> None:
         event.stop()

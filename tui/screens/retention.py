@@ -14,7 +14,7 @@ from models import retention
 from models.card_schema import Field, Kind
 from models.i18n import T
 from models.permissions import PermissionDenied
-from tui.screens.base import QuietModal
+from tui.screens.doc_window import DocWindow
 from tui.session import Session
 from tui.widgets.field import FieldBox
 from tui.widgets.form import FormRow
@@ -40,12 +40,9 @@ ROW = T("карт. {id}: орындалды {e}, сақтау {k}, {cat}{held}",
         "хранить до {k}, {cat}{held}")
 
 
-class RetentionScreen(QuietModal[None]):
-    AUTO_FOCUS = ""
-
+class RetentionScreen(DocWindow):
     def __init__(self, session: Session, card_id: int | None = None) -> None:
-        super().__init__(session.lang)
-        self.session = session
+        super().__init__(session)
         self.box = FieldBox(CONFIRM)
         self.plan: retention.Plan | None = None
         self.acts: list = []
@@ -102,10 +99,6 @@ class RetentionScreen(QuietModal[None]):
                        for a in self.acts], acts.index)
         if p.cards or p.journal_count:
             self.say(TYPE_COUNT)
-
-    def say(self, text: T | str) -> None:
-        self.query_one("#message", TextLine).set_text(self.tr(text) if isinstance(text, T)
-                                                      else text)
 
     def on_key(self, event: events.Key) -> None:
         if self.app.screen is not self:
