@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models import audit, codebook, correction_window, lifecycle
+from models.calendar import WEEKENDS_ONLY, WorkCalendar
 from models.card_schema import FIELDS, LINES, Field, Kind
 from models.db import is_postgres
 from models.i18n import T
@@ -325,7 +326,8 @@ def _follow_person(card: Card, old: dict[str, Any], diff: dict[str, Any], user: 
 def change_status(card_id: int, event: Event, user: User | None, *,
                   reason_code: str | None = None, reason_text: str | None = None,
                   expected_version: int | None = None, dispatch_days: Iterable[int] = (),
-                  today: dt.date | None = None, executed_on: dt.date | None = None) -> Saved:
+                  today: dt.date | None = None, executed_on: dt.date | None = None,
+                  cal: WorkCalendar = WEEKENDS_ONLY) -> Saved:
     """Move a card along its life. Return and removal need a reason; dispatch happens
     on a dispatch day only. `expected_version` None: whatever the card's version is
     (a status step overwrites no line). `executed_on`: the day the penalty was fully
@@ -337,7 +339,7 @@ def change_status(card_id: int, event: Event, user: User | None, *,
     reason = check_reason(reason_code, reason_text, today, removal=event != Event.CORRECT) \
         if lifecycle.needs_reason(event) else _optional_note(reason_text)
     if event == Event.DISPATCH:
-        _check_dispatch_day(today, dispatch_days)
+        _check_dispatch_day(today, dispatch_days, cal)
     with audit.writing():
         card = _load(card_id)
         expected = card.version if expected_version is None else expected_version
@@ -363,12 +365,15 @@ def _execution_stamp(card: Card, executed_on: dt.date | None, today: dt.date) ->
     return dt.datetime.combine(executed_on, dt.time())
 
 
-def _check_dispatch_day(today: dt.date, dispatch_days: Iterable[int]) -> None:
+def _check_dispatch_day(today: dt.date, dispatch_days: Iterable[int],
+                        cal: WorkCalendar = WEEKENDS_ONLY) -> None:
+    """A dispatch day of the schedule, or the first working day (of the calendar) after
+    one that fell on a day off."""
     days = list(dispatch_days)
     if not days:
         raise ValueError("dispatch needs the configured dispatch days")
-    if not lifecycle.is_dispatch_day(today, days):
-        nxt = lifecycle.next_dispatch_day(today, days)
+    if not lifecycle.is_dispatch_day(today, days, cal):
+        nxt = lifecycle.next_dispatch_day(today, days, cal)
         raise CorrectionRefused(T("Бүгін жіберу күні емес; келесі: {d}",
                                   "Сегодня не день отправки; ближайший: {d}"
                                   ).format(d=nxt.strftime("%d.%m.%Y")))
@@ -393,13 +398,14 @@ def remove_card(card_id: int, user: User | None, reason_code: str | None,
 
 
 def dispatch_due(user: User | None, dispatch_days: Iterable[int],
-                 today: dt.date | None = None, chunk: int = 1000) -> int:
+                 today: dt.date | None = None, chunk: int = 1000,
+                 cal: WorkCalendar = WEEKENDS_ONLY) -> int:
     """Dispatch every registered or corrected card on a dispatch day; returns how many
     went. A chunk of cards is one UPDATE and one append of log rows (one per card) in
     one transaction, so a package of 100,000 cards is dispatched in seconds."""
     require(user, Action.DISPATCH_CARD)
     today = today or dt.date.today()
-    _check_dispatch_day(today, dispatch_days)
+    _check_dispatch_day(today, dispatch_days, cal)
     due = [Status.REGISTERED.value, Status.CORRECTED.value]
     total = 0
     while True:

@@ -194,3 +194,10 @@ def test_dispatch_due_sends_registered_and_corrected_only(people) -> None:  # no
     assert Card.get_by_id(a.id).status == "dispatched"
     assert Card.get_by_id(b.id).status == "removed"
     assert dispatch_due(op, DISPATCH_DAYS, today=D(2025, 3, 20)) == 0
+
+
+def test_dispatch_day_moves_past_a_holiday_of_the_calendar() -> None:
+    cal = WorkCalendar.from_config({"holidays": ["03-10"]})  # Monday 10 March 2025 a holiday
+    assert lifecycle.is_dispatch_day(D(2025, 3, 10), [10, 20, 30], cal)  # the day itself
+    assert lifecycle.is_dispatch_day(D(2025, 3, 11), [10, 20, 30], cal)
+    assert not lifecycle.is_dispatch_day(D(2025, 3, 11), [10, 20, 30])

@@ -119,7 +119,7 @@ def cmd_dispatch(ns: argparse.Namespace, cfg: Config) -> int:
     with db_errors(cfg):
         open_db(cfg)
         try:
-            n = dispatch_due(_user(cfg), cfg.dispatch_days)
+            n = dispatch_due(_user(cfg), cfg.dispatch_days, cal=cfg.calendar)
         except (CorrectionRefused, PermissionDenied) as exc:
             raise _refused(exc, cfg.language) from None
     print(f"dispatched {n} card(s)")
@@ -141,7 +141,8 @@ def cmd_step(ns: argparse.Namespace, cfg: Config) -> int:
         open_db(cfg)
         try:
             saved = change_status(ns.card, Event(ns.step), _user(cfg), reason_code=ns.reason,
-                                  reason_text=ns.text, executed_on=executed_on)
+                                  reason_text=ns.text, executed_on=executed_on,
+                                  cal=cfg.calendar)
         except (CorrectionRefused, PermissionDenied) as exc:
             raise _refused(exc, cfg.language) from None
     print(f"card {saved.card_id}: {saved.status} (version {saved.version})")

@@ -214,7 +214,8 @@ class CardLifeScreen(DocWindow):
             saved = change_status(self.card.id, step.event, self.session.user,
                                   reason_code=getattr(choice, "code", None),
                                   reason_text=getattr(choice, "text", None),
-                                  dispatch_days=self.session.cfg.dispatch_days)
+                                  dispatch_days=self.session.cfg.dispatch_days,
+                                  cal=self.session.cfg.calendar)
         except (CorrectionRefused, PermissionDenied) as exc:
             self.say(exc.message)
             return
