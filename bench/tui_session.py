@@ -9,12 +9,12 @@ the program has answered and then written nothing for `quiet` seconds.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.cardbank import copy_of
 from bench.ptyterm import AppExited, PtyTerm, keys_for
 from bench.termscreen import Screen, anatomy, decode
 from bench.tui_card import LANG, MODES, ROOT, BenchError, app_env
@@ -72,8 +72,7 @@ def _covered(a: list, b: list) -> int:
 def run(prog: Program, mode: str, plan: list[tuple[str, str, bytes]], register: Path,
         tmp: Path, quiet: float, idle_s: float) -> dict:
     """The whole card: start, every key of `plan`, idle, save; events and screens."""
-    db = tmp / f"{prog.name}-{mode}.db"
-    shutil.copy(register, db)
+    db = copy_of(register, tmp / f"{prog.name}-{mode}.db")
     keys = keys_for(MODES[mode]["TERM"])
     term = PtyTerm(prog.command(db), app_env(mode), cwd=str(ROOT))
     where = f"[{prog.name}, {MODES[mode]['title']}]"
@@ -162,8 +161,7 @@ def startups(prog: Program, mode: str, register: Path, tmp: Path, n: int) -> lis
     sensitive to a busy machine, so it is the median of several. RSS after each."""
     out = []
     for i in range(n):
-        db = tmp / f"{prog.name}-{mode}-start{i}.db"
-        shutil.copy(register, db)
+        db = copy_of(register, tmp / f"{prog.name}-{mode}-{register.stem}-start{i}.db")
         term = PtyTerm(prog.command(db), app_env(mode), cwd=str(ROOT))
         try:
             start = startup(term, prog.texts, f"[{prog.name}, {MODES[mode]['title']}]")
@@ -173,7 +171,8 @@ def startups(prog: Program, mode: str, register: Path, tmp: Path, n: int) -> lis
             term.stop()
         out.append({"first_byte_s": start["first_byte_s"], "ready_s": start["ready_s"],
                     "startup_s": start["startup_s"], "rss_mib": rss})
-        db.unlink()
+        for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+            path.unlink(missing_ok=True)
     return out
 
 

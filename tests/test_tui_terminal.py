@@ -10,6 +10,7 @@ import re
 import select
 import signal
 import struct
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -163,3 +164,19 @@ def test_colour_terminal_uses_only_the_16_colours(cfg: Config, operator: User) -
         assert b"38;5;" not in first and b"48;5;" not in first  # nor the 256 palette
     finally:
         term.kill()
+
+
+def test_postgres_driver_loaded_only_for_a_postgres_register(db_url: str) -> None:
+    """A SQLite register starts without PostgreSQL's driver (5 MiB, 20 ms); a PostgreSQL
+    one gets it and works."""
+    code = ("import sys; from tui.cli import main; rc = main(['--db', sys.argv[1], 'db', "
+            "'version']); print(rc, 'psycopg2' in sys.modules, 'playhouse.migrate' in "
+            "sys.modules)")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("APCARD_CONFIG", None)
+    proc = subprocess.run([sys.executable, "-c", code, db_url], capture_output=True, text=True,
+                          cwd=ROOT, env=env, timeout=60)
+    rc, driver, migrate = proc.stdout.split()[-3:]
+    assert rc == "0", proc.stdout + proc.stderr
+    assert driver == str(db_url.startswith("postgres"))
+    assert migrate == "False"  # the version is checked without importing the migrations

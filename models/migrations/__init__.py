@@ -11,30 +11,52 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-import peewee as pw
-from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
+if TYPE_CHECKING:
+    import peewee as pw
+    from playhouse.migrate import SchemaMigrator
 
-from models.db import is_postgres
 
-
-def _discover() -> list[ModuleType]:
-    mods = []
-    for info in pkgutil.iter_modules(__path__):
-        if info.name[:1] == "v" and info.name[1:5].isdigit():
-            mods.append(importlib.import_module(f"{__name__}.{info.name}"))
-    mods.sort(key=lambda m: m.VERSION)
-    versions = [m.VERSION for m in mods]
-    if versions != list(range(1, len(mods) + 1)):
+def _files() -> list[tuple[int, str]]:
+    """(version, module name) of every migration, from the file names alone: a start
+    that only checks the schema's version imports none of them (nor playhouse.migrate,
+    which brings PostgreSQL's driver)."""
+    found = sorted((int(info.name[1:5]), info.name) for info in pkgutil.iter_modules(__path__)
+                   if info.name[:1] == "v" and info.name[1:5].isdigit())
+    versions = [v for v, _ in found]
+    if versions != list(range(1, len(found) + 1)):
         raise RuntimeError(f"migration versions must be 1..N without gaps, got {versions}")
-    return mods
+    return found
 
 
-MIGRATIONS = _discover()
-LATEST = MIGRATIONS[-1].VERSION
+FILES = _files()
+LATEST = FILES[-1][0]
+_loaded: list[ModuleType] = []
+
+
+def migrations() -> list[ModuleType]:
+    """The migration modules in order (imported on first use)."""
+    if not _loaded:
+        mods = [importlib.import_module(f"{__name__}.{name}") for _, name in FILES]
+        for (version, name), mod in zip(FILES, mods, strict=True):
+            if mod.VERSION != version:
+                raise RuntimeError(f"{name}: VERSION {mod.VERSION} does not match its name")
+        _loaded[:] = mods
+    return _loaded
+
+
+def __getattr__(name: str) -> list[ModuleType]:
+    if name == "MIGRATIONS":  # the old name, still read by callers
+        return migrations()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def migrator_for(db: pw.Database) -> SchemaMigrator:
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
+
+    from models.db import is_postgres
+
     return PostgresqlMigrator(db) if is_postgres(db) else SqliteMigrator(db)
 
 
@@ -54,7 +76,7 @@ def upgrade(db: pw.Database, target: int | None = None) -> list[int]:
                            f"({LATEST}): upgrade apcard")
     applied = []
     migrator = migrator_for(db)
-    for mod in MIGRATIONS:
+    for mod in migrations():
         if done < mod.VERSION <= target:
             with db.atomic():
                 mod.upgrade(db, migrator)
