@@ -133,15 +133,19 @@ class CardScreen(CorrectionMode, DuplicateCheck, QuietScreen):
         name, cursor = self.focus_name, self.active_box.edit.cursor
         old = self.form
         new = CardForm(self.lang, self.state.raw, self.readonly)
+        new.boxes[name].edit.cursor = cursor
         self._form = new
         self.mount(new, before=old)
         old.remove()
-        self.call_after_refresh(self._after_relabel, name, cursor)
+        self.call_after_refresh(self._after_relabel, True)
         self.query_one("#keys", KeyBar).set_items(self._footer())
 
-    def _after_relabel(self, name: str, cursor: int | None) -> None:
+    def _after_relabel(self, keep_cursor: bool) -> None:
+        # Where the operator is now: keys typed while the new form came up went into it
+        # and may have moved on (a full code, Enter); the focus is not put back.
+        name, cursor = self.focus_name, self.active_box.edit.cursor
         self._apply_form(keep_layout=True)
-        self._focus_field(name, cursor)
+        self._focus_field(name, cursor if keep_cursor else None)
         self._show_status()
 
     # -- new card, drafts ---------------------------------------------------------------
@@ -555,13 +559,12 @@ class CardScreen(CorrectionMode, DuplicateCheck, QuietScreen):
     def _rebuild_form(self, readonly: bool) -> None:
         """A new form over the same state, editable or not (correction starts / ends)."""
         self.readonly = readonly
-        name = self.focus_name
         old = self.form
         new = CardForm(self.lang, self.state.raw, readonly)
         self._form = new
         self.mount(new, before=old)
         old.remove()
-        self.call_after_refresh(self._after_relabel, name, None)
+        self.call_after_refresh(self._after_relabel, False)
 
     def _reload_card(self) -> None:
         """Show the registered card as it is in the database now, read-only."""
