@@ -310,3 +310,21 @@ def test_register_keeps_its_code(tiers, tmp_path: Path) -> None:
         body.cfg.org_code = "BODY-686"  # config edited afterwards: the cards sent carry 685
         with pytest.raises(ExchangeError, match="BODY-685"):
             export_cards(body.cfg, body.user, tmp_path, today=D(2025, 3, 20))
+
+
+def test_large_package_checked_by_worker_processes(tiers, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same outcome when batches are checked ahead by worker processes: the persons
+    of a batch written meanwhile are not made twice."""
+    from models.exchange import checker, intake
+
+    monkeypatch.setattr(checker, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(intake, "BATCH", 4)
+    monkeypatch.setattr(intake, "BATCH_SQLITE", 4)
+    body, dr = tiers["body"], tiers["dir"]
+    ids = fill_body(body, 14)
+    _, got = send(body, dr, tmp_path)
+    assert got.results == {"accepted": len(ids)}
+    with dr.use():
+        assert Person.select().count() == 3
+        assert Card.select().count() == len(ids)

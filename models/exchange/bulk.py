@@ -8,17 +8,20 @@ ids in the order of the rows. Call inside a write transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import peewee as pw
 
 from models.db import database_proxy, is_postgres
 
-_SQL: dict[tuple[type[pw.Model], bool], tuple[str, list[pw.Field]]] = {}
+_SQL: dict[tuple[type[pw.Model], bool], tuple[str, list[pw.Field], list[Callable[[Any], Any]]]] = {}
+# Columns whose Python value is already what the driver takes: no conversion per value.
+_PLAIN = (pw.CharField, pw.TextField, pw.IntegerField, pw.FloatField)
 
 
-def _statement(model: type[pw.Model], postgres: bool) -> tuple[str, list[pw.Field]]:
+def _statement(model: type[pw.Model], postgres: bool
+               ) -> tuple[str, list[pw.Field], list[Callable[[Any], Any]]]:
     key = (model, postgres)
     if key not in _SQL:
         fields = [f for f in model._meta.sorted_fields if not isinstance(f, pw.AutoField)]
@@ -28,20 +31,27 @@ def _statement(model: type[pw.Model], postgres: bool) -> tuple[str, list[pw.Fiel
             sql = f"INSERT INTO {table} ({cols}) VALUES %s RETURNING \"id\""
         else:
             sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(fields))})"
-        _SQL[key] = (sql, fields)
+        convert = [_identity if isinstance(f, _PLAIN) and not isinstance(f, pw.ForeignKeyField)
+                   else f.db_value for f in fields]
+        _SQL[key] = (sql, fields, convert)
     return _SQL[key]
 
 
-def _value(field: pw.Field, row: dict[str, Any]) -> Any:
-    if field.name in row:
-        value = row[field.name]
-    elif field.default is not None:
-        value = field.default() if callable(field.default) else field.default
-    else:
-        value = None
-    if isinstance(value, pw.Model):
-        value = value.get_id()
-    return field.db_value(value)
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _defaults(fields: list[pw.Field], row: dict[str, Any]) -> list[Any]:
+    out = []
+    for f in fields:
+        if f.name in row:
+            value = row[f.name]
+        elif f.default is not None:
+            value = f.default() if callable(f.default) else f.default
+        else:
+            value = None
+        out.append(value.get_id() if isinstance(value, pw.Model) else value)
+    return out
 
 
 def insert_rows(model: type[pw.Model], rows: Sequence[dict[str, Any]]) -> list[int]:
@@ -51,8 +61,9 @@ def insert_rows(model: type[pw.Model], rows: Sequence[dict[str, Any]]) -> list[i
         return []
     db = database_proxy.obj
     postgres = is_postgres(db)
-    sql, fields = _statement(model, postgres)
-    params = [tuple(_value(f, row) for f in fields) for row in rows]
+    sql, fields, convert = _statement(model, postgres)
+    params = [tuple(c(v) for c, v in zip(convert, _defaults(fields, row), strict=True))
+              for row in rows]
     cursor = db.cursor()
     if postgres:
         from psycopg2.extras import execute_values

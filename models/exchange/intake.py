@@ -1,23 +1,22 @@
 """The receiving tier takes in a package's card records, in batches.
 
-Each record is checked as a card typed on this register would be (models.validation:
-parse_field for every line, then validate_card with the codebooks in force on the
-card's date), and its person or legal entity is looked up with the duplicate engine
-(linking.py). A card already here (same uid) is corrected or removed through
-models.corrections with the reason the package carries. What became of every record is
-kept (PackageCard) for the acknowledgement.
+Each batch is checked first (checker.py: validation as a typed card, the duplicate
+engine for a card new here), then applied in one transaction: new persons, entities and
+cards each written with one prepared statement, corrections and removals of cards held
+here through models.corrections with the reason the package carries. What became of
+every record is kept (PackageCard) for the acknowledgement.
 
-A batch is read and matched first (on PostgreSQL the matching of a batch's cards runs
-on a few connections at once: it waits on the server, not on Python), then written in
-one transaction, new persons, entities and cards each with one prepared statement.
+Batches are checked ahead of the one being written (by worker processes for a large
+package), so a batch may have been matched before the new persons of the batches
+written just before it were in the register: a card that could be one of them waits
+for a later batch (linking.person_route_keys), when the engine sees that person.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -26,82 +25,22 @@ from models.card_schema import FIELDS, Subject
 from models.cards import card_row, row_edition
 from models.config import Config
 from models.corrections import CorrectionRefused, correct_card, remove_card
-from models.db import database_proxy, is_postgres
+from models.db import is_postgres
 from models.exchange import bulk
+from models.exchange.checker import ACTIONS, Checked, Checkers, Job, envelope, issue, whole
 from models.exchange.common import return_due, split_uid, write_transaction
 from models.exchange.format import dumps
-from models.exchange.linking import LEGAL_KINDS, PERSON_KINDS, Links, find_links, route_keys
+from models.exchange.linking import LEGAL_KINDS, PERSON_KINDS, Links
 from models.exchange.reasons import reason_list, reason_of
 from models.exchange.tables import CardOrigin, ImportQueue, Package, PackageCard
-from models.i18n import T
 from models.persons import legal_columns, person_columns
 from models.tables import Card, LegalEntity, Person, Status, User, card_values, now
 from models.text import strip_control
-from models.validation import (
-    ERROR,
-    Issue,
-    card_date,
-    errors,
-    parse_field,
-    subject_kind,
-    validate_card,
-)
+from models.validation import ERROR, Issue, errors
 
 BATCH = 500
-WORKERS = 4  # PostgreSQL connections matching one batch
-ACTIONS = ("register", "correct", "remove")
+BATCH_SQLITE = 200  # a shorter write lock for the operators keying meanwhile
 GONE = (Status.REMOVED.value, Status.PURGED.value)
-
-
-def _issue(kk: str, ru: str, line: str = "", name: str = "", **fmt: object) -> Issue:
-    return Issue(line, name, ERROR, T(kk, ru).format(**fmt))
-
-
-def decode(values: object) -> tuple[dict[str, Any], list[Issue]]:
-    """A record's values -> typed card values, through the same parsing as typed text."""
-    if not isinstance(values, dict):
-        return {}, [_issue("Карточка мәндері жоқ", "Нет значений карточки")]
-    issues: list[Issue] = []
-    unknown = [k for k in values if k not in FIELDS]
-    if unknown:
-        shown = strip_control(", ".join(str(k) for k in unknown))[:60]
-        issues.append(_issue("Карточкада мұндай жол жоқ: {n}", "Нет такой строки карточки: {n}",
-                             n=shown))
-    out: dict[str, Any] = {}
-    for name, f in FIELDS.items():
-        raw = values.get(name)
-        if raw is None or raw is False:
-            text = ""
-        elif raw is True:
-            text = "1"
-        elif isinstance(raw, int):
-            text = str(raw)
-        elif isinstance(raw, str):
-            text = raw
-        else:
-            issues.append(_issue("Мән түрі қате", "Неверный тип значения", f.line, name))
-            continue
-        value, found = parse_field(f, text)
-        out[name] = value
-        issues += found
-    return out, issues
-
-
-def check_values(rec: dict[str, Any], today: dt.date) -> tuple[dict[str, Any], list[Issue]]:
-    """Typed values of a record and its errors (same rules as a typed card, and the
-    article read in the same edition of the Code as at the sender)."""
-    values, issues = decode(rec.get("values"))
-    if not errors(issues):
-        issues = validate_card(values, today)
-    if errors(issues):
-        return values, errors(issues)
-    here, sent = row_edition(values), rec.get("edition")
-    if sent is not None and sent != here:
-        return values, [_issue("{a}-бап мұнда {h} редакциясы бойынша оқылады, жіберуші: {s}",
-                               "Статья {a} здесь читается по редакции {h}, у отправителя: {s}",
-                               "9", "article", a=values.get("article"), h=here,
-                               s=strip_control(str(sent))[:8])]
-    return values, []
 
 
 @dataclass
@@ -117,6 +56,7 @@ class Item:
     """One record of the batch on its way through."""
 
     rec: dict[str, Any]
+    check: Checked
     out: Outcome | None = None
     values: dict[str, Any] = field(default_factory=dict)
     kind: Subject | None = None
@@ -124,6 +64,7 @@ class Item:
     links: Links | None = None
     new_person: bool = False
     new_legal: bool = False
+    recheck: bool = False  # to be checked again with a later batch
 
 
 class Intake:
@@ -133,28 +74,42 @@ class Intake:
         self.cfg, self.user, self.pkg, self.today = cfg, user, pkg, today
         self.due = return_due(pkg.received_on or today, cfg)
         self.results: Counter[str] = Counter()
-        self.pool: ThreadPoolExecutor | None = None
+        # route keys of the new persons and entities of the batches written last
+        self.recent: deque[set[Hashable]] = deque()
 
     def run(self, records: Iterator[dict[str, Any]],
             progress: Callable[[int], None] | None = None) -> Counter[str]:
+        job = Job(self.pkg.sender, self.pkg.sender_tier, self.today, dict(self.cfg.matching))
+        checkers = Checkers(self.cfg, job, self.pkg.records)
         done = 0
+        ahead: deque[tuple[list[dict[str, Any]], Callable[[], list[Checked]]]] = deque()
         carry: list[dict[str, Any]] = []
-        if is_postgres():
-            self.pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="apcard-intake")
+        size = BATCH if is_postgres() else BATCH_SQLITE
         try:
-            while batch := carry + list(islice(records, BATCH - len(carry))):
-                carry = self._batch(batch)
+            while True:
+                while len(ahead) < checkers.depth + 1:
+                    batch = carry + list(islice(records, size - len(carry)))
+                    carry = []
+                    if not batch:
+                        break
+                    ahead.append((batch, checkers.submit(batch)))
+                if not ahead:
+                    break
+                batch, result = ahead.popleft()
+                carry = self._batch(batch, result(), checkers.depth)
                 done += len(batch) - len(carry)
                 if progress:
                     progress(done)
-        finally:
-            if self.pool is not None:
-                self.pool.shutdown()
+        except BaseException:
+            checkers.terminate()
+            raise
+        checkers.close()
         return self.results
 
     # -- a batch --------------------------------------------------------------------------
-    def _batch(self, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Apply a batch; returns the records left for the next one."""
+    def _batch(self, batch: list[dict[str, Any]], checked: list[Checked],
+               depth: int) -> list[dict[str, Any]]:
+        """Apply a checked batch; returns the records left for a later one."""
         uids = [r["uid"] for r in batch if isinstance(r.get("uid"), str)]
         seen = {u for (u,) in PackageCard.select(PackageCard.uid).where(
             (PackageCard.package == self.pkg.id) & PackageCard.uid.in_(uids)).tuples()}
@@ -162,16 +117,15 @@ class Intake:
             CardOrigin.uid, CardOrigin.card, CardOrigin.source_version)
             .where(CardOrigin.uid.in_(uids)).tuples()}
         items = []
-        for rec in batch:
+        for rec, check in zip(batch, checked, strict=True):
             if rec.get("uid") in seen:
                 continue  # imported before an interruption: that outcome stands
-            item = Item(rec)
-            self._check(item, known)
+            item = Item(rec, check)
+            self._classify(item, check, known)
             items.append(item)
         fresh = [i for i in items if i.out is None and i.known is None]
-        later = self._twins(fresh)
-        self._match([i for i in fresh if i.out is None and id(i) not in later])
-        later |= self._settle(fresh, later)
+        later = {id(i) for i in fresh if i.recheck} | self._twins(fresh)
+        later |= self._settle(fresh, later, depth)
         with write_transaction():
             self._supersede([i for i in items if id(i) not in later and i.out is None])
             for item in items:
@@ -181,11 +135,11 @@ class Intake:
             self._record([i for i in items if id(i) not in later])
         return [i.rec for i in items if id(i) in later]
 
-    def _check(self, item: Item, known: dict[str, tuple[int, int]]) -> None:
+    def _classify(self, item: Item, check: Checked, known: dict[str, tuple[int, int]]) -> None:
         rec = item.rec
-        problem = self._envelope(rec)
-        if problem is not None:
-            item.out = Outcome("returned", issues=[problem])
+        item.values, item.kind, item.links = check.values, check.kind, check.links
+        if envelope(rec, self.pkg.sender, self.pkg.sender_tier) is not None:
+            item.out = Outcome("returned", issues=check.problem)
             return
         item.known = known.get(rec["uid"])
         if item.known is not None and item.known[1] >= rec["version"]:
@@ -194,24 +148,12 @@ class Intake:
         elif rec["action"] == "remove":
             if item.known is None:
                 item.out = Outcome("removed")  # never held here (returned, or never received)
-        else:
-            item.values, issues = check_values(rec, self.today)
-            if issues:
-                item.out = Outcome("returned", item.known[0] if item.known else None, issues)
-            item.kind = subject_kind(item.values, card_date(item.values))
-
-    def _envelope(self, rec: dict[str, Any]) -> Issue | None:
-        parts = split_uid(rec.get("uid"))
-        if parts is None:
-            return _issue("Карточка идентификаторы (uid) қате", "Неверный идентификатор карточки")
-        if self.pkg.sender_tier == "body" and parts[0] != self.pkg.sender:
-            return _issue("Карточка басқа ұйымдікі ({c})", "Карточка другой организации ({c})",
-                          c=parts[0])
-        if not _whole(rec.get("version")):
-            return _issue("Карточка нұсқасы қате", "Неверная версия карточки")
-        if rec.get("action") not in ACTIONS:
-            return _issue("Жазба әрекеті белгісіз", "Неизвестное действие записи")
-        return None
+        elif check.problem:
+            item.out = Outcome("returned", item.known[0] if item.known else None,
+                               check.problem)
+        elif item.known is None and item.links is None:
+            # held here when it was checked, and gone since: check it again later
+            item.recheck = True
 
     # -- new cards: the same case twice, the person ------------------------------------------
     def _twins(self, fresh: list[Item]) -> set[int]:
@@ -236,7 +178,7 @@ class Intake:
                 continue
             twin = next((r["id"] for r in here.get(_case(v), []) if _same_offender(r, v)), None)
             if twin is not None:
-                item.out = Outcome("returned", issues=[_issue(
+                item.out = Outcome("returned", issues=[issue(
                     "Бұл іс бойынша карточка тіркелген: № {n}",
                     "Карточка по этому делу уже зарегистрирована: № {n}", "4", "protocol_no",
                     n=twin)])
@@ -246,32 +188,17 @@ class Intake:
                 batch.setdefault(_case(v), []).append(v)
         return later
 
-    def _match(self, items: list[Item]) -> None:
-        def run(part: list[Item]) -> list[Links]:
-            try:
-                return [find_links(i.values, i.kind, self.cfg) for i in part]
-            finally:
-                database_proxy.obj.close()  # this worker's connection, back to the pool
-
-        if self.pool is None or len(items) < 2 * WORKERS:
-            for item in items:
-                item.links = find_links(item.values, item.kind, self.cfg)
-            return
-        parts = [items[k::WORKERS] for k in range(WORKERS)]
-        for part, found in zip(parts, self.pool.map(run, parts), strict=True):
-            for item, links in zip(part, found, strict=True):
-                item.links = links
-
-    def _settle(self, fresh: list[Item], later: set[int]) -> set[int]:
+    def _settle(self, fresh: list[Item], later: set[int], depth: int) -> set[int]:
         """Decide each matched card in order; a card that could be the new person (or
-        entity) of an earlier card of this batch waits for the next batch."""
-        made: set[Hashable] = set()
+        entity) of an earlier card of this batch, or of a batch written after this one
+        was matched, waits for a later batch."""
+        made: set[Hashable] = set().union(*self.recent)
+        mine: set[Hashable] = set()
         wait: set[int] = set()
         for item in fresh:
             if item.out is not None or id(item) in later or item.links is None:
                 continue
-            pkeys = route_keys(item.values, item.kind, person=True)
-            lkeys = route_keys(item.values, item.kind, person=False)
+            pkeys, lkeys = item.check.person_keys, item.check.legal_keys
             if (pkeys | lkeys) & made:
                 wait.add(id(item))
                 continue
@@ -281,18 +208,23 @@ class Intake:
                 continue
             item.new_person = item.kind in PERSON_KINDS and links.person_id is None
             item.new_legal = item.kind in LEGAL_KINDS and links.legal_id is None
-            made |= (pkeys if item.new_person else set()) | (lkeys if item.new_legal else set())
+            new = (pkeys if item.new_person else set()) | (lkeys if item.new_legal else set())
+            made |= new
+            mine |= new
+        self.recent.append(mine)
+        while len(self.recent) > depth:
+            self.recent.popleft()
         return wait
 
     # -- writing ------------------------------------------------------------------------
     def _register(self, items: list[Item]) -> None:
         stamp = now()
         people = bulk.insert_rows(Person, [
-            {**person_columns(i.values), "created_by": self.user, "created_at": stamp,
-             "updated_at": stamp} for i in items if i.new_person])
+            {**(i.check.person_row or person_columns(i.values)), "created_by": self.user,
+             "created_at": stamp, "updated_at": stamp} for i in items if i.new_person])
         entities = bulk.insert_rows(LegalEntity, [
-            {**legal_columns(i.values), "created_by": self.user, "created_at": stamp,
-             "updated_at": stamp} for i in items if i.new_legal])
+            {**(i.check.legal_row or legal_columns(i.values)), "created_by": self.user,
+             "created_at": stamp, "updated_at": stamp} for i in items if i.new_legal])
         rows = []
         for item in items:
             row, kind = card_row(item.values)
@@ -329,7 +261,7 @@ class Intake:
         version = rec.get("version")
         return {"package": self.pkg.id, "card": out.card_id, "journal_date": _journal_day(rec),
                 "uid": strip_control(str(rec.get("uid")))[:48],
-                "version": version if _whole(version) else 0,
+                "version": version if whole(version) else 0,
                 "action": rec["action"] if rec.get("action") in ACTIONS else "?",
                 "result": out.result, "reasons": dumps(reason_list(out.issues))
                 if out.issues else "", "return_due": self.due
@@ -418,10 +350,6 @@ def _same_offender(row: dict[str, Any], v: dict[str, Any]) -> bool:
 def _chunked(values: list[Any], size: int) -> Iterable[list[Any]]:
     for start in range(0, len(values), size):
         yield values[start:start + size]
-
-
-def _whole(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
 
 
 def _same(old: Any, new: Any) -> bool:

@@ -15,14 +15,12 @@ sees it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from models import matching
 from models.card_schema import Subject
-from models.config import Config
-from models.matching.keys import legal_keys, person_keys
 
 PERSON_KINDS = (Subject.INDIVIDUAL, Subject.ENTREPRENEUR)
 LEGAL_KINDS = (Subject.LEGAL, Subject.ENTREPRENEUR)
@@ -44,14 +42,16 @@ def _pick(found: list[Any], attr: str) -> tuple[int | None, bool]:
     return None, bool(exact) or any(c.band == matching.PROBABLE for c in found)
 
 
-def thresholds(cfg: Config) -> tuple[int, dict[str, float]]:
-    limit = int(cfg.matching.get("max_candidates", 10))
-    return limit, {k: float(v) for k, v in cfg.matching.items() if k != "max_candidates"}
+def thresholds(matching: Mapping[str, float]) -> tuple[int, dict[str, float]]:
+    """(candidates wanted, band thresholds) from config's [matching]."""
+    limit = int(matching.get("max_candidates", 10))
+    return limit, {k: float(v) for k, v in matching.items() if k != "max_candidates"}
 
 
-def find_links(values: dict[str, Any], kind: Subject | None, cfg: Config) -> Links:
+def find_links(values: dict[str, Any], kind: Subject | None,
+               matching_cfg: Mapping[str, float]) -> Links:
     out = Links()
-    limit, th = thresholds(cfg)
+    limit, th = thresholds(matching_cfg)
     if kind in PERSON_KINDS:
         found = matching.find_candidates(values, limit, th)
         out.person_id, out.pending = _pick(found, "person_id")
@@ -66,28 +66,24 @@ def find_links(values: dict[str, Any], kind: Subject | None, cfg: Config) -> Lin
     return out
 
 
-def route_keys(values: dict[str, Any], kind: Subject | None, person: bool) -> set[Hashable]:
-    """Keys under which the engine could find this card's new person (person=True) or
-    new legal entity."""
+def person_route_keys(row: dict[str, Any]) -> frozenset[Hashable]:
+    """Keys under which the engine could find a new person with these columns
+    (models.persons.person_columns: names, birth date, IIN and their match keys)."""
     keys: set[Hashable] = set()
-    if person and kind in PERSON_KINDS:
-        born = values.get("birth_date") if isinstance(values.get("birth_date"), dt.date) \
-            else None
-        k = person_keys(values.get("surname") or "", values.get("given_name") or "",
-                        values.get("patronymic") or "", born)
-        sk, nk = k["surname_key"], k["name_key"]
-        if values.get("iin"):
-            keys.add(("iin", values["iin"]))
-        if born is not None:
-            keys |= {("sy", sk, born.year), ("smd", sk, k["birth_md"]), ("ny", nk, born.year),
-                     ("sy", nk, born.year)}
-        else:
-            keys |= {("sn", sk, nk), ("sn", nk, sk)}
-    if not person and kind in LEGAL_KINDS:
-        for name in ("bin", "rnn"):
-            if values.get(name):
-                keys.add((name, values[name]))
-        key = legal_keys(values.get("legal_name") or "")["name_key"]
-        if key:
-            keys.add(("ln", key))
-    return keys
+    sk, nk, born = row.get("surname_key"), row.get("name_key"), row.get("birth_date")
+    if row.get("iin"):
+        keys.add(("iin", row["iin"]))
+    if isinstance(born, dt.date):
+        keys |= {("sy", sk, born.year), ("smd", sk, row.get("birth_md")),
+                 ("ny", nk, born.year), ("sy", nk, born.year)}
+    else:
+        keys |= {("sn", sk, nk), ("sn", nk, sk)}
+    return frozenset(keys)
+
+
+def legal_route_keys(row: dict[str, Any]) -> frozenset[Hashable]:
+    """The same for a new legal entity (models.persons.legal_columns)."""
+    keys: set[Hashable] = {(name, row[name]) for name in ("bin", "rnn") if row.get(name)}
+    if row.get("name_key"):
+        keys.add(("ln", row["name_key"]))
+    return frozenset(keys)

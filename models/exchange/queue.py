@@ -16,8 +16,9 @@ from typing import Any
 
 from models import matching
 from models.config import Config
+from models.exchange.checker import check_values, decode
 from models.exchange.common import ExchangeError, write_transaction
-from models.exchange.intake import Outcome, accept, check_values, decode
+from models.exchange.intake import Outcome, accept
 from models.exchange.linking import find_links
 from models.exchange.reasons import reason_list
 from models.exchange.tables import ImportQueue, Package, PackageCard
@@ -169,7 +170,7 @@ def _same(cfg: Config, pkg: Package, rec: dict[str, Any], values: dict[str, Any]
     if (person_id is not None and person_id not in offered["person"]) or (
             legal_id is not None and legal_id not in offered["legal"]):
         raise _refuse("Бұл кандидат ұсынылмаған", "Этот кандидат не предлагался")
-    links = find_links(values, subject_kind(values, card_date(values)), cfg)
+    links = find_links(values, subject_kind(values, card_date(values)), cfg.matching)
     pid = person_id if person_id is not None else links.person_id
     lid = legal_id if legal_id is not None else links.legal_id
     return accept(pkg, rec, values, Person.get_by_id(pid) if pid is not None else None,

@@ -165,17 +165,24 @@ _LEGAL_WORDS = frozenset((
     "too", "ao",
 ))
 _QUOTES = re.compile(r"[\"'«»„“”‘’‚‹›`´]")
+_PHRASES_LONGEST_FIRST = tuple(p.translate(KK_TO_RU)
+                               for p in sorted(_LEGAL_PHRASES, key=len, reverse=True))
 
 
 def legal_name_words(name: str) -> list[str]:
     """Significant words of a legal entity's name: quotes, legal-form words and
     phrases (ТОО, ЖШС, АО, ИП, LLP, «товарищество с ограниченной ...») removed."""
-    text = basic(_QUOTES.sub(" ", name or ""))
-    for phrase in sorted(_LEGAL_PHRASES, key=len, reverse=True):
-        text = text.replace(phrase.translate(KK_TO_RU), " ")
+    return list(_legal_name_words(name or ""))
+
+
+@lru_cache(maxsize=65536)  # a search scores up to 200 stored names: most seen before
+def _legal_name_words(name: str) -> tuple[str, ...]:
+    text = basic(_QUOTES.sub(" ", name))
+    for phrase in _PHRASES_LONGEST_FIRST:
+        text = text.replace(phrase, " ")
     words = [w for w in re.split(r"[^\w]+", text) if w]
     kept = [w for w in words if w not in _LEGAL_WORDS]
-    return kept or words  # a name that is only a form word keeps it
+    return tuple(kept or words)  # a name that is only a form word keeps it
 
 
 def legal_name_key(name: str) -> str:
