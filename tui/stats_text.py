@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from models.i18n import T
 from models.stats import DIMENSION_LABELS, HEADERS, Repeat, StatRow, bar, money
+from tui.widgets.line import fit
 
 
 def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return fit(text, width)
 
 
 def table_lines(rows: list[StatRow], by: str, lang: str, width: int = 80) -> list[str]:
     """Header, one line per row (key, name, cards, bar, fines imposed and collected) and
     the total, each at most `width` characters."""
-    money_w = 13
-    name_w = max(8, width - (6 + 1 + 8 + 1 + 1 + 2 * (money_w + 1)) - 16)
-    bar_w = max(4, width - (6 + 1 + name_w + 1 + 8 + 1 + 2 * (money_w + 1)))
+    money_w = 12
+    bar_w = max(6, width // 6)
+    name_w = max(8, width - (6 + 1 + 1 + 8 + 1 + bar_w + 2 * (money_w + 1)))
     top = max((r.cards for r in rows), default=0)
     head = (f"{_cut(DIMENSION_LABELS[by](lang), 6 + 1 + name_w):<{7 + name_w}} "
             f"{_cut(HEADERS['cards'](lang), 8):>8} {'':<{bar_w}}"
