@@ -9,7 +9,7 @@ PostgreSQL server. Searches run in a separate process per database so that its m
 (RSS) is the search's alone; the same probes run against a register ten times smaller
 to show that memory does not grow with the register.
 
-Budgets (issue 4): p95 <= 50 ms, recall@10 >= 0.98, false probable/exact <= 1 %.
+Budgets: p95 <= 50 ms, recall@10 >= 0.98, false probable/exact <= 1 %.
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def summarise(run: dict) -> dict:
     }
 
 
-def _register(n: int, seed: int, say) -> Path:  # noqa: ANN001
+def _register(n: int, seed: int, say) -> Path:
     from rich.progress import Progress
 
     from bench.register import build_sqlite, cache_path

@@ -37,7 +37,7 @@ def _code_hash(*names: str) -> str:
     return h.hexdigest()[:10]
 
 
-def _bind(url: str):  # noqa: ANN202
+def _bind(url: str):
     from models import codebook
     from models.db import open_database
 
@@ -63,7 +63,7 @@ def fresh_register(path: Path, code: str = "BODY-685") -> None:
     del code
 
 
-def demo_register(n: int, seed: int = 1, log=print) -> Path:  # noqa: ANN001
+def demo_register(n: int, seed: int = 1, log=print) -> Path:
     """n demo cards (models.demo) in a body's register; cached."""
     import datetime as dt
 
@@ -98,7 +98,7 @@ def copy_of(path: Path, to: Path) -> Path:
     return to
 
 
-def big_register(n: int, seed: int = 1, base: int = 5000, log=print) -> Path:  # noqa: ANN001
+def big_register(n: int, seed: int = 1, base: int = 5000, log=print) -> Path:
     """n cards for statistics: a demo register of `base` cards copied over and over with
     their line 6 dates spread over 2024-2025 (the columns statistics read are the
     demo's, the volume is the register's). Cached."""

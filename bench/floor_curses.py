@@ -142,7 +142,7 @@ class Floor:
             self.move_focus(1)
 
     # -- the database ----------------------------------------------------------------------
-    def db(self):  # noqa: ANN201
+    def db(self):
         if self._db is None:
             import sqlite3
 

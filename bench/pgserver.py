@@ -105,7 +105,7 @@ class PgServer:
     def url(self, dbname: str) -> str:
         return f"postgresql://{self.user}@{self.host}:{self.port}/{dbname}"
 
-    def connect(self, dbname: str = "postgres"):  # noqa: ANN201
+    def connect(self, dbname: str = "postgres"):
         import psycopg2
 
         conn = psycopg2.connect(host=self.host, port=self.port, user=self.user, dbname=dbname,

@@ -237,26 +237,13 @@ LINES: tuple[Line, ...] = (
 FIELDS: dict[str, Field] = {f.name: f for line in LINES for f in line.fields}
 LINES_BY_NUMBER: dict[str, Line] = {line.number: line for line in LINES}
 
-# Fields that identify a person or a legal entity, in §34-1 entry order.
-IDENT_FIELDS: tuple[Field, ...] = tuple(
-    FIELDS[n] for n in ("subject", "surname", "given_name", "patronymic", "birth_date", "iin",
-                        "legal_name", "rnn", "bin")
-)
-PERSON_FIELDS = ("surname", "given_name", "patronymic", "birth_date", "address", "id_document",
-                 "iin", "sex", "citizenship")
-LEGAL_FIELDS = ("legal_name", "legal_address", "rnn", "bin", "legal_form", "commercial_status")
+# Fields that identify a person or a legal entity (`ident`), in §34-1 entry order: the
+# subject, then the person's or the entity's identification, as on the paper card.
+IDENT_FIELDS: tuple[Field, ...] = tuple(f for f in FIELDS.values() if f.ident)
 
 CARD_TITLE = T("1-ӘП карточкасы", "Карточка 1-АП")
-
-
-def line_of(field_name: str) -> str:
-    return FIELDS[field_name].line
 
 
 def fields_for(subject: Subject | None) -> list[Field]:
     """Fields visible for a subject kind, in the paper card's order."""
     return [f for line in LINES for f in line.fields if f.visible_for(subject)]
-
-
-def hidden_for(subject: Subject) -> list[Field]:
-    return [f for f in FIELDS.values() if not f.visible_for(subject)]

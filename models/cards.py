@@ -9,11 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import peewee as pw
-
 from models import codebook
 from models.card_schema import FIELDS, Subject
 from models.db import database_proxy
+from models.matching.decisions import Decision, settle, take
 from models.permissions import Action, require
 from models.persons import create_legal_entity, create_person
 from models.tables import Card, LegalEntity, Person, Status, User, card_values, now
@@ -49,25 +48,35 @@ def row_edition(values: dict[str, Any]) -> str:
 
 
 def register_card(values: dict[str, Any], user: User | None, person: Person | None = None,
-                  legal: LegalEntity | None = None, today: dt.date | None = None) -> Card:
+                  legal: LegalEntity | None = None, today: dt.date | None = None,
+                  decision: Decision | None = None) -> Card:
     """Write a new card (status registered) with its person or legal entity, in one
-    transaction. Lines hidden for the subject are stored empty. Raises CardRefused, or
-    PermissionDenied when the user may not enter cards (an auditor reads only)."""
+    transaction. Lines hidden for the subject are stored empty. `decision`, the
+    duplicates window's answer, is applied in the same transaction (linked person or
+    entity, identification corrected, candidates declared different). Raises
+    CardRefused, or PermissionDenied when the user may not enter cards (an auditor
+    reads only) or may not correct what the decision corrects."""
     require(user, Action.ENTER_CARD)
     issues = validate_card(values, today)
     if errors(issues):
         raise CardRefused(issues)
     row, kind = card_row(values)
     with database_proxy.atomic():
+        if decision is not None:
+            chosen_person, chosen_legal = take(decision, row, user)
+            person, legal = chosen_person or person, chosen_legal or legal
         if kind in (Subject.INDIVIDUAL, Subject.ENTREPRENEUR) and person is None:
             person = create_person(row, user)
         if kind in (Subject.LEGAL, Subject.ENTREPRENEUR) and legal is None:
             legal = create_legal_entity(row, user)
         stamp = now()
-        return Card.create(**row, status=Status.REGISTERED.value, koap_edition=row_edition(row),
+        card = Card.create(**row, status=Status.REGISTERED.value, koap_edition=row_edition(row),
                            person=person if kind != Subject.LEGAL else None,
                            legal_entity=legal if kind != Subject.INDIVIDUAL else None,
                            created_by=user, created_at=stamp, registered_at=stamp)
+        if decision is not None:
+            settle(decision, card.person_id, card.legal_entity_id, user)
+        return card
 
 
 def next_journal_no(authority: str, year: int | None = None) -> str:
@@ -116,10 +125,3 @@ def person_cards(person_id: int, limit: int = 20) -> list[Card]:
     """A person's earlier cards, newest first (for the duplicates panel)."""
     return list(Card.select().where((Card.person == person_id) & Card.status.not_in(ACTIVE))
                 .order_by(Card.offence_date.desc(nulls="LAST")).limit(limit))
-
-
-def get_card(card_id: int) -> Card | None:
-    try:
-        return Card.get_by_id(card_id)
-    except pw.DoesNotExist:
-        return None

@@ -57,6 +57,29 @@ def directory(name: str, values: dict[str, Any], text: str = "",
     return found
 
 
+def known(name: str, values: dict[str, Any]) -> bool:
+    """Whether the code in field `name` is one its codebook holds on the card's date (an
+    article part: under the card's article). True for an empty field or one without a
+    codebook."""
+    book, code = FIELDS[name].codebook, values.get(name)
+    if not book or not code:
+        return True
+    on = card_date(values)
+    if book == PART_BOOK:
+        article = values.get("article")
+        return not article or codebook.article_part(article, str(code),
+                                                    values.get("paragraph"), on) is not None
+    return codebook.resolve(book, str(code), on) is not None
+
+
+def current_code(name: str, values: dict[str, Any]) -> str:
+    """The directory entry the field's value stands for (an article part: "592/02")."""
+    if book_title(name) == PART_BOOK and values.get("article"):
+        return codebook.part_code(values["article"], values.get("part"), values.get("paragraph"))
+    value = values.get(name)
+    return str(value) if value else ""
+
+
 def picked(name: str, entry: Entry) -> dict[str, str]:
     """Field texts a directory pick writes: a code, or for an article part the article,
     part and paragraph it names ("592/02/01")."""

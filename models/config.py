@@ -41,6 +41,7 @@ class Config:
     tier: str = "body"  # body | directorate | central: where the register sits (§3)
     org_code: str = ""  # this organisation's code in packages ("" : not set up to exchange)
     parent_code: str = ""  # the organisation packages go up to
+    escape_ms: int = 500  # Esc then a digit within this long = Alt+digit
 
     @property
     def base_dir(self) -> Path:
@@ -56,14 +57,16 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
                  "correction_window_days": (int, False)},
     "retention": {"default_months": (int, True), "minor_months": (int, True),
                   "corruption_months": (int, True), "journal_months": (int, False)},
-    "ui": {"language": (str, True), "theme": (str, False), "autosave": (bool, False)},
+    "ui": {"language": (str, True), "theme": (str, False), "autosave": (bool, False),
+           "escape_ms": (int, False)},
     "matching": {"exact": ((int, float), False), "probable": ((int, float), False),
                  "possible": ((int, float), False), "max_candidates": (int, False)},
     "keys": {},
     "calendar": {},  # checked by models.calendar (holidays, not_moved, one table per year)
 }
 KEY_IDS = ("help", "save", "directory", "directory_full", "find", "duplicates", "journal",
-           "correct", "history", "language", "menu", "new_card", "errors", "persist", "quit")
+           "correct", "history", "language", "menu", "new_card", "errors", "persist", "goto",
+           "quit")
 
 
 def _check(data: dict[str, Any], path: Path) -> None:
@@ -185,6 +188,7 @@ def load_config(explicit: str | os.PathLike[str] | None = None, db_url: str | No
         tier=org.get("tier", "body"),
         org_code=org.get("code", ""),
         parent_code=org.get("parent", ""),
+        escape_ms=ui.get("escape_ms", 500),
     )
 
 

@@ -71,13 +71,19 @@ def open_database(url: str, pool_size: int = 4, busy_timeout_ms: int = 5000) -> 
     try:
         db.connect(reuse_if_open=True)
         db.execute_sql("SELECT 1")
-    except (pw.OperationalError, pw.InterfaceError, sqlite3.Error) as exc:
-        raise DatabaseError(f"cannot open database {safe_url(url)}: {one_line(exc)}") from None
-    except Exception as exc:  # driver-specific errors (psycopg2.OperationalError, ...)
-        if type(exc).__module__.startswith(("psycopg", "peewee")):
+    except Exception as exc:
+        if is_database_error(exc):
             raise DatabaseError(f"cannot open database {safe_url(url)}: {one_line(exc)}") from None
         raise
     return db
+
+
+def is_database_error(exc: BaseException) -> bool:
+    """A failure of the database (server gone, disk full, file read-only, locked, a
+    constraint, a row gone meanwhile), not of the program: said in one line, the work
+    on screen kept. Drivers' own errors (psycopg2.OperationalError ...) included."""
+    return (isinstance(exc, pw.PeeweeException | pw.DoesNotExist | sqlite3.Error)
+            or type(exc).__module__.startswith("psycopg"))
 
 
 def close_database() -> None:

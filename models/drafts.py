@@ -1,8 +1,13 @@
-"""Drafts: the card being typed, saved on every change so nothing typed is lost.
+"""Drafts: the card being typed, saved on every change so nothing typed is lost, and
+each user's pinned fields.
 
 One draft per user for a new card (Draft.card is None). The data is what the entry
 screen needs to put the operator back exactly where they were: the text of every
 field as typed, the focused field and the cursor, the fields kept for the next card.
+
+The same row keeps the user's pins ("pins": the fields pinned for the next card and
+their texts), which outlive the draft: a card saved, discarded or declined on the next
+start still leaves the next card with the batch's pinned authority, place, official...
 Control characters never reach the database: they are dropped here as well.
 """
 
@@ -20,25 +25,58 @@ from models.text import strip_control
 FORMAT = 1
 
 
+def _names(items: Any) -> list[str]:
+    return sorted(n for n in items or () if isinstance(n, str) and n in FIELDS)
+
+
+def _texts(raw: Any) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        return {}
+    return {k: strip_control(str(v)) for k, v in raw.items() if k in FIELDS and v}
+
+
+def _clean_pins(data: Any) -> dict[str, Any] | None:
+    if not isinstance(data, dict):
+        return None
+    pinned = _names(data.get("pinned"))
+    return {"pinned": pinned,
+            "values": {k: v for k, v in _texts(data.get("values")).items() if k in pinned}}
+
+
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
-    raw = data.get("values") or {}
-    values = {k: strip_control(str(v)) for k, v in raw.items() if k in FIELDS and v}
     focus = data.get("focus")
+    cursor = data.get("cursor")
+    lines = data.get("lines_left")
     return {
         "format": FORMAT,
-        "values": values,
+        "values": _texts(data.get("values")),
         "focus": focus if focus in FIELDS else None,
-        "cursor": int(data.get("cursor") or 0),
-        "pinned": sorted(n for n in data.get("pinned") or () if n in FIELDS),
-        "touched": sorted(n for n in data.get("touched") or () if n in FIELDS),
+        "cursor": cursor if isinstance(cursor, int) and cursor >= 0 else 0,
+        "pinned": _names(data.get("pinned")),
+        "touched": _names(data.get("touched")),
+        "lines_left": sorted({str(n) for n in lines} if isinstance(lines, list) else ()),
         # The language the operator was typing in: a resumed card comes back in it.
         "lang": data.get("lang") if data.get("lang") in LANGUAGES else None,
     }
 
 
-def save_draft(user: User, data: dict[str, Any]) -> None:
-    """Write (or replace) the user's draft of a new card."""
-    text = json.dumps(_clean(data), ensure_ascii=False, sort_keys=True)
+def _row(user: User) -> Draft | None:
+    return (Draft.select().where((Draft.user == user) & Draft.card.is_null())
+            .order_by(Draft.updated_at.desc()).first())
+
+
+def _stored(row: Draft | None) -> dict[str, Any]:
+    if row is None:
+        return {}
+    try:
+        data = json.loads(row.data or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write(user: User, data: dict[str, Any]) -> None:
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     with database_proxy.atomic():
         updated = (Draft.update(data=text, updated_at=now())
                    .where((Draft.user == user) & Draft.card.is_null())
@@ -47,18 +85,38 @@ def save_draft(user: User, data: dict[str, Any]) -> None:
             Draft.create(user=user, card=None, data=text, updated_at=now())
 
 
+def save_draft(user: User, data: dict[str, Any]) -> None:
+    """Write (or replace) the user's draft of a new card; its pinned fields become the
+    user's pins too."""
+    draft = _clean(data)
+    pins = _clean_pins({"pinned": draft["pinned"], "values": draft["values"]})
+    _write(user, {**draft, "pins": pins})
+
+
 def load_draft(user: User) -> dict[str, Any] | None:
     """The user's draft, or None when there is none or it holds nothing typed."""
-    row = (Draft.select().where((Draft.user == user) & Draft.card.is_null())
-           .order_by(Draft.updated_at.desc()).first())
-    if row is None:
-        return None
-    try:
-        data = _clean(json.loads(row.data or "{}"))
-    except (ValueError, TypeError, AttributeError):
-        return None
+    stored = _stored(_row(user))
+    data = _clean(stored)
     return data if data["values"] else None
 
 
 def discard_draft(user: User) -> None:
-    Draft.delete().where((Draft.user == user) & Draft.card.is_null()).execute()
+    """Drop the draft; the user's pins stay."""
+    pins = _clean_pins(_stored(_row(user)).get("pins"))
+    if pins is None:
+        Draft.delete().where((Draft.user == user) & Draft.card.is_null()).execute()
+    else:
+        _write(user, {"format": FORMAT, "values": {}, "pins": pins})
+
+
+def save_pins(user: User, pinned: set[str] | list[str], values: dict[str, str]) -> None:
+    """The fields `user` keeps pinned for the next card and their texts (the draft, if
+    any, is left as it is)."""
+    stored = _stored(_row(user))
+    _write(user, {**stored, "pins": _clean_pins({"pinned": list(pinned), "values": values})})
+
+
+def load_pins(user: User) -> dict[str, Any] | None:
+    """{"pinned": [field names], "values": {name: text}}, or None when the user never
+    pinned anything (the card's default pins apply)."""
+    return _clean_pins(_stored(_row(user)).get("pins"))

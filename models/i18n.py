@@ -16,5 +16,5 @@ class T(NamedTuple):
     def __call__(self, lang: str) -> str:
         return self.ru if lang == "ru" else self.kk
 
-    def format(self, **kw: object) -> T:  # type: ignore[override]
+    def format(self, **kw: object) -> T:
         return T(self.kk.format(**kw), self.ru.format(**kw))

@@ -28,9 +28,6 @@ def iin_valid(number: str) -> bool:
     return c is not None and c == int(number[11])
 
 
-bin_valid = iin_valid
-
-
 def rnn_check_digit(first11: str) -> int | None:
     """RNN: weights 1..10,1 over the first 11 digits, mod 11; on 10 shift the weights
     by one (2..10,1,2), and so on up to 10 rounds; never issued if all give 10."""

@@ -142,11 +142,6 @@ def target(event: Event, status: str) -> Status:
     return _AFTER[event]
 
 
-def events_from(status: str) -> list[Event]:
-    """Events a card in `status` allows (before checking the user's role)."""
-    return [e for e in Event if allowed_from(e, status)]
-
-
 # --- deadlines (§11, §12) in working days --------------------------------------------
 #
 # §12: a card entered in breach of the Instruction is returned by the Directorate to the

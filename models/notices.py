@@ -192,7 +192,7 @@ def add_release(card_id: int, release_kind: str, release_date: Any, ground: str,
                              created_at=now())
 
 
-def _transaction():  # noqa: ANN202
+def _transaction():
     from models.audit import writing
 
     return writing()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from models.matching.keys import legal_keys, person_keys
 from models.tables import LegalEntity, Person, PersonHistory, User, now
 
 # Card field -> Person column, and card field -> LegalEntity column.
@@ -20,20 +21,12 @@ LEGAL_COLUMNS = {"legal_name": "name", "legal_address": "address", "rnn": "rnn",
 
 
 def _person_keys(row: dict[str, Any]) -> dict[str, Any]:
-    """Match keys stored with the person (models.matching), if that module is present."""
-    try:
-        from models.matching import person_keys
-    except ImportError:
-        return {}
+    """Match keys stored with the person (models.matching.keys)."""
     return person_keys(row.get("surname") or "", row.get("given_name") or "",
                        row.get("patronymic") or "", row.get("birth_date"))
 
 
 def _legal_keys(row: dict[str, Any]) -> dict[str, Any]:
-    try:
-        from models.matching import legal_keys
-    except ImportError:
-        return {}
     return legal_keys(row.get("name") or "")
 
 
@@ -115,7 +108,3 @@ def update_identification(person: Person, changes: dict[str, Any], user: User | 
         person.updated_at = now()
         person.save()
     return history
-
-
-def former_data(person: Person) -> list[PersonHistory]:
-    return list(person.history.order_by(PersonHistory.changed_at, PersonHistory.id))

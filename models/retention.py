@@ -197,7 +197,7 @@ def purge(user: User | None, retention: Mapping[str, int] | None = None,
     return act
 
 
-def _entry(entry_id: int):  # noqa: ANN202
+def _entry(entry_id: int):
     from models.register_tables import Proceeding
 
     return Proceeding.get_by_id(entry_id)

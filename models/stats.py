@@ -176,7 +176,7 @@ def money(value: int) -> str:
 
 def stats_document(rows: list[StatRow], by: str, date_from: dt.date | None,
                    date_to: dt.date | None, repeat: Repeat, lang: str, organisation: str,
-                   printed_by: str, printed_at: dt.datetime):  # noqa: ANN201
+                   printed_by: str, printed_at: dt.datetime):
     """The figures as a printout (models.printing): a table with a bar per row."""
     from models.printing.document import Column, Document, Heading, Para, Table, printed_line
 

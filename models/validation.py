@@ -4,8 +4,7 @@ Two steps, both driven by the card schema:
 - `parse_field` turns what the operator typed into a typed value (a date, an amount,
   a digits-only number) or an issue at that field;
 - `validate_card` checks a card of typed values against the order's rules and the
-  codebooks in force on the card's date. `validate_field` is the same check limited
-  to one field, for messages shown as the operator leaves it.
+  codebooks in force on the card's date.
 """
 
 from __future__ import annotations
@@ -162,17 +161,6 @@ def format_value(field: Field, value: Any) -> str:
     return str(value)
 
 
-def parse_values(raw: dict[str, str]) -> tuple[dict[str, Any], list[Issue]]:
-    """A whole form of typed text -> typed values and the parse issues."""
-    values: dict[str, Any] = {}
-    issues: list[Issue] = []
-    for name, f in FIELDS.items():
-        value, found = parse_field(f, raw.get(name, "") or "")
-        values[name] = value
-        issues.extend(found)
-    return values, issues
-
-
 # --- the card's rules ---------------------------------------------------------------
 
 def subject_kind(values: dict[str, Any], on: dt.date | None = None) -> Subject | None:
@@ -194,11 +182,6 @@ def card_date(values: dict[str, Any]) -> dt.date | None:
         if isinstance(values.get(name), dt.date):
             return values[name]
     return None
-
-
-def validate_field(name: str, values: dict[str, Any], today: dt.date | None = None) -> list[Issue]:
-    """Issues of one field in the context of the whole card."""
-    return [i for i in validate_card(values, today) if i.field == name]
 
 
 def validate_card(values: dict[str, Any], today: dt.date | None = None) -> list[Issue]:

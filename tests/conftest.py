@@ -61,7 +61,7 @@ class PgServer:
         auth = self.user + (f":{self.password}" if self.password else "")
         return f"postgresql://{auth}@{self.host}:{self.port}/{dbname}"
 
-    def connect(self, dbname: str | None = None):  # noqa: ANN201
+    def connect(self, dbname: str | None = None):
         import psycopg2
 
         conn = psycopg2.connect(host=self.host, port=self.port, user=self.user,
@@ -165,7 +165,7 @@ def pg_server() -> Iterator[PgServer | None]:
             signal.signal(signal.SIGTERM, previous)
 
 
-def _stop_on_sigterm():  # noqa: ANN202
+def _stop_on_sigterm():
     """A CI timeout or `kill` sends SIGTERM, which ends Python without running fixture
     teardown and would leave the server running: make it an interrupt pytest unwinds."""
     if threading.current_thread() is not threading.main_thread():
@@ -208,7 +208,7 @@ def _migrate(url: str) -> None:
         _close(db)
 
 
-def _close(db) -> None:  # noqa: ANN001
+def _close(db) -> None:
     if db is None:
         return
     if hasattr(db, "close_all"):
@@ -311,7 +311,7 @@ def _unbind() -> None:
 
 
 @pytest.fixture
-def db(db_url: str):  # noqa: ANN201
+def db(db_url: str):
     """A migrated, empty database bound to models.db.database_proxy."""
     from models import codebook
     from models.db import open_database
@@ -350,7 +350,7 @@ def _sqlite_books(tmp_path_factory: pytest.TempPathFactory, _sqlite_template: Pa
 
 
 @pytest.fixture
-def books(db, backend: str, request: pytest.FixtureRequest):  # noqa: ANN001, ANN201
+def books(db, backend: str, request: pytest.FixtureRequest):
     """The shipped codebooks in the test's database. Copied from a snapshot loaded once
     per session: loading them anew for each test would cost seconds on PostgreSQL."""
     from models import codebook
@@ -361,7 +361,7 @@ def books(db, backend: str, request: pytest.FixtureRequest):  # noqa: ANN001, AN
     codebook.reload()
 
 
-def copy_books(db, backend: str, request: pytest.FixtureRequest) -> None:  # noqa: ANN001
+def copy_books(db, backend: str, request: pytest.FixtureRequest) -> None:
     """Put the shipped codebooks into the migrated, empty database `db`."""
     columns = ", ".join(f.column_name for f in _codebook_fields())
     if backend == "sqlite":
@@ -383,7 +383,7 @@ def copy_books(db, backend: str, request: pytest.FixtureRequest) -> None:  # noq
                            "(SELECT MAX(id) FROM codebook_entry))")
 
 
-def _codebook_fields():  # noqa: ANN202
+def _codebook_fields():
     from models.tables import CodebookEntry
 
     return CodebookEntry._meta.sorted_fields
@@ -431,7 +431,7 @@ def _uses_postgres(item: pytest.Item) -> bool:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):  # noqa: ANN201
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     outcome = yield
     report = outcome.get_result()
     if report.skipped and in_ci() and _uses_postgres(item) and not hasattr(report, "wasxfail"):

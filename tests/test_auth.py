@@ -38,7 +38,7 @@ def test_password_rules() -> None:
 
 # --- the permission table ----------------------------------------------------------------
 
-# Issue 5: operator enters cards and reads; administrator corrects, deletes, returns,
+# §34-2: operator enters cards and reads; administrator corrects, deletes, returns,
 # manages users; auditor reads everything including logs and changes nothing.
 SPEC = {
     Role.OPERATOR: {Action.READ_CARD, Action.ENTER_CARD, Action.DISPATCH_CARD,
@@ -79,7 +79,7 @@ def test_no_user_inactive_user_and_unknown_role_may_do_nothing() -> None:
 # --- identification and sign-in ----------------------------------------------------------
 
 @pytest.fixture
-def admin(db) -> User:  # noqa: ANN001
+def admin(db) -> User:
     return add_user("admin", Role.ADMINISTRATOR, by=None, os_account_name="root-like",
                     full_name="Әкімші")
 

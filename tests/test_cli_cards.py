@@ -16,12 +16,12 @@ from tests.test_validation import individual_card
 
 
 @pytest.fixture
-def card(db, books):  # noqa: ANN001, ANN201
+def card(db, books):
     admin = add_user("boss", Role.ADMINISTRATOR, by=None, os_account_name=getpass.getuser())
     return register_card(individual_card(), admin, today=dt.date(2025, 3, 1))
 
 
-def test_remove_needs_a_reason_and_is_logged(card, cfg, capsys) -> None:  # noqa: ANN001
+def test_remove_needs_a_reason_and_is_logged(card, cfg, capsys) -> None:
     code, _, err = run(cfg, ["card", "remove", str(card.id)], capsys)
     assert code == 1 and err.count("\n") == 1 and Card.get_by_id(card.id).status == "registered"
     code, out, _ = run(cfg, ["card", "remove", str(card.id), "--reason", "06",
@@ -33,7 +33,7 @@ def test_remove_needs_a_reason_and_is_logged(card, cfg, capsys) -> None:  # noqa
     assert (row.new_value, row.reason_code) == ("removed", "06")
 
 
-def test_return_shows_deadline_and_status(card, cfg, capsys) -> None:  # noqa: ANN001
+def test_return_shows_deadline_and_status(card, cfg, capsys) -> None:
     from models.corrections import change_status
     from models.lifecycle import Event
 
@@ -51,7 +51,7 @@ def test_return_shows_deadline_and_status(card, cfg, capsys) -> None:  # noqa: A
     assert code == 0 and "возвращено 1" in out
 
 
-def test_operator_cannot_remove(db, books, cfg, capsys) -> None:  # noqa: ANN001
+def test_operator_cannot_remove(db, books, cfg, capsys) -> None:
     admin = add_user("boss", Role.ADMINISTRATOR, by=None)
     add_user("op", Role.OPERATOR, by=admin, os_account_name=getpass.getuser())
     card = register_card(individual_card(), admin, today=dt.date(2025, 3, 1))
@@ -61,7 +61,7 @@ def test_operator_cannot_remove(db, books, cfg, capsys) -> None:  # noqa: ANN001
     assert Card.get_by_id(card.id).status == "registered"
 
 
-def test_unknown_card_and_bad_number(db, cfg, capsys) -> None:  # noqa: ANN001
+def test_unknown_card_and_bad_number(db, cfg, capsys) -> None:
     code, _, err = run(cfg, ["card", "status", "999"], capsys)
     assert code == 1 and "no card 999" in err
     code, _, err = run(cfg, ["card", "status", "abc"], capsys)

@@ -30,7 +30,7 @@ def shipped() -> list[loader.Row]:
 
 
 @pytest.fixture
-def books(db):  # noqa: ANN001, ANN201
+def books(db):
     result = load(db)
     yield result
     codebook.reload()
@@ -200,7 +200,7 @@ def test_read_book_gives_file_and_row() -> None:
 
 # --- loading --------------------------------------------------------------------------
 
-def test_load_is_idempotent(db, shipped: list[loader.Row]) -> None:  # noqa: ANN001
+def test_load_is_idempotent(db, shipped: list[loader.Row]) -> None:
     first = load(db)
     assert (first.inserted, first.updated, first.unchanged) == (len(shipped), 0, 0)
     assert first.seconds < 4  # bulk insert; ~0.6 s measured on SQLite
@@ -213,7 +213,7 @@ def test_load_is_idempotent(db, shipped: list[loader.Row]) -> None:  # noqa: ANN
     assert stored.search_key == "471000000 актау к.а. актау г.а."
 
 
-def test_load_updates_changed_rows_only(db, files_copy: Path) -> None:  # noqa: ANN001
+def test_load_updates_changed_rows_only(db, files_copy: Path) -> None:
     load(db, files_copy)
     edit(files_copy / "guilt.csv", 2, "name_ru", "Умысел")
     result = load(db, files_copy)
@@ -222,7 +222,7 @@ def test_load_updates_changed_rows_only(db, files_copy: Path) -> None:  # noqa: 
     assert codebook.resolve("guilt", "1").name.ru == "Умысел"
 
 
-def test_load_refuses_broken_files_and_writes_nothing(db, files_copy: Path) -> None:  # noqa: ANN001
+def test_load_refuses_broken_files_and_writes_nothing(db, files_copy: Path) -> None:
     edit(files_copy / "sex.csv", 2, "name_ru", "")
     with pytest.raises(CodebookError) as info:
         load(db, files_copy)
@@ -230,7 +230,7 @@ def test_load_refuses_broken_files_and_writes_nothing(db, files_copy: Path) -> N
     assert CodebookEntry.select().count() == 0
 
 
-def test_code_resolves_against_version_in_force(books) -> None:  # noqa: ANN001
+def test_code_resolves_against_version_in_force(books) -> None:
     assert codebook.resolve("article", "423", D(2010, 5, 1)).version == "2001"
     assert codebook.resolve("article", "423", D(2020, 1, 1)).version == "2014"
     assert codebook.resolve("article", "479", D(2010, 5, 1)).version == "2001"
@@ -246,7 +246,7 @@ def test_code_resolves_against_version_in_force(books) -> None:  # noqa: ANN001
     assert codebook.resolve("penalty", "08", D(2015, 1, 1)) is None
 
 
-def test_allowed_penalties_of_article_423_by_seed(books) -> None:  # noqa: ANN001
+def test_allowed_penalties_of_article_423_by_seed(books) -> None:
     on = D(2010, 5, 1)
     assert set(codebook.allowed_penalties("423", None, None, on)) == {"02", "09", "05"}
     main = [e.code for e in codebook.penalties_for("423", None, None, on, "main")]
@@ -255,14 +255,14 @@ def test_allowed_penalties_of_article_423_by_seed(books) -> None:  # noqa: ANN00
     assert extra == ["05", "09"]
 
 
-def test_mrp_on_a_date(books) -> None:  # noqa: ANN001
+def test_mrp_on_a_date(books) -> None:
     assert codebook.mrp_on(D(2024, 6, 1)) == 3692
     assert codebook.mrp_on(D(2020, 3, 31)) == 2651
     assert codebook.mrp_on(D(2020, 4, 1)) == 2778
     assert codebook.mrp_on(D(2014, 6, 1)) is None
 
 
-def test_type_to_filter_finds_kazakh_letters_typed_as_russian(books) -> None:  # noqa: ANN001
+def test_type_to_filter_finds_kazakh_letters_typed_as_russian(books) -> None:
     # "Ақмола облысы" is only the Kazakh name (Russian: "Акмолинская область")
     found = codebook.search("kato", "акмола обл")
     assert [e.code for e in found] == ["110000000"]

@@ -36,12 +36,12 @@ def test_the_rule() -> None:
 
 
 @pytest.fixture
-def card(db, books):  # noqa: ANN001, ANN201
+def card(db, books):
     admin = add_user("boss", Role.ADMINISTRATOR, by=None)
     return register_card(individual_card(), admin, today=D(2025, 3, 1))
 
 
-def test_correct_card_checks_and_records_the_window(card) -> None:  # noqa: ANN001
+def test_correct_card_checks_and_records_the_window(card) -> None:
     admin = card.created_by
     with pytest.raises(CorrectionRefused, match="§6"):
         correct_card(card.id, {"workplace": "ТОО «А»"}, admin, "02", "найдено при сверке",
@@ -59,7 +59,7 @@ def test_correct_card_checks_and_records_the_window(card) -> None:  # noqa: ANN0
                      (cw.OVERRIDE, D(2025, 3, 20), "поручение прокурора")]
 
 
-def test_a_returned_card_is_corrected_whenever_found(card) -> None:  # noqa: ANN001
+def test_a_returned_card_is_corrected_whenever_found(card) -> None:
     admin = card.created_by
     change_status(card.id, Event.DISPATCH, admin, dispatch_days=[10, 20, 30],
                   today=D(2025, 3, 10))

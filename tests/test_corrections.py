@@ -39,7 +39,7 @@ DISPATCH_DAYS = [10, 20, 30]
 # --- fixtures and helpers (test_lifecycle and test_audit use them too) ----------------
 
 @pytest.fixture
-def people(db, books) -> dict[str, User]:  # noqa: ANN001
+def people(db, books) -> dict[str, User]:
     """Codebooks loaded; one user per role (and a second administrator)."""
     out = {"administrator": add_user("admin", Role.ADMINISTRATOR, by=None,
                                      full_name="Әкімшиев Б.")}
@@ -101,7 +101,7 @@ ACTIONS: dict[str, tuple[Callable[[dict[str, User]], Any], Callable[[User, Any],
     "list users": (_none, lambda u, c: list_users(u)),
     "add user": (_none, lambda u, c: add_user(f"new{u.id}", Role.OPERATOR, by=u)),
 }
-# What each role may do (§34-2; issue 5): written out here, not read from the code.
+# What each role may do (§34-2): written out here, not read from the code.
 MAY = {
     "operator": {"dispatch", "history"},
     "administrator": set(ACTIONS),
@@ -288,7 +288,7 @@ def test_version_guard_in_the_update_itself(people, monkeypatch) -> None:
     card = make_card(people["operator"])
     real = corr.validate_card
 
-    def sneaky(values, today=None):  # noqa: ANN001, ANN202
+    def sneaky(values, today=None):
         Card.update(version=Card.version + 1).where(Card.id == card.id).execute()
         return real(values, today)
 

@@ -33,14 +33,14 @@ PEOPLE = [("Қасымов", "Ерлан", "Нұрланұлы", D(1985, 3, 12),
 
 
 @pytest.fixture
-def tiers(backend: str, db_url: str, tmp_path: Path, request: pytest.FixtureRequest):  # noqa: ANN201
+def tiers(backend: str, db_url: str, tmp_path: Path, request: pytest.FixtureRequest):
     regs = make_tiers(backend, db_url, tmp_path / "registers", request)
     yield regs
     for reg in regs.values():
         reg.close()
 
 
-def person_card(n: int, **over):  # noqa: ANN201
+def person_card(n: int, **over):
     surname, name, patronymic, born, sex = PEOPLE[n % len(PEOPLE)]
     values = {"surname": surname, "given_name": name, "patronymic": patronymic,
               "birth_date": born, "sex": sex, "iin": make_iin(born, sex, 100 + n % 3),
@@ -56,7 +56,7 @@ def fill_body(reg: Register, n: int = 5) -> list[int]:
     return ids
 
 
-def send(src, dst, tmp: Path, today: dt.date = DISPATCH_DAY, received: dt.date = RECEIVED):  # noqa: ANN001, ANN201
+def send(src, dst, tmp: Path, today: dt.date = DISPATCH_DAY, received: dt.date = RECEIVED):
     """Export at `src`, import at `dst` (writing its acknowledgement); returns both."""
     with src.use():
         written = export_cards(src.cfg, src.user, tmp, today=today)
@@ -65,12 +65,12 @@ def send(src, dst, tmp: Path, today: dt.date = DISPATCH_DAY, received: dt.date =
     return written, got
 
 
-def answer(reg, got, today: dt.date = RECEIVED):  # noqa: ANN001, ANN201
+def answer(reg, got, today: dt.date = RECEIVED):
     with reg.use():
         return receive(reg.cfg, reg.user, got.ack.path, today=today)
 
 
-def statuses(reg) -> dict[int, str]:  # noqa: ANN001
+def statuses(reg) -> dict[int, str]:
     with reg.use():
         return {c.id: c.status for c in Card.select(Card.id, Card.status)}
 

@@ -1,4 +1,4 @@
-"""`apcard persons import` / `apcard persons search` (issue 4, item 3)."""
+"""`apcard persons import` / `apcard persons search` (batch matching)."""
 
 from __future__ import annotations
 

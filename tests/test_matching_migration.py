@@ -40,7 +40,7 @@ def test_upgrade_computes_keys_of_existing_persons(empty_db_url: str) -> None:
         db.close_all() if hasattr(db, "close_all") else db.close()
 
 
-def test_migrated_matching_tables_equal_the_models(db) -> None:  # noqa: ANN001
+def test_migrated_matching_tables_equal_the_models(db) -> None:
     """What v0003 creates is what models.tables / models.matching.tables declare."""
     from models.matching.tables import MATCHING_TABLES
     from models.tables import LegalEntity, Person

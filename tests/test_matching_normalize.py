@@ -1,4 +1,4 @@
-"""Issue 4 normalisation rules: one test per rule, pure functions (no database)."""
+"""Name normalisation rules of duplicate matching: one test per rule, pure functions (no database)."""
 
 from __future__ import annotations
 

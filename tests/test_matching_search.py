@@ -9,14 +9,10 @@ from typing import Any
 import pytest
 
 from models.ids import make_iin
-from models.matching import (
-    EXACT,
-    PROBABLE,
+from models.matching import EXACT, PROBABLE, find_candidates, find_legal_candidates, namesakes
+from models.matching.decisions import (
     are_distinct,
-    find_candidates,
-    find_legal_candidates,
     link_same_person,
-    namesakes,
     record_distinct,
     record_legal_distinct,
     settle_fingerprint,
@@ -36,7 +32,7 @@ def person(surname: str, given: str, patronymic: str = "", born: dt.date | None 
 
 
 @pytest.fixture
-def register(db) -> dict[str, Person]:  # noqa: ANN001
+def register(db) -> dict[str, Person]:
     """The person looked for, plus namesakes and look-alikes that must not win."""
     return {
         "target": person("Қасымов", "Нұрлан", "Серікұлы", iin=IIN, address="г. Алматы"),
@@ -95,13 +91,13 @@ def test_each_variation_finds_the_person_first(register: dict[str, Person], kind
     assert cands[0].band in (EXACT, PROBABLE)
 
 
-def test_birth_date_is_read_from_a_valid_iin(db) -> None:  # noqa: ANN001
+def test_birth_date_is_read_from_a_valid_iin(db) -> None:
     p = person("Касымов", "Нурлан", "", BORN, iin=None)
     cands = find_candidates({"surname": "Kassymov", "given_name": "Nurlan", "iin": IIN})
     assert cands[0].person_id == p.id and cands[0].band == EXACT
 
 
-def test_iin_puts_the_true_person_first_among_namesakes(db) -> None:  # noqa: ANN001
+def test_iin_puts_the_true_person_first_among_namesakes(db) -> None:
     for day in range(1, 8):
         person("Касымов", "Нурлан", "", dt.date(1985, 3, day))
     true = person("Жумабаев", "Бекзат", "", dt.date(1991, 1, 1), iin=IIN)
@@ -129,7 +125,7 @@ def test_nobody_similar_gives_no_candidates(register: dict[str, Person]) -> None
     assert find_candidates({}) == []
 
 
-def test_limit_and_order(db) -> None:  # noqa: ANN001
+def test_limit_and_order(db) -> None:
     for day in range(1, 20):
         person("Касымов", "Нурлан", "", dt.date(1985, 3, day))
     cands = find_candidates({"surname": "Касымов", "given_name": "Нурлан",
@@ -139,7 +135,7 @@ def test_limit_and_order(db) -> None:  # noqa: ANN001
     assert cands[0].birth_date == dt.date(1985, 3, 10)
 
 
-def test_namesakes_are_counted_on_the_index_up_to_a_cap(db) -> None:  # noqa: ANN001
+def test_namesakes_are_counted_on_the_index_up_to_a_cap(db) -> None:
     for day in range(1, 6):
         person("Иванов", "Иван", "", dt.date(1980, 1, day))
     assert namesakes({"surname_key": "ivanov", "name_key": "ivan"}) == 5
@@ -229,7 +225,7 @@ def test_same_person_correction_of_birth_date_moves_the_keys(register: dict[str,
 
 # --- legal entities ---------------------------------------------------------------------
 
-def test_legal_entity_by_bin_rnn_and_name(db) -> None:  # noqa: ANN001
+def test_legal_entity_by_bin_rnn_and_name(db) -> None:
     le = create_legal_entity({"legal_name": "ТОО «Береке-2005»", "bin": "940140000385",
                               "rnn": "271800059535"}, None)
     other = create_legal_entity({"legal_name": "ТОО «Береке Строй»", "bin": "990140004654"},
@@ -247,7 +243,7 @@ def test_legal_entity_by_bin_rnn_and_name(db) -> None:  # noqa: ANN001
 
 # --- the register is searched in the database --------------------------------------------
 
-def test_every_candidate_query_uses_an_index(db) -> None:  # noqa: ANN001
+def test_every_candidate_query_uses_an_index(db) -> None:
     """No candidate query reads the whole person table (EXPLAIN on either engine)."""
     from models.db import is_postgres
     from models.matching.candidates import _NAMESAKES, _ROUTES, _SELECT, ROUTE_LIMIT

@@ -12,11 +12,12 @@ from textual.app import App
 from models import matching
 from models.config import Config
 from models.lifecycle import status_label
+from models.matching.decisions import Decision, are_distinct
 from models.matching.tables import PersonDistinct
 from models.persons import create_legal_entity, create_person
 from models.tables import Card, Person, PersonHistory, User
 from tui.keys import KeyMap
-from tui.screens.duplicates import DuplicateChoice, DuplicatesScreen
+from tui.screens.duplicates import DuplicatesScreen
 from tui.session import Session
 from tui.theme import THEMES, theme_name, use
 
@@ -46,7 +47,7 @@ class Harness(App[int]):
 
 
 @pytest.fixture
-def setup(db, cfg: Config) -> tuple[Session, Person]:  # noqa: ANN001
+def setup(db, cfg: Config) -> tuple[Session, Person]:
     user = User.create(login="op", role="operator")
     target = create_person({"surname": "Қасымов", "given_name": "Нұрлан",
                             "patronymic": "Серікұлы", "birth_date": BORN, "sex": "1",
@@ -96,7 +97,7 @@ async def test_window_lists_candidates_with_their_cards(setup: tuple[Session, Pe
     assert "Адрес: г. Алматы" in text
     assert "01.05.2024 434-01" in text and "36 920" in text
     assert status_label("registered").ru in text
-    assert app.results == [False]  # Esc: nothing decided
+    assert app.results == [None]  # Esc: nothing decided
 
 
 async def test_window_speaks_kazakh(setup: tuple[Session, Person]) -> None:
@@ -105,56 +106,67 @@ async def test_window_speaks_kazakh(setup: tuple[Session, Person]) -> None:
     assert status_label("registered").kk in text
 
 
-async def test_same_person_with_correction_from_the_card(setup: tuple[Session, Person]) -> None:
-    _, target = setup
-    app, _, _ = await run_with(setup, ["1", "1"])
-    choice = app.results[0]
-    assert isinstance(choice, DuplicateChoice) and choice.same
-    assert choice.person.id == target.id
-    assert set(choice.corrected) == {"surname", "given_name", "patronymic", "birth_date",
-                                     "address"}
-    p = Person.get_by_id(target.id)
-    assert (p.address, p.birth_date) == ("г. Астана, ул. Абая 1", dt.date(1985, 12, 3))
-    old = {h.field_name: h.old_value for h in PersonHistory.select().where(
-        PersonHistory.person == target.id)}
-    assert old["address"] == "г. Алматы" and old["birth_date"] == "1985-03-12"
+def _as_administrator(setup: tuple[Session, Person]) -> None:
+    setup[0].user.role = "administrator"
+    setup[0].user.save()
+
+
+async def test_same_person_differences_are_listed_none_ticked(
+        setup: tuple[Session, Person]) -> None:
+    app, _, text = await run_with(setup, ["1"])
+    assert "[ ] 14 Отчество: Серікұлы -> Серикович" in text and "[x] 1" not in text
+    assert app.results == []  # still open: nothing chosen yet
+    app, _, _ = await run_with(setup, ["1", "enter"])  # Enter: link, change nothing
+    decision = app.results[0]
+    assert isinstance(decision, Decision) and decision.same and decision.correct == ()
 
 
 async def test_same_person_corrects_only_the_ticked_fields(
         setup: tuple[Session, Person]) -> None:
+    _as_administrator(setup)
     _, target = setup
-    # untick the third difference (the patronymic), then take the rest
-    app, _, text = await run_with(setup, ["1", "down", "down", "enter"])
-    assert "[ ] 14 Отчество: Серікұлы -> Серикович" in text and app.results == []
-    app, _, _ = await run_with(setup, ["1", "down", "down", "enter", "1"])
-    choice = app.results[0]
-    assert "patronymic" not in choice.corrected and "address" in choice.corrected
-    p = Person.get_by_id(target.id)
-    assert (p.patronymic, p.given_name) == ("Серікұлы", "Нурлан")
+    # tick the first difference (surname) and the third (patronymic), then take them
+    app, _, text = await run_with(setup, ["1", "space", "down", "down", "space"])
+    assert "[x] 14 Отчество: Серікұлы -> Серикович" in text and app.results == []
+    app, _, _ = await run_with(setup, ["1", "space", "down", "down", "space", "1"])
+    decision = app.results[0]
+    assert decision.person_id == target.id and set(decision.correct) == {"surname",
+                                                                          "patronymic"}
+    # nothing is written before the card is saved
+    assert PersonHistory.select().count() == 0
+    assert Person.get_by_id(target.id).patronymic == "Серікұлы"
+
+
+async def test_an_operator_may_link_but_not_correct(setup: tuple[Session, Person]) -> None:
+    app, _, text = await run_with(setup, ["1", "space", "1"])
+    assert "исправляет только администратор" in text and app.results == []
+    app, _, _ = await run_with(setup, ["1", "space", "1", "2"])
+    assert app.results[0].correct == () and app.results[0].same
 
 
 async def test_same_person_linked_without_changes(setup: tuple[Session, Person]) -> None:
     _, target = setup
     app, _, _ = await run_with(setup, ["enter", "2"])
-    choice = app.results[0]
-    assert choice.same and choice.person.id == target.id and choice.corrected == ()
+    decision = app.results[0]
+    assert decision.person_id == target.id and decision.correct == ()
     assert PersonHistory.select().count() == 0
     assert Person.get_by_id(target.id).address == "г. Алматы"
 
 
-async def test_different_person_is_stored_and_not_offered_again(
+async def test_different_person_is_kept_until_the_card_is_saved(
         setup: tuple[Session, Person]) -> None:
+    from models.matching.decisions import settle
+
     session, target = setup
     app, _, _ = await run_with(setup, ["2"])
-    choice = app.results[0]
-    assert not choice.same and choice.person is None and len(choice.different_from) == 2
-    decisions = list(PersonDistinct.select())
-    assert len(decisions) == 2 and all(d.decided_by.id == session.user.id for d in decisions)
-    assert matching.find_candidates(TYPED) == []
-    # once the card's new person exists, the decisions are tied to it
+    decision = app.results[0]
+    assert not decision.same and len(decision.different_from) == 2
+    assert PersonDistinct.select().count() == 0  # nothing written by the window
+    # the card's save settles it against the card's own new person
     new = create_person(TYPED, session.user)
-    choice.after_register(Card.create(person=new, status="registered"))
-    assert matching.are_distinct(new, target)
+    settle(decision, new.id, None, session.user)
+    assert are_distinct(new, target)
+    assert all(d.decided_by.id == session.user.id for d in PersonDistinct.select())
 
 
 async def test_open_candidate_cards_and_back(setup: tuple[Session, Person]) -> None:
@@ -165,7 +177,7 @@ async def test_open_candidate_cards_and_back(setup: tuple[Session, Person]) -> N
     assert "В реестре есть похожие лица: 2" in text and app.results == []
 
 
-async def test_legal_entity_same(db, cfg: Config) -> None:  # noqa: ANN001
+async def test_legal_entity_same(db, cfg: Config) -> None:
     user = User.create(login="op", role="operator")
     le = create_legal_entity({"legal_name": "ТОО «Береке-2005»", "bin": "940140000385"}, None)
     values = {"legal_name": "Береке 2005 ЖШС"}
@@ -176,4 +188,4 @@ async def test_legal_entity_same(db, cfg: Config) -> None:  # noqa: ANN001
         assert "Тізілімде ұқсас ұйымдар бар: 1" in _lines(app)
         await pilot.press("1")
         await pilot.pause()
-    assert app.results[0].legal_entity.id == le.id and app.results[0].same
+    assert app.results[0].legal_entity_id == le.id and app.results[0].same

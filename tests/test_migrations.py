@@ -155,7 +155,7 @@ def schema_of(db: pw.Database) -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture
-def second_empty_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path):  # noqa: ANN201
+def second_empty_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path):
     """Another brand new database, for the schema the models alone would create."""
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'models.db'}"

@@ -28,16 +28,16 @@ AT = dt.datetime(2025, 3, 14, 11, 0)
 
 
 @pytest.fixture
-def admin(db, books):  # noqa: ANN001, ANN201
+def admin(db, books):
     return add_user("boss", Role.ADMINISTRATOR, by=None, os_account_name=getpass.getuser())
 
 
 @pytest.fixture
-def card(admin):  # noqa: ANN001, ANN201
+def card(admin):
     return register_card(individual_card(), admin, today=D(2025, 3, 1))  # fine 39 320
 
 
-def test_partial_payments_add_up_in_line_13_through_the_log(card, admin) -> None:  # noqa: ANN001
+def test_partial_payments_add_up_in_line_13_through_the_log(card, admin) -> None:
     op = add_user("op", Role.OPERATOR, by=admin)
     first = notices.add_execution(card.id, 20000, D(2025, 3, 10), op, proof_on=D(2025, 3, 12),
                                   today=TODAY)
@@ -53,14 +53,14 @@ def test_partial_payments_add_up_in_line_13_through_the_log(card, admin) -> None
     assert first.due_on == D(2025, 3, 13)  # 1 working day after the proof
 
 
-def test_no_notice_once_line_13_shows_full_collection(card, admin) -> None:  # noqa: ANN001
+def test_no_notice_once_line_13_shows_full_collection(card, admin) -> None:
     notices.add_execution(card.id, 39320, D(2025, 3, 10), admin, today=TODAY)
     assert notices.execution_refusal(Card.get_by_id(card.id)) is not None
     with pytest.raises(notices.NoticeRefused, match="§35"):
         notices.add_execution(card.id, 1, D(2025, 3, 10), admin, today=TODAY)
 
 
-def test_collected_on_the_card_itself_needs_no_notice(admin) -> None:  # noqa: ANN001
+def test_collected_on_the_card_itself_needs_no_notice(admin) -> None:
     paid = register_card(individual_card(fine_collected=39320), admin, today=D(2025, 3, 1))
     assert "§35" in notices.execution_refusal(paid).ru
 
@@ -74,14 +74,14 @@ def test_collected_on_the_card_itself_needs_no_notice(admin) -> None:  # noqa: A
     (100, D(2025, 3, 15), None, "в будущем"),
     (100, D(2025, 3, 10), D(2025, 3, 9), "не раньше 10.03.2025"),
 ])
-def test_bad_payments_are_messages(card, admin, amount, paid, proof, words) -> None:  # noqa: ANN001
+def test_bad_payments_are_messages(card, admin, amount, paid, proof, words) -> None:
     with pytest.raises(notices.NoticeRefused) as exc:
         notices.add_execution(card.id, amount, paid, admin, proof_on=proof, today=TODAY)
     assert words in exc.value.message.ru
     assert Card.get_by_id(card.id).fine_collected is None
 
 
-def test_execution_deadline_counts_the_calendar(card, admin) -> None:  # noqa: ANN001
+def test_execution_deadline_counts_the_calendar(card, admin) -> None:
     cal = WorkCalendar.from_config({"holidays": ["03-21", "03-22", "03-23"]})
     # proof on Thursday 20 March 2025: 21 holiday, 22-23 weekend (and moved: 24, 25) -> 26
     n = notices.add_execution(card.id, 100, D(2025, 3, 20), admin, proof_on=D(2025, 3, 20),
@@ -89,7 +89,7 @@ def test_execution_deadline_counts_the_calendar(card, admin) -> None:  # noqa: A
     assert n.due_on == D(2025, 3, 26) and notices.is_late(n)
 
 
-def test_release_notice_grounds_and_three_days(card, admin) -> None:  # noqa: ANN001
+def test_release_notice_grounds_and_three_days(card, admin) -> None:
     n = notices.add_release(card.id, "liability", D(2025, 3, 11), "63", admin,
                             ground_text="Закон об амнистии", today=TODAY)
     assert n.due_on == D(2025, 3, 14) and not notices.is_late(n)
@@ -101,14 +101,14 @@ def test_release_notice_grounds_and_three_days(card, admin) -> None:  # noqa: AN
     assert {"70", "75", "701", "702", "704", "63", "888", "889", "890"} <= codes
 
 
-def test_auditor_cannot_make_notices(card, admin) -> None:  # noqa: ANN001
+def test_auditor_cannot_make_notices(card, admin) -> None:
     aud = add_user("aud", Role.AUDITOR, by=admin)
     with pytest.raises(PermissionDenied):
         notices.add_execution(card.id, 100, D(2025, 3, 10), aud, today=TODAY)
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
-def test_notice_forms_as_the_appendices(card, admin) -> None:  # noqa: ANN001
+def test_notice_forms_as_the_appendices(card, admin) -> None:
     ex = notices.add_execution(card.id, 20000, D(2025, 3, 10), admin, sender="УП г. Алматы",
                                responsible="Ахметов А.А., начальник", today=TODAY)
     rel = notices.add_release(card.id, "penalty", D(2025, 3, 12), "889", admin,
@@ -133,7 +133,7 @@ def test_notice_forms_as_the_appendices(card, admin) -> None:  # noqa: ANN001
         assert words in rel_html, words
 
 
-def test_cli_execution_and_print(card, cfg, capsys) -> None:  # noqa: ANN001
+def test_cli_execution_and_print(card, cfg, capsys) -> None:
     code, out, err = run(cfg, ["notice", "execution", str(card.id), "--amount", "500",
                                "--paid-on", "01.03.2025"], capsys)
     assert code == 0, err

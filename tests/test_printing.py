@@ -27,7 +27,7 @@ def backend() -> str:
 
 
 @pytest.fixture
-def cards(db, books):  # noqa: ANN001, ANN201
+def cards(db, books):
     admin = add_user("boss", Role.ADMINISTRATOR, by=None)
     one = register_card(individual_card(), admin, today=dt.date(2025, 3, 1))
     two = register_card(legal_card(), admin, today=dt.date(2025, 3, 1))
@@ -40,7 +40,7 @@ def widest(text: str) -> int:
 
 @pytest.mark.parametrize("lang", ["ru", "kk"])
 @pytest.mark.parametrize("width", [80, 132])
-def test_card_printout_as_on_paper(cards, lang: str, width: int) -> None:  # noqa: ANN001
+def test_card_printout_as_on_paper(cards, lang: str, width: int) -> None:
     text = render(card_document(cards[0], lang, "boss", AT), "text", width)
     check_golden(f"card-individual-{lang}-{width}.txt", text)
     assert widest(text) <= width
@@ -49,13 +49,13 @@ def test_card_printout_as_on_paper(cards, lang: str, width: int) -> None:  # noq
     assert numbers[:5] == ["1", "2", "3", "4", "4-1"] and numbers[-1] == "21"
 
 
-def test_legal_entity_card_printout(cards) -> None:  # noqa: ANN001
+def test_legal_entity_card_printout(cards) -> None:
     text = render(card_document(cards[1], "ru", "boss", AT), "text", 80)
     check_golden("card-legal-ru-80.txt", text)
     assert "ТОО «Алма-Транс»" in text and "940140000385" in text
 
 
-def test_card_html_is_self_contained_and_escaped(cards) -> None:  # noqa: ANN001
+def test_card_html_is_self_contained_and_escaped(cards) -> None:
     card = Card.get_by_id(cards[0].id)
     card.workplace = '<script>alert("x")</script> & Co'
     html = render(card_document(card, "ru", "boss", AT), "html")
@@ -65,7 +65,7 @@ def test_card_html_is_self_contained_and_escaped(cards) -> None:  # noqa: ANN001
     assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
 
 
-def _doc(*blocks) -> Document:  # noqa: ANN002
+def _doc(*blocks) -> Document:
     return Document("test", "Тест", "ru", tuple(blocks))
 
 

@@ -24,16 +24,16 @@ TODAY = D(2025, 3, 20)
 
 
 @pytest.fixture
-def admin(db, books):  # noqa: ANN001, ANN201
+def admin(db, books):
     return add_user("boss", Role.ADMINISTRATOR, by=None, os_account_name=getpass.getuser())
 
 
 @pytest.fixture
-def card(admin):  # noqa: ANN001, ANN201
+def card(admin):
     return register_card(individual_card(), admin, today=D(2025, 3, 1))
 
 
-def test_decision_unchanged_creates_no_card(card, admin) -> None:  # noqa: ANN001
+def test_decision_unchanged_creates_no_card(card, admin) -> None:
     op = add_user("op", Role.OPERATOR, by=admin)
     before = Card.select().count()
     filed = protests.file_protest(card.id, D(2025, 2, 10), "01", op, today=TODAY)
@@ -45,7 +45,7 @@ def test_decision_unchanged_creates_no_card(card, admin) -> None:  # noqa: ANN00
     assert not protests.needs_new_card("01") and not protests.needs_new_card("08")
 
 
-def test_changed_decision_files_a_linked_new_card(card, admin) -> None:  # noqa: ANN001
+def test_changed_decision_files_a_linked_new_card(card, admin) -> None:
     filed = protests.file_protest(card.id, D(2025, 2, 10), "04", admin, today=TODAY,
                                   changes={"part": "03", "fine_imposed": 20 * 3932},
                                   filled_by="Ахметов А.А.")
@@ -62,7 +62,7 @@ def test_changed_decision_files_a_linked_new_card(card, admin) -> None:  # noqa:
         protests.file_protest(card.id, D(2025, 2, 11), "05", admin, today=TODAY)
 
 
-def test_a_faulty_new_card_leaves_everything_as_it_was(card, admin) -> None:  # noqa: ANN001
+def test_a_faulty_new_card_leaves_everything_as_it_was(card, admin) -> None:
     with pytest.raises(protests.ProtestRefused) as exc:
         protests.file_protest(card.id, D(2025, 2, 10), "04", admin, today=TODAY,
                               changes={"main_penalty": "77"})
@@ -78,19 +78,19 @@ def test_a_faulty_new_card_leaves_everything_as_it_was(card, admin) -> None:  # 
     (D(2025, 3, 21), "04", "в будущем"),
     (D(2025, 2, 10), "99", "нет в справочнике"),
 ])
-def test_bad_protests_are_messages(card, admin, date, code, words) -> None:  # noqa: ANN001
+def test_bad_protests_are_messages(card, admin, date, code, words) -> None:
     with pytest.raises(protests.ProtestRefused) as exc:
         protests.file_protest(card.id, date, code, admin, today=TODAY)
     assert words in exc.value.message.ru
 
 
-def test_auditor_cannot_file(card, admin) -> None:  # noqa: ANN001
+def test_auditor_cannot_file(card, admin) -> None:
     with pytest.raises(PermissionDenied):
         protests.file_protest(card.id, D(2025, 2, 10), "01",
                               add_user("aud", Role.AUDITOR, by=admin), today=TODAY)
 
 
-def test_cli_protest_and_the_cards_printouts(card, cfg, capsys) -> None:  # noqa: ANN001
+def test_cli_protest_and_the_cards_printouts(card, cfg, capsys) -> None:
     code, out, err = run(cfg, ["card", "protest", str(card.id), "--date", "10.02.2025",
                                "--result", "05", "--set", "part=03", "--set", "fine_imposed=78640"],
                          capsys)

@@ -20,14 +20,14 @@ D = dt.date
 
 
 @pytest.fixture
-def tiers(backend: str, db_url: str, tmp_path: Path, request: pytest.FixtureRequest):  # noqa: ANN201
+def tiers(backend: str, db_url: str, tmp_path: Path, request: pytest.FixtureRequest):
     regs = make_tiers(backend, db_url, tmp_path / "registers", request)
     yield regs
     for reg in regs.values():
         reg.close()
 
 
-def both_ways(body, dr, tmp: Path):  # noqa: ANN001, ANN201
+def both_ways(body, dr, tmp: Path):
     """The Directorate's statement compared at the body, and the body's at the Directorate."""
     with dr.use():
         for_body = write_statement(dr.cfg, dr.user, "2025Q1", "BODY-685", tmp)

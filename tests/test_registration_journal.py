@@ -24,18 +24,18 @@ TODAY = D(2025, 3, 1)
 
 
 @pytest.fixture
-def admin(db, books):  # noqa: ANN001, ANN201
+def admin(db, books):
     return add_user("boss", Role.ADMINISTRATOR, by=None, os_account_name=getpass.getuser())
 
 
-def _cards(admin):  # noqa: ANN001, ANN202
+def _cards(admin):
     one = register_card(individual_card(), admin, today=TODAY)
     two = register_card(legal_card(journal_no="00452", journal_date=D(2025, 2, 4)), admin,
                         today=TODAY)
     return one, two
 
 
-def _terminated(admin, **over):  # noqa: ANN001, ANN202
+def _terminated(admin, **over):
     values = {"registered_on": D(2025, 2, 10), "result": "02", "result_date": D(2025, 2, 20),
               "offender": "Петров Пётр Петрович, 01.01.1990, водитель", "article": "590",
               "part": "1", "filing_body": "685 УП г. Алматы"}
@@ -54,7 +54,7 @@ def test_the_ten_columns_of_appendix_2() -> None:
         assert all(w in ru[i] for w in words), ru[i]
 
 
-def test_cards_and_terminated_proceedings_in_one_journal(admin) -> None:  # noqa: ANN001
+def test_cards_and_terminated_proceedings_in_one_journal(admin) -> None:
     one, two = _cards(admin)
     entry = _terminated(admin)
     rows = rj.journal(admin, rj.JournalFilter(D(2025, 1, 1), D(2025, 12, 31)))
@@ -75,7 +75,7 @@ def test_cards_and_terminated_proceedings_in_one_journal(admin) -> None:  # noqa
     assert rj.journal(admin, rj.JournalFilter(body="720")) == []
 
 
-def test_columns_3_and_9_of_a_card_are_kept_and_logged(admin) -> None:  # noqa: ANN001
+def test_columns_3_and_9_of_a_card_are_kept_and_logged(admin) -> None:
     one, _ = _cards(admin)
     rj.set_details(one.id, admin, court_body="684 Суд", decision_no="12-345",
                    in_force_on=D(2025, 2, 14))
@@ -95,13 +95,13 @@ def test_columns_3_and_9_of_a_card_are_kept_and_logged(admin) -> None:  # noqa: 
     ({"result": "77"}, "нет в справочнике"),
     ({"registered_on": D(2025, 4, 1)}, "не в будущем"),
 ])
-def test_entry_refusals_are_messages(admin, over, words) -> None:  # noqa: ANN001
+def test_entry_refusals_are_messages(admin, over, words) -> None:
     with pytest.raises(rj.JournalRefused) as exc:
         _terminated(admin, **over)
     assert words in exc.value.message.ru
 
 
-def test_numbers_are_unique_in_a_year_and_proposed(admin) -> None:  # noqa: ANN001
+def test_numbers_are_unique_in_a_year_and_proposed(admin) -> None:
     _cards(admin)
     entry = _terminated(admin)
     assert entry.number == "00453"
@@ -110,7 +110,7 @@ def test_numbers_are_unique_in_a_year_and_proposed(admin) -> None:  # noqa: ANN0
     assert _terminated(admin, number="00451", registered_on=D(2024, 12, 30)).number == "00451"
 
 
-def test_operator_keeps_auditor_reads(admin) -> None:  # noqa: ANN001
+def test_operator_keeps_auditor_reads(admin) -> None:
     from models.permissions import PermissionDenied
 
     auditor = add_user("aud", Role.AUDITOR, by=admin)
@@ -121,7 +121,7 @@ def test_operator_keeps_auditor_reads(admin) -> None:  # noqa: ANN001
 
 @pytest.mark.parametrize("backend", ["sqlite"])
 @pytest.mark.parametrize("width", [80, 132])
-def test_journal_printout(admin, width) -> None:  # noqa: ANN001
+def test_journal_printout(admin, width) -> None:
     _cards(admin)
     _terminated(admin)
     flt = rj.JournalFilter(D(2025, 1, 1), D(2025, 12, 31))
@@ -134,7 +134,7 @@ def test_journal_printout(admin, width) -> None:  # noqa: ANN001
     assert "size: A4 landscape" in render(doc, "html")
 
 
-def test_cli_add_list_and_print(admin, cfg, capsys) -> None:  # noqa: ANN001
+def test_cli_add_list_and_print(admin, cfg, capsys) -> None:
     _cards(admin)
     code, out, err = run(cfg, ["journal", "add", "--date", "10.02.2025", "--result", "03",
                                "--offender", "Петров П.П.", "--article", "592"], capsys)

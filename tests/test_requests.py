@@ -18,7 +18,7 @@ from models.auth import add_user
 from models.calendar import WorkCalendar
 from models.cards import register_card
 from models.ids import make_iin
-from models.matching import link_same_person
+from models.matching.decisions import link_same_person
 from models.printing import render
 from models.printing.answer import answer_document
 from models.requests_batch import answer_batch
@@ -34,19 +34,19 @@ AT = dt.datetime(2025, 3, 14, 12, 0)
 
 
 @pytest.fixture
-def admin(db, books):  # noqa: ANN001, ANN201
+def admin(db, books):
     return add_user("boss", Role.ADMINISTRATOR, by=None, os_account_name=getpass.getuser(),
                     full_name="Жанова Д.С.")
 
 
-def _her(**over):  # noqa: ANN202
+def _her(**over):
     values = individual_card(surname="Сәрсенова", given_name="Айгүл", patronymic="Ерланқызы",
                              birth_date=BORN, iin=make_iin(BORN, "2", 1234), sex="2")
     values.update(over)
     return values
 
 
-def _married(admin, linked: bool = True):  # noqa: ANN001, ANN202
+def _married(admin, linked: bool = True):
     """Two cards of one woman: the first under her maiden name, the second after her
     marriage; `linked`: the operator said "same person" and corrected the surname."""
     first = register_card(_her(), admin, today=D(2025, 3, 1))
@@ -63,7 +63,7 @@ def _married(admin, linked: bool = True):  # noqa: ANN001, ANN202
     return first, second
 
 
-def _request(admin, **over):  # noqa: ANN001, ANN202
+def _request(admin, **over):
     values = {"number": "15/2-117", "surname": "Оспанова", "given_name": "Айгүл",
               "patronymic": "Ерланқызы", "birth_date": BORN,
               "grounds": "проверка при приёме на государственную службу",
@@ -73,13 +73,13 @@ def _request(admin, **over):  # noqa: ANN001, ANN202
     return rq.add_request(values, admin, today=TODAY)
 
 
-def _answer_all(req, admin):  # noqa: ANN001, ANN202
+def _answer_all(req, admin):
     for c in rq.search(req.id, admin):
         rq.decide(req.id, c.candidate_id, rq.SAME, admin)
     return rq.answer(req.id, admin, today=TODAY)
 
 
-def test_answer_lists_both_cards_of_a_person_who_changed_surname(admin) -> None:  # noqa: ANN001
+def test_answer_lists_both_cards_of_a_person_who_changed_surname(admin) -> None:
     first, second = _married(admin)
     req = _request(admin, former=[{"surname": "Сәрсенова"}])
     found = rq.search(req.id, admin)
@@ -95,7 +95,7 @@ def test_answer_lists_both_cards_of_a_person_who_changed_surname(admin) -> None:
                  render(answer_document(done, "kk", "boss", AT), "text", 132))
 
 
-def test_former_data_finds_a_record_filed_as_another_person(admin) -> None:  # noqa: ANN001
+def test_former_data_finds_a_record_filed_as_another_person(admin) -> None:
     first, second = _married(admin, linked=False)
     assert first.person_id != second.person_id
     req = _request(admin, former=[{"surname": "Сәрсенова"}])
@@ -107,7 +107,7 @@ def test_former_data_finds_a_record_filed_as_another_person(admin) -> None:  # n
     assert json.loads(done.answer_cards) == sorted([first.id, second.id])
 
 
-def test_each_candidate_is_decided_before_the_answer(admin) -> None:  # noqa: ANN001
+def test_each_candidate_is_decided_before_the_answer(admin) -> None:
     _married(admin, linked=False)
     req = _request(admin, former=[{"surname": "Сәрсенова"}])
     found = rq.search(req.id, admin)
@@ -123,7 +123,7 @@ def test_each_candidate_is_decided_before_the_answer(admin) -> None:  # noqa: AN
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
-def test_no_information_stamp_with_executor_and_date(admin) -> None:  # noqa: ANN001
+def test_no_information_stamp_with_executor_and_date(admin) -> None:
     req = _request(admin, surname="Неизвестная", given_name="Зарина", birth_date=D(2001, 1, 2))
     assert rq.search(req.id, admin) == []
     done = rq.answer(req.id, admin, today=TODAY)
@@ -142,13 +142,13 @@ def test_no_information_stamp_with_executor_and_date(admin) -> None:  # noqa: AN
     ({"received_on": D(2025, 3, 20)}, "в будущем"),
     ({"request_date": D(2025, 3, 12)}, "не позже даты поступления"),
 ])
-def test_faulty_requests_are_refused_with_a_message(admin, over, words) -> None:  # noqa: ANN001
+def test_faulty_requests_are_refused_with_a_message(admin, over, words) -> None:
     with pytest.raises(rq.RequestRefused) as exc:
         _request(admin, **over)
     assert words in exc.value.message.ru
 
 
-def test_deadlines_five_or_one_working_days(admin) -> None:  # noqa: ANN001
+def test_deadlines_five_or_one_working_days(admin) -> None:
     cal = WorkCalendar.from_config({"holidays": ["03-21", "03-22", "03-23"]})
     assert rq.due_date(D(2025, 3, 20), False, cal) == D(2025, 4, 1)  # 21, 24, 25 off
     assert rq.due_date(D(2025, 3, 20), True, cal) == D(2025, 3, 26)
@@ -157,14 +157,14 @@ def test_deadlines_five_or_one_working_days(admin) -> None:  # noqa: ANN001
     assert rq.is_overdue(req, TODAY) and rq.list_requests(admin, overdue=True, today=TODAY)
 
 
-def test_faulty_request_returned_unexecuted(admin) -> None:  # noqa: ANN001
+def test_faulty_request_returned_unexecuted(admin) -> None:
     req = _request(admin)
     rq.return_request(req.id, "нет подписи руководителя", admin, today=TODAY)
     done = rq.LiabilityRequest.get_by_id(req.id)
     assert done.status == rq.RETURNED and "подписи" in done.return_reason
 
 
-def test_cards_of_open_requests_are_held(admin) -> None:  # noqa: ANN001
+def test_cards_of_open_requests_are_held(admin) -> None:
     first, second = _married(admin)
     req = _request(admin)
     rq.search(req.id, admin)
@@ -181,7 +181,7 @@ def _csv(path: Path, rows: list[dict]) -> Path:
     return path
 
 
-def test_batch_answers_exact_matches_and_leaves_the_rest(admin, tmp_path) -> None:  # noqa: ANN001
+def test_batch_answers_exact_matches_and_leaves_the_rest(admin, tmp_path) -> None:
     first, second = _married(admin)
     common = {"grounds": "проверка", "received_on": "10.03.2025", "patronymic": "Ерланқызы"}
     rows = [{**common, "number": "1", "surname": "Оспанова", "name": "Айгүл",
@@ -200,7 +200,7 @@ def test_batch_answers_exact_matches_and_leaves_the_rest(admin, tmp_path) -> Non
     assert "answered" in (out / "answers.csv").read_text(encoding="utf-8")
 
 
-def test_cli_batch_contract(admin, cfg, capsys, tmp_path) -> None:  # noqa: ANN001
+def test_cli_batch_contract(admin, cfg, capsys, tmp_path) -> None:
     path = _csv(tmp_path / "r.csv", [{"number": "7", "surname": "Тестова", "name": "Алия",
                                       "birth_date": "01.02.2000", "grounds": "проверка"}])
     code, out, err = run(cfg, ["requests", "answer", str(path), "--out", str(tmp_path / "o")],

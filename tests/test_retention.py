@@ -32,24 +32,24 @@ TODAY = D(2026, 6, 1)
 
 
 @pytest.fixture
-def admin(db, books):  # noqa: ANN001, ANN201
+def admin(db, books):
     return add_user("boss", Role.ADMINISTRATOR, by=None, os_account_name=getpass.getuser(),
                     full_name="Жанова Д.С.")
 
 
-def _card(admin, executed: D | None, **over):  # noqa: ANN001, ANN202
+def _card(admin, executed: D | None, **over):
     card = register_card(individual_card(**over), admin, today=D(2025, 3, 1))
     if executed:
         change_status(card.id, Event.EXECUTE, admin, executed_on=executed, today=TODAY)
     return Card.get_by_id(card.id)
 
 
-def _minor(**over):  # noqa: ANN202
+def _minor(**over):
     born = D(2008, 1, 10)  # 17 on the offence date, 1 February 2025
     return {"surname": "Жасов", "birth_date": born, "iin": make_iin(born, "5", 777), **over}
 
 
-def test_keep_until_by_category(admin) -> None:  # noqa: ANN001
+def test_keep_until_by_category(admin) -> None:
     adult = _card(admin, D(2025, 3, 10))
     minor = _card(admin, D(2025, 3, 10), **_minor())
     corrupt = _card(admin, D(2025, 3, 10), article="676", part=None, fine_imposed=200 * 3932,
@@ -62,7 +62,7 @@ def test_keep_until_by_category(admin) -> None:  # noqa: ANN001
     assert retention.add_months(D(2024, 2, 29), 12) == D(2025, 2, 28)
 
 
-def test_purge_touches_only_due_cards_and_leaves_tombstones(admin) -> None:  # noqa: ANN001
+def test_purge_touches_only_due_cards_and_leaves_tombstones(admin) -> None:
     due = _card(admin, D(2025, 3, 10))
     person = Person.get_by_id(due.person_id)
     recent = _card(admin, D(2025, 9, 1), journal_no="00502", surname="Недавний",
@@ -100,7 +100,7 @@ def test_purge_touches_only_due_cards_and_leaves_tombstones(admin) -> None:  # n
     assert retention.purge(admin, today=TODAY) is None  # nothing left
 
 
-def test_the_journal_outlives_the_card(admin) -> None:  # noqa: ANN001
+def test_the_journal_outlives_the_card(admin) -> None:
     minor = _card(admin, D(2025, 3, 10), **_minor())
     retention.purge(admin, today=D(2025, 12, 1))  # six months after execution
     row = rj.journal(admin)[0]
@@ -109,7 +109,7 @@ def test_the_journal_outlives_the_card(admin) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("hold", ["request", "return", "protest"])
-def test_held_cards_are_never_purged(admin, hold) -> None:  # noqa: ANN001
+def test_held_cards_are_never_purged(admin, hold) -> None:
     card = _card(admin, D(2025, 3, 10))
     if hold == "request":
         req = rq.add_request({"surname": "Қасымов", "given_name": "Ерлан",
@@ -126,7 +126,7 @@ def test_held_cards_are_never_purged(admin, hold) -> None:  # noqa: ANN001
     assert Card.get_by_id(card.id).surname == "Қасымов"
 
 
-def test_person_with_another_card_stays_with_history(admin) -> None:  # noqa: ANN001
+def test_person_with_another_card_stays_with_history(admin) -> None:
     old = _card(admin, D(2025, 3, 10))
     person = Person.get_by_id(old.person_id)
     register_card(individual_card(journal_no="00600"), admin, person=person, today=D(2025, 3, 1))
@@ -136,7 +136,7 @@ def test_person_with_another_card_stays_with_history(admin) -> None:  # noqa: AN
     assert Person.get_by_id(person.id).surname == "Қасымов"
 
 
-def test_old_journal_entries_go_with_the_act(admin) -> None:  # noqa: ANN001
+def test_old_journal_entries_go_with_the_act(admin) -> None:
     rj.add_entry({"registered_on": D(2022, 5, 5), "result": "02", "offender": "Петров П.",
                   "article": "590", "part": "1"}, admin, today=D(2022, 6, 1))
     plan = retention.plan(admin, today=TODAY)
@@ -145,7 +145,7 @@ def test_old_journal_entries_go_with_the_act(admin) -> None:  # noqa: ANN001
     assert act.journal_entries == 1 and rj.journal(admin) == []
 
 
-def test_roles(admin) -> None:  # noqa: ANN001
+def test_roles(admin) -> None:
     op = add_user("op", Role.OPERATOR, by=admin)
     aud = add_user("aud", Role.AUDITOR, by=admin)
     with pytest.raises(PermissionDenied):
@@ -160,7 +160,7 @@ def test_ranges() -> None:
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
-def test_act_printout(admin) -> None:  # noqa: ANN001
+def test_act_printout(admin) -> None:
     _card(admin, D(2025, 3, 10))
     _card(admin, D(2025, 3, 10), journal_no="00700", **_minor())
     act = retention.purge(admin, today=TODAY)
@@ -169,7 +169,7 @@ def test_act_printout(admin) -> None:  # noqa: ANN001
     assert "Всего уничтожено учётных" in text and "1-2" in text and "Жанова Д.С." in text
 
 
-def test_cli_dry_run_then_purge(admin, cfg, capsys) -> None:  # noqa: ANN001
+def test_cli_dry_run_then_purge(admin, cfg, capsys) -> None:
     card = register_card(individual_card(), admin, today=D(2025, 3, 1))
     code, _, err = run(cfg, ["card", "execute", str(card.id), "--on", "10.03.2025"], capsys)
     assert code == 0, err

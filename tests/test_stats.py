@@ -20,7 +20,7 @@ D = dt.date
 
 
 @pytest.fixture
-def register(db, books, cfg):  # noqa: ANN001, ANN201
+def register(db, books, cfg):
     import getpass
 
     from models.auth import add_user
@@ -29,7 +29,7 @@ def register(db, books, cfg):  # noqa: ANN001, ANN201
     admin = add_user("boss", Role.ADMINISTRATOR, by=None, os_account_name=getpass.getuser())
     persons: dict[int, object] = {}  # person_card(n) is one of three people: n % 3
 
-    def card(n: int, **over):  # noqa: ANN202
+    def card(n: int, **over):
         made = register_card(person_card(n, **over), admin, person=persons.get(n % 3),
                              today=D(2025, 5, 1))
         persons.setdefault(n % 3, made.person)
@@ -51,7 +51,7 @@ def register(db, books, cfg):  # noqa: ANN001, ANN201
     return admin
 
 
-def test_counts_by_article_region_and_period(register) -> None:  # noqa: ANN001
+def test_counts_by_article_region_and_period(register) -> None:
     rows = {r.key: r for r in stats.table("article", D(2025, 1, 1), D(2025, 12, 31))}
     assert rows["592"].cards == 7  # 5 persons' cards + the legal entity's + the tombstone
     assert rows["592"].label.startswith("Превышение")
@@ -68,7 +68,7 @@ def test_counts_by_article_region_and_period(register) -> None:  # noqa: ANN001
     assert (total.cards, total.fine_imposed) == (7, 7 * 39320)
 
 
-def test_repeat_offenders(register) -> None:  # noqa: ANN001
+def test_repeat_offenders(register) -> None:
     rep = stats.repeat_offenders(D(2025, 1, 1), D(2025, 12, 31))
     # Қасымов: cards 0, 3 (9 destroyed); Иванова: 1 (7 removed); Омаров: 2, 5
     assert (rep.persons, rep.cards) == (2, 4)
@@ -85,7 +85,7 @@ def test_bars_fit_and_use_console_glyphs() -> None:
 
 
 def test_cli_table_csv_and_html(register, cfg, tmp_path: Path,
-                                capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+                                capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(cfg, ["stats", "--by", "article", "--from", "01.01.2025", "--to",
                                "31.12.2025", "--repeat", "--html", str(tmp_path / "s.html")],
                          capsys)

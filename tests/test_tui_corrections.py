@@ -9,11 +9,19 @@ from typing import Any
 from models.auth import add_user
 from models.tables import Role, User
 from tests.test_corrections import _two_corrections, people  # noqa: F401
-from tests.tui_helpers import make_app, screen_text, settle, type_in
+from tests.tui_helpers import (  # noqa: F401 (backend: the UI tests' fixture)
+    backend,
+    make_app,
+    screen_text,
+    settle,
+    type_in,
+    wait_for,
+)
 from tui.screens.correction_journal import CorrectionJournalScreen
 from tui.screens.correction_reason import ReasonChoice, ReasonDialog
 from tui.screens.history import CardHistoryScreen
 from tui.screens.login import LoginScreen
+from tui.screens.messages import ConfirmScreen
 
 SIZE = (80, 24)
 
@@ -145,7 +153,7 @@ async def test_unknown_login_refused_clearly(people, cfg) -> None:  # noqa: F811
         assert "«nobody» пайдаланушысы apcard-та тіркелмеген" in screen_text(app)
 
 
-async def _open_card(app, card_id: int):  # noqa: ANN001, ANN202
+async def _open_card(app, card_id: int):
     from models.tables import Card
     from tui.screens.card import CardScreen
 
@@ -189,7 +197,7 @@ async def test_administrator_corrects_two_lines_with_a_reason(people, cfg) -> No
         assert "(исправление)" in screen_text(app)
         screen = app.screen
         for name, text in (("protocol_no", "000123999"), ("official_name", "Сейтов А.Б.Н.")):
-            screen._focus_field(name)
+            screen.focus_field(name)
             await type_in(pilot, "ctrl+u", text)
         await type_in(pilot, "f2")
         assert isinstance(app.screen, ReasonDialog)
@@ -214,10 +222,11 @@ async def test_correction_abandoned_with_escape_is_not_logged(people, cfg) -> No
         await _open_card(app, card.id)
         await pilot.pause()
         await type_in(pilot, "f8")
-        app.screen._focus_field("protocol_no")
+        app.screen.focus_field("protocol_no")
         await type_in(pilot, "ctrl+u", "999", "f2")
         await type_in(pilot, "escape")  # the reason dialog: cancelled
-        await type_in(pilot, "escape", "escape")  # Esc Esc: drop the edits?
+        await type_in(pilot, "escape")  # a lone Esc: drop the edits?
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await type_in(pilot, "y")  # yes, drop them
         await pilot.pause()
         assert app.screen.form.boxes["protocol_no"].raw == "000123456"

@@ -32,12 +32,12 @@ def backend() -> str:
 
 
 @pytest.fixture
-def admin(db, books):  # noqa: ANN001, ANN201
+def admin(db, books):
     return add_user("ivanova", Role.ADMINISTRATOR, by=None, full_name="Иванова С.К.")
 
 
 @pytest.fixture
-def card(admin):  # noqa: ANN001, ANN201
+def card(admin):
     return register_card(individual_card(), admin, today=dt.date(2025, 3, 1))
 
 
@@ -54,12 +54,12 @@ def masked(text: str) -> str:
     return re.sub(r"\d\d\.\d\d\.(\d\d\d\d|\d\d)\b", "DD.MM.YY", text) + "\n"
 
 
-async def _open(cfg, screen_cls, *args, lang="ru"):  # noqa: ANN001, ANN002, ANN202
+async def _open(cfg, screen_cls, *args, lang="ru"):
     app = make_app(cfg, lang=lang)
     return app, screen_cls
 
 
-async def test_payment_notice_moves_line_13(card, cfg) -> None:  # noqa: ANN001
+async def test_payment_notice_moves_line_13(card, cfg) -> None:
     from tui.screens.notice_form import ExecutionNoticeScreen
 
     app = make_app(cfg)
@@ -78,7 +78,7 @@ async def test_payment_notice_moves_line_13(card, cfg) -> None:  # noqa: ANN001
     assert Notice.select().count() == 1
 
 
-async def test_protest_files_the_linked_card(card, cfg) -> None:  # noqa: ANN001
+async def test_protest_files_the_linked_card(card, cfg) -> None:
     from tui.screens.protest_form import ProtestScreen
 
     app = make_app(cfg, lang="kk")
@@ -96,7 +96,7 @@ async def test_protest_files_the_linked_card(card, cfg) -> None:  # noqa: ANN001
     assert Card.get_by_id(2).part == "03"
 
 
-async def test_card_life_runs_steps_through_the_models(card, cfg) -> None:  # noqa: ANN001
+async def test_card_life_runs_steps_through_the_models(card, cfg) -> None:
     from tui.screens.card_life import CardLifeScreen
 
     app = make_app(cfg)
@@ -114,7 +114,7 @@ async def test_card_life_runs_steps_through_the_models(card, cfg) -> None:  # no
     assert Card.get_by_id(card.id).status == "executed"
 
 
-async def test_request_confirmed_and_answered(card, cfg, admin) -> None:  # noqa: ANN001
+async def test_request_confirmed_and_answered(card, cfg, admin) -> None:
     from tui.screens.requests import RequestCheckScreen
 
     req = rq.add_request({"number": "15/2", "surname": "Қасымов", "given_name": "Ерлан",
@@ -133,7 +133,7 @@ async def test_request_confirmed_and_answered(card, cfg, admin) -> None:  # noqa
     assert done.status == "answered" and json.loads(done.answer_cards) == [card.id]
 
 
-async def test_request_keyed_from_paper(admin, cfg) -> None:  # noqa: ANN001
+async def test_request_keyed_from_paper(admin, cfg) -> None:
     from tui.screens.requests import RequestsScreen
 
     app = make_app(cfg)
@@ -151,7 +151,7 @@ async def test_request_keyed_from_paper(admin, cfg) -> None:  # noqa: ANN001
     assert LiabilityRequest.get().surname == "Петров"
 
 
-async def test_journal_lists_and_keys_an_entry(card, cfg) -> None:  # noqa: ANN001
+async def test_journal_lists_and_keys_an_entry(card, cfg) -> None:
     from tui.screens.registration_journal import RegistrationJournalScreen
 
     app = make_app(cfg, lang="kk")
@@ -164,7 +164,7 @@ async def test_journal_lists_and_keys_an_entry(card, cfg) -> None:  # noqa: ANN0
         check_golden("screen-journal-kk.txt", masked(text))
 
 
-async def test_purge_asks_for_the_count(card, cfg, admin) -> None:  # noqa: ANN001
+async def test_purge_asks_for_the_count(card, cfg, admin) -> None:
     from tui.screens.retention import RetentionScreen
 
     change_status(card.id, Event.EXECUTE, admin, executed_on=dt.date(2025, 3, 5))

@@ -94,7 +94,7 @@ class Term:
 
 
 @pytest.fixture
-def operator(db, books, cfg: Config):  # noqa: ANN001, ANN201
+def operator(db, books, cfg: Config):
     account = "op_term"
     yield User.create(login=account, os_account=account, full_name="Оператор", role="operator")
     codebook.reload()

@@ -1,19 +1,32 @@
 """Helpers for the card screen tests: the app on a migrated database with the shipped
-codebooks, keys typed as an operator types them, and the screen as text."""
+codebooks, keys typed as an operator types them, and the screen as text.
+
+UI tests run on SQLite: a test module imports the `backend` fixture below (the model
+tests keep both databases)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
+import pytest
 from textual.app import App
 from textual.pilot import Pilot
 
 from models.config import Config
 from models.tables import User
+from tui import textual_private
 from tui.app import ApcardApp
 from tui.keys import KeyMap
 from tui.session import Session
+
+
+@pytest.fixture
+def backend() -> str:
+    """UI tests on SQLite only (overrides conftest's SQLite + PostgreSQL parameter)."""
+    return "sqlite"
 
 # Key names pressed as they are; anything else is typed character by character.
 KEY_NAMES = {"enter", "tab", "shift+tab", "up", "down", "left", "right", "home", "end",
@@ -23,9 +36,11 @@ KEY_NAMES = {"enter", "tab", "shift+tab", "up", "down", "left", "right", "home",
 OFFENCE = dt.date(2025, 2, 1)
 
 
-def make_app(cfg: Config, login: str = "ivanova", lang: str = "ru") -> ApcardApp:
+def make_app(cfg: Config, login: str = "ivanova", lang: str = "ru",
+             role: str = "operator") -> ApcardApp:
+    textual_private.install()  # as run_app does
     user = User.get_or_none(User.login == login) or User.create(
-        login=login, full_name="Иванова С.К.", role="operator")
+        login=login, full_name="Иванова С.К.", role=role)
     return ApcardApp(Session(cfg, user, KeyMap(cfg.keys), lang))
 
 
@@ -54,6 +69,16 @@ async def press_as_terminal(pilot: Pilot, key: str, character: str | None) -> No
     await pilot.pause()
 
 
+async def wait_for(pilot: Pilot, ready: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Poll until `ready()` (a timer's or a worker's effect), failing after `timeout`."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not ready():
+        if loop.time() > end:
+            raise AssertionError(f"not ready after {timeout} s: {ready}")
+        await pilot.pause(0.02)
+
+
 async def settle(pilot: Pilot) -> None:
     """Let workers (matching, searches) finish and their results be drawn."""
     await pilot.app.workers.wait_for_complete()
@@ -63,12 +88,12 @@ async def settle(pilot: Pilot) -> None:
 
 def screen_text(app: App[Any]) -> str:
     """What the terminal shows, as plain text lines."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    return "\n".join(textual_private.screen_lines(app))
 
 
 def raw(app: App[Any], name: str) -> str:
     """The text typed into a field of the card screen."""
-    return app.screen.form.boxes[name].raw
+    return app.screen.state.text(name)
 
 
 # The fields of an individual's card, in form order, as keys (fixed-length fields
@@ -91,3 +116,39 @@ INDIVIDUAL_TAIL = (
     "enter", "enter",  # 19, 19.1
     "Иванова С.К., инспектор", "enter", "05022025",  # 21
 )
+
+
+# The same individual's card as field texts (as typed: dates and amounts as digits), for
+# tests that start from a draft because typing is not what they test.
+INDIVIDUAL_TEXTS = {
+    "subject": "01", "surname": "Касымов", "given_name": "Ерлан", "patronymic": "Нурланович",
+    "birth_date": "12031985", "iin": "850312305479", "authority": "685",
+    "place": "751110000", "considering_body": "685", "protocol_no": "000123456",
+    "protocol_date": "01022025", "official_name": "Сейтов А.Б.", "journal_no": "00451",
+    "journal_date": "03022025", "received_date": "05022025",
+    "article": "592", "part": "02", "guilt": "1", "offence_date": "01022025",
+    "decision_date": "02022025", "main_penalty": "02", "fine_imposed": "39320",
+    "fine_collected": "39320", "address": "г. Алматы, ул. Абая 1", "id_document": "2",
+    "sex": "1", "citizenship": "1", "filled_by": "Иванова С.К., инспектор",
+    "filled_date": "05022025",
+}
+
+
+def draft_app(cfg: Config, login: str = "ivanova", role: str = "operator",
+              **draft: Any) -> ApcardApp:
+    """The app of a user who left `draft` (values, focus, cursor, lang...): the test
+    answers the resume question (see `resumed`)."""
+    from models.drafts import save_draft
+
+    save_draft(make_app(cfg, login, role=role).session.user, draft)
+    return make_app(cfg, login)
+
+
+async def resumed(pilot: Pilot) -> None:
+    """Answer "resume the draft?" with Enter and wait for the card."""
+    from tui.screens.card import CardScreen
+
+    await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "ConfirmScreen")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CardScreen))
+    await pilot.pause()

@@ -1,41 +1,47 @@
 """The Textual application: wires the screens, the keys and the configuration. Nothing
-else lives here; screens talk to it by messages (tui.screens.texts.ScreenRequest)."""
+else lives here; screens talk to it by messages (tui.screens.texts.OpenScreen) and
+never import it."""
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 from textual.app import App
-from textual.filter import NoColor
+from textual.screen import Screen
 
 from models import drafts
 from models.config import Config
 from models.tables import User
-from tui.keys import KeyMap
+from tui import textual_private
+from tui.keys import APP, COMMAND_BY_ID, KeyMap, bindings
 from tui.screens import texts as tx
 from tui.screens.card import CardScreen
-from tui.screens.messages import ConfirmScreen, NoticeScreen
+from tui.screens.messages import ConfirmScreen
 from tui.session import Session
 from tui.theme import MONO, THEMES, theme_name, use
 
-# Screens other parts of the program provide: command -> (module, class). The app
-# opens them with the session (and the card shown, if any) when they are installed.
-PROVIDED = {
-    "journal": ("tui.screens.correction_journal", "CorrectionJournalScreen"),
-    "correct": ("tui.screens.history", "CardHistoryScreen"),  # a candidate's card (F6)
-    "history": ("tui.screens.history", "CardHistoryScreen"),
-}
+
+def screen_class(command: str) -> type[Screen[Any]]:
+    """The window of a command's `screen` ("module:Class"), imported when first asked
+    for (start-up time). A name that does not import is a bug, not a missing feature:
+    tests import every one."""
+    module, _, name = COMMAND_BY_ID[command].screen.partition(":")
+    return getattr(import_module(module), name)
 
 
-class ApcardApp(App[int]):
+class ApcardApp(App[int], inherit_bindings=False):
     CSS_PATH = "app.tcss"
     TITLE = "apcard"
-    BINDINGS: list[Any] = []  # Textual's own (Ctrl+C, palette) replaced by the key map
+    # Only the commands of tui.keys: Textual's own (Ctrl+C, Ctrl+Q, palette) are not ours.
+    BINDINGS = bindings(APP)
     ENABLE_COMMAND_PALETTE = False
 
     def __init__(self, session: Session) -> None:
         super().__init__(ansi_color=True)
         self.session = session
+        self.run_lang = session.lang  # the run's language (--lang, config): a draft may differ
+        self.set_keymap(session.keymap.textual_keymap())
         # Read before the card screen is built: a draft comes back in the language it
         # was typed in, and the question about it is asked in that language too.
         self._draft = drafts.load_draft(session.user)
@@ -46,14 +52,8 @@ class ApcardApp(App[int]):
         name = theme_name(session.cfg)
         use(name)
         self.theme = name
-        if name == MONO:
-            # Our monochrome theme has no colours to remove; Textual's NO_COLOR filter
-            # would only add "39;49" (default colours) to every styled piece written.
-            self._filters = [f for f in self._filters if not isinstance(f, NoColor)]
+        self.mono = name == MONO
         self.animation_level = "none"  # no smooth scrolling: it would cost bytes
-        for cid in ("language", "quit"):
-            self._bindings.bind(session.keymap.binding_keys(cid), f"command('{cid}')",
-                                show=False, priority=True)  # also above modal windows
 
     def get_default_screen(self) -> CardScreen:
         # The card is the first screen itself: no blank screen is laid out and drawn
@@ -70,35 +70,15 @@ class ApcardApp(App[int]):
     def _resume(self, draft: dict[str, Any] | None) -> None:
         if draft is None:
             drafts.discard_draft(self.session.user)
+            if self.session.lang != self.run_lang:  # declined: back to the run's language
+                self.action_language()
             return
         card = self.screen_stack[0]
         if isinstance(card, CardScreen):
             card.resume(draft)
 
-    # -- commands the app owns ---------------------------------------------------------
-    def action_command(self, cid: str) -> None:
-        if cid == "language":
-            self.switch_language()
-        elif cid == "quit":
-            self.quit_saving()
-
-    def on_screen_request(self, message: tx.ScreenRequest) -> None:
-        message.stop()
-        if message.command in PROVIDED:
-            self._open_provided(message.command, message.card_id)
-        else:
-            self.action_command(message.command)
-
-    def _open_provided(self, command: str, card_id: int | None) -> None:
-        module, name = PROVIDED[command]
-        try:
-            screen_cls = getattr(__import__(module, fromlist=[name]), name)
-        except (ImportError, AttributeError):
-            self.push_screen(NoticeScreen(self.session.lang, tx.NOT_AVAILABLE))
-            return
-        self.push_screen(screen_cls(self.session, card_id))
-
-    def switch_language(self) -> None:
+    # -- commands the app owns (tui.keys.COMMANDS with where=APP) -----------------------
+    def action_language(self) -> None:
         lang = "ru" if self.session.lang == "kk" else "kk"
         self.session.lang = lang
         for screen in self.screen_stack:
@@ -106,19 +86,29 @@ class ApcardApp(App[int]):
             if set_language is not None:
                 set_language(lang)
 
-    def quit_saving(self) -> None:
+    async def action_quit(self) -> None:
+        """Ctrl+Q: every screen's pending draft written, then out."""
         for screen in self.screen_stack:
             flush = getattr(screen, "flush_draft", None)
             if flush is not None:
                 flush()
         self.exit(0)
 
+    def action_open_screen(self, command: str) -> None:
+        self.push_screen(screen_class(command)(self.session, None))
+
+    def on_open_screen(self, message: tx.OpenScreen) -> None:
+        message.stop()
+        self.push_screen(screen_class(message.command)(self.session, message.card_id))
+
 
 def run_app(cfg: Config, user: User) -> int:
     """Run the card screen for `user` until they quit; the exit code."""
     from tui.output import CellDriver
 
+    textual_private.install()
     app = ApcardApp(Session(cfg, user, KeyMap(cfg.keys), cfg.language))
+    textual_private.install_app(app, app.mono)
     app.driver_class = CellDriver  # sends the terminal only the cells that changed
     app.run(mouse=False)
     return int(app.return_code or 0)

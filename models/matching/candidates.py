@@ -238,7 +238,8 @@ def find_candidates(probe: Mapping[str, Any] | Probe, limit: int = 10,
         return []
     keys = p.keys()
     rows = _fetch_rows(p, keys)
-    rows.pop(p.person_id, None)  # type: ignore[arg-type]
+    if p.person_id is not None:
+        rows.pop(p.person_id, None)
     if not rows:
         return []
     side = PersonSide(keys["surname_key"], keys["name_key"], keys["patronymic_key"],
@@ -284,7 +285,8 @@ def find_legal_candidates(probe: Mapping[str, Any] | LegalProbe, limit: int = 10
     for q in queries:
         for row in q.limit(ROUTE_LIMIT).tuples():
             rows.setdefault(row[0], row)
-    rows.pop(p.legal_entity_id, None)  # type: ignore[arg-type]
+    if p.legal_entity_id is not None:
+        rows.pop(p.legal_entity_id, None)
     words = " ".join(legal_name_words(p.name))
 
     def judge(r: tuple) -> Verdict:

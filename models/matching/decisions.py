@@ -8,18 +8,26 @@ the former values with who, when and why (§38).
 Different person: the decision is stored with the operator and the time; the pair is
 not offered again. Before the card's own person exists the decision is tied to the
 typed data's fingerprint; `settle_fingerprint` turns it into a pair once it does.
+
+The card screen's duplicates window takes a `Decision`, applied by register_card in
+the card's transaction (`take`, `settle`): nothing is written before the card is saved.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import peewee as pw
 
-from models.matching.keys import LegalProbe, Probe
+from models.i18n import T
+from models.matching.keys import LegalProbe, Probe, as_date, person_keys
+from models.matching.normalize import legal_name_key
+from models.matching.score import PROBABLE
 from models.matching.tables import LegalDistinct, PersonDistinct
+from models.permissions import Action, require
 from models.persons import PERSON_COLUMNS, update_identification
 from models.tables import LegalEntity, Person, PersonHistory, User, now
 
@@ -28,7 +36,7 @@ LegalRef = LegalEntity | int
 
 
 def _id(ref: pw.Model | int) -> int:
-    return ref if isinstance(ref, int) else ref.id  # type: ignore[return-value]
+    return ref if isinstance(ref, int) else int(ref.get_id())
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -161,39 +169,97 @@ def settle_legal_fingerprint(probe: LegalProbe | Mapping[str, Any] | str,
     return _settle(LegalDistinct, "legal_entity", _legal_fingerprint(probe), _id(entity))
 
 
-# --- one call per operator answer (what the duplicates window uses) -------------------
+# --- the duplicates window's decision, applied when the card is saved ----------------
+
+EXACT, CONFLICT = "exact", "conflict"
+SAME_PERSON_REASON = T("Карточканы енгізу кезінде түзетілді (сол адам)",
+                       "Исправлено при вводе карточки (то же лицо)")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The operator's answer in the duplicates window. It changes nothing when taken:
+    it stays with the card being typed and models.cards.register_card applies it in the
+    card's own transaction (`take` before the card is written, `settle` after), so a
+    card discarded leaves the register as it was.
+
+    Same person (`person_id`) or legal entity (`legal_entity_id`): the card is linked
+    to it; `correct` names identification fields taken from the card into the person's
+    data (§38: former values kept; needs the role that may correct). Not same:
+    `different_from` lists the candidates declared different from the card's own new
+    person (or entity, `legal`)."""
+
+    person_id: int | None = None
+    legal_entity_id: int | None = None
+    correct: tuple[str, ...] = ()
+    different_from: tuple[int, ...] = ()
+    legal: bool = False
+
+    @property
+    def same(self) -> bool:
+        return self.person_id is not None or self.legal_entity_id is not None
+
+
+def take(decision: Decision, values: Mapping[str, Any], user: User | None
+         ) -> tuple[Person | None, LegalEntity | None]:
+    """The person and legal entity a decision links the card to, with the chosen
+    identification fields corrected (in the caller's transaction)."""
+    person = legal = None
+    if decision.person_id is not None:
+        person = Person.get_by_id(decision.person_id)
+        if decision.correct:
+            require(user, Action.CORRECT_CARD)  # changes registered identification data
+            reason = f"{SAME_PERSON_REASON.kk} / {SAME_PERSON_REASON.ru}"
+            if link_same_person(person, values, user, decision.correct, reason):
+                person = Person.get_by_id(decision.person_id)
+    if decision.legal_entity_id is not None:
+        legal = LegalEntity.get_by_id(decision.legal_entity_id)
+    return person, legal
+
+
+def settle(decision: Decision, person_id: int | None, legal_entity_id: int | None,
+           user: User | None) -> None:
+    """After the card's own person (entity) was created: the candidates declared
+    different become pairs with it, never offered again."""
+    own = legal_entity_id if decision.legal else person_id
+    if own is None:
+        return
+    record = record_legal_distinct if decision.legal else record_distinct
+    for other in decision.different_from:
+        if other != own:
+            record(own, other, user)
+
+
+def agreement(candidate: Any, values: Mapping[str, Any]) -> str:
+    """How a candidate stands to the card: EXACT only when the identification number
+    (IIN, BIN or RNN) is the same and so are the identification data (names folded as
+    for matching, birth date); CONFLICT when the number is the same but the data are
+    another person's; otherwise the candidate's own band (probable, possible)."""
+    by_number = any(r in ("iin", "bin", "rnn") for r in getattr(candidate, "reasons", ()))
+    if hasattr(candidate, "legal_entity_id"):
+        agree = legal_name_key(candidate.name) == legal_name_key(
+            str(values.get("legal_name") or ""))
+    else:
+        agree = _same_identity(candidate, values)
+    if by_number:
+        return EXACT if agree else CONFLICT
+    return candidate.band if candidate.band != EXACT or agree else PROBABLE
+
+
+def _same_identity(candidate: Any, values: Mapping[str, Any]) -> bool:
+    mine = person_keys(str(values.get("surname") or ""), str(values.get("given_name") or ""),
+                       str(values.get("patronymic") or ""), values.get("birth_date"))
+    theirs = person_keys(candidate.surname or "", candidate.given_name or "",
+                         candidate.patronymic or "", candidate.birth_date)
+    if (mine["surname_key"], mine["name_key"]) != (theirs["surname_key"], theirs["name_key"]):
+        return False
+    if mine["patronymic_key"] and theirs["patronymic_key"] and \
+            mine["patronymic_key"] != theirs["patronymic_key"]:
+        return False
+    born, their_born = as_date(values.get("birth_date")), as_date(candidate.birth_date)
+    return born is None or their_born is None or born == their_born
+
 
 def person_changes(person_id: int, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
     """identification_changes for a candidate by id."""
     return identification_changes(Person.get_by_id(person_id), values)
-
-
-def choose_same_person(person_id: int, values: Mapping[str, Any], user: User | None,
-                       correct: Iterable[str] = (), reason: str = "") -> Person:
-    """"Same person": fields in `correct` taken from the card (§38 history), in one
-    transaction; returns the person to link the card to."""
-    with Person._meta.database.atomic():
-        person = Person.get_by_id(person_id)
-        if link_same_person(person, values, user, correct, reason):
-            person = Person.get_by_id(person_id)
-    return person
-
-
-def choose_same_legal_entity(entity_id: int) -> LegalEntity:
-    return LegalEntity.get_by_id(entity_id)
-
-
-def choose_different(candidate_ids: Iterable[int], values: Mapping[str, Any],
-                     user: User | None, legal: bool = False) -> str:
-    """"A different person" (or entity) than every listed candidate, for the typed
-    `values`; returns their fingerprint for settle_fingerprint once the card is saved."""
-    with Person._meta.database.atomic():
-        if legal:
-            lp = LegalProbe.from_dict(dict(values))
-            for i in candidate_ids:
-                record_legal_distinct(i, lp, user)
-            return lp.fingerprint()
-        probe = Probe.from_dict(dict(values))
-        for i in candidate_ids:
-            record_distinct(i, probe, user)
-        return probe.fingerprint()

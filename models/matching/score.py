@@ -147,9 +147,11 @@ def score_person(probe: PersonSide, cand: PersonSide, namesakes: int = 0) -> Ver
     swapped = [part_sim(probe.surname_key, cand.name_key),
                part_sim(probe.name_key, cand.surname_key)]
     s_sur, s_name = straight
-    if None not in swapped and None not in straight and \
-            sum(swapped) * SWAP_FACTOR > sum(straight):  # type: ignore[arg-type]
-        s_sur, s_name = (s * SWAP_FACTOR for s in swapped)  # type: ignore[operator]
+    known_swapped = [s for s in swapped if s is not None]
+    known_straight = [s for s in straight if s is not None]
+    if len(known_swapped) == len(known_straight) == 2 and \
+            sum(known_swapped) * SWAP_FACTOR > sum(known_straight):
+        s_sur, s_name = (s * SWAP_FACTOR for s in known_swapped)
         reasons.append("names_swapped")
     s_pat = part_sim(probe.patronymic_key, cand.patronymic_key)
     s_date, why_date = date_sim(probe.birth_date, cand.birth_date)

@@ -10,7 +10,7 @@ VERSION = 2
 DESCRIPTION = "person history, drafts, card version, person ref"
 
 
-def upgrade(db: pw.Database, migrator) -> None:  # noqa: ANN001
+def upgrade(db: pw.Database, migrator) -> None:
     migrate(
         migrator.add_column("card", "version", pw.IntegerField(default=1)),
         migrator.add_column("person", "ref", pw.CharField(max_length=64, null=True)),

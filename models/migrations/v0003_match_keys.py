@@ -20,7 +20,7 @@ _NOT_NULL_TEXT = (("person", "surname_key", 60), ("person", "name_key", 60),
                   ("person", "patronymic_key", 60), ("legal_entity", "name_key", 120))
 
 
-def upgrade(db: pw.Database, migrator) -> None:  # noqa: ANN001
+def upgrade(db: pw.Database, migrator) -> None:
     for table, column, length in _NOT_NULL_TEXT:
         db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{column}" VARCHAR({length}) '
                        "NOT NULL DEFAULT ''")
@@ -83,7 +83,7 @@ def upgrade(db: pw.Database, migrator) -> None:  # noqa: ANN001
     _backfill(Person, LegalEntity)
 
 
-def _backfill(Person, LegalEntity) -> None:  # noqa: ANN001, N803
+def _backfill(Person, LegalEntity) -> None:
     """Keys of the rows already there (the key functions are the live ones on purpose:
     keys are derived data and must equal what new writes produce)."""
     from models.matching.keys import legal_keys, person_keys

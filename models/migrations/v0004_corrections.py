@@ -32,7 +32,7 @@ def trigger_sql(db: pw.Database) -> list[str]:
     return POSTGRES_TRIGGERS if is_postgres(db) else SQLITE_TRIGGERS
 
 
-def upgrade(db: pw.Database, migrator) -> None:  # noqa: ANN001
+def upgrade(db: pw.Database, migrator) -> None:
     class Base(pw.Model):
         class Meta:
             database = db

@@ -16,7 +16,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def upgrade(db: pw.Database, migrator) -> None:  # noqa: ANN001
+def upgrade(db: pw.Database, migrator) -> None:
     # Frozen here: a later change to models/register_tables.py cannot change what this
     # migration creates.
     class Base(pw.Model):

@@ -14,7 +14,7 @@ STATS_INDEX = ("journal_date", "status", "article", "authority", "place", "subje
                "main_penalty", "fine_imposed", "fine_collected", "person_id")
 
 
-def upgrade(db: pw.Database, migrator) -> None:  # noqa: ANN001
+def upgrade(db: pw.Database, migrator) -> None:
     class Base(pw.Model):
         class Meta:
             database = db

@@ -15,6 +15,9 @@ import sys
 from collections.abc import Callable, Sequence
 
 from models.config import Config, ConfigError, load_config
+from tui.cli.base import EXIT_USAGE, CliError, open_db
+
+__all__ = ["EXIT_USAGE", "CliError", "build_parser", "main", "open_db"]
 
 # Command-group modules, in help order. Each has `register(sub)`.
 GROUPS = ("tui.cli.core", "tui.cli.codebooks_cmd", "tui.cli.users", "tui.cli.persons",
@@ -22,17 +25,6 @@ GROUPS = ("tui.cli.core", "tui.cli.codebooks_cmd", "tui.cli.users", "tui.cli.per
           "tui.cli.journal_cmd", "tui.cli.notice_cmd", "tui.cli.requests_cmd",
           "tui.cli.purge_cmd", "tui.cli.exchange", "tui.cli.reconcile",
           "tui.cli.stats")
-
-EXIT_USAGE = 2
-
-
-class CliError(Exception):
-    """A user-facing failure: one line, exit code `code`."""
-
-    def __init__(self, message: str, code: int = 1) -> None:
-        super().__init__(message)
-        self.code = code
-
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, no usage dump
@@ -57,34 +49,8 @@ def build_parser(groups: bool = True) -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=("kk", "ru"), help="UI language for this run")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     for name in GROUPS if groups else ():
-        try:
-            mod = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # a group not written yet
-                continue
-            raise
-        mod.register(sub)
+        importlib.import_module(name).register(sub)
     return parser
-
-
-def open_db(cfg: Config, migrate: bool = False):  # noqa: ANN201
-    """Open the configured database; with `migrate`, bring its schema up to date.
-    Without it, an out-of-date schema is an error telling to run `apcard db upgrade`."""
-    from models import migrations
-    from models.db import open_database
-
-    db = open_database(cfg.db_url, cfg.pool_size, cfg.busy_timeout_ms)
-    version = migrations.current_version(db)
-    if migrate:
-        migrations.upgrade(db)
-    elif version == 0:
-        raise CliError("the database is empty: run `apcard init` first")
-    elif version < migrations.LATEST:
-        raise CliError(f"database schema is version {version}, this apcard needs "
-                       f"{migrations.LATEST}: run `apcard db upgrade`")
-    elif version > migrations.LATEST:
-        raise CliError(f"database schema version {version} is newer than this apcard")
-    return db
 
 
 # peewee imports PostgreSQL's driver whenever it is installed: about 5 MiB and 20 ms of

@@ -67,7 +67,7 @@ def _card_id(text: str) -> int:
     return int(text)
 
 
-def _user(cfg: Config):  # noqa: ANN202
+def _user(cfg: Config):
     from models.auth import AuthError, require_os_user
 
     try:

@@ -6,14 +6,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import getpass
-import sqlite3
 from collections.abc import Iterator
 
-import peewee as pw
-
 from models.config import Config
-from models.db import DatabaseError, one_line, safe_url
-from tui.cli import CliError, open_db
+from models.db import DatabaseError, is_database_error, one_line, safe_url
+from tui.cli.base import CliError, open_db
 
 DEMO_CARDS = 2500
 
@@ -54,8 +51,7 @@ def _positive(text: str) -> int:
 def db_error_line(exc: BaseException, url: str | None = None) -> str | None:
     """One line for a database failure after the database was opened (a read-only
     file, a vanished folder, a server gone away); None if `exc` is not one."""
-    driver = type(exc).__module__.startswith(("psycopg", "sqlite3"))
-    if not isinstance(exc, pw.OperationalError | pw.InterfaceError | sqlite3.Error) and not driver:
+    if not is_database_error(exc):
         return None
     text = one_line(exc)
     where = f" ({safe_url(url)})" if url else ""
@@ -88,7 +84,7 @@ def db_errors(cfg: Config) -> Iterator[None]:
 
 # --- commands ------------------------------------------------------------------------
 
-def _console():  # noqa: ANN202  (rich imported when printing, not on the way to the TUI)
+def _console():  # rich imported when printing, not on the way to the TUI
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=True)
@@ -242,7 +238,7 @@ def cmd_demo(ns: argparse.Namespace, cfg: Config) -> int:
 
 # --- the card screen ---------------------------------------------------------------
 
-def _identify(required: bool = True):  # noqa: ANN202
+def _identify(required: bool = True):
     """The active apcard user behind the OS account running this process."""
     from models.auth import identify_os_user
 
@@ -259,17 +255,13 @@ def run_tui(ns: argparse.Namespace, cfg: Config) -> int:
     with db_errors(cfg):
         open_db(cfg)
         user = _identify()
-    try:
-        from tui.app import run_app
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("tui"):
-            raise CliError("the card screen (tui.app) is not installed in this apcard") from None
-        raise
+    from tui.app import run_app
+
     with db_errors(cfg):
         return int(run_app(cfg, user) or 0)
 
 
-def _console_err():  # noqa: ANN202
+def _console_err():
     from rich.console import Console
 
     return Console(stderr=True)

@@ -52,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.set_defaults(handler=cmd_queue_decide)
 
 
-def _user(cfg: Config):  # noqa: ANN202
+def _user(cfg: Config):
     from models.auth import AuthError, require_os_user
 
     try:

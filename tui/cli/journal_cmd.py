@@ -26,7 +26,7 @@ def filter_arguments(q: argparse.ArgumentParser) -> None:
     q.add_argument("--article", help="article of the Code (line 9)")
 
 
-def journal_filter(ns: argparse.Namespace):  # noqa: ANN201
+def journal_filter(ns: argparse.Namespace):
     from models.registration_journal import JournalFilter
 
     if ns.date_from and ns.date_to and ns.date_from > ns.date_to:
@@ -114,7 +114,7 @@ def cmd_set(ns: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
-def print_journal(ns: argparse.Namespace, cfg: Config, user, at: dt.datetime):  # noqa: ANN001, ANN201
+def print_journal(ns: argparse.Namespace, cfg: Config, user, at: dt.datetime):
     from models.printing.journal import journal_document
     from models.registration_journal import journal
 

@@ -124,7 +124,7 @@ def read_rows(path: str, columns: tuple[str, ...], lang: str, need_names: bool,
               errors: list[str]) -> Iterator[Row]:
     """Good rows of a CSV file; each bad one appended to `errors` as 'row N: reason'."""
     try:
-        fh = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
+        fh = open(path, encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise CliError(f"cannot read {path}: {exc.strerror}") from None
     with fh:
@@ -173,7 +173,7 @@ def read_rows(path: str, columns: tuple[str, ...], lang: str, need_names: bool,
 
 # --- import --------------------------------------------------------------------------
 
-def _user(cfg: Config, action: str):  # noqa: ANN202
+def _user(cfg: Config, action: str):
     """The apcard user behind this OS account, checked for `action`. Without any user
     in the register (a migration into a fresh database) nobody is asked."""
     from models.permissions import Action, PermissionDenied, require

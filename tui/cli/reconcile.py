@@ -53,7 +53,7 @@ def cmd_reconcile(ns: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
-def show(report, lang: str) -> None:  # noqa: ANN001
+def show(report, lang: str) -> None:
     from rich.console import Console
     from rich.table import Table
 

@@ -56,7 +56,7 @@ def _say(cfg: Config, message: T) -> str:
     return message(cfg.language)
 
 
-def _actor(cfg: Config, bootstrap: bool = False):  # noqa: ANN202
+def _actor(cfg: Config, bootstrap: bool = False):
     """The administrator running the command; None when the table is empty and this
     is the first user being added."""
     from models.auth import AuthError, require_os_user
@@ -82,7 +82,7 @@ def _password(from_stdin: bool) -> str:
     return first
 
 
-def _run(cfg: Config, fn):  # noqa: ANN001, ANN202
+def _run(cfg: Config, fn):
     """Model refusals (rights, rules) become one line with exit 1."""
     from models.auth import AuthError
     from models.permissions import PermissionDenied

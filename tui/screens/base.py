@@ -1,8 +1,9 @@
-"""Screen bases that keep the terminal quiet.
+"""Screen bases that keep the terminal quiet and follow the language switch.
 
 Textual repaints the whole screen whenever focus moves (Screen.focused is a reactive
 with repaint=True): about 2,500 bytes per field move at 80x24. Here focus changes
-repaint nothing by themselves; the two widgets concerned repaint their own cells.
+repaint nothing by themselves (tui.textual_private.quiet_focus); the two widgets
+concerned repaint their own cells.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 
 from models.i18n import T
+from tui.textual_private import quiet_focus
 
 R = TypeVar("R")
 
@@ -35,7 +37,7 @@ class LangMixin:
 
 
 class QuietScreen(LangMixin, Screen[Any]):
-    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    focused: Reactive[Widget | None] = quiet_focus()
 
     def __init__(self, lang: str, **kw: Any) -> None:
         super().__init__(**kw)
@@ -43,19 +45,8 @@ class QuietScreen(LangMixin, Screen[Any]):
 
 
 class QuietModal(LangMixin, ModalScreen[R]):
-    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    focused: Reactive[Widget | None] = quiet_focus()
 
     def __init__(self, lang: str, **kw: Any) -> None:
         super().__init__(**kw)
         self.lang = lang
-
-
-def is_database_error(exc: BaseException) -> bool:
-    """A failure of the database (server gone, disk full, locked), not of the program:
-    shown as a message, the work on screen kept."""
-    import sqlite3
-
-    import peewee
-
-    return isinstance(exc, peewee.PeeweeException | sqlite3.Error) or type(
-        exc).__module__.startswith("psycopg")

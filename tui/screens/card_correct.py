@@ -15,13 +15,13 @@ from models.i18n import T
 from models.permissions import Action, allowed
 from models.tables import Card
 from models.validation import format_value
+from tui.screens.card_host import CardHost
 from tui.screens.messages import ConfirmScreen, IssuesScreen, NoticeScreen
 
 # models.corrections and the reason dialog are imported when a correction starts:
 # they are not on the path of the operator's first keystroke (start-up budget).
 
-CORRECTING = T("Түзету: өзгертіп, F2 (Esc Esc: болдырмау)",
-               "Исправление: измените, F2 (Esc Esc: отмена)")
+CORRECTING = T("Түзету: өзгертіп, F2 (Esc: болдырмау)", "Исправление: измените, F2 (Esc: отмена)")
 NOT_ALLOWED = T("Түзетуді тек әкімші жасайды (34-2-т.)",
                 "Исправляет только администратор (п. 34-2)")
 NOTHING_CHANGED = T("Ештеңе өзгертілмеді", "Ничего не изменено")
@@ -32,90 +32,87 @@ CONFLICT_DETAIL = T("Сіз ашқаннан кейін өзгертілді: {l
                     "Изменено после того, как вы открыли: {lines}")
 
 
-class CorrectionMode:
-    """Mixin for CardScreen. Needs: session, card, state, readonly, lang, tr(),
-    app, _show_status(), _rebuild_form(readonly)."""
+class Corrector:
+    def __init__(self, host: CardHost) -> None:
+        self.host = host
+        self.active = False
+        self._opened_version = 0
 
-    correcting: bool = False
-    _opened_version: int = 0
-
-    def start_correction(self) -> None:
-        card: Card | None = self.card  # type: ignore[attr-defined]
-        if card is None or self.correcting:
+    def start(self) -> None:
+        host = self.host
+        card = host.card
+        if card is None or self.active:
             return
-        if not allowed(self.session.user, Action.CORRECT_CARD):  # type: ignore[attr-defined]
-            self._show_status(message=self.tr(NOT_ALLOWED))  # type: ignore[attr-defined]
+        if not allowed(host.session.user, Action.CORRECT_CARD):
+            host.say(host.tr(NOT_ALLOWED), error=True)
             return
-        self.correcting = True
+        self.active = True
         self._opened_version = card.version
-        self._rebuild_form(readonly=False)  # type: ignore[attr-defined]
-        self._show_status(message=self.tr(CORRECTING))  # type: ignore[attr-defined]
+        host.rebuild_form(readonly=False)
+        host.say(host.tr(CORRECTING))
 
     def changed_lines(self) -> dict[str, Any]:
         """Fields whose typed value differs from the registered card."""
-        card: Card = self.card  # type: ignore[attr-defined]
-        values = self.state.typed_values()  # type: ignore[attr-defined]
-        out = {}
-        for name, f in FIELDS.items():
-            if format_value(f, values.get(name)) != format_value(f, getattr(card, name)):
-                out[name] = values.get(name)
-        return out
+        card = self.host.card
+        if card is None:
+            return {}
+        values = self.host.state.typed_values()
+        return {name: values.get(name) for name, f in FIELDS.items()
+                if format_value(f, values.get(name)) != format_value(f, getattr(card, name))}
 
-    def cancel_correction(self) -> None:
+    def cancel(self) -> None:
         """Esc while correcting: ask before dropping edits, then show the card again."""
         if not self.changed_lines():
-            self._end_correction()
+            self._end()
             return
-        self.app.push_screen(ConfirmScreen(self.lang, DROP_EDITS),  # type: ignore[attr-defined]
-                             lambda yes: self._end_correction() if yes else None)
+        self.host.open(ConfirmScreen(self.host.lang, DROP_EDITS),
+                       lambda yes: self._end() if yes else None)
 
-    def _end_correction(self, card: Card | None = None) -> None:
-        self.correcting = False
-        if card is not None:
-            self.card = card  # type: ignore[attr-defined]
-        self._reload_card()  # type: ignore[attr-defined]
+    def _end(self, card: Card | None = None) -> None:
+        self.active = False
+        shown = card or self.host.card
+        if shown is not None:
+            self.host.show_card(Card.get_by_id(shown.id))
 
-    def save_correction(self) -> None:
+    def save(self) -> None:
         from tui.screens.correction_reason import ReasonChoice, ReasonDialog
 
         changes = self.changed_lines()
         if not changes:
-            self._show_status(message=self.tr(NOTHING_CHANGED))  # type: ignore[attr-defined]
+            self.host.say(self.host.tr(NOTHING_CHANGED))
             return
 
-        def reasoned(choice: ReasonChoice | None) -> None:  # noqa: F821
+        def reasoned(choice: ReasonChoice | None) -> None:
             if choice is not None:
-                self._write_correction(changes, choice)
+                self._write(changes, choice)
 
-        self.app.push_screen(ReasonDialog(self.lang, "correct", list(changes)),  # type: ignore
-                             reasoned)
+        self.host.open(ReasonDialog(self.host.lang, "correct", list(changes)), reasoned)
 
-    def _write_correction(self, changes: dict[str, Any], choice: Any) -> None:
+    def _write(self, changes: dict[str, Any], choice: Any) -> None:
         from models.corrections import ConflictError, CorrectionRefused, correct_card
         from models.permissions import PermissionDenied
 
-        card: Card = self.card  # type: ignore[attr-defined]
-        lang = self.lang  # type: ignore[attr-defined]
+        host = self.host
+        card = host.card
+        if card is None:
+            return
         try:
-            saved = correct_card(card.id, changes, self.session.user,  # type: ignore
-                                 choice.code, choice.text, choice.per_field or None,
-                                 expected_version=self._opened_version)
+            saved = correct_card(card.id, changes, host.session.user, choice.code, choice.text,
+                                 choice.per_field or None, expected_version=self._opened_version)
         except ConflictError as exc:
             lines = ", ".join(dict.fromkeys(FIELDS[c.field_name].line for c in exc.changes
                                             if c.field_name in FIELDS))
-            self.app.push_screen(NoticeScreen(lang, exc.message,  # type: ignore
-                                              self.tr(CONFLICT_DETAIL.format(lines=lines))))
+            host.open(NoticeScreen(host.lang, exc.message,
+                                   host.tr(CONFLICT_DETAIL.format(lines=lines))))
             return
         except CorrectionRefused as exc:
-            if exc.issues:
-                self.app.push_screen(IssuesScreen(lang, exc.issues, "errors"))  # type: ignore
-            else:
-                self.app.push_screen(NoticeScreen(lang, exc.message))  # type: ignore
+            host.open(IssuesScreen(host.lang, exc.issues, "errors") if exc.issues
+                      else NoticeScreen(host.lang, exc.message))
             return
         except PermissionDenied as exc:
-            self.app.push_screen(NoticeScreen(lang, exc.message))  # type: ignore
+            host.open(NoticeScreen(host.lang, exc.message))
             return
-        self._end_correction(Card.get_by_id(card.id))
-        done = self.tr(CORRECTED.format(n=card.id, k=len(saved.rows)))  # type: ignore
+        self._end(card)
+        done = host.tr(CORRECTED.format(n=card.id, k=len(saved.rows)))
         # after the rebuilt form has shown its own status line
-        self.call_after_refresh(lambda: self._show_status(message=done))  # type: ignore
+        host.app.call_after_refresh(host.say, done)

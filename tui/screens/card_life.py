@@ -19,13 +19,12 @@ from textual.containers import Vertical
 from models import lifecycle, notices, protests
 from models.card_schema import Field, Kind
 from models.corrections import CorrectionRefused, change_status
-from models.db import one_line
+from models.db import is_database_error, one_line
 from models.i18n import T
 from models.lifecycle import Event
 from models.permissions import Action, PermissionDenied, allowed
 from models.registration_journal import JournalRefused, set_details
 from models.tables import Card
-from tui.screens.base import is_database_error
 from tui.screens.doc_form import DocForm, Refused, Spec
 from tui.screens.doc_window import DocWindow
 from tui.session import Session
@@ -90,7 +89,7 @@ class CardLifeScreen(DocWindow):
         self.card_id = card_id
         self.card: Card | None = None
 
-    def compose(self):  # noqa: ANN201
+    def compose(self):
         with Vertical(classes="dialog"):
             yield TextLine(role="title", id="title")
             for i in range(5):

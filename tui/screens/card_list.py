@@ -18,14 +18,13 @@ from models import lifecycle
 from models.card_schema import Field, Kind
 from models.cards import find_cards
 from models.config import Config
-from models.db import close_database, one_line
+from models.db import close_database, is_database_error, one_line
 from models.i18n import T
 from models.tables import Card
 from models.validation import parse_date
 from tui.screens import texts as tx
-from tui.screens.base import QuietModal, is_database_error
 from tui.screens.card import CardScreen
-from tui.screens.filter_list import FilterListKeys
+from tui.screens.filter_list import FilterListScreen
 from tui.screens.texts import STATUS
 from tui.session import Session
 from tui.widgets.field import FieldBox
@@ -55,17 +54,15 @@ ROWS = ((0, 1), (2, 3), (4, 5))  # which search fields share a screen row
 LIMIT = 200
 
 
-class CardListScreen(FilterListKeys, QuietModal[None]):
-    AUTO_FOCUS = ""  # keys come to the screen, in order (see on_key)
-
-    def __init__(self, session: Session) -> None:
+class CardListScreen(FilterListScreen):
+    def __init__(self, session: Session, card_id: int | None = None) -> None:
         super().__init__(session.lang)
         self.session = session
         self.boxes = [FieldBox(f) for f in SEARCH_FIELDS]
         self.active = 0  # index of the active search field; -1: the results list
         self.cards: list[Card] = []
 
-    def compose(self):  # noqa: ANN201
+    def compose(self):
         with Vertical(classes="dialog -tall"):
             yield TextLine(role="title", id="title")
             for row in ROWS:

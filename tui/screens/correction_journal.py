@@ -25,8 +25,7 @@ from models.permissions import PermissionDenied
 from models.text import find_control
 from models.validation import parse_date
 from tui.screens import texts as tx
-from tui.screens.base import QuietModal
-from tui.screens.filter_list import FilterListKeys
+from tui.screens.filter_list import FilterListScreen
 from tui.session import Session
 from tui.widgets.field import FieldBox
 from tui.widgets.form import FormRow
@@ -71,9 +70,7 @@ def journal_row(r: LogRow, lang: str) -> str:
             f"{fit(new, 14):<14} {r.reason_code:>2}")
 
 
-class CorrectionJournalScreen(FilterListKeys, QuietModal[None]):
-    AUTO_FOCUS = ""
-
+class CorrectionJournalScreen(FilterListScreen):
     def __init__(self, session: Session, card_id: int | None = None) -> None:
         super().__init__(session.lang)
         self.session = session
@@ -84,7 +81,7 @@ class CorrectionJournalScreen(FilterListKeys, QuietModal[None]):
         self.active = 0  # index of the active filter box; -1: the list
         self.rows: list[LogRow] = []
 
-    def compose(self):  # noqa: ANN201
+    def compose(self):
         with Vertical(classes="dialog -tall"):
             yield TextLine(role="title", id="title")
             for row in ROWS:
@@ -128,7 +125,7 @@ class CorrectionJournalScreen(FilterListKeys, QuietModal[None]):
         return bool(self.rows)
 
     def _screen_key(self, event: events.Key) -> bool:
-        if event.key in self.session.keymap.binding_keys("save").split(","):
+        if self.session.keymap.is_key_of(event.key, "save"):
             self._export()
             return True
         return False

@@ -66,7 +66,7 @@ class ReasonDialog(QuietModal[ReasonChoice | None]):
         self.answers: dict[str, tuple[str, str]] = {}
         self.box = FieldBox(TEXT_FIELD)
 
-    def compose(self):  # noqa: ANN201
+    def compose(self):
         with Vertical(classes="dialog"):
             yield TextLine(role="title", id="title")
             yield TextLine(id="covers")

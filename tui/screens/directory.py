@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual import events
+from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from models.card_schema import Field, Kind
@@ -37,22 +38,24 @@ class DirectoryScreen(QuietModal[Entry | None]):
     AUTO_FOCUS = ""
 
     def __init__(self, lang: str, title: T, load: Callable[[str], list[Entry]],
-                 text: str = "") -> None:
+                 current: str = "") -> None:
         super().__init__(lang)
         self.title_text = title
         self.load = load
-        self.filter = FieldEdit(FILTER, text)
+        self.filter = FieldEdit(FILTER)
+        self.current = current  # the field's code: selected when the list opens
         self.entries: list[Entry] = []
 
     def configure(self, lang: str, title: T, load: Callable[[str], list[Entry]],
-                  text: str = "") -> None:
-        """Show another directory (before the window is pushed again)."""
-        self.lang, self.title_text, self.load = lang, title, load
-        self.filter.set(text)
+                  current: str = "") -> None:
+        """Show another directory (before the window is pushed again): empty filter, the
+        field's current entry selected."""
+        self.lang, self.title_text, self.load, self.current = lang, title, load, current
+        self.filter.set("")
         if self.is_mounted:
             self.relabel()
 
-    def compose(self):  # noqa: ANN201
+    def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -tall"):
             yield TextLine(role="title", id="title")
             yield TextLine(id="filter")
@@ -73,7 +76,9 @@ class DirectoryScreen(QuietModal[Entry | None]):
         self.entries = self.load(self.filter.raw)[:LIMIT]
         width = max((len(e.code) for e in self.entries), default=1)
         rows = [f"{e.code.ljust(width)}  {e.name(self.lang)}" for e in self.entries]
-        self.query_one(PickList).set_rows(rows or [self.tr(tx.NOTHING_FOUND)])
+        at = next((i for i, e in enumerate(self.entries) if e.code == self.current), 0)
+        self.query_one(PickList).set_rows(rows or [self.tr(tx.NOTHING_FOUND)],
+                                          at if not self.filter.raw else 0)
         self._show_filter()
 
     def _show_filter(self) -> None:

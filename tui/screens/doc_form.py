@@ -20,10 +20,9 @@ from textual import events
 from textual.containers import Vertical, VerticalScroll
 
 from models.card_schema import Field, Kind
-from models.db import one_line
+from models.db import is_database_error, one_line
 from models.i18n import T
 from models.validation import parse_date
-from tui.screens.base import is_database_error
 from tui.screens.doc_window import DocWindow
 from tui.session import Session
 from tui.widgets.field import FieldBox
@@ -95,7 +94,7 @@ class DocForm(DocWindow):
         return None
 
     # -- layout -----------------------------------------------------------------------
-    def compose(self):  # noqa: ANN201
+    def compose(self):
         with Vertical(classes="dialog"):
             yield TextLine(role="title", id="title")
             for i in range(self.INFO_LINES):

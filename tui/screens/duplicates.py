@@ -1,23 +1,24 @@
-"""The person (or legal entity) may already be in the register (§34-1): up to ten
+"""The person (or legal entity) may already be in the register (§34-1): the
 candidates, best first, with the selected one's address and earlier cards.
 
-    1 / Enter  same person: the card is linked to them; if the card's identification
-               data differ, the operator may take them into the register (former
-               values kept as history, §38) or link without changing anything
-    2          a different person: stored with the operator and time for every listed
-               candidate, none of them is offered again for these data
+    1 / Enter  same person: the card will be linked to them. If the card's
+               identification data differ, they are listed, none ticked: Space ticks
+               those to take into the register (former values kept, §38; only the
+               role that may correct), 1 takes the ticked ones, 2 / Enter links
+               without changing anything
+    2          a different person: none of the listed is offered again for the card
     3          the selected candidate's cards (Enter on one opens it)
     Esc        back to the card, nothing decided
 
-The result is a DuplicateChoice, or False for Esc. Everything is asked of
-models.matching; this screen holds no rule of its own.
+"Exact" means the IIN (BIN, RNN) and the identification data agree; the same number
+with another person's data is shown as a conflict. The result is a
+models.matching.decisions.Decision, or None for Esc: nothing is written here, the card's save
+applies the decision in its own transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from textual import work
@@ -27,9 +28,12 @@ from textual.worker import get_current_worker
 
 from models import matching
 from models.card_schema import FIELDS
+from models.db import close_database, is_database_error
 from models.i18n import T
-from models.tables import Card, LegalEntity, Person
+from models.matching.decisions import CONFLICT, Decision, agreement, person_changes
+from models.permissions import Action, allowed
 from tui.screens.base import QuietModal
+from tui.screens.texts import OpenScreen
 from tui.session import Session
 from tui.widgets.line import TextLine, fit
 from tui.widgets.picklist import PickList
@@ -44,7 +48,7 @@ COLUMNS_LEGAL = (T("Балл", "Балл"), T("Сәйкестік", "Совпа�
 WIDTHS = (4, 10, 33, 10, 12)  # 73 columns with the spaces: fits the 74 inside the frame
 WIDTHS_LEGAL = (4, 10, 31, 27)
 BANDS = {matching.EXACT: T("нақты", "точно"), matching.PROBABLE: T("ықтимал", "вероятно"),
-         matching.POSSIBLE: T("мүмкін", "возможно")}
+         matching.POSSIBLE: T("мүмкін", "возможно"), CONFLICT: T("ҚАЙШЫЛЫҚ", "КОНФЛИКТ")}
 ADDRESS = T("Мекенжайы: {a}", "Адрес: {a}")
 NO_ADDRESS = T("Мекенжайы көрсетілмеген", "Адрес не указан")
 CARDS_OF = T("{who}: карточкалары", "{who}: карточки")
@@ -58,38 +62,15 @@ HINT_LEGAL = T("1/Enter Сол ұйым  2 Басқа ұйым  3 Карточк
 HINT_CARDS = T("Enter Карточканы ашу  3/Esc Тізімге қайту",
                "Enter Открыть карточку  3/Esc Назад к списку")
 FIX_TITLE = T("Карточка тізілімнен өзгеше: {who}", "Карточка расходится с реестром: {who}")
-FIX_HINT = T("Enter [x]/[ ]  1 Белгіленгенді түзету  2 Түзетпей байланыстыру  Esc Қайту",
-             "Enter [x]/[ ]  1 Исправить отмеченное  2 Связать без изменений  Esc Назад")
-FIX_REASON = T("Карточканы енгізу кезінде түзетілді (сол адам)",
-               "Исправлено при вводе карточки (то же лицо)")
-DB_FAILED = T("Дерекқор қатесі: шешім сақталмады", "Ошибка базы данных: решение не сохранено")
+CONFLICT_TITLE = T("ЖСН бірдей, деректер басқа адамдікі: {who}",
+                   "ИИН совпадает, данные другого лица: {who}")
+FIX_HINT = T("Бос орын [x]  1 Белгіленгенді түзету  2/Enter Түзетпей байланыстыру  Esc Қайту",
+             "Пробел [x]  1 Исправить отмеченное  2/Enter Связать без изменений  Esc Назад")
+NONE_TICKED = T("Ештеңе белгіленбеген: Бос орын белгілейді", "Ничего не отмечено: Пробел отмечает")
+MAY_NOT_CORRECT = T("Тізілімдегі деректерді тек әкімші түзетеді: 2 түзетпей байланыстырады",
+                    "Данные реестра исправляет только администратор: 2 связывает без изменений")
+DB_FAILED = T("Дерекқор қатесі: қайталап көріңіз", "Ошибка базы данных: попробуйте ещё раз")
 FINE = T("айыппұл {n}", "штраф {n}")
-
-
-@dataclass(frozen=True)
-class DuplicateChoice:
-    """What the operator decided. `same`: the card belongs to `person` (or
-    `legal_entity`). Not `same`: a new person (`legal` False) or legal entity;
-    `different_from` lists the candidates declared different, tied to the typed
-    data's `fingerprint`."""
-
-    same: bool
-    legal: bool = False
-    person: Person | None = None
-    legal_entity: LegalEntity | None = None
-    different_from: tuple[int, ...] = ()
-    fingerprint: str = ""
-    corrected: tuple[str, ...] = ()  # identification fields taken from the card (§38)
-
-    def after_register(self, card: Card) -> None:
-        """Call once the card is saved: "different" decisions taken against the typed
-        data become decisions against the person or entity just created."""
-        if self.same or not self.fingerprint:
-            return
-        if self.legal and card.legal_entity_id is not None:
-            matching.settle_legal_fingerprint(self.fingerprint, card.legal_entity_id)
-        elif not self.legal and card.person_id is not None:
-            matching.settle_fingerprint(self.fingerprint, card.person_id)
 
 
 def _date(d: dt.date | None) -> str:
@@ -104,14 +85,14 @@ def _value(v: Any) -> str:
     return v.strftime("%d.%m.%Y") if isinstance(v, dt.date) else str(v or "-")
 
 
-class DuplicatesScreen(QuietModal["DuplicateChoice | bool"]):
+class DuplicatesScreen(QuietModal[Decision | None]):
     """DuplicatesScreen(session, values, found): `values` the card's typed values (card
     field names), `found` what models.matching.find_candidates / find_legal_candidates
     returned for them (not empty)."""
 
     # Digits are the same keys on Latin, Russian and Kazakh layouts.
     BINDINGS = [Binding(key, f"choice('{key}')", show=False, priority=True)
-                for key in ("1", "2", "3", "escape")]
+                for key in ("1", "2", "3", "escape", "space")]
 
     def __init__(self, session: Session, values: dict[str, Any], found: list[Any]) -> None:
         super().__init__(session.lang)
@@ -123,9 +104,10 @@ class DuplicatesScreen(QuietModal["DuplicateChoice | bool"]):
         self.mode = "list"  # list | cards | fix
         self.changes: dict[str, tuple[Any, Any]] = {}
         self.take: set[str] = set()  # changes ticked to be taken into the register
+        self.may_correct = allowed(session.user, Action.CORRECT_CARD)
 
     # -- layout ----------------------------------------------------------------------
-    def compose(self):  # noqa: ANN201
+    def compose(self):
         with Vertical(classes="dialog -tall"):
             yield TextLine(role="title", id="title")
             yield TextLine(id="head")
@@ -146,7 +128,9 @@ class DuplicatesScreen(QuietModal["DuplicateChoice | bool"]):
         if self.mode == "cards":
             title = CARDS_OF.format(who=self._who(self._selected()))
         elif self.mode == "fix":
-            title = FIX_TITLE.format(who=self._who(self._selected()))
+            c = self._selected()
+            conflict = c is not None and agreement(c, self.values) == CONFLICT
+            title = (CONFLICT_TITLE if conflict else FIX_TITLE).format(who=self._who(c))
         else:
             title = (TITLE_LEGAL if self.legal else TITLE).format(n=n)
         self._set("#title", self.tr(title))
@@ -164,7 +148,8 @@ class DuplicatesScreen(QuietModal["DuplicateChoice | bool"]):
         self.query_one(selector, TextLine).set_text(text)
 
     def _row(self, c: Any) -> str:
-        band = self.tr(BANDS.get(c.band, T(c.band, c.band)))
+        how = agreement(c, self.values)
+        band = self.tr(BANDS.get(how, T(how, how)))
         if self.legal:
             ids = " / ".join(x for x in (c.bin, c.rnn) if x)
             return _columns([f"{c.score:4.2f}", band, c.name, ids], WIDTHS_LEGAL)
@@ -234,13 +219,13 @@ class DuplicatesScreen(QuietModal["DuplicateChoice | bool"]):
     # -- the earlier cards, read in a thread (the list is usable at once) --------------
     @work(thread=True, exclusive=True, group="duplicate-cards")
     def _load_cards(self) -> None:
-        from models.db import close_database
-
         worker = get_current_worker()
         try:
             cards = {self._cid(c): c.cards() for c in self.found}
-        except Exception:  # noqa: BLE001 - a failed read only leaves the lines empty
-            cards = {}
+        except Exception as exc:
+            if not is_database_error(exc):
+                raise
+            cards = {}  # a failed read only leaves the lines empty
         finally:
             close_database()  # this thread's connection
         if not worker.is_cancelled:
@@ -263,24 +248,29 @@ class DuplicatesScreen(QuietModal["DuplicateChoice | bool"]):
         elif event.pick.id == "cards" and self.mode == "cards":
             self._open_card(event.index)
         elif event.pick.id == "cards" and self.mode == "fix":
-            field = list(self.changes)[event.index]
-            self.take ^= {field}
-            self._show_selected()
+            self._link(correct=False)  # Enter: the choice that changes nothing
 
     def action_choice(self, key: str) -> None:
-        """1 / 2 / 3 / Esc, by the window's mode (bound with priority, so they are
-        answered here before the focused list sees them)."""
+        """1 / 2 / 3 / Space / Esc, by the window's mode (bound with priority, so they
+        are answered here before the focused list sees them)."""
         if self.mode == "fix":
             handlers = {"1": lambda: self._link(correct=True), "2": lambda: self._link(False),
-                        "escape": self._back, "3": lambda: None}
+                        "space": self._tick, "escape": self._back}
         elif self.mode == "cards":
             handlers = {"3": self._back, "escape": self._back}
         else:
             handlers = {"1": self._same, "2": self._different, "3": self._show_cards,
-                        "escape": lambda: self.dismiss(False)}
+                        "escape": lambda: self.dismiss(None)}
         handler = handlers.get(key)
         if handler is not None:
             handler()
+
+    def _tick(self) -> None:
+        if self.changes:
+            cards = self.query_one("#cards", PickList)
+            field = list(self.changes)[min(cards.index, len(self.changes) - 1)]
+            self.take ^= {field}
+            self._show_selected()
 
     def _back(self) -> None:
         self.mode = "list"
@@ -293,32 +283,30 @@ class DuplicatesScreen(QuietModal["DuplicateChoice | bool"]):
         self.relabel()
 
     def _open_card(self, index: int) -> None:
-        from tui.screens.texts import ScreenRequest
-
         c = self._selected()
         cards = (self.cards or {}).get(self._cid(c), []) if c is not None else []
         if index < len(cards):
-            # The app opens the card with its history (tui.app PROVIDED["correct"]).
-            self.post_message(ScreenRequest("correct", cards[index].card_id))
+            self.post_message(OpenScreen("history", cards[index].card_id))
 
-    # -- decisions -------------------------------------------------------------------
+    # -- decisions: taken here, applied when the card is saved ---------------------------
     def _same(self) -> None:
         c = self._selected()
         if c is None:
             return
         if self.legal:
-            self._finish(lambda: DuplicateChoice(
-                True, True, legal_entity=matching.choose_same_legal_entity(c.legal_entity_id)))
+            self.dismiss(Decision(legal_entity_id=c.legal_entity_id, legal=True))
             return
         try:
-            self.changes = matching.person_changes(c.person_id, self.values)
-        except Exception:  # noqa: BLE001 - a database failure: shown, may be retried
-            self._set("#title", self.tr(DB_FAILED))
+            self.changes = person_changes(c.person_id, self.values)
+        except Exception as exc:
+            if not is_database_error(exc):
+                raise
+            self._set("#title", self.tr(DB_FAILED))  # the window stays: may be retried
             return
         if not self.changes:
             self._link(correct=False)
             return
-        self.take = set(self.changes)  # all ticked: the card is the newer evidence
+        self.take = set()  # nothing ticked: the operator chooses what the register takes
         self.mode = "fix"
         cards = self.query_one("#cards", PickList)
         cards.index = 0
@@ -327,23 +315,17 @@ class DuplicatesScreen(QuietModal["DuplicateChoice | bool"]):
 
     def _link(self, correct: bool) -> None:
         c = self._selected()
+        if c is None:
+            return
         fields = tuple(f for f in self.changes if f in self.take) if correct else ()
-        reason = f"{FIX_REASON.kk} / {FIX_REASON.ru}"
-        self._finish(lambda: DuplicateChoice(True, person=matching.choose_same_person(
-            c.person_id, self.values, self.session.user, fields, reason), corrected=fields))
+        if correct and not fields:
+            self._set("#address", self.tr(NONE_TICKED))
+            return
+        if fields and not self.may_correct:
+            self._set("#address", self.tr(MAY_NOT_CORRECT))
+            return
+        self.dismiss(Decision(person_id=c.person_id, correct=fields))
 
     def _different(self) -> None:
         ids = tuple(self._cid(c) for c in self.found)
-        self._finish(lambda: DuplicateChoice(False, self.legal, different_from=ids,
-                                             fingerprint=matching.choose_different(
-                                                 ids, self.values, self.session.user,
-                                                 self.legal)))
-
-    def _finish(self, decide: Callable[[], DuplicateChoice]) -> None:
-        """Run the decision's writes; a database failure keeps the window open."""
-        try:
-            choice = decide()
-        except Exception:  # noqa: BLE001 - a database failure: shown, may be retried
-            self._set("#title", self.tr(DB_FAILED))
-            return
-        self.dismiss(choice)
+        self.dismiss(Decision(different_from=ids, legal=self.legal))

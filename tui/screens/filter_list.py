@@ -1,16 +1,18 @@
-"""Keys of a screen made of filter fields above a result list (card list, correction
+"""A window made of filter fields above a result list (card list, correction
 journal): Tab / Up / Down move between the filters and into the list, Enter searches,
-Esc closes. The screen provides `boxes`, `_search()` and `_has_results()`."""
+Esc closes. A subclass provides `boxes`, `_search()` and `_has_results()`."""
 
 from __future__ import annotations
 
 from textual import events
 
+from tui.screens.base import QuietModal
 from tui.widgets.field import FieldBox
 from tui.widgets.picklist import PickList
 
 
-class FilterListKeys:
+class FilterListScreen(QuietModal[None]):
+    AUTO_FOCUS = ""  # keys come to the screen, in order (see on_key)
     boxes: list[FieldBox]
     active: int  # the filter typed into; -1: the result list
 
@@ -30,12 +32,12 @@ class FilterListKeys:
         return False
 
     def on_key(self, event: events.Key) -> None:
-        if self.app.screen is not self:  # type: ignore[attr-defined]
+        if self.app.screen is not self:
             return
         key = event.key
-        pick = self.query_one(PickList)  # type: ignore[attr-defined]
+        pick = self.query_one(PickList)
         if key == "escape":
-            self.dismiss(None)  # type: ignore[attr-defined]
+            self.dismiss(None)
         elif self._screen_key(event):
             pass
         elif self.active < 0:

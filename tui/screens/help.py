@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual import events
+from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from models.i18n import T
@@ -20,8 +21,11 @@ EDITING: tuple[tuple[str, T], ...] = (
     ("Shift+Tab, Up", T("алдыңғы өріс", "предыдущее поле")),
     ("Left, Right, Home, End", T("өріс ішінде жылжу", "движение внутри поля")),
     ("Backspace, Del, Ctrl+U", T("таңбаны / бәрін өшіру", "стереть символ / всё поле")),
-    ("Esc, 1..0", T("Alt+цифр сияқты: пернесі жоқ пернетақтаға",
-                    "как Alt+цифра: для клавиатур без F-клавиш")),
+    ("A..Я, 0..9", T("өріске кірген соң бірінші таңба мәнді ауыстырады",
+       "первый символ в только что открытом поле заменяет значение")),
+    ("PgUp, PgDn", T("бір экран жоғары / төмен", "на экран вверх / вниз")),
+    ("Esc, 1..0", T("Alt+цифр сияқты (жарты секунд ішінде): F-пернесіз пернетақтаға",
+                    "как Alt+цифра (в течение полсекунды): для клавиатур без F-клавиш")),
 )
 LEGEND: tuple[tuple[str, T], ...] = (
     ("[    ]", T("өріс; толған кезде код, күн, ЖСН келесіге өзі өтеді",
@@ -41,7 +45,7 @@ class HelpScreen(QuietModal[None]):
         super().__init__(lang)
         self.keymap = keymap
 
-    def compose(self):  # noqa: ANN201
+    def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -tall"):
             yield TextLine(role="title", id="title")
             yield PickList(id="lines")
@@ -62,6 +66,6 @@ class HelpScreen(QuietModal[None]):
         self.query_one(PickList).set_rows(rows)
 
     def on_key(self, event: events.Key) -> None:
-        if event.key == "escape" or event.key in self.keymap.binding_keys("help").split(","):
+        if event.key == "escape" or self.keymap.is_key_of(event.key, "help"):
             event.stop()
             self.dismiss(None)

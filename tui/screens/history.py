@@ -71,7 +71,7 @@ class CardHistoryScreen(QuietModal[None]):
         self.by_line = True
         self.problem: T | None = None if card_id is not None else NO_CARD
 
-    def compose(self):  # noqa: ANN201
+    def compose(self):
         with Vertical(classes="dialog -tall"):
             yield TextLine(role="title", id="title")
             yield TextLine(id="status")

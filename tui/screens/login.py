@@ -61,7 +61,7 @@ class LoginScreen(QuietModal[User | None]):
         self.active = 0
         self.busy = False
 
-    def compose(self):  # noqa: ANN201
+    def compose(self):
         with Vertical(classes="dialog"):
             yield TextLine(role="title", id="title")
             for box in self.boxes:

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from textual import events
+from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from models.i18n import T
-from tui.keys import COMMAND_BY_ID, KeyMap
+from tui.keys import COMMAND_BY_ID, MENU_IDS, KeyMap
 from tui.screens.base import QuietModal
 from tui.widgets.line import TextLine
 from tui.widgets.picklist import PickList
 
 TITLE = T("Мәзір", "Меню")
 HINT = T("Enter: орындау   Esc: жабу", "Enter: выполнить   Esc: закрыть")
+
+
+def menu_commands(editable: bool) -> list[str]:
+    """The menu's commands in their places (tui.keys.COMMANDS `menu`); those that need a
+    card being typed are left out of a read-only card's menu."""
+    return [c for c in MENU_IDS if editable or not COMMAND_BY_ID[c].edits]
 
 
 class MenuScreen(QuietModal[str | None]):
@@ -23,7 +30,7 @@ class MenuScreen(QuietModal[str | None]):
         self.keymap = keymap
         self.commands = commands
 
-    def compose(self):  # noqa: ANN201
+    def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield TextLine(role="title", id="title")
             pick = PickList(id="commands")
@@ -47,12 +54,10 @@ class MenuScreen(QuietModal[str | None]):
         self.dismiss(self.commands[event.index])
 
     def on_key(self, event: events.Key) -> None:
-        if event.key == "escape" or event.key in self.keymap.binding_keys("menu").split(","):
+        cid = self.keymap.command_of(event.key)
+        if event.key == "escape" or cid == "menu":
             event.stop()
             self.dismiss(None)
-            return
-        for cid in self.commands:  # a command's own key works from the menu too
-            if event.key in self.keymap.binding_keys(cid).split(","):
-                event.stop()
-                self.dismiss(cid)
-                return
+        elif cid in self.commands:  # a command's own key works from the menu too
+            event.stop()
+            self.dismiss(cid)

@@ -30,7 +30,7 @@ class ConfirmScreen(QuietModal[bool]):
         self.detail = detail
         self.default_yes = default_yes
 
-    def compose(self):  # noqa: ANN201
+    def compose(self):
         with Vertical(classes="dialog"):
             yield TextLine(role="title", id="question")
             if self.detail is not None:
@@ -54,7 +54,7 @@ class ConfirmScreen(QuietModal[bool]):
         event.stop()
         self.dismiss(event.index == 0)
 
-    def on_key(self, event) -> None:  # noqa: ANN001
+    def on_key(self, event) -> None:
         char = (event.character or "").lower()
         if event.key == "escape" or char in NO_KEYS:
             event.stop()
@@ -72,7 +72,7 @@ class NoticeScreen(QuietModal[None]):
         self.message = message
         self.detail = detail
 
-    def compose(self):  # noqa: ANN201
+    def compose(self):
         with Vertical(classes="dialog"):
             yield TextLine(role="title", id="message")
             if self.detail:
@@ -93,7 +93,7 @@ class NoticeScreen(QuietModal[None]):
         event.stop()
         self.dismiss(None)
 
-    def on_key(self, event) -> None:  # noqa: ANN001
+    def on_key(self, event) -> None:
         if event.key == "escape":
             event.stop()
             self.dismiss(None)
@@ -123,7 +123,7 @@ class IssuesScreen(QuietModal[str | None]):
         self.mode = mode  # "list" | "errors" | "confirm"
         self.save_keys = set(save_keys.split(",")) if save_keys else set()
 
-    def compose(self):  # noqa: ANN201
+    def compose(self):
         with Vertical(classes="dialog -tall"):
             yield TextLine(role="title", id="title")
             yield PickList(id="issues")
@@ -147,7 +147,7 @@ class IssuesScreen(QuietModal[str | None]):
         if self.issues:
             self.dismiss(self.issues[event.index].field)
 
-    def on_key(self, event) -> None:  # noqa: ANN001
+    def on_key(self, event) -> None:
         char = (event.character or "").lower()
         if event.key == "escape":
             event.stop()

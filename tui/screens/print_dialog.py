@@ -33,7 +33,7 @@ class PrintDialog(QuietModal[Any]):
         self.session = session
         self.doc = doc
 
-    def compose(self):  # noqa: ANN201
+    def compose(self):
         with Vertical(classes="dialog"):
             yield TextLine(role="title", id="title")
             yield TextLine(id="what")

@@ -15,7 +15,7 @@ from textual import events
 from textual.containers import Vertical
 
 from models.card_schema import Field, Kind
-from models.db import one_line
+from models.db import is_database_error, one_line
 from models.i18n import T
 from models.permissions import PermissionDenied
 from models.registration_journal import (
@@ -26,7 +26,7 @@ from models.registration_journal import (
     journal,
 )
 from models.validation import parse_date
-from tui.screens.base import QuietModal, is_database_error
+from tui.screens.base import QuietModal
 from tui.screens.doc_form import DocForm, Refused, Spec
 from tui.screens.filter_list import FilterListKeys
 from tui.session import Session
@@ -72,7 +72,7 @@ class RegistrationJournalScreen(FilterListKeys, QuietModal[None]):
         self.rows: list[JournalRow] = []
         self.flt = JournalFilter()
 
-    def compose(self):  # noqa: ANN201
+    def compose(self):
         with Vertical(classes="dialog -tall"):
             yield TextLine(role="title", id="title")
             for row in ROWS:

@@ -69,7 +69,7 @@ class RequestsScreen(DocWindow):
         super().__init__(session)
         self.rows: list[LiabilityRequest] = []
 
-    def compose(self):  # noqa: ANN201
+    def compose(self):
         with Vertical(classes="dialog -tall"):
             yield TextLine(role="title", id="title")
             yield TextLine(id="count")
@@ -210,7 +210,7 @@ class RequestCheckScreen(DocWindow):
     def req(self) -> LiabilityRequest:
         return LiabilityRequest.get_by_id(self.request_id)
 
-    def compose(self):  # noqa: ANN201
+    def compose(self):
         with Vertical(classes="dialog -tall"):
             yield TextLine(role="title", id="title")
             yield TextLine(id="former")

@@ -47,7 +47,7 @@ class RetentionScreen(DocWindow):
         self.plan: retention.Plan | None = None
         self.acts: list = []
 
-    def compose(self):  # noqa: ANN201
+    def compose(self):
         with Vertical(classes="dialog -tall"):
             yield TextLine(role="title", id="title")
             yield TextLine(id="due")

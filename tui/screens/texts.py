@@ -10,6 +10,7 @@ from models.i18n import T
 from models.lifecycle import STATUS_LABELS
 from tui.widgets.layout import dotted
 
+FORM = T("1-ӘП", "1-АП")  # the title bar's first word (the sketch's " 1-АП  Новая карточка")
 NEW_CARD = T("Жаңа карточка", "Новая карточка")
 CARD_NO = T("№ {n} карточка", "Карточка № {n}")
 READ_ONLY = T("(тек қарау)", "(только просмотр)")
@@ -35,7 +36,8 @@ DISCARD_CARD = T("Сақталмаған карточка өшірілсін б�
 SAVED = T("Сақталды: № {n} карточка. Келесі карточка.",
           "Сохранено: карточка № {n}. Следующая карточка.")
 NO_DUPLICATES = T("Бұрынғы жазбалар табылмады", "Прежних записей не найдено")
-NOT_AVAILABLE = T("Бұл мүмкіндік бұл нұсқада жоқ", "Эта функция в этой версии недоступна")
+MATCH_FAILED = T("Дерекқор қатесі: бұрынғы жазбалар тексерілмеді",
+                 "Ошибка базы данных: прежние записи не проверены")
 RESUME = T("Аяқталмаған карточка бар. Жалғастыру керек пе?",
            "Есть незаконченная карточка. Продолжить её?")
 RESUME_DETAIL = T("Жоқ: ол өшіріледі, жаңа карточка ашылады",
@@ -49,7 +51,7 @@ NOTHING_FOUND = T("Ештеңе табылмады", "Ничего не найд
 SEARCHING = T("Іздеу...", "Поиск...")
 
 
-def directory_title(book: str, field: Field, full: bool) -> T:
+def directory_title(field: Field, full: bool) -> T:
     num = dotted(field.line)
     title = T(f"{num} {field.label.kk}", f"{num} {field.label.ru}")
     if full:
@@ -57,9 +59,9 @@ def directory_title(book: str, field: Field, full: bool) -> T:
     return title
 
 
-class ScreenRequest(Message):
-    """Ask the app for a command it owns (language, quit) or a screen another part of
-    the program provides (journal, correct); `card_id` is the card shown, if any."""
+class OpenScreen(Message):
+    """Ask the app to open the window of a command of tui.keys.COMMANDS (its `screen`)
+    for the card `card_id` (the card shown, if any). Screens never import the app."""
 
     def __init__(self, command: str, card_id: int | None = None) -> None:
         super().__init__()

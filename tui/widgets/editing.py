@@ -32,19 +32,39 @@ def display_width(field: Field) -> int:
     return field.length
 
 
+# Why a typed character was refused (the screen says it at the field).
+FULL = "full"
+NOT_HERE = "not_here"
+
+
 class FieldEdit:
-    """The text of one field and the cursor in it."""
+    """The text of one field and the cursor in it.
+
+    `fresh`: the field was just entered and nothing edited yet. The first printable key
+    then replaces the whole text (DOS and CSPro forms do the same): a proposed number,
+    a pinned code or today's date is typed over, never appended to. Any editing or
+    cursor key first (Backspace, Left, Home...) keeps the text and edits it instead.
+    """
 
     def __init__(self, field: Field, raw: str = "") -> None:
         self.field = field
         self.raw = ""
         self.cursor = 0
+        self.fresh = False
+        self.refused = ""  # FULL / NOT_HERE: why the last character typed was refused
         self.set(raw)
 
     # -- state ------------------------------------------------------------------------
     def set(self, raw: str) -> None:
         self.raw = self._accept_all(raw or "")
         self.cursor = len(self.raw)
+        self.fresh = False
+
+    def enter(self) -> None:
+        """The cursor comes into the field: at the end, and the next character typed
+        replaces the text."""
+        self.cursor = len(self.raw)
+        self.fresh = bool(self.raw)
 
     def _accept_all(self, raw: str) -> str:
         out = ""
@@ -77,8 +97,16 @@ class FieldEdit:
 
     # -- keys -------------------------------------------------------------------------
     def type(self, ch: str) -> bool:
-        """A printable character typed; True if the text changed."""
+        """A printable character typed; True if the text changed (if not, `refused`
+        says why)."""
         kind = self.field.kind
+        self.refused = ""
+        if self.fresh and kind != Kind.FLAG:
+            if not self._allowed(ch, ""):
+                self.refused = NOT_HERE
+                return False
+            self.raw, self.cursor = "", 0  # typed over: the text is replaced
+        self.fresh = False
         if kind == Kind.FLAG:
             new = "1" if ch in FLAG_ON and (ch != " " or not self.raw) else ""
             if ch in FLAG_OFF:
@@ -88,7 +116,11 @@ class FieldEdit:
             return changed
         if kind == Kind.DATE and ch in DATE_SEPARATORS:
             return self._date_separator()
-        if not self._allowed(ch, self.raw[: self.cursor]) or self.full:
+        if not self._allowed(ch, self.raw[: self.cursor]):
+            self.refused = NOT_HERE
+            return False
+        if self.full:
+            self.refused = FULL
             return False
         self.raw = self.raw[: self.cursor] + ch + self.raw[self.cursor:]
         self.cursor += 1
@@ -105,11 +137,14 @@ class FieldEdit:
 
     def paste(self, text: str) -> bool:
         changed = False
+        if self.fresh and text:
+            self.raw, self.cursor, self.fresh = "", 0, False
         for ch in text:
             changed = self.type(ch) or changed
         return changed
 
     def backspace(self) -> bool:
+        self.fresh = False
         if self.field.kind == Kind.FLAG:
             changed, self.raw = bool(self.raw), ""
             return changed
@@ -120,17 +155,20 @@ class FieldEdit:
         return True
 
     def delete(self) -> bool:
+        self.fresh = False
         if self.cursor >= len(self.raw):
             return self.backspace() if self.field.kind == Kind.FLAG else False
         self.raw = self.raw[: self.cursor] + self.raw[self.cursor + 1:]
         return True
 
     def clear(self) -> bool:
+        self.fresh = False
         changed = bool(self.raw)
         self.raw, self.cursor = "", 0
         return changed
 
     def move(self, where: str) -> bool:
+        self.fresh = False
         old = self.cursor
         if where == "left":
             self.cursor = max(0, self.cursor - 1)

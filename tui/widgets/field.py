@@ -18,20 +18,30 @@ field would still be typed into it after Enter).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.geometry import Region
 
-from models.card_schema import Field, Kind
+from models.card_schema import Field
 from tui.theme import role
 from tui.widgets.editing import FieldEdit, display_width
 from tui.widgets.line import seg
 
-if TYPE_CHECKING:
-    from tui.widgets.form import FormRow
+
+class BoxHost(Protocol):
+    """The row that draws a box (tui.widgets.form.FormRow)."""
+
+    @property
+    def region(self) -> Region: ...
+
+    @property
+    def app(self) -> Any: ...
+
+    def refresh_box(self, box: FieldBox, region: Region) -> None: ...
+
 
 MARKS = {"error": "!", "warning": "?", "": " "}
 STEPS = {"enter": 1, "tab": 1, "down": 1, "shift+tab": -1, "up": -1}
@@ -43,19 +53,24 @@ class KeyResult:
     changed: bool = False
     step: int = 0  # +1 next field, -1 previous
     auto: bool = False  # moving on because a fixed-length field filled up
+    refused: str = ""  # a character refused: editing.FULL or editing.NOT_HERE
 
 
 class FieldBox:
-    def __init__(self, field: Field, raw: str = "", readonly: bool = False) -> None:
+    """A box with its text `raw`; or, given `edit`, the box shows that FieldEdit (the card
+    screen hands in the one its CardState holds: the text lives there only)."""
+
+    def __init__(self, field: Field, raw: str = "", readonly: bool = False, *,
+                 edit: FieldEdit | None = None) -> None:
         self.field = field
-        self.edit = FieldEdit(field, raw)
+        self.edit = edit if edit is not None else FieldEdit(field, raw)
         self.inner = display_width(field)
         self.width = self.inner + 3  # brackets and the mark cell
         self.readonly = readonly
         self.active = False
         self.pinned = False
         self.mark = ""  # "", "error", "warning"
-        self.host: FormRow | None = None  # the row drawing it, once placed
+        self.host: BoxHost | None = None  # the row drawing it, once placed
         self.x = 0  # its column in that row
 
     def refresh(self, region: Region | None = None) -> None:
@@ -81,11 +96,18 @@ class FieldBox:
             self.edit.set(raw)
             self.refresh()
 
-    def set_active(self, active: bool) -> None:
-        if active != self.active:
+    def set_active(self, active: bool, cursor: int | None = None) -> None:
+        """Make the box the one typed into (`cursor`: where, None: at the end, ready to
+        be typed over) or not."""
+        if active and cursor is None:
+            self.edit.enter()
+        elif active and cursor is not None:
+            self.edit.cursor = max(0, min(cursor, len(self.edit.raw)))
+        if not active:
+            self.edit.cursor = len(self.edit.raw)
+            self.edit.fresh = False
+        if active != self.active or active:
             self.active = active
-            if not active:
-                self.edit.cursor = len(self.edit.raw)
             self.refresh()
 
     def set_mark(self, mark: str) -> None:
@@ -142,7 +164,7 @@ class FieldBox:
             changed = self.edit.clear()
         elif event.is_printable and event.character:
             changed = self.edit.type(event.character)
-            if not changed and self.field.kind != Kind.FLAG and self.host is not None:
+            if self.edit.refused and self.host is not None:
                 self.host.app.bell()
         else:
             return KeyResult()  # not ours: function keys go on to the bindings
@@ -150,7 +172,8 @@ class FieldBox:
             self._repaint(before)
         auto = (changed and self.field.fixed and self.edit.full
                 and self.edit.cursor == len(self.edit.raw))
-        return KeyResult(True, changed, 1 if auto else 0, auto)
+        refused = "" if changed else self.edit.refused
+        return KeyResult(True, changed, 1 if auto else 0, auto, refused)
 
     def paste(self, text: str) -> bool:
         if self.readonly:

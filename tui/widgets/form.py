@@ -17,6 +17,7 @@ from textual.widget import Widget
 from models.card_schema import Subject
 from models.text import strip_control
 from tui.theme import role
+from tui.widgets.editing import FieldEdit
 from tui.widgets.field import FieldBox
 from tui.widgets.layout import Row, chunks, pack
 from tui.widgets.line import fit, lean, seg
@@ -94,7 +95,10 @@ class FormRow(Widget):
 
 
 class CardForm(VerticalScroll, can_focus=False):
-    def __init__(self, lang: str, raw: dict[str, str], readonly: bool = False) -> None:
+    """`edits`: each field's text and cursor (the card state's own: the form shows them,
+    it keeps no copy)."""
+
+    def __init__(self, lang: str, edits: dict[str, FieldEdit], readonly: bool = False) -> None:
         super().__init__()
         self.lang = lang
         self.readonly = readonly
@@ -108,7 +112,7 @@ class CardForm(VerticalScroll, can_focus=False):
             boxes = []
             for cell in row.cells:
                 if cell.kind == "field" and cell.field is not None:
-                    box = FieldBox(cell.field, raw.get(cell.field.name, ""), readonly=readonly)
+                    box = FieldBox(cell.field, readonly=readonly, edit=edits[cell.field.name])
                     self.boxes[cell.field.name] = box
                     boxes.append(box)
             form_row = FormRow(row, boxes)
@@ -116,7 +120,7 @@ class CardForm(VerticalScroll, can_focus=False):
                 self.name_rows[key] = form_row
             self.rows.append(form_row)
 
-    def compose(self):  # noqa: ANN201
+    def compose(self):
         yield from self.rows
 
     def set_name(self, key: str, text: str) -> None:
@@ -129,3 +133,7 @@ class CardForm(VerticalScroll, can_focus=False):
             visible = row.spec.visible_for(kind)
             if row.display != visible:
                 row.display = visible
+
+    def page_rows(self) -> int:
+        """Screen rows of the form in view (PgUp / PgDn move by this many)."""
+        return max(1, self.size.height)

@@ -47,10 +47,10 @@ class TextLine(Widget):
             self._text, self.role = text, new_role
             self.refresh()
 
-    def get_content_width(self, container, viewport) -> int:  # noqa: ANN001
+    def get_content_width(self, container, viewport) -> int:
         return len(self._text)
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # noqa: ANN001
+    def get_content_height(self, container, viewport, width: int) -> int:
         return 1
 
     def render_line(self, y: int) -> Strip:
@@ -81,7 +81,7 @@ class KeyBar(Widget):
             self._items = items
             self.refresh()
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # noqa: ANN001
+    def get_content_height(self, container, viewport, width: int) -> int:
         return 1
 
     def render_line(self, y: int) -> Strip:

@@ -1,0 +1,76 @@
+"""Every private name of Textual the program uses lives in tui/textual_private.py, and
+still means what it meant in Textual 8.2.8: this test fails when an upgrade changes one."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from textual.app import App
+from textual.filter import LineFilter, NoColor
+from textual.reactive import Reactive
+from textual.screen import Screen
+
+from tui import textual_private as tp
+
+ROOT = Path(__file__).resolve().parent.parent
+PRIVATE = re.compile(r"\btextual\._|\b_bindings\b|\b_character_to_key\b|\b_filters\b"
+                     r"|\bANSI_SEQUENCES_KEYS\b|\b_compositor\b|\bXTermParser\b")
+
+
+def test_no_private_textual_name_outside_the_module() -> None:
+    for folder in ("tui", "tests"):
+        for path in (ROOT / folder).rglob("*.py"):
+            rel = path.relative_to(ROOT).as_posix()
+            if path.name in ("textual_private.py", "test_textual_private.py"):
+                continue
+            found = PRIVATE.findall(path.read_text(encoding="utf-8"))
+            assert not found, f"{rel}: Textual private names {found}"
+
+
+def test_install_takes_on_the_pinned_textual() -> None:
+    assert tp.install() == {"legacy_function_keys": True}
+    assert tp.install() == {"legacy_function_keys": True}  # twice: no harm
+
+
+def test_shifted_function_keys_of_the_linux_console_and_vt220() -> None:
+    tp.install()
+    for n, seq in enumerate(("\x1b[25~", "\x1b[26~", "\x1b[28~", "\x1b[29~", "\x1b[31~",
+                             "\x1b[32~", "\x1b[33~", "\x1b[34~"), start=13):
+        assert tp.parse_keys(seq) == [(f"f{n}", None)], seq
+    # the fix touches nothing else: xterm's Shift+F8 and plain keys as Textual reads them
+    assert tp.parse_keys("\x1b[19;2~") == [("shift+f8", None)]
+    assert tp.parse_keys("\x1b[19~") == [("f8", None)]
+    assert tp.parse_keys('"') == [("quotation_mark", '"')]
+
+
+def test_key_names_of_characters_and_escape_sequences() -> None:
+    assert tp.key_of_character("-") == "minus" and tp.key_of_character("ә") == "ә"
+    assert tp.escape_character("2") == "™"  # ESC 2: macOS's Option+2
+    assert tp.escape_character("h") is None
+    assert tp.parse_keys("\x1b") == [("escape", "\x1b")]  # a lone Esc, after its delay
+
+
+def test_quiet_focus_overrides_a_repainting_reactive() -> None:
+    focused = Screen.__dict__["focused"]
+    assert isinstance(focused, Reactive) and focused._repaint is True
+    assert tp.quiet_focus()._repaint is False
+
+
+async def test_filters_and_screen_lines() -> None:
+    class Probe(App[None]):
+        pass
+
+    class Last(LineFilter):
+        def apply(self, segments, background):
+            return segments
+
+    app = Probe()
+    filters = app._filters
+    app._filters.append(NoColor())
+    tp.install_app(app, mono=True, extra=Last())
+    assert not any(isinstance(f, NoColor) for f in filters)
+    assert isinstance(filters[-1], Last)
+    async with app.run_test(size=(20, 3)):
+        lines = tp.screen_lines(app)
+    assert len(lines) == 3 and all(len(line) == 20 for line in lines)

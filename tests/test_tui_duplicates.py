@@ -1,0 +1,93 @@
+"""The duplicates window on the card screen: its decisions wait for the card's save
+(nothing changes in the register before, and nothing if the card is discarded), the
+same IIN with another person's data is a conflict, and Enter changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from models.persons import create_person
+from models.tables import Card, Person, PersonHistory
+from tests.tui_helpers import (  # noqa: F401 (backend: the UI tests' fixture)
+    INDIVIDUAL_TEXTS,
+    backend,
+    draft_app,
+    resumed,
+    screen_text,
+    settle,
+    type_in,
+    wait_for,
+)
+from tui.screens.card import CardScreen
+from tui.screens.duplicates import DuplicatesScreen
+from tui.screens.messages import ConfirmScreen
+
+SIZE = (80, 24)
+# The new card of the field trial: "Тестов Тест 12.03.1985" with a known person's IIN.
+TESTOV = {**INDIVIDUAL_TEXTS, "surname": "Тестов", "given_name": "Тест", "patronymic": "",
+          "birth_date": "12031985"}
+
+
+def known_person() -> Person:
+    return create_person({"surname": "Касымов", "given_name": "Ерлан",
+                          "patronymic": "Нурланович", "birth_date": dt.date(1985, 3, 12),
+                          "iin": "850312305479", "sex": "1"}, None)
+
+
+async def test_discarded_card_leaves_the_person_as_it_was(books, cfg) -> None:
+    known = known_person()
+    app = draft_app(cfg, login="admin", role="administrator", values=TESTOV, focus="iin")
+    async with app.run_test(size=SIZE) as pilot:
+        await resumed(pilot)
+        await type_in(pilot, "enter")  # leaves the identification block: the check runs
+        await settle(pilot)
+        await wait_for(pilot, lambda: "КОНФЛИКТ" in screen_text(app))
+        text = screen_text(app)
+        assert isinstance(app.screen, DuplicatesScreen)
+        assert "КОНФЛИКТ" in text and "точно" not in text  # same IIN, another person
+        await type_in(pilot, "enter")  # the differences, none ticked
+        text = screen_text(app)
+        assert "ИИН совпадает, данные другого лица" in text and "[x] 1" not in text
+        await type_in(pilot, "space", "1")  # tick the surname, correct the marked line
+        assert isinstance(app.screen, CardScreen)
+        assert Person.get_by_id(known.id).surname == "Касымов"  # nothing written yet
+        await type_in(pilot, "f11")  # discard the card
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await type_in(pilot, "y")
+        assert app.screen.state.text("surname") == ""
+    assert Person.get_by_id(known.id).surname == "Касымов"
+    assert PersonHistory.select().count() == 0 and Card.select().count() == 0
+
+
+async def test_the_decision_is_applied_when_the_card_is_saved(books, cfg) -> None:
+    known = known_person()
+    app = draft_app(cfg, login="admin", role="administrator", values=TESTOV, focus="iin")
+    async with app.run_test(size=SIZE) as pilot:
+        await resumed(pilot)
+        await type_in(pilot, "enter")
+        await settle(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, DuplicatesScreen))
+        await type_in(pilot, "enter", "space", "1", "f2")
+        await settle(pilot)
+        if not isinstance(app.screen, CardScreen):  # warnings to confirm
+            await type_in(pilot, "f2")
+            await settle(pilot)
+        assert "Сохранено" in screen_text(app)
+    card = Card.get()
+    assert card.person_id == known.id and Person.get_by_id(known.id).surname == "Тестов"
+    (row,) = PersonHistory.select()
+    assert (row.old_value, row.new_value) == ("Касымов", "Тестов")
+
+
+async def test_enter_links_without_changing_the_register(books, cfg) -> None:
+    known = known_person()
+    app = draft_app(cfg, values=TESTOV, focus="iin")  # an operator
+    async with app.run_test(size=SIZE) as pilot:
+        await resumed(pilot)
+        await type_in(pilot, "enter")
+        await settle(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, DuplicatesScreen))
+        await type_in(pilot, "enter", "enter")  # the differences; Enter: link, no change
+        assert isinstance(app.screen, CardScreen)
+        assert app.screen.state.decision.person_id == known.id
+        assert app.screen.state.decision.correct == ()

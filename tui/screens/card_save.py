@@ -1,0 +1,69 @@
+"""Saving a new card (F2): errors refuse with their list, warnings ask, then the
+duplicate check (its window's decision, or a kept one), then models.cards.register_card
+in one transaction with that decision. A database failure keeps the card on screen."""
+
+from __future__ import annotations
+
+from models.cards import CardRefused, register_card
+from models.db import is_database_error, one_line
+from models.matching.decisions import Decision
+from models.permissions import PermissionDenied
+from models.validation import errors, warnings
+from tui.screens import texts as tx
+from tui.screens.card_host import CardHost
+from tui.screens.card_matching import DuplicateFinder
+from tui.screens.messages import SAVE, IssuesScreen, NoticeScreen
+
+
+class Saver:
+    def __init__(self, host: CardHost, finder: DuplicateFinder) -> None:
+        self.host = host
+        self.finder = finder
+
+    def save(self) -> None:
+        host, state = self.host, self.host.state
+        state.touched.add(state.focus)
+        state.show_all = True
+        host.recheck()
+        issues = state.check()
+        if errors(issues):
+            host.open(IssuesScreen(host.lang, state.shown(), "errors"), self._go_to)
+        elif warnings(issues):
+            keys = host.session.keymap.textual_keymap()["save"]
+            focus = state.focus
+
+            def confirmed(result: str | None) -> None:
+                if result == SAVE:
+                    self.finder.check(then=self.register)
+                else:
+                    self._go_to(result or focus)
+
+            host.open(IssuesScreen(host.lang, state.shown(), "confirm", keys), confirmed)
+        else:
+            self.finder.check(then=self.register)
+
+    def _go_to(self, name: str | None) -> None:
+        if name:
+            self.host.focus_field(name)
+
+    def register(self, decision: Decision | None) -> None:
+        """Write the card with the duplicates window's decision, if one was taken."""
+        host = self.host
+        try:
+            card = register_card(host.state.typed_values(), host.session.user,
+                                 decision=decision)
+        except CardRefused as refused:
+            host.state.issues = refused.issues
+            host.open(IssuesScreen(host.lang, refused.issues, "errors"), self._go_to)
+            return
+        except PermissionDenied as exc:
+            host.open(NoticeScreen(host.lang, exc.message))
+            return
+        except Exception as exc:
+            if not is_database_error(exc):
+                raise
+            # Nothing was written (one transaction); the card stays on screen.
+            host.open(NoticeScreen(host.lang, tx.DB_ERROR, one_line(exc)))
+            return
+        host.new_card()
+        host.say(host.tr(tx.SAVED.format(n=card.id)))

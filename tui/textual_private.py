@@ -1,0 +1,124 @@
+"""Every use of a name Textual 8.2.8 keeps private, in one place, with one test
+(tests/test_textual_private.py) that fails when a Textual upgrade changes them.
+
+Nothing here changes Textual on import. `install()` is called once from `run_app`
+(and by the test helpers that build the app without it); it applies the global
+fixes below, each only while Textual still has the shape it was written for, so an
+upgrade leaves Textual's own behaviour in place rather than breaking the screen.
+`install_app(app, mono)` adds the per-app pieces (line filters).
+
+To add a fix: a function here, a line in `install()` (or `install_app`) calling it,
+and a check in the test. Nothing else in the program imports a private Textual name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from textual import events
+from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
+from textual._xterm_parser import XTermParser
+from textual.app import App
+from textual.filter import LineFilter, NoColor
+from textual.keys import _character_to_key
+from textual.reactive import Reactive
+from textual.widget import Widget
+
+# -- key names ---------------------------------------------------------------------------
+
+
+def key_of_character(char: str) -> str:
+    """The key name Textual gives a typed character ("-" -> "minus", "ә" -> "ә")."""
+    return _character_to_key(char)
+
+
+def escape_character(char: str) -> str | None:
+    """What Textual reads ESC followed by `char` as, when its sequence table maps it to
+    another character (macOS Option: ESC 2 is read as "™"); None otherwise."""
+    seen = ANSI_SEQUENCES_KEYS.get("\x1b" + char)
+    return seen if isinstance(seen, str) and len(seen) == 1 else None
+
+
+# -- function keys of the Linux console and the VT220 ------------------------------------
+
+# Shifted function keys as the Linux console and a VT220 send them (terminfo kf13..kf20:
+# Shift+F1..Shift+F8 on the console, F13..F20 on a VT220 keyboard). Textual 8.2.8 reads
+# these as kitty-protocol keys and reports the control character or punctuation of the
+# number (ESC[34~ arrives as `quotation_mark`), though its own table names them right.
+LEGACY_FUNCTION_KEYS = {
+    "\x1b[25~": "f13", "\x1b[26~": "f14", "\x1b[28~": "f15", "\x1b[29~": "f16",
+    "\x1b[31~": "f17", "\x1b[32~": "f18", "\x1b[33~": "f19", "\x1b[34~": "f20",
+}
+_TEXTUAL_SEQUENCE_TO_KEYS = XTermParser._sequence_to_key_events
+
+
+def _sequence_to_key_events(self: XTermParser, sequence: str,
+                            alt: bool = False) -> Iterable[events.Key]:
+    name = LEGACY_FUNCTION_KEYS.get(sequence)
+    if name is not None:
+        return [events.Key(name, None)]
+    return _TEXTUAL_SEQUENCE_TO_KEYS(self, sequence, alt)
+
+
+def fix_legacy_function_keys() -> bool:
+    """Read ESC[25~ .. ESC[34~ as F13..F20; False (Textual's reading kept) if the parser
+    no longer has the method this wraps."""
+    current = getattr(XTermParser, "_sequence_to_key_events", None)
+    if current is _sequence_to_key_events:
+        return True
+    if current is not _TEXTUAL_SEQUENCE_TO_KEYS:
+        return False
+    XTermParser._sequence_to_key_events = _sequence_to_key_events
+    return True
+
+
+def parse_keys(data: str) -> list[tuple[str, str | None]]:
+    """(key, character) for each key Textual's input parser reads from terminal bytes
+    `data` (a lone ESC is flushed as the Escape key, as after the terminal's delay)."""
+    parser = XTermParser()
+    tokens = list(parser.feed(data))
+    tokens += list(_flush(parser))
+    return [(t.key, t.character) for t in tokens if isinstance(t, events.Key)]
+
+
+def _flush(parser: XTermParser) -> Iterator[Any]:
+    """Tokens a parser holds back waiting for the rest of an escape sequence."""
+    if parser._timeout_time is not None:  # waiting, with a deadline: it is up now
+        parser._timeout_time = 0.0
+        yield from parser.tick()
+
+
+# -- repainting ---------------------------------------------------------------------------
+
+
+def quiet_focus() -> Reactive[Widget | None]:
+    """A screen's `focused` reactive that repaints nothing by itself. Textual's repaints
+    the whole screen when focus moves (about 2,500 bytes per field at 80x24); our
+    screens repaint the two widgets concerned themselves."""
+    return Reactive(None, repaint=False)
+
+
+def install_app(app: App[Any], mono: bool, extra: LineFilter | None = None) -> None:
+    """Line filters of one app: in the monochrome theme Textual's NO_COLOR filter only
+    adds "39;49" (default colours) to every styled piece, so it goes; `extra` runs last,
+    after Textual's own filters."""
+    filters: list[LineFilter] = app._filters
+    if mono:
+        filters[:] = [f for f in filters if not isinstance(f, NoColor)]
+    if extra is not None:
+        filters.append(extra)
+
+
+def screen_lines(app: App[Any]) -> list[str]:
+    """What the terminal shows of the app's current screen, as plain text lines."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+# -- the one entry point -------------------------------------------------------------------
+
+
+def install() -> dict[str, bool]:
+    """Apply every global fix; which ones took (False: Textual changed shape and its own
+    behaviour is kept)."""
+    return {"legacy_function_keys": fix_legacy_function_keys()}
