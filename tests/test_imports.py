@@ -122,3 +122,13 @@ def test_the_check_finds_a_cycle() -> None:
              "p.decisions": with_parents("p.decisions", {"persons", "p.keys"}, known),
              "p.keys": set()}
     assert cycles(edges) == [["p", "p.decisions", "persons"]]
+
+
+def test_every_module_imports() -> None:
+    """A name imported that is gone (a screen importing a renamed helper) fails here,
+    not in front of the operator when the window is first opened."""
+    import importlib
+
+    for name in sorted(modules()):
+        if not name.startswith("tui.cli.__main__"):
+            importlib.import_module(name)

@@ -26,9 +26,8 @@ from models.registration_journal import (
     journal,
 )
 from models.validation import parse_date
-from tui.screens.base import QuietModal
 from tui.screens.doc_form import DocForm, Refused, Spec
-from tui.screens.filter_list import FilterListKeys
+from tui.screens.filter_list import FilterListScreen
 from tui.session import Session
 from tui.widgets.field import FieldBox
 from tui.widgets.form import FormRow
@@ -58,8 +57,7 @@ SHORT = {2: T("Орган, жіберілді", "Орган, отправлен�
          10: T("Жаза", "Взыскание")}
 
 
-class RegistrationJournalScreen(FilterListKeys, QuietModal[None]):
-    AUTO_FOCUS = ""
+class RegistrationJournalScreen(FilterListScreen):
 
     def __init__(self, session: Session, card_id: int | None = None) -> None:
         super().__init__(session.lang)
