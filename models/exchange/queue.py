@@ -14,7 +14,6 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from models import matching
 from models.config import Config
 from models.exchange.checker import check_values, decode
 from models.exchange.common import ExchangeError, write_transaction
@@ -23,6 +22,7 @@ from models.exchange.linking import find_links
 from models.exchange.reasons import reason_list
 from models.exchange.tables import ImportQueue, Package, PackageCard
 from models.i18n import T
+from models.matching.decisions import Decision, settle
 from models.permissions import Action, PermissionDenied, require
 from models.tables import LegalEntity, Person, User, now
 from models.text import clean, find_control
@@ -186,11 +186,9 @@ def _different(pkg: Package, rec: dict[str, Any], values: dict[str, Any], user: 
     from models.tables import Card
 
     card = Card.get_by_id(out.card_id)
-    if offered["person"] and card.person_id:
-        fp = matching.choose_different(sorted(offered["person"]), values, user)
-        matching.settle_fingerprint(fp, card.person_id)
-    if offered["legal"] and card.legal_entity_id:
-        fp = matching.choose_different(sorted(offered["legal"]), values, user, legal=True)
-        matching.settle_legal_fingerprint(fp, card.legal_entity_id)
+    for legal, offered_ids in ((False, offered["person"]), (True, offered["legal"])):
+        if offered_ids:  # each offered candidate: a different person (entity) from the card's
+            settle(Decision(different_from=tuple(sorted(offered_ids)), legal=legal),
+                   card.person_id, card.legal_entity_id, user)
     return out
 
