@@ -31,7 +31,7 @@ def masked(text: str) -> str:
 
 
 @pytest.fixture
-def tiers(backend: str, db_url: str, tmp_path: Path, request: pytest.FixtureRequest):  # noqa: ANN201
+def tiers(backend: str, db_url: str, tmp_path: Path, request: pytest.FixtureRequest):
     regs = make_tiers(backend, db_url, tmp_path / "registers", request)
     yield regs
     for reg in regs.values():
@@ -87,7 +87,7 @@ async def test_queue_returns_with_a_reason(tiers, tmp_path: Path) -> None:
         assert waiting() == []
 
 
-async def test_statistics_screen(db, books, cfg) -> None:  # noqa: ANN001
+async def test_statistics_screen(db, books, cfg) -> None:
     from models.auth import add_user
     from models.tables import Role
     from tui.screens.stats import StatsScreen

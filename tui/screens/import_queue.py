@@ -16,12 +16,11 @@ from textual import events
 from textual.containers import Vertical
 
 from models.card_schema import Field, Kind
-from models.db import one_line
+from models.db import is_database_error, one_line
 from models.exchange.common import ExchangeError
 from models.exchange.queue import Waiting, decide, waiting
 from models.i18n import T
 from models.permissions import PermissionDenied
-from tui.screens.base import is_database_error
 from tui.screens.doc_form import DocForm, Refused, Spec
 from tui.screens.doc_window import DocWindow
 from tui.session import Session
@@ -46,7 +45,7 @@ class ImportQueueScreen(DocWindow):
         self.items: list[Waiting] = []
         self.choice = 0  # the candidate Enter takes
 
-    def compose(self):  # noqa: ANN201
+    def compose(self):
         with Vertical(classes="dialog -tall"):
             yield TextLine(role="title", id="title")
             yield TextLine(id="count")

@@ -15,11 +15,10 @@ from textual.containers import Vertical
 
 from models import stats
 from models.card_schema import Field, Kind
-from models.db import close_database, one_line
+from models.db import close_database, is_database_error, one_line
 from models.i18n import T
 from models.validation import parse_date
-from tui.screens.base import QuietModal, is_database_error
-from tui.screens.filter_list import FilterListKeys
+from tui.screens.filter_list import FilterListScreen
 from tui.session import Session
 from tui.stats_text import repeat_lines, table_lines
 from tui.widgets.field import FieldBox
@@ -38,7 +37,7 @@ FILTERS = (Field("date_from", T("Кезең (6-жол): бастап", "Пери
 WIDTH = 76
 
 
-class StatsScreen(FilterListKeys, QuietModal[None]):
+class StatsScreen(FilterListScreen):
     AUTO_FOCUS = ""
 
     def __init__(self, session: Session, by: str = "article") -> None:
@@ -55,7 +54,7 @@ class StatsScreen(FilterListKeys, QuietModal[None]):
         self.repeat: stats.Repeat | None = None
         self.period: tuple[dt.date, dt.date] | None = None
 
-    def compose(self):  # noqa: ANN201
+    def compose(self):
         with Vertical(classes="dialog -tall"):
             yield TextLine(role="title", id="title")
             yield FormRow(self._row(), self.boxes)
