@@ -1,28 +1,39 @@
-"""Who is working: the operating-system account over SSH, or a password on a shared
-terminal; and the users table's upkeep (add, role, password), each change logged.
+"""Who is working, and the users table's upkeep (add, role, password), each change logged.
 
-Passwords are stored as salted scrypt hashes. Five wrong passwords in a row lock the
-account for LOCK_MINUTES, so a shared terminal cannot be used to guess one.
+Who: on PostgreSQL with personal login roles, the database session itself
+(session_user, peer authentication maps the OS account to its role); otherwise the
+operating-system account of the process's real uid (`pwd.getpwuid(os.getuid())`).
+No environment variable and no option changes it. An OS account mapped to no user
+may sign in with a password on a shared terminal.
+
+Passwords are stored as salted scrypt hashes. Five failed sign-ins in a row lock the
+login for LOCK_MINUTES, counted per login typed (known or not) in the `sign_in` table,
+so a shared terminal cannot be used to guess a password or to learn which logins exist.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
-import getpass
 import hashlib
 import hmac
+import os
+import pwd
 import re
 import secrets
 
+import peewee as pw
+
 from models import audit
+from models.db import database_proxy, is_postgres
 from models.i18n import T
 from models.permissions import Action, require, role_label
-from models.tables import Role, User, now
+from models.tables import Role, SignIn, User, now
 from models.text import clean, find_control, strip_control
 
-__all__ = ["AuthError", "add_user", "ensure_first_admin", "identify_os_user", "list_users",
-           "login", "require_os_user", "role_label", "set_password", "set_role"]
+__all__ = ["AuthError", "add_user", "ensure_first_admin", "identify_os_user", "identity",
+           "list_users", "lock_state", "login", "os_account", "require_os_user", "role_label",
+           "set_password", "set_role"]
 
 LOCK_AFTER = 5  # wrong passwords in a row
 LOCK_MINUTES = 15
@@ -79,23 +90,55 @@ def check_password_rules(password: str) -> None:
 # --- identification and sign-in ----------------------------------------------------
 
 def os_account() -> str:
-    """The operating-system account running apcard ('' when it cannot be told)."""
+    """The operating-system account running apcard: the name of the real uid in the
+    password database ('' when the uid has no name). Never LOGNAME, USER or any other
+    variable: whoever starts a process sets those to anything."""
     try:
-        return getpass.getuser()
-    except (OSError, KeyError):
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
         return ""
 
 
+def session_role() -> str | None:
+    """PostgreSQL: the role the database session signed in as (session_user), which a
+    SET ROLE cannot change; None on SQLite."""
+    db = database_proxy.obj
+    if not is_postgres(db):
+        return None
+    return str(db.execute_sql("SELECT session_user").fetchone()[0])
+
+
+def personal_role(role: str) -> bool:
+    """A login role of one person (a member of an apcard group role): the session then
+    says who is working, and nothing else may."""
+    db = database_proxy.obj
+    return bool(db.execute_sql(
+        "SELECT EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+        "JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = %s AND g.rolname IN "
+        "('apcard_operator', 'apcard_administrator', 'apcard_auditor'))", (role,)
+    ).fetchone()[0])
+
+
+def identity() -> tuple[str, bool]:
+    """(account name, from the database session?): on PostgreSQL a personal login role
+    is the identity; otherwise the operating-system account."""
+    role = session_role()
+    if role is not None and personal_role(role):
+        return role, True
+    return os_account(), False
+
+
 def identify_os_user(account: str | None = None) -> User | None:
-    """The active apcard user mapped to this OS account (SSH: no second password)."""
-    account = os_account() if account is None else account
+    """The active apcard user mapped to this OS account (or, on PostgreSQL, to the
+    personal login role of the session): SSH needs no second password."""
+    account = identity()[0] if account is None else account
     if not account:
         return None
     return User.get_or_none((User.os_account == account) & (User.active == True))  # noqa: E712
 
 
 def require_os_user(account: str | None = None) -> User:
-    account = os_account() if account is None else account
+    account = identity()[0] if account is None else account
     user = identify_os_user(account)
     if user is None:
         raise AuthError(T(
@@ -107,35 +150,63 @@ def require_os_user(account: str | None = None) -> User:
     return user
 
 
+# A hash of no password at all, with the real parameters: an unknown login costs the
+# same scrypt as a known one, so the answer's time does not tell which logins exist.
+_NOBODY = f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(bytes(16))}${_b64(bytes(32))}"
+_WRONG = T("Логин немесе құпиясөз қате. Бұғатталғанға дейін қалған әрекет: {n}",
+           "Неверный логин или пароль. Осталось попыток до блокировки: {n}")
+
+
 def login(login_name: str, password: str, at: dt.datetime | None = None) -> User:
-    """Password sign-in. Raises AuthError with the reason (unknown, locked, wrong)."""
+    """Password sign-in. Raises AuthError. An unknown login, a user without a password
+    and a wrong password get the same answer in the same time; the attempt is counted
+    before the password is checked, in one statement, so parallel attempts never get
+    more than LOCK_AFTER guesses checked before the lock."""
     at = at or now()
     name = strip_control(clean(login_name or ""))[:64]
-    user = User.get_or_none(User.login == name) if name else None
-    if user is None:
-        raise AuthError(T("«{login}» пайдаланушысы apcard-та тіркелмеген. Әкімшіге хабарласыңыз.",
-                          "Пользователь «{login}» не зарегистрирован в apcard. "
-                          "Обратитесь к администратору.").format(login=name))
+    if not name:
+        raise AuthError(_WRONG.format(n=LOCK_AFTER))
+    left = _claim_attempt(name, at)
+    user = User.get_or_none(User.login == name)
+    stored = user.password_hash if user is not None and user.password_hash else _NOBODY
+    good = verify_password(password or "", stored) and stored != _NOBODY
+    if not good:
+        if left == 0:
+            raise _locked(at + dt.timedelta(minutes=LOCK_MINUTES))
+        raise AuthError(_WRONG.format(n=left))
+    SignIn.update(failures=0, locked_until=None).where(SignIn.login == name).execute()
     if not user.active:
         raise AuthError(T("«{login}» есептік жазбасы бұғатталған",
                           "Учётная запись «{login}» отключена").format(login=name))
-    if user.locked_until is not None and user.locked_until > at:
-        raise _locked(user.locked_until)
-    if not user.password_hash:
-        raise AuthError(T("Бұл есептік жазбаға құпиясөз берілмеген: ОЖ есептік жазбасымен кіріңіз",
-                          "Для этой учётной записи пароль не задан: вход по учётной записи ОС"))
-    if not verify_password(password or "", user.password_hash):
-        failures = user.failed_logins + 1
-        if failures >= LOCK_AFTER:
-            until = at + dt.timedelta(minutes=LOCK_MINUTES)
-            User.update(failed_logins=0, locked_until=until).where(User.id == user.id).execute()
-            raise _locked(until)
-        User.update(failed_logins=User.failed_logins + 1).where(User.id == user.id).execute()
-        raise AuthError(T("Құпиясөз қате. Бұғатталғанға дейін қалған әрекет: {n}",
-                          "Неверный пароль. Осталось попыток до блокировки: {n}"
-                          ).format(n=LOCK_AFTER - failures))
-    User.update(failed_logins=0, locked_until=None).where(User.id == user.id).execute()
     return User.get_by_id(user.id)
+
+
+def _claim_attempt(name: str, at: dt.datetime) -> int:
+    """Count one attempt for `name` (known or not) before checking it: how many are
+    left after this one. The attempt that uses the last one locks the login until it
+    succeeds; AuthError when the login is locked."""
+    SignIn.insert(login=name, failures=0).on_conflict_ignore().execute()
+    SignIn.update(failures=0, locked_until=None).where(
+        (SignIn.login == name) & (SignIn.locked_until <= at)).execute()
+    until = at + dt.timedelta(minutes=LOCK_MINUTES)
+    claimed = SignIn.update(
+        failures=SignIn.failures + 1,
+        locked_until=pw.Case(None, [(SignIn.failures + 1 >= LOCK_AFTER, until)], None),
+    ).where((SignIn.login == name) & (SignIn.failures < LOCK_AFTER)
+            & SignIn.locked_until.is_null()).execute()
+    row = SignIn.get(SignIn.login == name)
+    if claimed != 1:
+        raise _locked(row.locked_until or until)
+    return max(LOCK_AFTER - row.failures, 0)
+
+
+def lock_state(login_name: str, at: dt.datetime | None = None) -> dt.datetime | None:
+    """Until when the login is locked against password sign-in (None: it is not)."""
+    row = SignIn.get_or_none(SignIn.login == login_name)
+    at = at or now()
+    if row is None or row.locked_until is None or row.locked_until <= at:
+        return None
+    return row.locked_until
 
 
 def _locked(until: dt.datetime) -> AuthError:
@@ -256,8 +327,8 @@ def set_password(login_name: str, password: str, *, by: User) -> User:
         user = _user(login_name)
         if by.id != user.id:
             require(by, Action.MANAGE_USERS)
-        User.update(password_hash=hash_password(password), failed_logins=0,
-                    locked_until=None).where(User.id == user.id).execute()
+        User.update(password_hash=hash_password(password)).where(User.id == user.id).execute()
+        SignIn.delete().where(SignIn.login == user.login).execute()
         # The hash itself never goes into the log: only that it changed.
         _log_user(by, user, "password", None, "***")
     return User.get_by_id(user.id)

@@ -336,7 +336,7 @@ def change_status(card_id: int, event: Event, user: User | None, *,
         raise ValueError("corrections go through correct_card")
     require(user, lifecycle.action_for(event))
     today = today or dt.date.today()
-    reason = check_reason(reason_code, reason_text, today, removal=event != Event.CORRECT) \
+    reason = check_reason(reason_code, reason_text, today, removal=event == Event.REMOVE) \
         if lifecycle.needs_reason(event) else _optional_note(reason_text)
     if event == Event.DISPATCH:
         _check_dispatch_day(today, dispatch_days, cal)

@@ -35,6 +35,14 @@ class Action(StrEnum):
     KEEP_REQUESTS = "requests.keep"
     READ_RETENTION = "retention.read"
     PURGE = "retention.purge"
+    CREATE_PERSON = "person.create"  # persons and legal entities of new cards, imports
+    CORRECT_PERSON = "person.correct"  # identification data of a registered person (§38)
+    LOAD_CODEBOOKS = "codebooks.load"
+    UPGRADE_SCHEMA = "db.upgrade"
+    MANAGE_DB_ROLES = "db.roles"
+    LOAD_DEMO = "demo.load"
+    VERIFY_LOG = "audit.verify"
+    SEAL_LOG = "audit.seal"
 
 
 OP, ADMIN, AUDIT = Role.OPERATOR, Role.ADMINISTRATOR, Role.AUDITOR
@@ -64,6 +72,14 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.KEEP_REQUESTS: frozenset({OP, ADMIN}),
     Action.READ_RETENTION: frozenset({ADMIN, AUDIT}),
     Action.PURGE: frozenset({ADMIN}),  # §14: destruction removes registered data
+    Action.CREATE_PERSON: frozenset({OP, ADMIN}),
+    Action.CORRECT_PERSON: frozenset({ADMIN}),
+    Action.LOAD_CODEBOOKS: frozenset({ADMIN}),
+    Action.UPGRADE_SCHEMA: frozenset({ADMIN}),
+    Action.MANAGE_DB_ROLES: frozenset({ADMIN}),
+    Action.LOAD_DEMO: frozenset({ADMIN}),
+    Action.VERIFY_LOG: frozenset({ADMIN, AUDIT}),
+    Action.SEAL_LOG: frozenset({ADMIN, AUDIT}),
 }
 
 ACTION_LABELS: dict[Action, T] = {
@@ -87,6 +103,15 @@ ACTION_LABELS: dict[Action, T] = {
     Action.KEEP_REQUESTS: T("сұрау салуларды орындау", "исполнение запросов"),
     Action.READ_RETENTION: T("сақтау мерзімдерін қарау", "просмотр сроков хранения"),
     Action.PURGE: T("мерзімі өткен деректерді жою", "уничтожение данных с истёкшим сроком"),
+    Action.CREATE_PERSON: T("тұлғаны тізілімге енгізу", "внесение лица в реестр"),
+    Action.CORRECT_PERSON: T("тұлғаның сәйкестендіру деректерін түзету",
+                             "исправление идентификационных данных лица"),
+    Action.LOAD_CODEBOOKS: T("анықтамалықтарды жүктеу", "загрузка справочников"),
+    Action.UPGRADE_SCHEMA: T("дерекқор сұлбасын жаңарту", "обновление схемы базы данных"),
+    Action.MANAGE_DB_ROLES: T("дерекқор рөлдерін баптау", "настройка ролей базы данных"),
+    Action.LOAD_DEMO: T("демо-тізілімді жүктеу", "загрузка демонстрационного реестра"),
+    Action.VERIFY_LOG: T("журнал тізбегін тексеру", "проверка цепочки журнала"),
+    Action.SEAL_LOG: T("журналға мөр басу", "опечатывание журнала"),
 }
 
 ROLE_LABELS: dict[Role, T] = {

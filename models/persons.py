@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from models.matching.keys import legal_keys, person_keys
+from models.permissions import Action, require
 from models.tables import LegalEntity, Person, PersonHistory, User, now
 
 # Card field -> Person column, and card field -> LegalEntity column.
@@ -55,6 +56,7 @@ def legal_columns(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_person(values: dict[str, Any], user: User | None, ref: str | None = None) -> Person:
+    require(user, Action.CREATE_PERSON)
     return Person.create(**person_columns(values), ref=ref, created_by=user, created_at=now(),
                          updated_at=now())
 
@@ -63,6 +65,7 @@ def create_persons(rows: list[tuple[dict[str, Any], str | None]], user: User | N
     """Many persons at once (CSV imports): (card values, ref) pairs, the same columns
     and match keys as create_person, written with multi-row INSERTs (per-row INSERTs
     spend most of their time building SQL). Returns how many were written."""
+    require(user, Action.CREATE_PERSON)
     stamp = now()
     data = []
     for values, ref in rows:
@@ -76,6 +79,7 @@ def create_persons(rows: list[tuple[dict[str, Any], str | None]], user: User | N
 
 
 def create_legal_entity(values: dict[str, Any], user: User | None) -> LegalEntity:
+    require(user, Action.CREATE_PERSON)
     return LegalEntity.create(**legal_columns(values), created_by=user, created_at=now(),
                               updated_at=now())
 
@@ -89,7 +93,9 @@ def _text(value: Any) -> str | None:
 def update_identification(person: Person, changes: dict[str, Any], user: User | None,
                           reason: str) -> list[PersonHistory]:
     """Change a person's identification data keeping the former values (§38).
-    `changes` uses card field names; unchanged values are ignored."""
+    `changes` uses card field names; unchanged values are ignored. Only a user who may
+    correct registered data does this (an operator links, never rewrites)."""
+    require(user, Action.CORRECT_PERSON)
     history = []
     for field, value in changes.items():
         column = PERSON_COLUMNS[field]

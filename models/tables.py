@@ -52,6 +52,17 @@ class User(BaseModel):
     created_at = pw.DateTimeField(default=now)
 
 
+class SignIn(BaseModel):
+    """Password sign-in attempts per login typed, known or not (models.auth.login)."""
+
+    login = pw.CharField(max_length=64, primary_key=True)
+    failures = pw.IntegerField(default=0)
+    locked_until = pw.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "sign_in"
+
+
 class CodebookEntry(BaseModel):
     """One code of one codebook version. A card resolves codes on its own date."""
 
@@ -177,8 +188,8 @@ class SchemaVersion(BaseModel):
     description = pw.CharField(max_length=200, default="")
 
 
-ALL_TABLES: list[type[BaseModel]] = [User, CodebookEntry, Person, PersonHistory, LegalEntity,
-                                     Card, Draft, SchemaVersion]
+ALL_TABLES: list[type[BaseModel]] = [User, SignIn, CodebookEntry, Person, PersonHistory,
+                                     LegalEntity, Card, Draft, SchemaVersion]
 
 
 def card_values(card: Card) -> dict[str, object]:

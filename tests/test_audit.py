@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import getpass
 from collections.abc import Iterator
 
 import peewee as pw
@@ -14,7 +13,7 @@ import pytest
 
 from models import audit
 from models.audit import Correction, verify_chain
-from models.auth import add_user
+from models.auth import add_user, os_account
 from models.corrections import correct_card, remove_card
 from models.db import database_proxy, is_postgres
 from models.migrations.v0004_corrections import SQLITE_TRIGGERS
@@ -176,8 +175,10 @@ def test_reordered_rows_detected(logged) -> None:
 # --- the CLI ---------------------------------------------------------------------------
 
 def test_cli_verify_passes_then_fails_after_a_hand_edit(logged, cfg, capsys) -> None:
+    admin = User.get(User.login == "admin")
+    add_user("me", Role.AUDITOR, by=admin, os_account_name=os_account())
     code, out, err = run(cfg, ["audit", "verify"], capsys)
-    assert (code, err) == (0, "") and out.startswith("9 rows verified")
+    assert (code, err) == (0, "") and out.startswith("10 rows verified")
     with owner_hand_edit():
         sql("UPDATE correction SET old_value = ? WHERE id = 4", "000000000")
     code, out, err = run(cfg, ["audit", "verify"], capsys)
@@ -187,9 +188,9 @@ def test_cli_verify_passes_then_fails_after_a_hand_edit(logged, cfg, capsys) -> 
 def test_cli_export_csv_for_the_os_user(logged, cfg, capsys, tmp_path) -> None:
     path = tmp_path / "j.csv"
     code, out, err = run(cfg, ["audit", "export", "--csv", str(path)], capsys)
-    assert code == 1 and "не привязана" in one_line(err)  # OS account not an apcard user
+    assert code == 1 and "не зарегистрирован" in one_line(err)  # OS account not a user
     admin = User.get(User.login == "admin")
-    add_user("me", Role.AUDITOR, by=admin, os_account_name=getpass.getuser())
+    add_user("me", Role.AUDITOR, by=admin, os_account_name=os_account())
     code, out, err = run(cfg, ["audit", "export", "--csv", str(path), "--reason", "04",
                                "--from", "01.01.2020"], capsys)
     assert (code, err) == (0, "")

@@ -4,14 +4,17 @@ lock after 5 failures, the permission table, user upkeep logged, `apcard user`."
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import io
+import os
+import pwd
+import subprocess
+import sys
 
 import pytest
 
 from models import auth
 from models.audit import Correction, verify_chain
-from models.auth import AuthError, add_user, login, set_password, set_role
+from models.auth import AuthError, add_user, login, os_account, set_password, set_role
 from models.permissions import ALLOWED, Action, PermissionDenied, allowed, require
 from models.tables import Role, User
 from tests.test_cli import one_line, run
@@ -38,18 +41,20 @@ def test_password_rules() -> None:
 
 # --- the permission table ----------------------------------------------------------------
 
-# §34-2: operator enters cards and reads; administrator corrects, deletes, returns,
-# manages users; auditor reads everything including logs and changes nothing.
+# The operator enters cards (with their persons) and reads; the administrator corrects,
+# deletes, returns, manages users, the schema and the codebooks; the auditor reads
+# everything including logs, verifies and seals the log, and changes nothing.
 SPEC = {
     Role.OPERATOR: {Action.READ_CARD, Action.ENTER_CARD, Action.DISPATCH_CARD,
-                    Action.READ_HISTORY,
+                    Action.READ_HISTORY, Action.CREATE_PERSON,
                     # the documents an operator keys: journal, notices, protests, requests
                     Action.READ_REGISTER, Action.KEEP_REGISTER, Action.ENTER_NOTICE,
                     Action.ENTER_PROTEST, Action.READ_REQUESTS, Action.KEEP_REQUESTS},
     Role.ADMINISTRATOR: set(Action),
     Role.AUDITOR: {Action.READ_CARD, Action.READ_HISTORY, Action.READ_JOURNAL,
                    Action.EXPORT_JOURNAL, Action.LIST_USERS, Action.READ_REGISTER,
-                   Action.READ_REQUESTS, Action.READ_RETENTION},
+                   Action.READ_REQUESTS, Action.READ_RETENTION, Action.VERIFY_LOG,
+                   Action.SEAL_LOG},
 }
 
 
@@ -85,7 +90,7 @@ def admin(db) -> User:
 
 
 def test_os_account_identifies_the_user(admin, monkeypatch) -> None:
-    monkeypatch.setattr(getpass, "getuser", lambda: "ivanova")
+    monkeypatch.setattr(auth, "os_account", lambda: "ivanova")
     assert auth.identify_os_user() is None
     with pytest.raises(AuthError) as exc:
         auth.require_os_user()
@@ -95,6 +100,17 @@ def test_os_account_identifies_the_user(admin, monkeypatch) -> None:
     assert auth.identify_os_user().id == user.id
     User.update(active=False).where(User.id == user.id).execute()
     assert auth.identify_os_user() is None
+
+
+def test_the_os_account_is_the_real_uid_not_the_environment() -> None:
+    """LOGNAME, USER and friends are whatever the caller sets: never the identity."""
+    real = pwd.getpwuid(os.getuid()).pw_name
+    code = "from models.auth import os_account, identity; print(os_account(), identity()[0])"
+    env = {**os.environ, "LOGNAME": "root-admin", "USER": "root-admin", "USERNAME": "x",
+           "LNAME": "x", "SUDO_USER": "x", "PGUSER": "x"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True).stdout.split()
+    assert out == [real, real] and os_account() == real
 
 
 def test_password_login_and_lock_after_five_failures(admin) -> None:
@@ -112,7 +128,7 @@ def test_password_login_and_lock_after_five_failures(admin) -> None:
         login("kassa", "терминал-1", at=t0 + dt.timedelta(minutes=14))
     assert "09:15" in exc.value.message.kk
     user = login("kassa", "терминал-1", at=t0 + dt.timedelta(minutes=16))
-    assert (user.failed_logins, user.locked_until) == (0, None)
+    assert user.login == "kassa" and auth.lock_state("kassa") is None
 
 
 def test_success_resets_the_failure_count(admin) -> None:
@@ -126,19 +142,72 @@ def test_success_resets_the_failure_count(admin) -> None:
     assert "4" in exc.value.message.ru  # counting starts again
 
 
-def test_unknown_passwordless_and_disabled_accounts_refused_clearly(admin) -> None:
-    with pytest.raises(AuthError) as exc:
-        login("nobody\x1b[31m", "whatever")
-    assert "не зарегистрирован" in exc.value.message.ru and "тіркелмеген" in exc.value.message.kk
-    assert "\x1b" not in exc.value.message.ru
-    with pytest.raises(AuthError) as exc:
-        login("admin", "whatever1")  # OS-account user without a password
-    assert "пароль не задан" in exc.value.message.ru
+def _answer(name: str, password: str) -> str:
+    try:
+        login(name, password)
+    except AuthError as exc:
+        return exc.message.ru
+    return "signed in"
+
+
+def test_unknown_login_answers_like_a_wrong_password(admin) -> None:
+    """Same message, same count, same lock for a login that does not exist, one without
+    a password and a wrong password: the answer does not tell which logins exist."""
+    add_user("kassa", Role.OPERATOR, by=admin, password="терминал-1")
+    for name in ("kassa", "nobody", "admin"):  # admin: OS account only, no password
+        answers = [_answer(name, "wrong-one") for _ in range(6)]
+        assert answers[0] == "Неверный логин или пароль. Осталось попыток до блокировки: 4"
+        assert "заблокирована до" in answers[4] and answers[5] == answers[4]
+    assert _answer("nobody\x1b[31m", "x") .startswith("Неверный логин или пароль")
     add_user("gone", Role.OPERATOR, by=admin, password="password-1")
     User.update(active=False).where(User.login == "gone").execute()
-    with pytest.raises(AuthError) as exc:
-        login("gone", "password-1")
-    assert "отключена" in exc.value.message.ru
+    assert _answer("gone", "wrong-pass").startswith("Неверный логин или пароль")
+    assert "отключена" in _answer("gone", "password-1")  # only the password's holder learns it
+
+
+def test_unknown_login_takes_as_long_as_a_known_one(admin) -> None:
+    import time
+
+    add_user("kassa", Role.OPERATOR, by=admin, password="терминал-1")
+
+    def took(name: str) -> float:
+        start = time.perf_counter()
+        _answer(name, "wrong-one")
+        return time.perf_counter() - start
+
+    known = min(took("kassa") for _ in range(3))
+    unknown = min(took(f"nobody{i}") for i in range(3))
+    assert unknown > known * 0.5, (known, unknown)  # both pay for one scrypt
+
+
+GUESS = """
+import sys
+from models import auth
+from models.db import open_database
+open_database(sys.argv[1])
+real = auth.verify_password
+def counting(password, stored):
+    print("checked", flush=True)
+    return real(password, stored)
+auth.verify_password = counting
+try:
+    auth.login("kassa", "wrong-one")
+except auth.AuthError as exc:
+    print(exc.message.ru)
+"""
+
+
+def test_parallel_guesses_never_exceed_the_lock(admin, db_url) -> None:
+    """Sixteen sign-in processes at once: at most five passwords are ever checked."""
+    from tests.conftest import ROOT
+
+    add_user("kassa", Role.OPERATOR, by=admin, password="терминал-1")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen([sys.executable, "-c", GUESS, db_url], stdout=subprocess.PIPE,
+                              text=True, env=env, cwd=ROOT) for _ in range(16)]
+    outs = [p.communicate(timeout=60)[0] for p in procs]
+    assert sum(o.count("checked") for o in outs) == auth.LOCK_AFTER
+    assert sum("заблокирована" in o for o in outs) == 16 - auth.LOCK_AFTER + 1
 
 
 # --- user upkeep -----------------------------------------------------------------------
@@ -192,7 +261,7 @@ def test_user_changes_are_logged_without_secrets(admin) -> None:
 # --- `apcard user` -----------------------------------------------------------------------
 
 def test_cli_user_commands(cfg, db, capsys, monkeypatch) -> None:
-    me = getpass.getuser()
+    me = os_account()
     code, out, err = run(cfg, ["user", "add", "chief", "--role", "administrator",
                                "--os-account", me, "--name", "Бастық Б."], capsys)
     assert (code, err) == (0, "") and "chief" in out
@@ -220,7 +289,7 @@ def test_cli_unknown_role_is_one_line_exit_2(cfg, db, capsys, args) -> None:
 
 def test_cli_refuses_a_non_administrator(cfg, db, capsys) -> None:
     boss = add_user("boss", Role.ADMINISTRATOR, by=None)
-    add_user("me", Role.OPERATOR, by=boss, os_account_name=getpass.getuser())
+    add_user("me", Role.OPERATOR, by=boss, os_account_name=os_account())
     code, out, err = run(cfg, ["user", "add", "x", "--role", "operator"], capsys)
     assert code == 1 and "администратор" not in out
     assert "Роли «оператор» не разрешено" in one_line(err)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
 import shutil
@@ -19,6 +18,7 @@ import peewee as pw
 import pytest
 
 from models import migrations
+from models.auth import os_account
 from models.config import Config
 from models.db import open_database
 from models.ids import iin_valid
@@ -51,7 +51,7 @@ def test_init_on_empty_db_makes_os_user_admin(empty_db_url: str,
                                               make_cfg: Callable[[str], Config],
                                               capsys: pytest.CaptureFixture[str]) -> None:
     cfg = make_cfg(empty_db_url)
-    me = getpass.getuser()
+    me = os_account()
     code, out, err = run(cfg, ["init"], capsys)
     assert (code, err) == (0, ""), err
     assert "created the database" in out and f"version {migrations.LATEST}" in out
@@ -70,13 +70,50 @@ def test_init_on_empty_db_makes_os_user_admin(empty_db_url: str,
 
 
 def test_init_leaves_existing_users_alone(db_url: str, make_cfg: Callable[[str], Config],
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+                                          capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
     open_database(db_url)
-    User.create(login="aigerim", role=Role.OPERATOR.value)
+    User.create(login="aigerim", role=Role.OPERATOR.value, os_account="aigerim")
+    User.create(login="boss", role=Role.ADMINISTRATOR.value, os_account=os_account())
     code, out, _ = run(make_cfg(db_url), ["init"], capsys)
     assert code == 0
-    assert "administrators: none" in out
-    assert [u.login for u in User.select()] == ["aigerim"]
+    assert "2 already registered; administrators: boss" in out
+    assert [u.login for u in User.select().order_by(User.login)] == ["aigerim", "boss"]
+
+
+@pytest.mark.parametrize("args", [["init"], ["db", "upgrade"], ["codebooks", "load"],
+                                  ["demo", "--cards", "5"]])
+def test_schema_codebooks_and_demo_need_an_administrator(
+        db_url: str, make_cfg: Callable[[str], Config], capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch, args: list[str]) -> None:
+    from models import auth
+
+    open_database(db_url)
+    User.create(login="aigerim", role=Role.OPERATOR.value, os_account="aigerim")
+    cfg = make_cfg(db_url)
+    for account, needle in (("aigerim", "Роли «оператор» не разрешено"),
+                            ("stranger", "«stranger» не зарегистрирован в apcard")):
+        monkeypatch.setattr(auth, "os_account", lambda account=account: account)
+        code, out, err = run(cfg, args, capsys)
+        assert code == 1 and needle in one_line(err), err
+    assert [u.login for u in User.select()] == ["aigerim"] and Card.select().count() == 0
+
+
+def test_reading_commands_need_a_registered_user(
+        db_url: str, make_cfg: Callable[[str], Config], capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from models import auth
+
+    open_database(db_url)
+    User.create(login="aigerim", role=Role.OPERATOR.value, os_account="aigerim")
+    monkeypatch.setattr(auth, "os_account", lambda: "stranger")
+    cfg = make_cfg(db_url)
+    for args in (["db", "version"], ["card", "status", "1"], ["card", "returned"],
+                 ["codebooks", "show", "subject"], ["persons", "search", "--iin", "880101300123"],
+                 ["user", "list"], ["audit", "verify"], []):
+        code, out, err = run(cfg, args, capsys)
+        assert code == 1 and "«stranger» не зарегистрирован" in one_line(err), (args, err)
+        assert out == ""
 
 
 def test_db_upgrade_from_v1_then_idempotent(empty_db_url: str,
@@ -121,11 +158,13 @@ def test_newer_schema_is_refused(db: object, cfg: Config,
 
 def test_bare_apcard_refuses_unknown_os_account(cfg: Config, monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(getpass, "getuser", lambda: "stranger")
+    from models import auth
+
+    monkeypatch.setattr(auth, "os_account", lambda: "stranger")
     code, out, err = run(cfg, [], capsys)
     assert code == 1 and out == ""
-    assert one_line(err) == ("apcard: user stranger is not registered in apcard: "
-                             "ask an administrator (apcard user add)")
+    assert one_line(err) == ("apcard: «stranger» не зарегистрирован в apcard: "
+                             "обратитесь к администратору (apcard user add)")
 
 
 def test_bare_apcard_on_empty_database(empty_db_url: str, make_cfg: Callable[[str], Config],
@@ -286,6 +325,7 @@ def loaded_cfg(cfg: Config, capsys: pytest.CaptureFixture[str]) -> Config:
 
 
 def test_demo_needs_codebooks(cfg: Config, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(cfg, ["init"], capsys)[0] == 0
     code, _, err = run(cfg, ["demo", "--cards", "5"], capsys)
     assert code == 1 and "apcard codebooks load" in one_line(err)
 

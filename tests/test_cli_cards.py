@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 
 import pytest
 
 from models.audit import Correction
-from models.auth import add_user
+from models.auth import add_user, os_account
 from models.cards import register_card
 from models.tables import Card, Role
 from tests.test_cli import run
@@ -17,7 +16,7 @@ from tests.test_validation import individual_card
 
 @pytest.fixture
 def card(db, books):
-    admin = add_user("boss", Role.ADMINISTRATOR, by=None, os_account_name=getpass.getuser())
+    admin = add_user("boss", Role.ADMINISTRATOR, by=None, os_account_name=os_account())
     return register_card(individual_card(), admin, today=dt.date(2025, 3, 1))
 
 
@@ -53,7 +52,7 @@ def test_return_shows_deadline_and_status(card, cfg, capsys) -> None:
 
 def test_operator_cannot_remove(db, books, cfg, capsys) -> None:
     admin = add_user("boss", Role.ADMINISTRATOR, by=None)
-    add_user("op", Role.OPERATOR, by=admin, os_account_name=getpass.getuser())
+    add_user("op", Role.OPERATOR, by=admin, os_account_name=os_account())
     card = register_card(individual_card(), admin, today=dt.date(2025, 3, 1))
     code, _, err = run(cfg, ["card", "remove", str(card.id), "--reason", "06", "--text", "x"],
                        capsys)
@@ -62,6 +61,7 @@ def test_operator_cannot_remove(db, books, cfg, capsys) -> None:
 
 
 def test_unknown_card_and_bad_number(db, cfg, capsys) -> None:
+    add_user("op", Role.OPERATOR, by=None, os_account_name=os_account())
     code, _, err = run(cfg, ["card", "status", "999"], capsys)
     assert code == 1 and "no card 999" in err
     code, _, err = run(cfg, ["card", "status", "abc"], capsys)

@@ -25,10 +25,16 @@ BORN = dt.date(1985, 3, 12)
 IIN = make_iin(BORN, "1", 41)
 
 
+def registrar() -> User:
+    """The administrator who writes the test register's persons."""
+    return User.get_or_none(User.login == "registrar") or User.create(
+        login="registrar", role="administrator")
+
+
 def person(surname: str, given: str, patronymic: str = "", born: dt.date | None = BORN,
            iin: str | None = None, sex: str = "1", **extra: Any) -> Person:
     return create_person({"surname": surname, "given_name": given, "patronymic": patronymic,
-                          "birth_date": born, "iin": iin, "sex": sex, **extra}, None)
+                          "birth_date": born, "iin": iin, "sex": sex, **extra}, registrar())
 
 
 @pytest.fixture
@@ -194,10 +200,16 @@ def test_different_person_before_the_card_person_exists(register: dict[str, Pers
 # --- "same person" with a correction ---------------------------------------------------
 
 def test_same_person_correction_keeps_history(register: dict[str, Person]) -> None:
-    user = User.create(login="op3")
+    from models.permissions import PermissionDenied
+
+    user = User.create(login="admin3", role="administrator")
     target = register["target"]
     card = {"surname": "Касымов", "given_name": "Нұрлан", "patronymic": "Серікұлы",
             "birth_date": BORN, "address": "г. Астана, ул. Абая 1"}
+    operator = User.create(login="op3", role="operator")
+    with pytest.raises(PermissionDenied):  # §38: correcting is not an operator's
+        link_same_person(target, card, operator, correct=["address"], reason="паспорт")
+    assert link_same_person(target, card, operator, correct=[]) == []  # linking is
     with pytest.raises(ValueError):
         link_same_person(target, card, user, correct=["address"])  # no reason given
     rows = link_same_person(target, card, user, correct=["address", "surname"],
@@ -214,7 +226,7 @@ def test_same_person_correction_keeps_history(register: dict[str, Person]) -> No
 
 def test_same_person_correction_of_birth_date_moves_the_keys(register: dict[str, Person]) -> None:
     target = register["target"]
-    link_same_person(target, {"birth_date": dt.date(1985, 12, 3)}, None, ["birth_date"],
+    link_same_person(target, {"birth_date": dt.date(1985, 12, 3)}, registrar(), ["birth_date"],
                      reason="ДҚ / УЛ")
     p = Person.get_by_id(target.id)
     assert (p.birth_year, p.birth_md) == (1985, 1203)
@@ -227,9 +239,9 @@ def test_same_person_correction_of_birth_date_moves_the_keys(register: dict[str,
 
 def test_legal_entity_by_bin_rnn_and_name(db) -> None:
     le = create_legal_entity({"legal_name": "ТОО «Береке-2005»", "bin": "940140000385",
-                              "rnn": "271800059535"}, None)
+                              "rnn": "271800059535"}, registrar())
     other = create_legal_entity({"legal_name": "ТОО «Береке Строй»", "bin": "990140004654"},
-                                None)
+                                registrar())
     assert find_legal_candidates({"bin": "940140000385"})[0].band == EXACT
     assert find_legal_candidates({"rnn": "271800059535"})[0].legal_entity_id == le.id
     by_name = find_legal_candidates({"name": '"Береке 2005" ЖШС'})

@@ -51,9 +51,9 @@ def setup(db, cfg: Config) -> tuple[Session, Person]:
     user = User.create(login="op", role="operator")
     target = create_person({"surname": "Қасымов", "given_name": "Нұрлан",
                             "patronymic": "Серікұлы", "birth_date": BORN, "sex": "1",
-                            "address": "г. Алматы"}, None)
+                            "address": "г. Алматы"}, user)
     create_person({"surname": "Касымов", "given_name": "Нурлан",
-                   "birth_date": dt.date(1985, 12, 4), "sex": "1"}, None)
+                   "birth_date": dt.date(1985, 12, 4), "sex": "1"}, user)
     Card.create(person=target, status="registered", article="434", part="01",
                 main_penalty="02", fine_imposed=36920, offence_date=dt.date(2024, 5, 1))
     return Session(cfg, user, KeyMap(cfg.keys), "ru"), target
@@ -179,7 +179,7 @@ async def test_open_candidate_cards_and_back(setup: tuple[Session, Person]) -> N
 
 async def test_legal_entity_same(db, cfg: Config) -> None:
     user = User.create(login="op", role="operator")
-    le = create_legal_entity({"legal_name": "ТОО «Береке-2005»", "bin": "940140000385"}, None)
+    le = create_legal_entity({"legal_name": "ТОО «Береке-2005»", "bin": "940140000385"}, user)
     values = {"legal_name": "Береке 2005 ЖШС"}
     found = matching.find_legal_candidates(values)
     app = Harness(Session(cfg, user, KeyMap(cfg.keys), "kk"), values, found)

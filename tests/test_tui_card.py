@@ -308,12 +308,14 @@ async def test_person_already_in_register_is_offered_and_linked(books, cfg) -> N
     """§34-1: after the identification fields the person's existing records are shown;
     the card saved is linked to the person chosen, no second person is created."""
     from models.persons import create_person
+    from models.tables import User
     from tui.screens.duplicates import DuplicatesScreen
 
+    registrar = User.create(login="registrar", role="operator")
     known = create_person({"surname": "Касымов", "given_name": "Ерлан",
                            "patronymic": "Нурланович", "birth_date": __import__(
                                "datetime").date(1985, 3, 12), "iin": "850312305479",
-                           "sex": "1"}, None)
+                           "sex": "1"}, registrar)
     app = make_app(cfg)
     async with app.run_test(size=SIZE) as pilot:
         await type_in(pilot, *INDIVIDUAL_KEYS[:9])  # the identification block

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from models import codebook
+from models.auth import os_account
 from models.config import Config
 from models.drafts import load_draft
 from models.tables import User
@@ -37,8 +38,10 @@ class Term:
         import fcntl
         import termios
 
+        # `login` is the OS account running the tests (the identity is the real uid's);
+        # LOGNAME and USER say someone else on purpose: they must change nothing.
         environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLORTERM")}
-        environ.update({"LOGNAME": login, "USER": login, "TERM": "xterm",
+        environ.update({"LOGNAME": "intruder", "USER": "intruder", "TERM": "xterm",
                         "PYTHONPATH": str(ROOT)}, **env)
         code = ("import sys; from tui.cli import main; "
                 f"sys.exit(main(['--config', {str(cfg.path)!r}]))")
@@ -95,7 +98,7 @@ class Term:
 
 @pytest.fixture
 def operator(db, books, cfg: Config):
-    account = "op_term"
+    account = os_account()
     yield User.create(login=account, os_account=account, full_name="Оператор", role="operator")
     codebook.reload()
 

@@ -68,7 +68,9 @@ def link_same_person(person: PersonRef, values: Mapping[str, Any], user: User | 
     """The operator says the card's person is `person`. Fields named in `correct` are
     taken from the card's `values` into the person's identification data (former
     values kept as history); returns the history rows written. Linking the card
-    itself is register_card(values, user, person=...)."""
+    itself is register_card(values, user, person=...). Correcting needs the role that
+    corrects registered data (§38), linking alone the one that enters cards."""
+    require(user, Action.CREATE_PERSON)
     p = person if isinstance(person, Person) else Person.get_by_id(person)
     wanted = set(correct)
     unknown = wanted - set(PERSON_COLUMNS)

@@ -8,8 +8,11 @@ read today's models for tables a later migration changes.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
 import pkgutil
+from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -67,23 +70,68 @@ def current_version(db: pw.Database) -> int:
     return int(row[0] or 0)
 
 
-def upgrade(db: pw.Database, target: int | None = None) -> list[int]:
-    """Apply pending migrations, each in its own transaction; returns versions applied."""
+# PostgreSQL advisory lock key of schema upgrades ("apcard" in ASCII).
+LOCK_KEY = 0x617063617264
+
+
+@contextlib.contextmanager
+def upgrade_lock(db: pw.Database, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """One schema upgrade at a time. PostgreSQL: a session advisory lock; SQLite: an
+    exclusive lock on `<database file>.upgrade-lock` (a long migration outlasts any
+    busy timeout). `waiting` is called once when another upgrade holds the lock; this
+    one then waits for it."""
+    from models.db import is_postgres
+
+    if is_postgres(db):
+        if not db.execute_sql("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()[0]:
+            if waiting is not None:
+                waiting()
+            db.execute_sql("SELECT pg_advisory_lock(%s)", (LOCK_KEY,))
+        try:
+            yield
+        finally:
+            db.execute_sql("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
+        return
+    path = str(db.database)
+    if path in ("", ":memory:"):
+        yield
+        return
+    import fcntl
+
+    fd = os.open(path + ".upgrade-lock", os.O_RDWR | os.O_CREAT, 0o660)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def upgrade(db: pw.Database, target: int | None = None,
+            waiting: Callable[[], None] | None = None) -> list[int]:
+    """Apply pending migrations, each in its own transaction; returns versions applied.
+    Holds the upgrade lock: a second upgrade started meanwhile waits, then finds the
+    schema current and applies nothing."""
     target = LATEST if target is None else target
-    done = current_version(db)
-    if done > LATEST:
-        raise RuntimeError(f"database schema version {done} is newer than this apcard "
-                           f"({LATEST}): upgrade apcard")
-    applied = []
-    migrator = migrator_for(db)
-    for mod in migrations():
-        if done < mod.VERSION <= target:
-            with db.atomic():
-                mod.upgrade(db, migrator)
-                db.execute_sql(
-                    "INSERT INTO schema_version (version, applied_at, description) "
-                    "VALUES (%s, CURRENT_TIMESTAMP, %s)" % ((db.param,) * 2),
-                    (mod.VERSION, mod.DESCRIPTION),
-                )
-            applied.append(mod.VERSION)
+    if current_version(db) > LATEST:
+        raise RuntimeError(f"database schema version {current_version(db)} is newer than "
+                           f"this apcard ({LATEST}): upgrade apcard")
+    with upgrade_lock(db, waiting):
+        done = current_version(db)  # again: another upgrade may have run meanwhile
+        applied = []
+        migrator = migrator_for(db)
+        for mod in migrations():
+            if done < mod.VERSION <= target:
+                with db.atomic():
+                    mod.upgrade(db, migrator)
+                    db.execute_sql(
+                        "INSERT INTO schema_version (version, applied_at, description) "
+                        "VALUES (%s, CURRENT_TIMESTAMP, %s)" % ((db.param,) * 2),
+                        (mod.VERSION, mod.DESCRIPTION),
+                    )
+                applied.append(mod.VERSION)
     return applied

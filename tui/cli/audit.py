@@ -50,10 +50,13 @@ def _date(text: str | None, option: str) -> dt.date | None:
 
 def cmd_verify(ns: argparse.Namespace, cfg: Config) -> int:
     from models.audit import verify_chain
+    from models.permissions import Action
     from tui.cli.core import db_errors
+    from tui.cli.identity import acting_user
 
     with db_errors(cfg):
         open_db(cfg)
+        acting_user(cfg, Action.VERIFY_LOG)
         result = verify_chain()
     lang = cfg.language
     if not result.ok:
@@ -69,11 +72,11 @@ def cmd_verify(ns: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_export(ns: argparse.Namespace, cfg: Config) -> int:
-    from models.auth import AuthError, require_os_user
     from models.journal import JournalFilter, write_csv
     from models.permissions import PermissionDenied
     from models.text import find_control
     from tui.cli.core import db_errors
+    from tui.cli.identity import acting_user
 
     flt = JournalFilter(date_from=_date(ns.date_from, "--from"), date_to=_date(ns.date_to, "--to"),
                         user_login=ns.user, reason_code=ns.reason, card_id=ns.card, line=ns.line)
@@ -83,8 +86,8 @@ def cmd_export(ns: argparse.Namespace, cfg: Config) -> int:
     with db_errors(cfg):
         open_db(cfg)
         try:
-            n = write_csv(require_os_user(), flt, ns.csv, cfg.language)
-        except (AuthError, PermissionDenied) as exc:
+            n = write_csv(acting_user(cfg, None), flt, ns.csv, cfg.language)
+        except PermissionDenied as exc:
             raise CliError(exc.message(cfg.language)) from None
         except OSError as exc:
             raise CliError(f"cannot write {ns.csv}: {exc.strerror}") from None

@@ -67,13 +67,11 @@ def _card_id(text: str) -> int:
     return int(text)
 
 
-def _user(cfg: Config):
-    from models.auth import AuthError, require_os_user
+def _user(cfg: Config, action=None):
+    """The user running the command; with `action`, refused unless allowed it."""
+    from tui.cli.identity import acting_user
 
-    try:
-        return require_os_user()
-    except AuthError as exc:
-        raise CliError(exc.message(cfg.language)) from None
+    return acting_user(cfg, action)
 
 
 def _refused(exc: Exception, lang: str) -> CliError:
@@ -87,11 +85,13 @@ def _refused(exc: Exception, lang: str) -> CliError:
 
 def cmd_status(ns: argparse.Namespace, cfg: Config) -> int:
     from models import lifecycle
+    from models.permissions import Action
     from models.tables import Card
     from tui.cli.core import db_errors
 
     with db_errors(cfg):
         open_db(cfg)
+        _user(cfg, Action.READ_CARD)
         card = Card.get_or_none(Card.id == ns.card)
         if card is None:
             raise CliError(f"no card {ns.card}")
@@ -189,6 +189,7 @@ def cmd_returned(ns: argparse.Namespace, cfg: Config) -> int:
     from rich.table import Table
 
     from models import lifecycle
+    from models.permissions import Action
     from models.tables import Card
     from tui.cli.core import db_errors
 
@@ -198,6 +199,7 @@ def cmd_returned(ns: argparse.Namespace, cfg: Config) -> int:
     late_count = 0
     with db_errors(cfg):
         open_db(cfg)
+        _user(cfg, Action.READ_CARD)
         for card in Card.select().where(Card.status == "returned").order_by(Card.returned_at):
             due = lifecycle.card_deadlines(card, cfg, today)
             late_count += due.overdue

@@ -65,6 +65,7 @@ def cmd_load(ns: argparse.Namespace, cfg: Config) -> int:
 
     lang = cfg.language
     with db_errors(cfg):
+        _load_administrator(cfg)
         db = open_db(cfg, migrate=True)
         try:
             result = load(db)
@@ -93,6 +94,17 @@ def cmd_load(ns: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
+def _load_administrator(cfg: Config) -> None:
+    """Loading codebooks changes what every card is checked against: an administrator's
+    (or anyone's while the register has no user at all)."""
+    from models.db import open_database
+    from models.permissions import Action
+    from tui.cli.identity import administrator_or_bootstrap
+
+    open_database(cfg.db_url, cfg.pool_size, cfg.busy_timeout_ms)
+    administrator_or_bootstrap(cfg, Action.LOAD_CODEBOOKS)
+
+
 # --- check -----------------------------------------------------------------------------
 
 def cmd_check(ns: argparse.Namespace, cfg: Config) -> int:
@@ -114,6 +126,7 @@ def cmd_show(ns: argparse.Namespace, cfg: Config) -> int:
     from codebooks.loader import CodebookError, read_catalog
     from models import codebook
     from tui.cli.core import db_errors
+    from tui.cli.identity import reader
 
     lang = ns.show_lang or cfg.language
     try:
@@ -127,6 +140,7 @@ def cmd_show(ns: argparse.Namespace, cfg: Config) -> int:
     title = next(cb.title for cb in catalog if cb.book == ns.name)
     with db_errors(cfg):
         open_db(cfg)
+        reader(cfg)
         codebook.reload()
         if not codebook.entries(ns.name):
             raise CliError(f"codebook {ns.name} is not loaded: run `apcard codebooks load`")

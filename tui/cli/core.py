@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import getpass
 from collections.abc import Iterator
 
 from models.config import Config
@@ -99,11 +98,25 @@ def cmd_init(ns: argparse.Namespace, cfg: Config) -> int:
         db = open_database(cfg.db_url, cfg.pool_size, cfg.busy_timeout_ms)
         before = migrations.current_version(db)
         _refuse_newer(before)
-        migrations.upgrade(db)
+        _schema_administrator(cfg)
+        migrations.upgrade(db, waiting=_upgrade_waiting)
         after = migrations.current_version(db)
         out.print(_schema_news(cfg, before, after))
         out.print(_first_admin(cfg))
     return 0
+
+
+def _schema_administrator(cfg: Config) -> None:
+    """Schema commands on a register with users are an administrator's."""
+    from models.permissions import Action
+    from tui.cli.identity import administrator_or_bootstrap
+
+    administrator_or_bootstrap(cfg, Action.UPGRADE_SCHEMA)
+
+
+def _upgrade_waiting() -> None:
+    _console_err().print("another `apcard db upgrade` is running: waiting for it to finish",
+                         highlight=False, markup=False)
 
 
 def _refuse_newer(version: int) -> None:
@@ -124,12 +137,13 @@ def _schema_news(cfg: Config, before: int, after: int) -> str:
 
 
 def _os_account() -> str:
-    try:
-        name = getpass.getuser()
-    except (KeyError, OSError):
-        raise CliError("cannot tell which OS account is running apcard "
-                       "(set LOGNAME or USER)") from None
+    """The OS account of the real uid (never an environment variable)."""
+    from models.auth import os_account
     from models.text import find_control
+
+    name = os_account()
+    if not name:
+        raise CliError("cannot tell which OS account is running apcard: the uid has no name")
 
     if not name or find_control(name) is not None or len(name) > 64:
         raise CliError(f"OS account name {name!r} cannot be an apcard login")
@@ -179,7 +193,8 @@ def cmd_db_upgrade(ns: argparse.Namespace, cfg: Config) -> int:
         db = open_database(cfg.db_url, cfg.pool_size, cfg.busy_timeout_ms)
         before = migrations.current_version(db)
         _refuse_newer(before)
-        applied = migrations.upgrade(db)
+        _schema_administrator(cfg)
+        applied = migrations.upgrade(db, waiting=_upgrade_waiting)
         after = migrations.current_version(db)
     if not applied:
         out.print(f"already at version {after}")
@@ -194,10 +209,12 @@ def cmd_db_upgrade(ns: argparse.Namespace, cfg: Config) -> int:
 def cmd_db_version(ns: argparse.Namespace, cfg: Config) -> int:
     from models import migrations
     from models.db import open_database
+    from tui.cli.identity import reader
 
     with db_errors(cfg):
         db = open_database(cfg.db_url, cfg.pool_size, cfg.busy_timeout_ms)
         version = migrations.current_version(db)
+        reader(cfg)
     if version == migrations.LATEST:
         state = "up to date"
     elif version < migrations.LATEST:
@@ -212,11 +229,13 @@ def cmd_demo(ns: argparse.Namespace, cfg: Config) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from models import codebook, demo
+    from models.permissions import Action
     from models.tables import Card
 
     out = _console()
     with db_errors(cfg):
         open_db(cfg)
+        user = _identify(cfg, Action.LOAD_DEMO)
         codebook.reload()
         have = Card.select().count()
         if have and ns.if_empty:
@@ -226,7 +245,6 @@ def cmd_demo(ns: argparse.Namespace, cfg: Config) -> int:
         if missing:
             raise CliError(f"codebooks not loaded ({', '.join(missing)}): "
                            "run `apcard codebooks load` first")
-        user = _identify(required=False)
         with Progress("demo cards", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=_console_err(), transient=True) as bar:
             task = bar.add_task("demo", total=ns.cards)
@@ -238,27 +256,44 @@ def cmd_demo(ns: argparse.Namespace, cfg: Config) -> int:
 
 # --- the card screen ---------------------------------------------------------------
 
-def _identify(required: bool = True):
-    """The active apcard user behind the OS account running this process."""
-    from models.auth import identify_os_user
+def _identify(cfg: Config, action=None):
+    """The active apcard user running this process (models.auth.identity), allowed
+    `action` (None: any registered user); CliError otherwise."""
+    from tui.cli.identity import acting_user
 
-    account = _os_account()
-    user = identify_os_user(account)
-    if user is None and required:
-        raise CliError(f"user {account} is not registered in apcard: ask an administrator "
-                       "(apcard user add)")
-    return user
+    return acting_user(cfg, action)
 
 
 def run_tui(ns: argparse.Namespace, cfg: Config) -> int:
-    """Bare `apcard`: open the database, identify the user, run the card screen."""
+    """Bare `apcard`: open the database, identify the user, run the card screen. An OS
+    account mapped to no user signs in with a password when some user has one."""
     with db_errors(cfg):
         open_db(cfg)
-        user = _identify()
+        user = _signed_in(cfg)
     from tui.app import run_app
 
     with db_errors(cfg):
         return int(run_app(cfg, user) or 0)
+
+
+def _signed_in(cfg: Config):
+    from tui.cli.identity import NOT_REGISTERED, acting_user
+
+    try:
+        return acting_user(cfg, None)
+    except CliError:
+        from models.auth import identity
+        from models.tables import User
+
+        account, from_session = identity()
+        if from_session or not User.select().where(User.password_hash.is_null(False)).exists():
+            raise
+    from tui.screens.login import sign_in
+
+    user = sign_in(cfg)
+    if user is None:
+        raise CliError(NOT_REGISTERED.format(acc=account)(cfg.language))
+    return user
 
 
 def _console_err():

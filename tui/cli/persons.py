@@ -174,19 +174,11 @@ def read_rows(path: str, columns: tuple[str, ...], lang: str, need_names: bool,
 # --- import --------------------------------------------------------------------------
 
 def _user(cfg: Config, action: str):
-    """The apcard user behind this OS account, checked for `action`. Without any user
-    in the register (a migration into a fresh database) nobody is asked."""
-    from models.permissions import Action, PermissionDenied, require
-    from models.tables import User
-    from tui.cli.core import _identify
+    """The apcard user running this command, checked for `action`."""
+    from models.permissions import Action
+    from tui.cli.identity import acting_user
 
-    user = _identify(required=User.select().exists())
-    if user is not None:
-        try:
-            require(user, Action(action))
-        except PermissionDenied as exc:
-            raise CliError(exc.message(cfg.language)) from None
-    return user
+    return acting_user(cfg, Action(action))
 
 
 def cmd_import(ns: argparse.Namespace, cfg: Config) -> int:
@@ -202,7 +194,7 @@ def cmd_import(ns: argparse.Namespace, cfg: Config) -> int:
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     with db_errors(cfg):
         db = open_db(cfg)
-        user = _user(cfg, "card.enter")
+        user = _user(cfg, "person.create")
         with Progress("import", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task("import", total=len(rows))

@@ -57,17 +57,13 @@ def _say(cfg: Config, message: T) -> str:
 
 
 def _actor(cfg: Config, bootstrap: bool = False):
-    """The administrator running the command; None when the table is empty and this
-    is the first user being added."""
-    from models.auth import AuthError, require_os_user
-    from models.tables import User
+    """The user running the command (rights are checked by models.auth); None when the
+    table is empty and this is the first user being added."""
+    from tui.cli.identity import acting_user, users_exist
 
-    if bootstrap and not User.select().exists():
+    if bootstrap and not users_exist():
         return None
-    try:
-        return require_os_user()
-    except AuthError as exc:
-        raise CliError(_say(cfg, exc.message)) from None
+    return acting_user(cfg, None)
 
 
 def _password(from_stdin: bool) -> str:

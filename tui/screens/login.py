@@ -8,11 +8,15 @@ current one under the fields. F9 switches the language, Esc leaves (result None)
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from textual import events, work
 from textual.containers import Vertical
 
 from models.auth import AuthError, login
 from models.card_schema import Field, Kind
+from models.config import Config
 from models.db import close_database
 from models.i18n import T
 from models.tables import User
@@ -154,3 +158,27 @@ class LoginScreen(QuietModal[User | None]):
         self._activate(1)
         if problem is not None:
             self._say(self.tr(problem))
+
+
+def sign_in(cfg: Config) -> User | None:
+    """Run the sign-in window alone, before the card screen: the user who signed in,
+    or None when the operator left with Esc."""
+    from textual.app import App
+
+    from tui.theme import THEMES, theme_name, use
+
+    class SignInApp(App[User | None]):
+        CSS_PATH = str(Path(__file__).resolve().parent.parent / "app.tcss")
+        BINDINGS: list[Any] = []
+        ENABLE_COMMAND_PALETTE = False
+
+        def on_mount(self) -> None:
+            for theme in THEMES.values():
+                self.register_theme(theme)
+            name = theme_name(cfg)
+            use(name)
+            self.theme = name
+            self.push_screen(LoginScreen(cfg.language), self.exit)
+
+    app = SignInApp(ansi_color=True)
+    return app.run(mouse=False)
