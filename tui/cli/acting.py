@@ -18,12 +18,9 @@ from tui.cli import CliError, open_db
 
 
 def acting_user(cfg: Config) -> Any:
-    from models.auth import AuthError, require_os_user
+    from tui.cli.identity import acting_user as registered
 
-    try:
-        return require_os_user()
-    except AuthError as exc:
-        raise CliError(exc.message(cfg.language)) from None
+    return registered(cfg, None)
 
 
 def refused(exc: Exception, lang: str) -> CliError:
