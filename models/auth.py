@@ -189,15 +189,16 @@ def _claim_attempt(name: str, at: dt.datetime) -> int:
     SignIn.update(failures=0, locked_until=None).where(
         (SignIn.login == name) & (SignIn.locked_until <= at)).execute()
     until = at + dt.timedelta(minutes=LOCK_MINUTES)
-    claimed = SignIn.update(
+    # RETURNING: the count this very attempt made (SQLite 3.35+, PostgreSQL).
+    claimed = list(SignIn.update(
         failures=SignIn.failures + 1,
         locked_until=pw.Case(None, [(SignIn.failures + 1 >= LOCK_AFTER, until)], None),
     ).where((SignIn.login == name) & (SignIn.failures < LOCK_AFTER)
-            & SignIn.locked_until.is_null()).execute()
-    row = SignIn.get(SignIn.login == name)
-    if claimed != 1:
-        raise _locked(row.locked_until or until)
-    return max(LOCK_AFTER - row.failures, 0)
+            & SignIn.locked_until.is_null()).returning(SignIn.failures).tuples().execute())
+    if not claimed:
+        row = SignIn.get_or_none(SignIn.login == name)
+        raise _locked(row.locked_until if row is not None and row.locked_until else until)
+    return max(LOCK_AFTER - claimed[0][0], 0)
 
 
 def lock_state(login_name: str, at: dt.datetime | None = None) -> dt.datetime | None:
