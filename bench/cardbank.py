@@ -12,7 +12,6 @@ them, so a change of that code builds them anew).
 from __future__ import annotations
 
 import contextlib
-import getpass
 import hashlib
 import io
 import shutil
@@ -51,14 +50,14 @@ def fresh_register(path: Path, code: str = "BODY-685") -> None:
     mapped to the OS account running the bench."""
     from codebooks.loader import load
     from models import migrations
-    from models.auth import add_user
+    from models.auth import add_user, os_account
     from models.tables import Role
 
     path.unlink(missing_ok=True)
     db = _bind(f"sqlite:///{path}")
     migrations.upgrade(db)
     load(db)
-    add_user("bench", Role.ADMINISTRATOR, by=None, os_account_name=getpass.getuser())
+    add_user("bench", Role.ADMINISTRATOR, by=None, os_account_name=os_account())
     db.close()
     del code
 

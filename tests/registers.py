@@ -10,7 +10,6 @@ SQLite, as a body's register usually is.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import re
 import shutil
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from typing import Any
 import peewee as pw
 import pytest
 
+from models.auth import os_account
 from models.config import Config, load_config
 from tests.conftest import ROOT, _reset_shared, copy_books
 
@@ -125,5 +125,5 @@ def make_tiers(backend: str, db_url: str, tmp_path: Path,
         with reg.use():
             copy_books(reg.db, "sqlite" if name == "body" else backend, request)
             reg.user = add_user(f"admin_{name}", Role.ADMINISTRATOR, by=None,
-                                os_account_name=getpass.getuser())
+                                os_account_name=os_account())
     return regs

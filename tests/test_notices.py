@@ -5,13 +5,12 @@ collected, deadlines in working days (execution) and days (release), the forms' 
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 
 import pytest
 
 from models import notices
 from models.audit import Correction
-from models.auth import add_user
+from models.auth import add_user, os_account
 from models.calendar import WorkCalendar
 from models.cards import register_card
 from models.permissions import PermissionDenied
@@ -29,7 +28,7 @@ AT = dt.datetime(2025, 3, 14, 11, 0)
 
 @pytest.fixture
 def admin(db, books):
-    return add_user("boss", Role.ADMINISTRATOR, by=None, os_account_name=getpass.getuser())
+    return add_user("boss", Role.ADMINISTRATOR, by=None, os_account_name=os_account())
 
 
 @pytest.fixture

@@ -5,13 +5,12 @@ person, linked both ways; every change logged; a faulty new card changes nothing
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 
 import pytest
 
 from models import protests
 from models.audit import Correction
-from models.auth import add_user
+from models.auth import add_user, os_account
 from models.cards import register_card
 from models.permissions import PermissionDenied
 from models.register_tables import CardLink
@@ -25,7 +24,7 @@ TODAY = D(2025, 3, 20)
 
 @pytest.fixture
 def admin(db, books):
-    return add_user("boss", Role.ADMINISTRATOR, by=None, os_account_name=getpass.getuser())
+    return add_user("boss", Role.ADMINISTRATOR, by=None, os_account_name=os_account())
 
 
 @pytest.fixture

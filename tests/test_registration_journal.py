@@ -4,13 +4,12 @@ the appendix's ten columns; filters; journal-only columns of a card; the printou
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 
 import pytest
 
 from models import registration_journal as rj
 from models.audit import Correction
-from models.auth import add_user
+from models.auth import add_user, os_account
 from models.cards import register_card
 from models.printing import render
 from models.printing.journal import journal_document
@@ -25,7 +24,7 @@ TODAY = D(2025, 3, 1)
 
 @pytest.fixture
 def admin(db, books):
-    return add_user("boss", Role.ADMINISTRATOR, by=None, os_account_name=getpass.getuser())
+    return add_user("boss", Role.ADMINISTRATOR, by=None, os_account_name=os_account())
 
 
 def _cards(admin):

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import getpass
 import json
 from pathlib import Path
 
 import pytest
 
 from models import requests as rq
-from models.auth import add_user
+from models.auth import add_user, os_account
 from models.calendar import WorkCalendar
 from models.cards import register_card
 from models.ids import make_iin
@@ -35,7 +34,7 @@ AT = dt.datetime(2025, 3, 14, 12, 0)
 
 @pytest.fixture
 def admin(db, books):
-    return add_user("boss", Role.ADMINISTRATOR, by=None, os_account_name=getpass.getuser(),
+    return add_user("boss", Role.ADMINISTRATOR, by=None, os_account_name=os_account(),
                     full_name="Жанова Д.С.")
 
 

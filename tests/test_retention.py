@@ -5,7 +5,6 @@ the numbered act, and cards never touched when not due or held."""
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 
 import peewee as pw
 import pytest
@@ -14,7 +13,7 @@ from models import registration_journal as rj
 from models import requests as rq
 from models import retention
 from models.audit import Correction
-from models.auth import add_user
+from models.auth import add_user, os_account
 from models.cards import register_card
 from models.corrections import PURGED_FIELDS, change_status
 from models.ids import make_iin
@@ -33,7 +32,7 @@ TODAY = D(2026, 6, 1)
 
 @pytest.fixture
 def admin(db, books):
-    return add_user("boss", Role.ADMINISTRATOR, by=None, os_account_name=getpass.getuser(),
+    return add_user("boss", Role.ADMINISTRATOR, by=None, os_account_name=os_account(),
                     full_name="Жанова Д.С.")
 
 

@@ -21,12 +21,10 @@ D = dt.date
 
 @pytest.fixture
 def register(db, books, cfg):
-    import getpass
-
-    from models.auth import add_user
+    from models.auth import add_user, os_account
     from models.tables import Role
 
-    admin = add_user("boss", Role.ADMINISTRATOR, by=None, os_account_name=getpass.getuser())
+    admin = add_user("boss", Role.ADMINISTRATOR, by=None, os_account_name=os_account())
     persons: dict[int, object] = {}  # person_card(n) is one of three people: n % 3
 
     def card(n: int, **over):

@@ -53,12 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _user(cfg: Config):
-    from models.auth import AuthError, require_os_user
+    from tui.cli.identity import acting_user
 
-    try:
-        return require_os_user()
-    except AuthError as exc:
-        raise CliError(exc.message(cfg.language)) from None
+    return acting_user(cfg, None)
 
 
 @contextlib.contextmanager

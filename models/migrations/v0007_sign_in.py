@@ -1,11 +1,11 @@
-"""v6: password sign-in attempts counted per login typed (known or not), so parallel
+"""v7: password sign-in attempts counted per login typed (known or not), so parallel
 attempts cannot exceed the lock and an unknown login answers like a known one."""
 
 from __future__ import annotations
 
 import peewee as pw
 
-VERSION = 6
+VERSION = 7
 DESCRIPTION = "sign-in attempts per login"
 
 
