@@ -14,7 +14,7 @@ import pytest
 from models import auth
 from models.auth import add_user, os_account
 from models.cards import register_card
-from models.matching import choose_different, choose_same_person, link_same_person
+from models.matching.decisions import Decision, link_same_person, take
 from models.permissions import PermissionDenied
 from models.persons import create_legal_entity, create_person, update_identification
 from models.tables import Card, Person, Role, User
@@ -119,19 +119,19 @@ def test_person_writers_ask_the_permission_table(db) -> None:
     for user in (auditor, None, User(login="x", role="administrator", active=False)):
         for write in (lambda u: create_person(PERSON, u),
                       lambda u: create_legal_entity({"legal_name": "ТОО «А»"}, u),
-                      lambda u: choose_different([person.id], PERSON, u),
                       lambda u: link_same_person(person, PERSON, u)):
             with pytest.raises(PermissionDenied):
                 write(user)
     for user in (op, auditor):  # §38: rewriting a registered person is a correction
         for write in (lambda u: update_identification(person, {"surname": "Қасымов"}, u, "x"),
                       lambda u: link_same_person(person, changed, u, ["surname"], "паспорт"),
-                      lambda u: choose_same_person(person.id, changed, u, ["surname"], "x")):
+                      lambda u: take(Decision(person_id=person.id, correct=("surname",)),
+                                     changed, u)):
             with pytest.raises(PermissionDenied):
                 write(user)
     assert Person.get_by_id(person.id).surname == "Касымов"
     assert link_same_person(person, changed, op) == []  # linking alone is the operator's
-    choose_different([person.id], changed, op)
+    assert take(Decision(person_id=person.id), changed, op)[0].id == person.id
     link_same_person(person, changed, boss, ["surname"], "паспорт")
     assert Person.get_by_id(person.id).surname == "Қасымов"
 
