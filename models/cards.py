@@ -7,12 +7,17 @@ function that changes registered data (with a reason and a log row).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
+
+import peewee as pw
 
 from models import codebook
 from models.card_schema import FIELDS, Subject
 from models.db import database_proxy
 from models.matching.decisions import Decision, settle, take
+from models.matching.keys import KEY_LENGTH
+from models.matching.normalize import skeleton
 from models.permissions import Action, require
 from models.persons import create_legal_entity, create_person
 from models.tables import Card, LegalEntity, Person, Status, User, card_values, now
@@ -98,18 +103,16 @@ def find_cards(iin: str | None = None, surname: str | None = None,
                protocol_no: str | None = None, journal_no: str | None = None,
                date_from: dt.date | None = None, date_to: dt.date | None = None,
                include_removed: bool = False, limit: int = 200) -> list[Card]:
-    """Cards by IIN, surname (prefix, any case), protocol or registration number and
-    offence-date range; newest first."""
+    """Cards by IIN, surname (the beginning of it, any spelling; with initials), a legal
+    entity's name (its beginning), protocol or registration number and offence-date
+    range; newest first."""
     q = Card.select()
     if not include_removed:
         q = q.where(Card.status.not_in(ACTIVE))
     if iin:
         q = q.where((Card.iin == iin) | (Card.bin == iin))
     if surname:
-        s = clean(surname)
-        # Both capitalisations: prefix search stays on the index on either database.
-        q = q.where(Card.surname.startswith(s[:1].upper() + s[1:].lower())
-                    | Card.surname.startswith(s) | Card.legal_name.startswith(s))
+        q = q.where(_by_name(surname))
     if protocol_no:
         q = q.where(Card.protocol_no == clean(protocol_no))
     if journal_no:
@@ -119,6 +122,32 @@ def find_cards(iin: str | None = None, surname: str | None = None,
     if date_to:
         q = q.where(Card.offence_date <= date_to)
     return list(q.order_by(Card.offence_date.desc(nulls="LAST"), Card.id.desc()).limit(limit))
+
+
+NAME_WORD = re.compile(r"[^\W\d_]+")  # letters only: "Касымов Е.Н." -> Касымов, Е, Н
+
+
+def _prefix(column: pw.Field, key: str) -> pw.Expression:
+    """`column` starts with `key` (ASCII keys): a range, on the index on either engine."""
+    return (column >= key) & (column < key + "\x7f")
+
+
+def _by_name(text: str) -> pw.Expression:
+    """Cards of persons whose surname (and initials, "Касымов Е.Н.") match through the
+    duplicate-matching keys, which fold Kazakh letters, Latin and passport spellings
+    (Қасымов, Касымов, Kassymov); and cards of legal entities whose name starts so."""
+    s = clean(text)[:KEY_LENGTH]
+    words = NAME_WORD.findall(s)
+    surname_key = skeleton(words[0]) if words else ""
+    legal = Card.legal_name.startswith(s) | Card.legal_name.startswith(s[:1].upper() + s[1:])
+    if not surname_key:
+        return legal
+    who = _prefix(Person.surname_key, surname_key)
+    for column, word in zip((Person.name_key, Person.patronymic_key), words[1:3], strict=False):
+        key = skeleton(word)
+        if key:
+            who &= _prefix(column, key) | (column == "")
+    return Card.person.in_(Person.select(Person.id).where(who)) | legal
 
 
 def person_cards(person_id: int, limit: int = 20) -> list[Card]:

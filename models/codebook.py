@@ -51,6 +51,7 @@ _cache: dict[str, _Book] = {}
 
 def reload() -> None:
     _cache.clear()
+    _family.clear()
 
 
 def _book(book: str) -> _Book:
@@ -110,17 +111,60 @@ def known(book: str, code: str) -> Entry | None:
     return _latest(_book(book).by_code.get(code, []), None)
 
 
+# The book an entry's parent code is in, when not its own (an article part's article).
+PARENT_BOOK = {"article_part": "article"}
+
+
+def lineage(entry: Entry) -> list[Entry]:
+    """The entry's parents, nearest first: a district's region, an article part's
+    article (their latest versions)."""
+    out: list[Entry] = []
+    seen: set[str] = set()
+    e: Entry | None = entry
+    while e is not None and e.parent and e.parent not in seen:
+        seen.add(e.parent)
+        e = known(PARENT_BOOK.get(e.book, e.book), e.parent)
+        if e is not None:
+            out.append(e)
+    return out
+
+
+def _key(e: Entry) -> str:
+    return e.search_key or fold(f"{e.code} {e.name.kk} {e.name.ru}")
+
+
+_family: dict[tuple[str, str, str], str] = {}
+
+
+def _family_key(e: Entry) -> str:
+    """The entry's search text with its parents' ("астан" finds Astana's districts)."""
+    k = (e.book, e.version, e.code)
+    if k not in _family:
+        _family[k] = " ".join([_key(e), *(_key(p) for p in lineage(e))])
+    return _family[k]
+
+
 def search(book: str, text: str, on: dt.date | None = None, parent: str | None = None,
            limit: int | None = None) -> list[Entry]:
-    """Type-to-filter: code prefix first, then names containing the folded text."""
-    q = fold(text)
+    """Type-to-filter, Kazakh letters typed as Russian ones matching: entries whose code
+    starts with the text first, then those whose names hold every word typed, then those
+    whose names and parents' names together do (a district under its region's name)."""
+    words = fold(text).split()
     rows = entries(book, on, parent)
-    if not q:
+    if not words:
         return rows[:limit] if limit else rows
+    q = " ".join(words)
     by_code = [e for e in rows if e.code.startswith(q)]
-    by_name = [e for e in rows if e not in by_code and q in (e.search_key or fold(
-        f"{e.code} {e.name.kk} {e.name.ru}"))]
-    out = by_code + by_name
+    codes = {id(e) for e in by_code}
+    own, family = [], []
+    for e in rows:
+        if id(e) in codes:
+            continue
+        if all(w in _key(e) for w in words):
+            own.append(e)
+        elif e.parent and all(w in _family_key(e) for w in words):
+            family.append(e)
+    out = by_code + own + family
     return out[:limit] if limit else out
 
 

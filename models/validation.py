@@ -420,8 +420,26 @@ def _dates(v: dict[str, Any], today: dt.date) -> list[Issue]:
     return out
 
 
-def _identity(v: dict[str, Any], kind: Subject | None) -> list[Issue]:
+# A person's names: letters of the Kazakh, Russian and Latin alphabets, and the space,
+# hyphen, apostrophe and dot that names and initials hold. Anything else (a digit, stray
+# punctuation) is asked about: a slip of the keyboard more often than a name.
+NAME_FIELDS = ("surname", "given_name", "patronymic")
+_NAME_CHARS = re.compile(r"[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі \-'’.]*")
+
+
+def _names(v: dict[str, Any]) -> list[Issue]:
     out = []
+    for name in NAME_FIELDS:
+        value = v.get(name)
+        if isinstance(value, str) and value and not _NAME_CHARS.fullmatch(value):
+            odd = "".join(dict.fromkeys(ch for ch in value if not _NAME_CHARS.fullmatch(ch)))
+            out.append(_issue(name, WARNING, "Атта әріп емес таңбалар бар: «{c}»",
+                              "В имени не буквы: «{c}»", c=odd))
+    return out
+
+
+def _identity(v: dict[str, Any], kind: Subject | None) -> list[Issue]:
+    out = _names(v)
     for name in ("iin", "bin", "rnn"):
         number = v.get(name)
         if number:

@@ -91,3 +91,20 @@ async def test_enter_links_without_changing_the_register(books, cfg) -> None:
         assert isinstance(app.screen, CardScreen)
         assert app.screen.state.decision.person_id == known.id
         assert app.screen.state.decision.correct == ()
+
+
+async def test_config_thresholds_and_max_candidates_reach_the_card(books, cfg) -> None:
+    """[matching] in config.toml is what the card screen's check uses."""
+    from models.card_schema import Subject
+    from tui.screens.card_matching import candidates
+
+    known_person()
+    create_person({"surname": "Касымов", "given_name": "Ерлан", "birth_date":
+                   dt.date(1985, 3, 13), "sex": "1"}, None)
+    typed = {"surname": "Касымов", "given_name": "Ерлан", "patronymic": "Нурланович",
+             "birth_date": dt.date(1985, 3, 12)}
+    assert len(candidates(typed, Subject.INDIVIDUAL, cfg.matching)) == 2
+    assert len(candidates(typed, Subject.INDIVIDUAL,
+                          {**cfg.matching, "max_candidates": 1})) == 1
+    strict = {**cfg.matching, "possible": 0.99, "probable": 0.99, "exact": 0.99}
+    assert len(candidates(typed, Subject.INDIVIDUAL, strict)) == 1

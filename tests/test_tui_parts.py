@@ -222,3 +222,69 @@ def test_article_part_pick_fills_article_part_and_paragraph(books) -> None:
                                              "paragraph": ""}
     name = choices.describe(("article", "part", "paragraph"), {**card, "part": "02"})
     assert name is not None and "592" in name.ru
+
+
+# -- the card state without a terminal ------------------------------------------------------
+
+def test_first_key_in_a_field_just_entered_replaces_it() -> None:
+    from tui.widgets.editing import FULL, NOT_HERE
+
+    edit = FieldEdit(FIELDS["journal_no"], "00546")
+    edit.enter()
+    for ch in "00451":
+        edit.type(ch)
+    assert edit.raw == "00451"  # not "0054600451"
+    date = FieldEdit(FIELDS["received_date"], "30112026")
+    date.enter()
+    assert not date.type("x") and date.refused == NOT_HERE and date.raw == "30112026"
+    for ch in "05022025":
+        date.type(ch)
+    assert date.raw == "05022025"
+    assert not date.type("1") and date.refused == FULL  # full: refused, said why
+    kept = FieldEdit(FIELDS["surname"], "Касымов")
+    kept.enter()
+    kept.backspace()  # an editing key first: the text is edited, not replaced
+    kept.type("а")
+    assert kept.raw == "Касымоа"
+
+
+def test_state_says_a_line_only_once_it_is_left(books) -> None:
+    from tui.screens.card_state import CardState
+
+    state = CardState({"subject": "01"})
+    state.left("protocol_no", "protocol_date")  # still on line 4
+    state.check()
+    assert not [i for i in state.shown() if i.field == "protocol_no"]
+    state.left("without_protocol", "refusal_no")  # line 4 left
+    assert [i for i in state.shown() if i.field == "protocol_no"]
+
+
+def test_a_value_the_field_cannot_hold_blocks_leaving_it(books) -> None:
+    from tui.screens.card_state import CardState
+
+    state = CardState({"subject": "99", "authority": "685", "birth_date": "31022000"})
+    assert state.blocking("subject") and state.blocking("birth_date")
+    assert not state.blocking("authority") and not state.blocking("surname")  # empty
+
+
+def test_go_to_line_numbers_as_on_paper() -> None:
+    from tui.screens.card_goto import field_of_line
+
+    assert field_of_line("13", Subject.INDIVIDUAL) == ("fine_collected", None)
+    assert field_of_line("4.1", None)[0] == field_of_line("4-1", None)[0] == "refusal_no"
+    assert field_of_line("14.3", Subject.INDIVIDUAL)[0] == "iin"
+    assert field_of_line("15", Subject.INDIVIDUAL)[0] is None  # a legal entity's line
+    assert field_of_line("99", None)[0] is None
+
+
+def test_title_keeps_the_user_and_language(books) -> None:
+    from tui.screens.card_state import CardState
+    from tui.screens.card_view import title
+
+    state = CardState({"subject": "01", "surname": "Жұмабаев-Сейтқазиев-Нұрмұхамбетов",
+                       "given_name": "Асқар"})
+    text = title(state, "kk", "ivanova", 80)
+    assert len(text) == 80 and text.endswith("ivanova [KK]") and "Жұмабаев" in text
+    text = title(state, "ru", "ivanova", 80, card_id=123456, status="returned",
+                 correcting=True)
+    assert len(text) == 80 and text.endswith("ivanova [RU]")

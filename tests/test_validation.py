@@ -227,3 +227,19 @@ def test_amounts_and_parts():
     assert parse_field(FIELDS["part"], "2") == ("02", [])
     assert parse_field(FIELDS["part"], "3-1") == ("03-1", [])
     assert parse_field(FIELDS["paragraph"], "1") == ("01", [])
+
+
+def test_names_with_digits_or_stray_punctuation_are_asked_about(books):
+    """Letters of Kazakh, Russian and Latin, space, hyphen, apostrophe, dot: a name;
+    a digit or other sign: a warning (asked on save), not an error."""
+    from models.validation import WARNING, validate_card
+
+    ok = individual_card(surname="Қасымова-Смит", given_name="O'Neil", patronymic="Н.")
+    assert not [i for i in validate_card(ok, D(2025, 3, 1))
+                if i.field in ("surname", "given_name", "patronymic")]
+    odd = individual_card(surname="Касымов2", given_name="Ерлан;", patronymic="Нурланович")
+    found = {i.field: i for i in validate_card(odd, D(2025, 3, 1))
+             if i.field in ("surname", "given_name", "patronymic")}
+    assert set(found) == {"surname", "given_name"}
+    assert all(i.level == WARNING for i in found.values())
+    assert "«2»" in found["surname"].message.ru

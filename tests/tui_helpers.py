@@ -51,7 +51,7 @@ async def type_in(pilot: Pilot, *items: str) -> None:
     for item in items:
         if item.startswith("key:"):
             keys.append(item[4:])
-        elif item in KEY_NAMES or item.startswith(("alt+", "wait:")):
+        elif item in KEY_NAMES or item.startswith(("alt+", "ctrl+", "shift+", "wait:")):
             keys.append(item)
         else:
             keys += list(item)
@@ -135,13 +135,13 @@ INDIVIDUAL_TEXTS = {
 
 
 def draft_app(cfg: Config, login: str = "ivanova", role: str = "operator",
-              **draft: Any) -> ApcardApp:
-    """The app of a user who left `draft` (values, focus, cursor, lang...): the test
-    answers the resume question (see `resumed`)."""
+              run_lang: str = "ru", **draft: Any) -> ApcardApp:
+    """The app (in `run_lang`, as --lang gives it) of a user who left `draft` (values,
+    focus, cursor, lang...): the test answers the resume question (see `resumed`)."""
     from models.drafts import save_draft
 
     save_draft(make_app(cfg, login, role=role).session.user, draft)
-    return make_app(cfg, login)
+    return make_app(cfg, login, lang=run_lang)
 
 
 async def resumed(pilot: Pilot) -> None:

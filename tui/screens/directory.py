@@ -1,12 +1,17 @@
 """The directory window (F3 / F4): a codebook as a list, filtered as you type.
 
-Type a code's beginning or any piece of its name in Kazakh or Russian (Kazakh
-letters may be typed as their Russian counterparts: models.codebook.search folds
-them); Up/Down/PgUp/PgDn move, Enter picks, Esc closes without a pick.
+It opens with an empty filter and the field's current entry selected. Type a code's
+beginning or words of its name in Kazakh or Russian (Kazakh letters may be typed as
+their Russian counterparts: models.codebook.search folds them), or of its parents'
+("астан" lists Astana's districts); same-named entries show their parent. The
+selected entry's full text is under the list. Up/Down/PgUp/PgDn move, Enter picks,
+Esc closes without a pick.
 """
 
 from __future__ import annotations
 
+import textwrap
+from collections import Counter
 from collections.abc import Callable
 
 from textual import events
@@ -14,12 +19,12 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from models.card_schema import Field, Kind
-from models.codebook import Entry
+from models.codebook import Entry, lineage
 from models.i18n import T
 from tui.screens import texts as tx
 from tui.screens.base import QuietModal
 from tui.widgets.editing import FieldEdit
-from tui.widgets.line import TextLine
+from tui.widgets.line import TextLine, fit
 from tui.widgets.picklist import PickList
 
 FILTER = Field("filter", T("Іздеу", "Поиск"), Kind.TEXT, 60)
@@ -28,6 +33,7 @@ HINT = T("Код немесе атаудың бөлігі   Enter: таңдау 
          "Код или часть названия   Enter: выбрать   Esc: закрыть")
 FOUND = T("табылды: {n}", "найдено: {n}")
 LIMIT = 2000  # rows kept in the list; the filter narrows the rest
+DETAIL_LINES = 3  # the selected entry's full text under the list
 
 
 class DirectoryScreen(QuietModal[Entry | None]):
@@ -45,6 +51,7 @@ class DirectoryScreen(QuietModal[Entry | None]):
         self.filter = FieldEdit(FILTER)
         self.current = current  # the field's code: selected when the list opens
         self.entries: list[Entry] = []
+        self._name_counts: Counter[str] = Counter()
 
     def configure(self, lang: str, title: T, load: Callable[[str], list[Entry]],
                   current: str = "") -> None:
@@ -60,6 +67,8 @@ class DirectoryScreen(QuietModal[Entry | None]):
             yield TextLine(role="title", id="title")
             yield TextLine(id="filter")
             yield PickList(id="entries")
+            for n in range(DETAIL_LINES):  # the selected entry in full, wrapped
+                yield TextLine(role="name", id=f"detail{n}")
             yield TextLine(id="hint")
 
     def on_mount(self) -> None:
@@ -75,11 +84,44 @@ class DirectoryScreen(QuietModal[Entry | None]):
     def _refilter(self) -> None:
         self.entries = self.load(self.filter.raw)[:LIMIT]
         width = max((len(e.code) for e in self.entries), default=1)
-        rows = [f"{e.code.ljust(width)}  {e.name(self.lang)}" for e in self.entries]
+        self._name_counts = Counter(e.name(self.lang) for e in self.entries)
+        names = [self._row_name(e) for e in self.entries]
+        rows = [f"{e.code.ljust(width)}  {name}" for e, name in zip(self.entries, names,
+                                                                     strict=True)]
         at = next((i for i, e in enumerate(self.entries) if e.code == self.current), 0)
-        self.query_one(PickList).set_rows(rows or [self.tr(tx.NOTHING_FOUND)],
-                                          at if not self.filter.raw else 0)
+        pick = self.query_one(PickList)
+        pick.set_rows(rows or [self.tr(tx.NOTHING_FOUND)], at if not self.filter.raw else 0)
         self._show_filter()
+        self._show_detail(pick.index)
+
+    def _row_name(self, entry: Entry) -> str:
+        """The entry's name; with its parent's when another entry listed has the same
+        name (three "Есіл ауданы": which region)."""
+        name = entry.name(self.lang)
+        if self._name_counts[name] > 1:
+            parents = lineage(entry)
+            if parents:
+                return f"{name} — {parents[0].name(self.lang)}"
+        return name
+
+    def _show_detail(self, index: int) -> None:
+        """The selected entry's full text (a long article part's sanction), wrapped."""
+        text = ""
+        if self.entries:
+            e = self.entries[min(index, len(self.entries) - 1)]
+            text = f"{e.code} {self._row_name(e)}"
+        width = max(20, self.query_one(PickList).size.width or 76)
+        lines = textwrap.wrap(text, width) or [""]
+        if len(lines) > DETAIL_LINES:
+            lines = lines[:DETAIL_LINES]
+            lines[-1] = fit(lines[-1] + " ...", width)
+        lines += [""] * (DETAIL_LINES - len(lines))
+        for n, line in enumerate(lines):
+            self.query_one(f"#detail{n}", TextLine).set_text(line)
+
+    def on_pick_list_moved(self, event: PickList.Moved) -> None:
+        event.stop()
+        self._show_detail(event.index)
 
     def _show_filter(self) -> None:
         count = self.tr(FOUND.format(n=len(self.entries)))

@@ -48,11 +48,14 @@ class PickList(Widget, can_focus=True):
         return max(1, self.size.height)
 
     def _keep_in_view(self) -> bool:
-        old = self.top
+        """Scroll so the selected row shows, and no further than the last page: rows that
+        fit are all shown (a yes/no window selecting "No" still shows "Yes")."""
+        old, page = self.top, self.page
+        self.top = max(0, min(self.top, len(self.rows) - page))
         if self.index < self.top:
             self.top = self.index
-        elif self.index >= self.top + self.page:
-            self.top = self.index - self.page + 1
+        elif self.index >= self.top + page:
+            self.top = self.index - page + 1
         return old != self.top
 
     def select(self, index: int) -> None:
@@ -85,7 +88,8 @@ class PickList(Widget, can_focus=True):
         return Strip([seg(text, style)], width)
 
     def on_resize(self, event: events.Resize) -> None:
-        self._keep_in_view()
+        if self._keep_in_view():
+            self.refresh()
 
     def on_key(self, event: events.Key) -> None:
         if self.pick_key(event):
