@@ -99,7 +99,16 @@ def run_other(path: Path) -> list[Row]:
              "value": f"exit {code}", "ok": None}]
 
 
-KNOWN = {"tui": run_tui, "matching": run_matching}
+def run_documents(args: argparse.Namespace) -> list[Row]:
+    from bench import bench_documents as bd
+
+    out = bd.run(20_000 if args.quick else 100_000)
+    (RESULTS / "documents.json").write_text(json.dumps(out, indent=1, ensure_ascii=False)
+                                            + "\n")
+    return bd.report(out)
+
+
+KNOWN = {"tui": run_tui, "matching": run_matching, "documents": run_documents}
 
 
 def present() -> list[str]:

@@ -28,8 +28,10 @@ from __future__ import annotations
 import calendar as months
 import datetime as dt
 import json
+from collections import namedtuple
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from models import audit, codebook
 from models.corrections import purge_card
@@ -71,12 +73,29 @@ def is_minor(card: Card) -> bool:
 
 
 def is_corruption(card: Card) -> bool:
-    if not card.article:
+    return _corruption(card.article or "", card.part or "", card.paragraph or "",
+                       card.offence_date)
+
+
+def _corruption(article: str, part: str, paragraph: str, on: dt.date | None) -> bool:
+    if not article:
         return False
-    on = card.offence_date
-    codes = [codebook.part_code(card.article, card.part, card.paragraph)] if card.paragraph \
-        else []
-    codes += [codebook.part_code(card.article, card.part), codebook.part_code(card.article, "")]
+    # The flag depends on the Code in force: only the edition of the date matters.
+    return _corruption_in(article, part, paragraph, codebook_edition(on))
+
+
+def codebook_edition(on: dt.date | None) -> dt.date | None:
+    """A representative day of the codebook version in force on `on` (the flag's books
+    change only with a Code, so one day per edition keeps the cache small)."""
+    if on is None:
+        return None
+    return dt.date(2015, 1, 1) if on >= dt.date(2015, 1, 1) else dt.date(2014, 12, 31)
+
+
+@lru_cache(maxsize=4096)
+def _corruption_in(article: str, part: str, paragraph: str, on: dt.date | None) -> bool:
+    codes = [codebook.part_code(article, part, paragraph)] if paragraph else []
+    codes += [codebook.part_code(article, part), codebook.part_code(article, "")]
     return any(codebook.resolve("corruption", c, on) for c in dict.fromkeys(codes))
 
 
@@ -131,11 +150,15 @@ def _plan(retention: Mapping[str, int] | None, today: dt.date) -> Plan:
     shortest = min(r["default_months"], r["minor_months"], r["corruption_months"])
     latest = add_months(today, -shortest)
     held_by_request = open_request_cards()
-    q = (Card.select().where(Card.executed_at.is_null(False),
-                             Card.executed_at < dt.datetime.combine(latest, dt.time()),
-                             Card.status.not_in([Status.PURGED.value, Status.DRAFT.value]))
-         .order_by(Card.id))
-    for card in q.iterator():
+    _corruption_in.cache_clear()  # codebooks may have been reloaded since
+    cols = (Card.id, Card.status, Card.executed_at, Card.birth_date, Card.offence_date,
+            Card.article, Card.part, Card.paragraph, Card.protest_date, Card.protest_result)
+    q = (Card.select(*cols).where(Card.executed_at.is_null(False),
+                                  Card.executed_at < dt.datetime.combine(latest, dt.time()),
+                                  Card.status.not_in([Status.PURGED.value, Status.DRAFT.value]))
+         .order_by(Card.id).tuples())
+    for row in q.iterator():
+        card = _Row(*row)
         until = keep_until(card, r)
         if until is None or until >= today:
             continue
@@ -148,6 +171,11 @@ def _plan(retention: Mapping[str, int] | None, today: dt.date) -> Plan:
     out.journal_entries = [e.id for e in entries]
     out.journal_cards = [c.id for c in cards]
     return out
+
+
+# The columns the plan reads, not whole cards (a register holds hundreds of thousands).
+_Row = namedtuple("_Row", "id status executed_at birth_date offence_date article part "
+                  "paragraph protest_date protest_result")
 
 
 def _next_number(year: int) -> str:
