@@ -38,7 +38,7 @@ PURGED = 2000
 REQUESTS = 200
 
 
-def timed(fn):  # noqa: ANN001, ANN201
+def timed(fn):
     t = time.perf_counter()
     out = fn()
     return out, time.perf_counter() - t

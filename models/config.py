@@ -66,7 +66,8 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
 }
 KEY_IDS = ("help", "save", "directory", "directory_full", "find", "duplicates", "journal",
            "correct", "history", "language", "menu", "new_card", "errors", "persist", "goto",
-           "quit")
+           "life", "print", "notice", "release", "protest", "reg_journal", "requests",
+           "retention", "quit")
 
 
 def _check(data: dict[str, Any], path: Path) -> None:

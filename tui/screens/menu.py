@@ -22,6 +22,9 @@ def menu_commands(editable: bool) -> list[str]:
     return [c for c in MENU_IDS if editable or not COMMAND_BY_ID[c].edits]
 
 
+MAX_ROWS = 18
+
+
 class MenuScreen(QuietModal[str | None]):
     """Result: the chosen command id."""
 
@@ -34,7 +37,9 @@ class MenuScreen(QuietModal[str | None]):
         with Vertical(classes="dialog"):
             yield TextLine(role="title", id="title")
             pick = PickList(id="commands")
-            pick.styles.height = len(self.commands)
+            # At most what a 24-row terminal's window holds (title, hint, frame): the
+            # list scrolls beyond that.
+            pick.styles.height = min(len(self.commands), MAX_ROWS)
             yield pick
             yield TextLine(id="hint")
 

@@ -23,12 +23,14 @@ LABELS = {("text", 80): T("Мәтін, 80 баған (A4 принтер)", "Те
 WRITTEN = T("Жазылды: {path}", "Записано: {path}")
 FAILED = T("Жазылмады: {why}", "Не записано: {why}")
 HINT = T("Enter: жазу  Esc: жабу", "Enter: записать  Esc: закрыть")
+NO_CARD = T("Басып шығару үшін тіркелген карточканы ашыңыз (F5)",
+            "Для печати откройте зарегистрированную карточку (F5)")
 
 
 class PrintDialog(QuietModal[Any]):
     AUTO_FOCUS = ""
 
-    def __init__(self, session: Session, doc: Document) -> None:
+    def __init__(self, session: Session, doc: Document | None) -> None:
         super().__init__(session.lang)
         self.session = session
         self.doc = doc
@@ -49,6 +51,9 @@ class PrintDialog(QuietModal[Any]):
 
     def relabel(self) -> None:
         self.query_one("#title", TextLine).set_text(self.tr(TITLE))
+        if self.doc is None:
+            self.query_one("#what", TextLine).set_text(self.tr(NO_CARD))
+            return
         self.query_one("#what", TextLine).set_text(self.doc.title)
         pick = self.query_one(PickList)
         pick.set_rows([self.tr(LABELS[c]) for c in CHOICES], pick.index)
@@ -67,6 +72,8 @@ class PrintDialog(QuietModal[Any]):
 
     def on_pick_list_picked(self, event: PickList.Picked) -> None:
         event.stop()
+        if self.doc is None:
+            return
         fmt, width = CHOICES[event.index]
         try:
             path = save_printout(self.doc, fmt, width)
@@ -75,3 +82,26 @@ class PrintDialog(QuietModal[Any]):
                 self.tr(FAILED).format(why=exc.strerror or str(exc)))
             return
         self.query_one("#message", TextLine).set_text(self.tr(WRITTEN).format(path=path))
+
+
+class CardPrintScreen(PrintDialog):
+    """The print key on the card screen: the card on screen as on paper (Appendix 1)."""
+
+    def __init__(self, session: Session, card_id: int | None = None) -> None:
+        super().__init__(session, _card_document(session, card_id))
+
+
+def _card_document(session: Session, card_id: int | None) -> Document | None:
+    import datetime as dt
+
+    from models.permissions import Action, allowed
+    from models.printing.card import card_document
+    from models.protests import link_notes
+    from models.tables import Card
+
+    card = Card.get_or_none(Card.id == card_id) if card_id else None
+    if card is None or not allowed(session.user, Action.READ_CARD):
+        return None
+    return card_document(card, session.lang, session.user.login,
+                         dt.datetime.now().replace(microsecond=0),
+                         link_notes(card.id, session.lang))
