@@ -128,7 +128,7 @@ def own_rows(me: Org, counterpart: Org, start: dt.date, end: dt.date) -> Iterato
     for uid, result, due, ident in items.iterator():
         if uid not in held:
             yield Row(uid, RETURNED if result == "returned" else PENDING, "", "", "", {},
-                      f"{ident} {due.isoformat() if due else ''}".strip())
+                      f"{ident} {due:%d.%m.%Y}" if due else ident)
 
 
 # --- statements ------------------------------------------------------------------------

@@ -73,10 +73,9 @@ def show(report, lang: str) -> None:
     if report.same:
         console.print(T("Айырмашылық жоқ", "Расхождений нет")(lang))
         return
-    t = Table("uid", report.me, report.other, T("Бап", "Статья")(lang),
-              T("Себебі", "Вероятная причина")(lang), box=None)
     for d in report.differences:
-        t.add_row(d.uid, d.mine, d.theirs, d.article, d.cause(lang))
-    console.print(t)
+        where = f"{d.uid}  {report.me}: {d.mine}  {report.other}: {d.theirs}  {d.article}"
+        console.print(where + (f"  ({', '.join(d.lines)})" if d.lines else ""))
+        console.print(f"    {d.cause(lang)}")
     console.print(T("Айырмашылық: {n}", "Расхождений: {n}").format(
         n=len(report.differences))(lang))

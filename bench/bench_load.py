@@ -1,0 +1,358 @@
+"""Many operators at once: N processes each keying and saving a card a second through
+the same code path as the card screen, against PostgreSQL (100 operators) and SQLite
+WAL (20 operators), while a package of 100,000 cards is imported and statistics are
+computed. Budget: zero errors, no card lost or saved twice, save p95 <= 100 ms.
+
+    .venv/bin/python bench/bench_load.py                        # 10 minutes each
+    .venv/bin/python bench/bench_load.py --duration 30 --pg-operators 20 \\
+        --sqlite-operators 5 --import-cards 5000               # a quick look
+
+What an operator does per card (models, as tui/screens/card.py does on the screen):
+the new card's proposed journal number (models.cards.next_journal_no), the draft saved
+while the card is typed (models.drafts.save_draft, three times), the duplicate check on
+leaving the identification block (models.matching.find_candidates); then the save (F2):
+the duplicate check again, models.cards.register_card (the exact candidate, if one, as
+the same person), the draft discarded and the next card's journal number proposed.
+"Save" is that last part, measured per card. Cards are demo cards (bench/cardbank.py)
+with a protocol number unique to the operator and the card, so the register can be
+checked afterwards: every card an operator saw saved is there exactly once.
+
+The import is `apcard import PACKAGE` as its own process (a body's package of
+--import-cards demo cards, started 10 s in); the statistics are models.stats.table for
+each cut, every 20 s, in another process. Prints a table, writes bench/results/load.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import pickle
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+RESULTS = ROOT / "bench" / "results"
+BUDGET_P95_MS = 100.0
+POOL_CARDS = 2000
+
+
+# --- one operator (its own process) -----------------------------------------------------
+
+def operator(args: dict) -> None:
+    from models import codebook, drafts, matching
+    from models.card_schema import FIELDS
+    from models.cards import CardRefused, next_journal_no, register_card
+    from models.db import open_database
+    from models.tables import Person, User
+    from models.validation import format_value
+
+    open_database(args["url"], pool_size=1, busy_timeout_ms=args.get("busy_ms", 5000))
+    codebook.reload()
+    user = User.get(User.login == args["login"])
+    pool = pickle.loads(Path(args["pool"]).read_bytes())
+    rng = random.Random(args["seed"])
+    # A screen has its codebooks and connection warm before the first save: so here.
+    from models.validation import validate_card
+    validate_card(pool[0])
+    matching.find_candidates({"surname": "Иванов", "given_name": "Иван"})
+    out = {"login": args["login"], "save_ms": [], "save_at": [], "errors": [], "saved": []}
+    start, end = args["start"], args["start"] + args["duration"]
+    tick = start + rng.random()
+    n = 0
+    while True:
+        now = time.time()
+        if now >= end:
+            break
+        if tick > now:
+            time.sleep(tick - now)
+        tick += 1.0
+        n += 1
+        values = dict(rng.choice(pool))
+        values["protocol_no"] = f"L{args['index']:03d}{n:06d}"
+        values["without_protocol"] = False
+        try:
+            year = values["journal_date"].year
+            values["journal_no"] = next_journal_no(values["authority"], year)
+            typed = {}
+            for k, name in enumerate(FIELDS):
+                typed[name] = format_value(FIELDS[name], values.get(name))
+                if k % 16 == 15:  # the draft follows the typing
+                    drafts.save_draft(user, {"values": typed, "focus": name})
+            probe = {k: values.get(k) for k in ("surname", "given_name", "patronymic",
+                                                  "birth_date", "iin", "sex")}
+            if values.get("surname"):
+                matching.find_candidates(probe)
+            t0 = time.perf_counter()
+            person = None
+            if values.get("surname"):
+                found = matching.find_candidates(probe)
+                exact = [c for c in found if c.band == matching.EXACT]
+                if len(exact) == 1:
+                    person = Person.get_by_id(exact[0].person_id)
+            card = register_card(values, user, person=person)
+            drafts.discard_draft(user)
+            next_journal_no(values["authority"], year)
+            ms = (time.perf_counter() - t0) * 1000
+            out["save_ms"].append(round(ms, 2))
+            out["save_at"].append(round(time.time() - start, 2))
+            out["saved"].append([values["protocol_no"], card.id])
+        except CardRefused as exc:
+            out["errors"].append(f"refused: {exc.issues[0].field} {exc.issues[0].message.ru}")
+        except Exception as exc:  # every failure is a finding: counted, never hidden
+            out["errors"].append(f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}")
+    Path(args["out"]).write_text(json.dumps(out))
+
+
+def stats_loop(args: dict) -> None:
+    from models import codebook, stats
+    from models.db import open_database
+
+    open_database(args["url"], pool_size=1)
+    codebook.reload()
+    times: list[float] = []
+    end = args["start"] + args["duration"]
+    while time.time() < end:
+        for by in ("article", "body", "region", "subject", "penalty", "month"):
+            t0 = time.perf_counter()
+            stats.table(by, dt.date(2024, 1, 1), dt.date(2026, 12, 31))
+            times.append(round((time.perf_counter() - t0) * 1000, 1))
+        time.sleep(20)
+    Path(args["out"]).write_text(json.dumps({"stats_ms": times}))
+
+
+# --- the run --------------------------------------------------------------------------
+
+def _spawn(kind: str, args: dict) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(Path(__file__)), f"--{kind}",
+                             json.dumps(args)], cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
+def pool_file(tmp: Path) -> Path:
+    """Card values of demo cards, valid as keyed (the operators' paper cards)."""
+    from bench import cardbank
+    from models.db import open_database
+    from models.tables import Card, card_values
+
+    src = cardbank.demo_register(POOL_CARDS)
+    db = open_database(f"sqlite:///{src}")
+    cards = [card_values(c) for c in Card.select().where(Card.status != "draft")]
+    db.close()
+    path = tmp / "pool.pickle"
+    path.write_bytes(pickle.dumps(cards))
+    return path
+
+
+def package(cards: int, tmp: Path) -> Path:
+    """A body's package of `cards` demo cards for the Directorate (cached)."""
+    from bench import cardbank
+    from bench.bench_exchange import apcard, config
+
+    src = cardbank.demo_register(cards)
+    cached = src.with_name(src.stem + ".package.jsonl")
+    if not cached.exists():
+        body_db = cardbank.copy_of(src, tmp / "body.db")
+        cfg = config(tmp / "body", f"sqlite:///{body_db}", "body", "BODY-685", "DIR-75")
+        res = apcard(cfg, "export", "--out", str(cached), "--any-day")
+        del res
+    return cached
+
+
+def prepare(backend: str, tmp: Path, operators: int, server) -> tuple[str, Path]:  # noqa: ANN001
+    """The Directorate's register: codebooks, operators; its URL and config."""
+    from bench import cardbank
+    from bench.bench_exchange import config
+    from models.auth import add_user
+    from models.db import open_database
+    from models.tables import Role, User
+
+    base = tmp / "base.db"
+    cardbank.fresh_register(base)
+    if backend == "postgres":
+        url = server.create_database("load")
+        from models import migrations
+        db = open_database(url)
+        migrations.upgrade(db)
+        db.close_all()
+        cardbank.to_postgres(base, url, tables=("user", "codebook_entry"))
+    else:
+        url = f"sqlite:///{cardbank.copy_of(base, tmp / 'directorate.db')}"
+    db = open_database(url)
+    admin = User.get(User.role == Role.ADMINISTRATOR.value)
+    for i in range(operators):
+        add_user(f"op{i:03d}", Role.OPERATOR, by=admin)
+    db.close_all() if hasattr(db, "close_all") else db.close()
+    cfg = config(tmp / backend, url, "directorate", "DIR-75", "KPS")
+    return url, cfg
+
+
+def run_backend(backend: str, operators: int, duration: float, import_cards: int,
+                tmp: Path, pool: Path, server) -> dict:  # noqa: ANN001
+    from bench.bench_exchange import apcard
+
+    url, cfg = prepare(backend, tmp, operators, server)
+    pkg = package(import_cards, tmp) if import_cards else None
+    warmup = 5 + operators * 0.3  # the processes start meanwhile
+    start = time.time() + warmup
+    procs = []
+    for i in range(operators):
+        args = {"url": url, "login": f"op{i:03d}", "index": i, "seed": 1000 + i, "pool": str(pool),
+                "start": start, "duration": duration, "out": str(tmp / f"{backend}-op{i:03d}.json")}
+        procs.append(_spawn("worker", args))
+    stats_proc = _spawn("stats", {"url": url, "start": start + 5, "duration": duration - 5,
+                                  "out": str(tmp / f"{backend}-stats.json")})
+    load_start = os.getloadavg()
+    imported: dict = {}
+    if pkg is not None:
+        time.sleep(max(0.0, start + 10 - time.time()))
+        t0 = time.time()
+        imported = apcard(cfg, "import", str(pkg), "--ack-out", str(tmp))
+        imported["started_s"] = round(t0 - start, 1)
+    for p in procs + [stats_proc]:
+        p.wait()
+    load_end = os.getloadavg()
+    return collect(backend, url, operators, duration, tmp, imported, load_start, load_end)
+
+
+def collect(backend: str, url: str, operators: int, duration: float, tmp: Path,
+            imported: dict, load_start: tuple, load_end: tuple) -> dict:
+    from models.db import open_database
+
+    saves: list[float] = []
+    during: list[float] = []
+    errors: list[str] = []
+    saved: dict[str, int] = {}
+    missing_reports = 0
+    t_from = imported.get("started_s", -1)
+    t_to = t_from + imported.get("seconds", 0)
+    for i in range(operators):
+        path = tmp / f"{backend}-op{i:03d}.json"
+        if not path.exists():
+            missing_reports += 1
+            continue
+        rep = json.loads(path.read_text())
+        saves += rep["save_ms"]
+        during += [ms for ms, at in zip(rep["save_ms"], rep["save_at"], strict=True)
+                   if t_from <= at <= t_to]
+        errors += rep["errors"]
+        for protocol, card_id in rep["saved"]:
+            saved[protocol] = card_id
+    db = open_database(url)
+    rows = db.execute_sql("SELECT protocol_no, COUNT(*) FROM card WHERE protocol_no LIKE "
+                          f"{db.param} GROUP BY protocol_no", ("L%",)).fetchall()
+    db.close_all() if hasattr(db, "close_all") else db.close()
+    in_db = {p: n for p, n in rows}
+    lost = sorted(set(saved) - set(in_db))
+    twice = sorted(p for p, n in in_db.items() if n > 1)
+    unreported = sorted(set(in_db) - set(saved))
+    stats_ms = json.loads((tmp / f"{backend}-stats.json").read_text())["stats_ms"] \
+        if (tmp / f"{backend}-stats.json").exists() else []
+
+    def pct(values: list[float], q: float) -> float | None:
+        if not values:
+            return None
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    return {"backend": backend, "operators": operators, "duration_s": duration,
+            "saves": len(saves), "expected_saves": int(operators * duration),
+            "p50_ms": pct(saves, 0.50), "p95_ms": pct(saves, 0.95), "p99_ms": pct(saves, 0.99),
+            "max_ms": max(saves) if saves else None,
+            "p95_during_import_ms": pct(during, 0.95), "saves_during_import": len(during),
+            "errors": len(errors), "error_kinds": sorted(set(errors))[:10],
+            "lost": len(lost), "saved_twice": len(twice), "unreported": len(unreported),
+            "operators_without_report": missing_reports,
+            "import": {k: imported.get(k) for k in ("seconds", "rss_mib", "started_s")} |
+            {"result": (imported.get("stderr") or [""])[0][:120]},
+            "stats_ms": {"n": len(stats_ms), "median": round(statistics.median(stats_ms), 1)
+                         if stats_ms else None, "max": max(stats_ms) if stats_ms else None},
+            "load_average": {"start": load_start, "end": load_end}}
+
+
+def rows(results: list[dict]) -> list[tuple[str, str, str, bool | None]]:
+    out = []
+    for r in results:
+        where = f"[{r['backend']}, {r['operators']} operators, {r['duration_s']:.0f} s]"
+        ok_p95 = r["p95_ms"] is not None and r["p95_ms"] <= BUDGET_P95_MS
+        out += [(f"save p50 / p95 / p99, ms {where}", f"p95 <= {BUDGET_P95_MS:.0f}",
+                 f"{r['p50_ms']} / {r['p95_ms']} / {r['p99_ms']}", ok_p95),
+                (f"save p95 during the import, ms {where}", f"<= {BUDGET_P95_MS:.0f}",
+                 f"{r['p95_during_import_ms']} ({r['saves_during_import']} saves)",
+                 r["p95_during_import_ms"] is not None
+                 and r["p95_during_import_ms"] <= BUDGET_P95_MS),
+                (f"saves made / expected {where}", "", f"{r['saves']} / {r['expected_saves']}",
+                 None),
+                (f"errors {where}", "0", str(r["errors"]), r["errors"] == 0),
+                (f"cards lost / saved twice {where}", "0 / 0",
+                 f"{r['lost']} / {r['saved_twice']}", r["lost"] == 0 and r["saved_twice"] == 0),
+                (f"import of the package, s {where}", "", str(r["import"].get("seconds")), None),
+                (f"statistics query median / max, ms {where}", "",
+                 f"{r['stats_ms']['median']} / {r['stats_ms']['max']}", None),
+                (f"load average start / end {where}", "",
+                 f"{r['load_average']['start'][0]:.1f} / {r['load_average']['end'][0]:.1f}",
+                 None)]
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--backends", default="postgres,sqlite")
+    ap.add_argument("--pg-operators", type=int, default=100)
+    ap.add_argument("--sqlite-operators", type=int, default=20)
+    ap.add_argument("--duration", type=float, default=600)
+    ap.add_argument("--import-cards", type=int, default=100_000,
+                    help="cards of the package imported meanwhile (0: none)")
+    ap.add_argument("--out", default=str(RESULTS / "load.json"))
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--stats", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        operator(json.loads(args.worker))
+        return 0
+    if args.stats:
+        stats_loop(json.loads(args.stats))
+        return 0
+    from bench.pgserver import PgServer
+
+    results = []
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    with tempfile.TemporaryDirectory(prefix="apcard-load-") as t:
+        tmp = Path(t)
+        pool = pool_file(tmp)
+        if args.import_cards:
+            package(args.import_cards, tmp)  # built (or found) before the clock starts
+        for backend in backends:
+            server = PgServer.start({"max_connections": str(args.pg_operators + 30)}) \
+                if backend == "postgres" else None
+            try:
+                n = args.pg_operators if backend == "postgres" else args.sqlite_operators
+                results.append(run_backend(backend, n, args.duration, args.import_cards, tmp,
+                                           pool, server))
+            finally:
+                if server is not None:
+                    server.stop()
+    out = {"when": dt.datetime.now().isoformat(timespec="seconds"), "results": results,
+           "rows": [dict(zip(("metric", "budget", "value", "ok"), r, strict=True))
+                    for r in rows(results)]}
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n")
+    for r in out["rows"]:
+        verdict = "" if r["ok"] is None else ("PASS" if r["ok"] else "FAIL")
+        print(f"{r['metric']:<66} {r['budget']:>12} {r['value']:>22} {verdict}")
+    for r in results:
+        if r["error_kinds"]:
+            print(f"{r['backend']} errors: " + " | ".join(r["error_kinds"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
