@@ -328,3 +328,23 @@ def test_large_package_checked_by_worker_processes(tiers, tmp_path: Path,
     with dr.use():
         assert Person.select().count() == 3
         assert Card.select().count() == len(ids)
+
+
+def test_the_senders_decisions_travel_with_the_person(tiers, tmp_path: Path) -> None:
+    """A probable duplicate decided at the Directorate is not asked again at the central
+    bank: the Directorate's cards of one person come to one person there."""
+    body, dr, central = tiers["body"], tiers["dir"], tiers["central"]
+    with dr.use():
+        register_card(person_card(0, iin=None, protocol_no="555", journal_no="9"), dr.user,
+                      today=DISPATCH_DAY)
+    with body.use():
+        register_card(person_card(0, birth_date=D(1985, 12, 3), iin=None), body.user,
+                      today=DISPATCH_DAY)
+    send(body, dr, tmp_path)
+    with dr.use():
+        [w] = waiting()
+        decide(dr.cfg, w.id, "same", dr.user, person_id=w.candidates[0].id, today=RECEIVED)
+    _, got = send(dr, central, tmp_path, today=RECEIVED, received=RECEIVED)
+    assert got.results == {"accepted": 2} and got.pending == 0
+    with central.use():
+        assert Person.select().count() == 1

@@ -32,6 +32,7 @@ from models.exchange.linking import (
 from models.exchange.tables import CardOrigin
 from models.i18n import T
 from models.persons import legal_columns, person_columns
+from models.tables import Person
 from models.text import strip_control
 from models.validation import (
     ERROR,
@@ -113,6 +114,12 @@ def envelope(rec: dict[str, Any], sender: str, sender_tier: str) -> Issue | None
     return None
 
 
+def sender_ref(value: object, sender: str) -> bool:
+    """A person reference of this sender's (export.person_ref), well formed."""
+    return (isinstance(value, str) and value.startswith(sender + ":P")
+            and value[len(sender) + 2:].isdigit() and len(value) <= 64)
+
+
 def whole(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
 
@@ -144,6 +151,9 @@ def check_records(records: list[dict[str, Any]], job: Job) -> list[Checked]:
     uids = [r["uid"] for r in records if isinstance(r.get("uid"), str)]
     held = {u for (u,) in CardOrigin.select(CardOrigin.uid).where(CardOrigin.uid.in_(uids))
             .tuples()} if uids else set()
+    refs = {r["person"] for r in records if sender_ref(r.get("person"), job.sender)}
+    known = dict(Person.select(Person.ref, Person.id).where(Person.ref.in_(list(refs)))
+                 .tuples()) if refs else {}
     out = []
     for rec in records:
         problem = envelope(rec, job.sender, job.sender_tier)
@@ -158,9 +168,15 @@ def check_records(records: list[dict[str, Any]], job: Job) -> list[Checked]:
         if issues or rec["uid"] in held:
             out.append(Checked(issues, values, kind, None))
             continue
-        done = Checked(issues, values, kind, find_links(values, kind, job.matching))
+        ref = rec["person"] if sender_ref(rec.get("person"), job.sender) else None
+        if ref in known:  # a person the sender's cards came to before
+            links = find_links(values, kind, job.matching, person=False)
+            links.person_id = known[ref]
+        else:
+            links = find_links(values, kind, job.matching)
+        done = Checked(issues, values, kind, links)
         if kind in PERSON_KINDS:
-            done.person_row = person_columns(values)
+            done.person_row = {**person_columns(values), "ref": ref}
             done.person_keys = person_route_keys(done.person_row)
         if kind in LEGAL_KINDS:
             done.legal_row = legal_columns(values)

@@ -62,12 +62,22 @@ def codebook_versions() -> dict[str, list[str]]:
     return out
 
 
+def person_ref(code: str, person_id: int | None) -> str | None:
+    """The sender's person as the receiver remembers it (models.tables.Person.ref): the
+    cards a sender has linked to one person, its operators' decisions included, come to
+    the same person at the receiver without being matched again."""
+    return f"{code}:P{person_id}" if person_id else None
+
+
 def card_record(uid_: str, version: int, base: int | None, action: str,
                 values: dict[str, Any], status: str,
-                reasons: dict[str, dict[str, str]] | None) -> dict[str, Any]:
+                reasons: dict[str, dict[str, str]] | None,
+                person: str | None = None) -> dict[str, Any]:
     rec: dict[str, Any] = {"uid": uid_, "version": version, "action": action,
                            "status": status, "edition": edition(values),
                            "values": fmt.encode_values(values)}
+    if person:
+        rec["person"] = person
     if base is not None:
         rec["base_version"] = base
     if reasons:
@@ -206,7 +216,7 @@ def _write_chunk(me: Org, pkg: Package, chunk: list[int], writer: fmt.PackageWri
             "remove" if card.status == Status.REMOVED.value else "correct")
         card_uid = sent[cid][0] if cid in sent else origins.get(cid) or uid(me.code, cid)
         writer.write(card_record(card_uid, card.version, base, action, card_values(card),
-                                 card.status, why.get(cid)))
+                                 card.status, why.get(cid), person_ref(me.code, card.person_id)))
         by_action[action] += 1
         by_status[card.status] += 1
         rows.append({"package": pkg.id, "card": cid, "uid": card_uid, "version": card.version,
@@ -259,7 +269,7 @@ def reexport(ident: str, out: Path, gz: bool = False, progress: Progress | None 
                 values, status = history.values_at(cid, version, card_values(card), card.status,
                                                    card.version)
                 writer.write(card_record(card_uid, version, base, action, values, status,
-                                         why.get(cid)))
+                                         why.get(cid), person_ref(pkg.sender, card.person_id)))
             if progress:
                 progress(start + len(part), len(items))
         manifest = writer.finish(head)

@@ -27,7 +27,16 @@ from models.config import Config
 from models.corrections import CorrectionRefused, correct_card, remove_card
 from models.db import is_postgres
 from models.exchange import bulk
-from models.exchange.checker import ACTIONS, Checked, Checkers, Job, envelope, issue, whole
+from models.exchange.checker import (
+    ACTIONS,
+    Checked,
+    Checkers,
+    Job,
+    envelope,
+    issue,
+    sender_ref,
+    whole,
+)
 from models.exchange.common import return_due, split_uid, write_transaction
 from models.exchange.format import dumps
 from models.exchange.linking import LEGAL_KINDS, PERSON_KINDS, Links
@@ -322,6 +331,12 @@ def accept(pkg: Package, rec: dict[str, Any], values: dict[str, Any], person: An
         return Outcome("returned", issues=errors(exc.issues))
     CardOrigin.create(card=card, uid=rec["uid"], source=pkg.sender, source_version=rec["version"],
                       source_status=_status(rec.get("status")), package=pkg.id)
+    ref = rec.get("person")
+    if card.person_id and sender_ref(ref, pkg.sender) and not (
+            Person.select().where(Person.ref == ref).exists()):
+        # the sender's later cards of this person come to it without being asked again
+        Person.update(ref=ref).where((Person.id == card.person_id)
+                                     & Person.ref.is_null()).execute()
     return Outcome("accepted", card.id)
 
 

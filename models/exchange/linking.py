@@ -49,10 +49,12 @@ def thresholds(matching: Mapping[str, float]) -> tuple[int, dict[str, float]]:
 
 
 def find_links(values: dict[str, Any], kind: Subject | None,
-               matching_cfg: Mapping[str, float]) -> Links:
+               matching_cfg: Mapping[str, float], person: bool = True) -> Links:
+    """Candidates for the card's person (unless `person` is False: it is known) and
+    legal entity."""
     out = Links()
     limit, th = thresholds(matching_cfg)
-    if kind in PERSON_KINDS:
+    if person and kind in PERSON_KINDS:
         found = matching.find_candidates(values, limit, th)
         out.person_id, out.pending = _pick(found, "person_id")
         out.candidates += [{"kind": "person", "id": c.person_id, "score": c.score,
@@ -71,6 +73,8 @@ def person_route_keys(row: dict[str, Any]) -> frozenset[Hashable]:
     (models.persons.person_columns: names, birth date, IIN and their match keys)."""
     keys: set[Hashable] = set()
     sk, nk, born = row.get("surname_key"), row.get("name_key"), row.get("birth_date")
+    if row.get("ref"):
+        keys.add(("ref", row["ref"]))
     if row.get("iin"):
         keys.add(("iin", row["iin"]))
     if isinstance(born, dt.date):
