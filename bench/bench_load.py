@@ -167,7 +167,7 @@ def package(cards: int, tmp: Path) -> Path:
     return cached
 
 
-def prepare(backend: str, tmp: Path, operators: int, server) -> tuple[str, Path]:  # noqa: ANN001
+def prepare(backend: str, tmp: Path, operators: int, server) -> tuple[str, Path]:
     """The Directorate's register: codebooks, operators; its URL and config."""
     from bench import cardbank
     from bench.bench_exchange import config
@@ -196,7 +196,7 @@ def prepare(backend: str, tmp: Path, operators: int, server) -> tuple[str, Path]
 
 
 def run_backend(backend: str, operators: int, duration: float, import_cards: int,
-                tmp: Path, pool: Path, server) -> dict:  # noqa: ANN001
+                tmp: Path, pool: Path, server) -> dict:
     from bench.bench_exchange import apcard
 
     url, cfg = prepare(backend, tmp, operators, server)

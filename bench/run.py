@@ -1,7 +1,7 @@
 """Every bench, one command: a table of budgets on screen, bench/results/bench.json.
 
     .venv/bin/python bench/run.py                 # every bench at full size
-    .venv/bin/python bench/run.py --quick         # duplicate search on 100,000 persons
+    .venv/bin/python bench/run.py --quick         # smaller sizes, a few minutes each
     .venv/bin/python bench/run.py --only tui      # just the card screen
     .venv/bin/python bench/run.py --matching-args "--persons 200000 --backends sqlite"
 
@@ -108,7 +108,30 @@ def run_documents(args: argparse.Namespace) -> list[Row]:
     return bd.report(out)
 
 
-KNOWN = {"tui": run_tui, "matching": run_matching, "documents": run_documents}
+# Benches that write their budget rows ({metric, budget, value, ok}) into their own JSON;
+# the arguments of --quick make each a few minutes' look.
+ROWS_BENCHES = {
+    "exchange": ["--cards", "20000"],
+    "stats": ["--cards", "200000"],
+    "load": ["--duration", "30", "--pg-operators", "20", "--sqlite-operators", "5",
+             "--import-cards", "5000"],
+}
+
+
+def run_rows(name: str, args: argparse.Namespace) -> list[Row]:
+    out_path = RESULTS / f"{name}.json"
+    cmd = [sys.executable, str(ROOT / "bench" / f"bench_{name}.py"),
+           *(ROWS_BENCHES[name] if args.quick else []), "--out", str(out_path)]
+    started = time.time()
+    if subprocess.run(cmd, cwd=ROOT).returncode:
+        raise CouldNotRun(f"bench_{name}.py failed (its error is above)")
+    if not out_path.exists() or out_path.stat().st_mtime < started:
+        raise CouldNotRun(f"bench_{name}.py wrote no results")
+    return [{"bench": name, **row} for row in json.loads(out_path.read_text())["rows"]]
+
+
+KNOWN = {"tui": run_tui, "matching": run_matching, "documents": run_documents,
+         **{name: (lambda args, name=name: run_rows(name, args)) for name in ROWS_BENCHES}}
 
 
 def present() -> list[str]:
@@ -135,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", help="comma-separated benches to run (default: all present: "
                     f"{', '.join(present())})")
     ap.add_argument("--quick", action="store_true",
-                    help="duplicate search on 100,000 persons instead of 1,000,000")
+                    help="duplicate search on 100,000 persons instead of 1,000,000; packages "
+                    "of 20,000 cards, statistics on 200,000, a 30-second load")
     ap.add_argument("--tui-register", type=int, default=200_000,
                     help="cards of the register the card screen's RSS is measured on again "
                     "(built once by bench/cardbank.py and cached; 0: skip)")

@@ -64,7 +64,7 @@ def step(text: str) -> None:
     print(f"\n== {text}")
 
 
-def bind(cfg: Path):  # noqa: ANN201
+def bind(cfg: Path):
     from models import codebook
     from models.config import load_config
     from models.db import open_database
