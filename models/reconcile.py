@@ -39,6 +39,9 @@ from models.tables import Card, Status, User, card_values
 QUARTER = re.compile(r"^(\d{4})[Qq]([1-4])$")
 LIVE, REMOVED, RETURNED, PENDING, ABSENT = "live", "removed", "returned", "pending", "absent"
 OUT_OF_BANK = {REMOVED, ABSENT}
+STATE_LABELS = {LIVE: T("банкте", "в банке"), REMOVED: T("алынған", "исключена"),
+                RETURNED: T("қайтарылған", "возвращена"), PENDING: T("кезекте", "в очереди"),
+                ABSENT: T("жоқ", "нет")}
 
 
 def quarter_bounds(text: str) -> tuple[dt.date, dt.date]:

@@ -109,3 +109,45 @@ async def test_statistics_screen(db, books, cfg) -> None:
         await type_in(pilot, "right")
         await settle(pilot)
         assert "Статистика: Выявивший орган" in screen_text(app)
+
+
+async def test_packages_screen_imports_from_the_inbox_and_reconciles(
+        tiers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from models.exchange.export import export_cards
+    from models.reconcile import write_statement
+    from tui.screens import packages
+    from tui.screens.packages import PackagesScreen
+
+    home = tmp_path / "home"
+    monkeypatch.setattr(packages, "folder", lambda name: (home / name).mkdir(
+        parents=True, exist_ok=True) or home / name)
+    body, dr = tiers["body"], tiers["dir"]
+    (home / "inbox").mkdir(parents=True)
+    with body.use():
+        register_card(person_card(0), body.user, today=DISPATCH_DAY)
+        export_cards(body.cfg, body.user, home / "inbox", today=DISPATCH_DAY)
+    with dr.use():
+        app = make_app(dr.cfg, login="admin_dir")
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.push_screen(PackagesScreen(app.session))
+            await settle(pilot)
+            assert "BODY-685-DIR-75-000001" in screen_text(app)
+            await type_in(pilot, "enter")
+            await settle(pilot)
+            text = screen_text(app)
+            assert "BODY-685-DIR-75-000001: принято 1; квитанция DIR-75-BODY-685-A000001" in text
+            assert (home / "outbox" / "DIR-75-BODY-685-A000001.jsonl").exists()
+    with body.use():  # one more card, not sent yet: the one difference
+        register_card(person_card(1), body.user, today=DISPATCH_DAY)
+        write_statement(body.cfg, body.user, "2025Q1", "DIR-75", home / "inbox")
+    with dr.use():
+        app = make_app(dr.cfg, login="admin_dir")
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.push_screen(PackagesScreen(app.session))
+            await settle(pilot)
+            await type_in(pilot, "down", "enter")
+            await settle(pilot)
+            text = screen_text(app)
+            assert "Сверка за 2025Q1: DIR-75 и BODY-685" in text and "Расхождений: 1" in text
+            assert "BODY-685:2" in text and "Ещё не отправлена" in text
+            check_golden("screen-reconcile-ru.txt", masked(text))

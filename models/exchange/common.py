@@ -110,3 +110,19 @@ def write_transaction() -> Any:
     if is_postgres(db) or db.transaction_depth() > 0:
         return db.atomic()
     return db.atomic("IMMEDIATE")
+
+
+RESULT_LABELS = {
+    "accepted": T("қабылданды", "принято"), "returned": T("қайтарылды", "возвращено"),
+    "pending": T("кезекте", "в очереди"), "removed": T("алынып тасталды", "исключено"),
+    "unchanged": T("өзгеріссіз", "без изменений"), "stale": T("ескірген", "устарело"),
+    "noted": T("белгіленді", "отмечено"), "unknown": T("белгісіз", "неизвестно"),
+    "register": T("жаңа", "новых"), "correct": T("түзету", "исправлений"),
+    "remove": T("алып тастау", "исключений"),
+}
+
+
+def counts_text(counts: dict[str, int], lang: str) -> str:
+    """"принято 95, возвращено 3": what a package did, in the session's language."""
+    return ", ".join(f"{RESULT_LABELS.get(k, T(k, k))(lang)} {n}"
+                     for k, n in sorted(counts.items())) or "0"

@@ -109,9 +109,10 @@ def cmd_export(ns: argparse.Namespace, cfg: Config) -> int:
             else:
                 written = export.export_cards(cfg, user, out, any_day=ns.any_day, gz=ns.gz,
                                               progress=tick)
-    counts = ", ".join(f"{k} {v}" for k, v in sorted(written.by_action.items())) or "0"
+    from models.exchange.common import counts_text
+
     _say(cfg, T("{i}: {n} жазба ({c})", "{i}: записей {n} ({c})").format(
-        i=written.ident, n=written.records, c=counts))
+        i=written.ident, n=written.records, c=counts_text(written.by_action, cfg.language)))
     print(written.path)
     return 0
 
@@ -130,8 +131,10 @@ def cmd_import(ns: argparse.Namespace, cfg: Config) -> int:
         _say(cfg, T("{i} бұрын енгізілген: ештеңе өзгерген жоқ",
                     "{i} уже введён: ничего не изменено").format(i=got.ident))
     else:
-        counts = ", ".join(f"{k} {v}" for k, v in sorted(got.results.items())) or "0"
-        _say(cfg, T("{i} енгізілді: {c}", "{i} введён: {c}").format(i=got.ident, c=counts))
+        from models.exchange.common import counts_text
+
+        _say(cfg, T("{i} енгізілді: {c}", "{i} введён: {c}").format(
+            i=got.ident, c=counts_text(got.results, cfg.language)))
     if got.pending:
         _say(cfg, T("{n} карточка оператордың шешімін күтеді: apcard queue list",
                     "{n} карточек ждут решения оператора: apcard queue list").format(

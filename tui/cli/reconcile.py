@@ -57,6 +57,8 @@ def show(report, lang: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from models.reconcile import STATE_LABELS
+
     console = Console(highlight=False, markup=False)
     head = T("{q} тоқсанын салыстыру: {a} және {b} (мерзімі {d})",
              "Сверка за {q}: {a} и {b} (срок {d})")
@@ -68,13 +70,15 @@ def show(report, lang: str) -> None:
         keys = sorted(set(report.mine[what]) | set(report.theirs[what]))
         for key in keys[:40]:
             a, b = report.mine[what][key], report.theirs[what][key]
-            t.add_row(key or "-", str(a), str(b), str(a - b) if a != b else "")
+            name = STATE_LABELS[key](lang) if what == "state" else key or "-"
+            t.add_row(name, str(a), str(b), str(a - b) if a != b else "")
         console.print(t)
     if report.same:
         console.print(T("Айырмашылық жоқ", "Расхождений нет")(lang))
         return
     for d in report.differences:
-        where = f"{d.uid}  {report.me}: {d.mine}  {report.other}: {d.theirs}  {d.article}"
+        where = (f"{d.uid}  {report.me}: {STATE_LABELS[d.mine](lang)}  "
+                 f"{report.other}: {STATE_LABELS[d.theirs](lang)}  {d.article}")
         console.print(where + (f"  ({', '.join(d.lines)})" if d.lines else ""))
         console.print(f"    {d.cause(lang)}")
     console.print(T("Айырмашылық: {n}", "Расхождений: {n}").format(
