@@ -24,7 +24,7 @@ from models.tables import Card, LegalEntity, Person, Status, User, card_values, 
 from models.text import clean
 from models.validation import Issue, card_date, errors, subject_kind, validate_card
 
-__all__ = ["CardRefused", "card_row", "card_values", "find_cards", "next_journal_no",
+__all__ = ["card_by_id", "CardRefused", "card_row", "card_values", "find_cards", "next_journal_no",
            "register_card", "person_cards", "row_edition"]
 
 
@@ -154,3 +154,9 @@ def person_cards(person_id: int, limit: int = 20) -> list[Card]:
     """A person's earlier cards, newest first (for the duplicates panel)."""
     return list(Card.select().where((Card.person == person_id) & Card.status.not_in(ACTIVE))
                 .order_by(Card.offence_date.desc(nulls="LAST")).limit(limit))
+
+
+def card_by_id(card_id: int) -> Card | None:
+    """The card as the register holds it now (a window reads it again after a document
+    changed it)."""
+    return Card.get_or_none(Card.id == card_id)

@@ -178,3 +178,18 @@ async def test_purge_asks_for_the_count(card, cfg, admin) -> None:
         text = screen_text(app)
         assert "Составлен акт №" in text
     assert Card.get_by_id(card.id).status == "purged" and DestructionAct.select().count() == 1
+
+
+async def test_the_card_on_screen_shows_what_a_notice_changed(card, cfg) -> None:
+    from tui.screens.card import CardScreen
+    from tui.screens.notice_form import ExecutionNoticeScreen
+
+    app = make_app(cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(CardScreen(app.session, card=card))
+        await settle(pilot)
+        app.push_screen(ExecutionNoticeScreen(app.session, card.id))
+        await settle(pilot)
+        await type_in(pilot, "5000", "enter", "01032025", "f2", "escape")
+        await settle(pilot)
+        assert "13. Взыскано ...... [         5 000 ]" in screen_text(app)
