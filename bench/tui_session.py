@@ -165,12 +165,13 @@ def startups(prog: Program, mode: str, register: Path, tmp: Path, n: int) -> lis
         term = PtyTerm(prog.command(db), app_env(mode), cwd=str(ROOT))
         try:
             start = startup(term, prog.texts, f"[{prog.name}, {MODES[mode]['title']}]")
+            cpu = _cpu_s(term.pid)  # the process's CPU to here: hardly moved by the load
             term.wait_quiet(start["key"][1], MODAL_QUIET, 3.0)
             rss = term.memory_kib().get("VmRSS", 0) / 1024
         finally:
             term.stop()
         out.append({"first_byte_s": start["first_byte_s"], "ready_s": start["ready_s"],
-                    "startup_s": start["startup_s"], "rss_mib": rss})
+                    "startup_s": start["startup_s"], "startup_cpu_s": cpu, "rss_mib": rss})
         for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
             path.unlink(missing_ok=True)
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from models.i18n import T
@@ -24,8 +25,14 @@ class Entry:
     name: T
     valid_from: dt.date | None
     valid_to: dt.date | None
-    data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    raw: str = field(default="{}", compare=False, hash=False, repr=False)  # `data` as JSON
     search_key: str = ""
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        """The entry's other columns (penalties, placement, ...), parsed when first read:
+        most entries of a book are never asked (the article parts' are 2 MB of JSON)."""
+        return json.loads(self.raw or "{}")
 
     def valid_on(self, day: dt.date | None) -> bool:
         if day is None:
@@ -58,12 +65,13 @@ def _book(book: str) -> _Book:
     if book not in _cache:
         from models.tables import CodebookEntry
 
-        rows = CodebookEntry.select().where(CodebookEntry.book == book).order_by(
-            CodebookEntry.code, CodebookEntry.valid_from)
+        c = CodebookEntry
+        rows = c.select(c.book, c.version, c.code, c.parent, c.name_kk, c.name_ru, c.valid_from,
+                        c.valid_to, c.data, c.search_key).where(c.book == book).order_by(
+            c.code, c.valid_from).tuples()  # tuples: no model object per row
         _cache[book] = _Book([
-            Entry(r.book, r.version, r.code, r.parent, T(r.name_kk, r.name_ru), r.valid_from,
-                  r.valid_to, json.loads(r.data or "{}"), r.search_key)
-            for r in rows
+            Entry(b, version, code, parent, T(kk, ru), start, end, data or "{}", key)
+            for b, version, code, parent, kk, ru, start, end, data, key in rows
         ])
     return _cache[book]
 

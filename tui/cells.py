@@ -72,6 +72,12 @@ def alike(char: str, a: Style, b: Style) -> bool:
     return a == b or (char == " " and a[1] == b[1] and not (a[2] | b[2]) & SHOWS_FG)
 
 
+def looks(chars: list[str], styles: list[Style]) -> tuple[Style, ...]:
+    """A row's styles as they look: a blank's unseen foreground and attributes dropped."""
+    return tuple(st if c != " " or st[2] & SHOWS_FG or st == DEFAULT else (None, st[1], 0)
+                 for c, st in zip(chars, styles, strict=True))
+
+
 def blank_style(pen: Style | None, want: Style) -> Style:
     """The style to write a blank wanted in `want` with, the pen being `pen`: the cheaper
     of `want` and the pen's own colours and attributes on `want`'s background."""

@@ -31,7 +31,7 @@ from typing import Any
 
 from textual.drivers.linux_driver import LinuxDriver
 
-from tui.cells import DEFAULT, UNKNOWN, Cells, Style, alike, blank_style, change, sgr
+from tui.cells import DEFAULT, UNKNOWN, Cells, Style, alike, blank_style, change, looks, sgr
 
 SYNC = ("\x1b[?2026h", "\x1b[?2026l")
 SYNC_MIN = 1024  # smaller output reaches the terminal in one write: no sync markers
@@ -331,29 +331,30 @@ class Writer:
         s.x = cursor if cursor < w.cols else None
 
     def _plain(self, y: int, a: int, b: int, last: bool, out: list[str]) -> int:
-        """Cells a..b in the default style, blank runs erased; the cursor after."""
+        """Cells a..b in the default style, blank runs erased (ECH; EL to the row's end);
+        an erase at the end goes on over the blank cells wanted after it, so that what
+        is left of them on screen need not be written. The cursor after."""
         w, s = self.wanted, self.shown
-        wc, x = w.chars[y], a
+        wc, ws, sc, ss, x = w.chars[y], w.styles[y], s.chars[y], s.styles[y], a
         while x < b:
             e = x
             while e < b and wc[e] == " ":
                 e += 1
             n = e - x
-            if n and e == b and last and all(
-                    c == " " for c in wc[e:]) and all(st == DEFAULT for st in w.styles[y][e:]):
-                out.append("\x1b[K")
-                s.chars[y][e:] = wc[e:]
-                s.styles[y][e:] = w.styles[y][e:]
-                return x
-            if n >= ERASE_MIN:
-                erase = _n(n, "X")
-                if e == b and last:
+            if n and e == b and last:
+                end = e
+                while end < w.cols and wc[end] == " " and ws[end] == DEFAULT:
+                    end += 1
+                erase = "\x1b[K" if end == w.cols else _n(end - x, "X")
+                left = sum(sc[i] != " " or ss[i] != DEFAULT for i in range(e, end))
+                if len(erase) < n + (left and left + 4):  # cheaper than spaces and a visit
                     out.append(erase)
+                    sc[x:end], ss[x:end] = [" "] * (end - x), [DEFAULT] * (end - x)
                     return x
-                if len(erase) + len(_n(n, "C")) < n:
-                    out.append(erase + _n(n, "C"))
-                    x = e
-                    continue
+            elif n >= ERASE_MIN and len(_n(n, "X")) + len(_n(n, "C")) < n:
+                out.append(_n(n, "X") + _n(n, "C"))
+                x = e
+                continue
             if n:
                 out.append(" " * n)
             x = e
@@ -369,13 +370,13 @@ class Writer:
         hidden or shown): moved there with the scroll region when that is cheaper
         than writing them. The rows to compare afterwards."""
         w, s = self.wanted, self.shown
-        keys = [("".join(s.chars[r]), tuple(s.styles[r])) for r in range(s.rows)]
+        keys = [("".join(s.chars[r]), looks(s.chars[r], s.styles[r])) for r in range(s.rows)]
         where: dict[tuple[str, tuple[Style, ...]], list[int]] = {}
         for r, key in enumerate(keys):
             where.setdefault(key, []).append(r)
         votes: dict[int, list[int]] = {}
         for r in rows:
-            key = ("".join(w.chars[r]), tuple(w.styles[r]))
+            key = ("".join(w.chars[r]), looks(w.chars[r], w.styles[r]))
             if key == keys[r] or not key[0].strip():
                 continue  # unchanged, or blank (matches anywhere)
             for r2 in where.get(key, ()):
@@ -405,7 +406,8 @@ class Writer:
             return sum(len(c.encode()) for c, st in zip(wc, ws, strict=True)
                        if c != " " or st != DEFAULT)
         chars, styles = key
-        return sum(len(c.encode()) + 1 for c, st, c2, st2 in zip(wc, ws, chars, styles,
+        seen = looks(wc, ws)
+        return sum(len(c.encode()) + 1 for c, st, c2, st2 in zip(wc, seen, chars, styles,
                                                                  strict=False)
                    if c != c2 or st != st2)
 

@@ -9,10 +9,11 @@ error) is printed as one line on stderr with a non-zero exit code.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from models.config import Config, ConfigError, load_config
 from tui.cli.base import EXIT_USAGE, CliError, open_db
@@ -59,6 +60,21 @@ def build_parser(groups: bool = True) -> argparse.ArgumentParser:
 POSTGRES_DRIVERS = ("psycopg2", "psycopg", "psycopg2cffi")
 
 
+@contextlib.contextmanager
+def hidden(*names: str) -> Iterator[None]:
+    """Modules that cannot be imported for a while (an import of one fails as if it were
+    not installed, and the importer goes on without it); importable again afterwards."""
+    names = tuple(n for n in names if n not in sys.modules)
+    for name in names:
+        sys.modules[name] = None  # an import of it raises ImportError
+    try:
+        yield
+    finally:
+        for name in names:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
+
+
 def _without_postgres_driver(args: list[str]) -> None:
     if "peewee" in sys.modules:
         return
@@ -66,16 +82,9 @@ def _without_postgres_driver(args: list[str]) -> None:
         url = load_config(_value(args, "--config"), _value(args, "--db")).db_url
     except (ConfigError, OSError, ValueError):
         return  # reported when the command reads its config
-    if not url.startswith("sqlite:"):
-        return
-    hidden = [name for name in POSTGRES_DRIVERS if name not in sys.modules]
-    for name in hidden:
-        sys.modules[name] = None  # importing it fails: peewee goes on without it
-    try:
-        import peewee  # noqa: F401  (imported now, without the drivers)
-    finally:
-        for name in hidden:
-            del sys.modules[name]
+    if url.startswith("sqlite:"):
+        with hidden(*POSTGRES_DRIVERS):
+            import peewee  # noqa: F401  (imported now, without the drivers)
 
 
 def _value(args: list[str], option: str) -> str | None:

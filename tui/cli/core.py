@@ -270,7 +270,12 @@ def run_tui(ns: argparse.Namespace, cfg: Config) -> int:
     with db_errors(cfg):
         open_db(cfg)
         user = _signed_in(cfg)
-    from tui.app import run_app
+    from tui.cli import hidden
+
+    # asyncio imports Python's ssl module (OpenSSL's libssl: 5 MiB of every start) for
+    # TLS connections the card screen never makes: it goes on without it.
+    with hidden("ssl"):
+        from tui.app import run_app
 
     with db_errors(cfg):
         return int(run_app(cfg, user) or 0)
