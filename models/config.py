@@ -67,7 +67,7 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
 KEY_IDS = ("help", "save", "directory", "directory_full", "find", "duplicates", "journal",
            "correct", "history", "language", "menu", "new_card", "errors", "persist", "goto",
            "life", "print", "notice", "release", "protest", "reg_journal", "requests",
-           "retention", "quit")
+           "retention", "packages", "queue", "stats", "quit")
 
 
 def _check(data: dict[str, Any], path: Path) -> None:

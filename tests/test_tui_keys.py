@@ -23,12 +23,13 @@ SHIFT_F8 = {"linux": "\x1b[34~", "xterm": "\x1b[19;2~", "vt220": "\x1b[34~"}
 INSERT = "\x1b[2~"  # kich1, the same on all three
 CONTROL = {"ctrl+q": "\x11", "ctrl+g": "\x07",  # the same on every terminal
            "ctrl+l": "\x0c", "ctrl+p": "\x10", "ctrl+n": "\x0e", "ctrl+t": "\x14",
-           "ctrl+r": "\x12", "ctrl+k": "\x0b", "ctrl+o": "\x0f"}
+           "ctrl+r": "\x12", "ctrl+k": "\x0b", "ctrl+o": "\x0f", "ctrl+e": "\x05",
+           "ctrl+b": "\x02", "ctrl+x": "\x18"}
 ALT = {"alt+1": "1", "alt+2": "2", "alt+3": "3", "alt+4": "4", "alt+5": "5", "alt+6": "6",
        "alt+7": "7", "alt+8": "8", "alt+9": "9", "alt+0": "0", "alt+minus": "-",
        "alt+equal": "=", "alt+h": "h", "alt+p": "p", "alt+g": "g", "alt+q": "q",
        "alt+l": "l", "alt+y": "y", "alt+n": "n", "alt+v": "v", "alt+t": "t", "alt+r": "r",
-       "alt+k": "k", "alt+o": "o"}
+       "alt+k": "k", "alt+o": "o", "alt+e": "e", "alt+u": "u", "alt+s": "s"}
 
 
 def sent_by(terminal: str, key: str) -> str | None:

@@ -90,6 +90,7 @@ def _rights(user: User, kind: str, by: dict[str, int], path: Path) -> None:
     try:
         if kind == "cards":
             require(user, Action.ENTER_CARD)
+            require(user, Action.CREATE_PERSON)  # the new persons and entities of the cards
             if by.get("correct") or by.get("remove"):
                 _rights_for_changes(user, path)
     except PermissionDenied as exc:

@@ -40,7 +40,7 @@ CANDIDATES = 4
 
 
 class ImportQueueScreen(DocWindow):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, card_id: int | None = None) -> None:
         super().__init__(session)
         self.items: list[Waiting] = []
         self.choice = 0  # the candidate Enter takes

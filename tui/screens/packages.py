@@ -55,7 +55,7 @@ def folder(name: str) -> Path:
 
 
 class PackagesScreen(DocWindow):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, card_id: int | None = None) -> None:
         super().__init__(session)
         self.files: list[tuple[Path, dict[str, Any] | None]] = []
 

@@ -40,7 +40,8 @@ WIDTH = 76
 class StatsScreen(FilterListScreen):
     AUTO_FOCUS = ""
 
-    def __init__(self, session: Session, by: str = "article") -> None:
+    def __init__(self, session: Session, card_id: int | None = None, by: str = "article"
+                 ) -> None:
         super().__init__(session.lang)
         self.session = session
         today = dt.date.today()
