@@ -245,6 +245,7 @@ class DocForm(DocWindow):
             self.saved, message = self.save(self.values())
         except Refused as exc:
             self.say(exc.message)
+            self.fresh = True  # the value typed next replaces the one refused
             return
         except Exception as exc:
             if not is_database_error(exc):

@@ -23,12 +23,13 @@ FILED = T("№ {new} жаңа карточка толтырылды, № {old} �
           "Выставлена новая карточка № {new}, связана с карточкой № {old}")
 WHAT = T("Жаңа карточкада өзгеретін жолдар (шешім өзгерсе)",
          "Строки новой карточки, которые меняет решение")
-CHANGEABLE = ("article", "part", "paragraph", "main_penalty", "extra_penalty", "fine_imposed")
+CHANGEABLE = ("article", "part", "paragraph", "main_penalty", "extra_penalty", "fine_imposed",
+              "fine_collected")
 
 
 class ProtestScreen(DocForm):
     TITLE = T("Наразылық нәтижесі (19, 19.1-жолдар)", "Результат протеста (строки 19, 19.1)")
-    ROWS_SHOWN = 8
+    ROWS_SHOWN = 9
 
     def __init__(self, session: Session, card_id: int | None = None) -> None:
         self.card = Card.get_or_none(Card.id == card_id) if card_id else None
@@ -70,7 +71,7 @@ class ProtestScreen(DocForm):
                                  values["protest_result"] or "", self.session.user,
                                  changes=changes, filled_by=_who(self.session))
         except ProtestRefused as exc:
-            first = exc.issues[0] if exc.issues else None
+            first = next((i for i in exc.issues if i.is_error), None)
             if first is not None:
                 raise Refused(T(f"{exc.message.kk}: {first.line} {first.message.kk}",
                                 f"{exc.message.ru}: {first.line} {first.message.ru}")) from None
