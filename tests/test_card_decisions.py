@@ -24,7 +24,8 @@ TODAY = dt.date(2025, 3, 1)
 @pytest.fixture
 def known(db) -> Person:  # on the test's database
     card = individual_card()
-    return create_person(card, None)
+    registrar = User.create(login="registrar", role="operator")  # who registered them
+    return create_person(card, registrar)
 
 
 def typed(**over: object) -> dict:
