@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.calendar import WEEKENDS_ONLY, WorkCalendar
+from models.card_schema import FIELDS
 from models.doc_fields import DocumentRefused, text_value
 from models.i18n import T
 from models.ids import iin_valid, rnn_valid
@@ -217,7 +218,7 @@ class Found:
     name: str
     birth_date: dt.date | None
     iin: str
-    former_names: tuple[str, ...]  # the person's former identification (§38 history)
+    former_names: tuple[T, ...]  # the person's former identification (§38 history)
     cards: tuple[Card, ...]
 
 
@@ -288,14 +289,18 @@ def candidates(request_id: int) -> list[Found]:
     return out
 
 
-def _history(person_id: int) -> tuple[str, ...]:
+def _history(person_id: int) -> tuple[T, ...]:
     rows = (PersonHistory.select().where(PersonHistory.person == person_id,
                                          PersonHistory.field_name.in_(
                                              ["surname", "given_name", "patronymic",
                                               "birth_date"]))
             .order_by(PersonHistory.changed_at))
-    return tuple(f"{r.field_name}: {r.old_value or ''} → {r.new_value or ''} "
-                 f"({r.changed_at:%d.%m.%Y})" for r in rows)
+    out = []
+    for r in rows:
+        label = FIELDS[r.field_name].label
+        tail = f"{r.old_value or ''} → {r.new_value or ''} ({r.changed_at:%d.%m.%Y})"
+        out.append(T(f"{label.kk}: {tail}", f"{label.ru}: {tail}"))
+    return tuple(out)
 
 
 def decide(request_id: int, candidate_id: int, decision: str, user: User | None) -> None:

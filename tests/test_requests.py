@@ -84,7 +84,7 @@ def test_answer_lists_both_cards_of_a_person_who_changed_surname(admin) -> None:
     found = rq.search(req.id, admin)
     assert len(found) == 1 and found[0].band in ("exact", "probable", "possible")
     assert {c.id for c in found[0].cards} == {first.id, second.id}
-    assert any("Сәрсенова → Оспанова" in h for h in found[0].former_names)
+    assert any("Фамилия: Сәрсенова → Оспанова" in h.ru for h in found[0].former_names)
     done = _answer_all(req, admin)
     assert json.loads(done.answer_cards) == sorted([first.id, second.id])
     text = render(answer_document(done, "ru", "boss", AT), "text", 80)

@@ -142,7 +142,7 @@ def cmd_show(ns: argparse.Namespace, cfg: Config) -> int:
                   f"{PROBE[c.probe](lang):<9} {DECISION[c.decision](lang):<9} {c.name} {born} "
                   f"{c.iin}")
             for h in c.former_names:
-                print(f"        {h}")
+                print(f"        {h(lang)}")
             for card in c.cards:
                 day = f"{card.offence_date:%d.%m.%Y}" if card.offence_date else ""
                 print(f"        {card.id:>7} {day} {card.surname or card.legal_name or ''} "

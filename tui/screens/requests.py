@@ -265,7 +265,7 @@ class RequestCheckScreen(DocWindow):
         lines: list[str] = []
         if self.found:
             c = self.found[min(index, len(self.found) - 1)]
-            lines += [f"  {h}" for h in c.former_names[:2]]
+            lines += [f"  {h(self.lang)}" for h in c.former_names[:2]]
             for card in c.cards:
                 name = card.legal_name or " ".join(x for x in (card.surname, card.given_name) if x)
                 art = "/".join(x for x in (card.article, card.part) if x)
