@@ -12,6 +12,7 @@ from tests.tui_helpers import (  # noqa: F401 (backend: the UI tests' fixture)
     INDIVIDUAL_TEXTS,
     backend,
     draft_app,
+    registrar,
     resumed,
     screen_text,
     settle,
@@ -31,7 +32,7 @@ TESTOV = {**INDIVIDUAL_TEXTS, "surname": "Тестов", "given_name": "Тест
 def known_person() -> Person:
     return create_person({"surname": "Касымов", "given_name": "Ерлан",
                           "patronymic": "Нурланович", "birth_date": dt.date(1985, 3, 12),
-                          "iin": "850312305479", "sex": "1"}, None)
+                          "iin": "850312305479", "sex": "1"}, registrar())
 
 
 async def test_discarded_card_leaves_the_person_as_it_was(books, cfg) -> None:
@@ -100,7 +101,7 @@ async def test_config_thresholds_and_max_candidates_reach_the_card(books, cfg) -
 
     known_person()
     create_person({"surname": "Касымов", "given_name": "Ерлан", "birth_date":
-                   dt.date(1985, 3, 13), "sex": "1"}, None)
+                   dt.date(1985, 3, 13), "sex": "1"}, registrar())
     typed = {"surname": "Касымов", "given_name": "Ерлан", "patronymic": "Нурланович",
              "birth_date": dt.date(1985, 3, 12)}
     assert len(candidates(typed, Subject.INDIVIDUAL, cfg.matching)) == 2

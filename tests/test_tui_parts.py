@@ -257,6 +257,9 @@ def test_state_says_a_line_only_once_it_is_left(books) -> None:
     assert not [i for i in state.shown() if i.field == "protocol_no"]
     state.left("without_protocol", "refusal_no")  # line 4 left
     assert [i for i in state.shown() if i.field == "protocol_no"]
+    state.left("birth_date", "iin")  # 14.1's birth date on top; its address is further down
+    state.check()
+    assert not [i for i in state.shown() if i.field == "address"]
 
 
 def test_a_value_the_field_cannot_hold_blocks_leaving_it(books) -> None:

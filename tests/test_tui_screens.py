@@ -25,6 +25,7 @@ from tests.tui_helpers import (  # noqa: F401 (backend: the UI tests' fixture)
     backend,
     draft_app,
     make_app,
+    registrar,
     resumed,
     screen_text,
     settle,
@@ -111,7 +112,7 @@ async def test_directory(books, cfg) -> None:
 async def test_duplicates_conflict(books, cfg) -> None:
     create_person({"surname": "Касымов", "given_name": "Ерлан", "patronymic": "Нурланович",
                    "birth_date": dt.date(1985, 3, 12), "iin": "850312305479", "sex": "1",
-                   "address": "г. Алматы, ул. Абая 1"}, None)
+                   "address": "г. Алматы, ул. Абая 1"}, registrar())
     texts = {**INDIVIDUAL_TEXTS, "surname": "Тестов", "given_name": "Тест",
              "patronymic": ""}
     app = draft_app(cfg, values=texts, focus="iin")

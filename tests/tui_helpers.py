@@ -45,17 +45,21 @@ def make_app(cfg: Config, login: str = "ivanova", lang: str = "ru",
 
 
 async def type_in(pilot: Pilot, *items: str) -> None:
-    """Press keys: key names as such ("key:name" for any other key name), other
-    strings as typed text."""
-    keys: list[str] = []
+    """Press keys: key names as such ("key:name" for any other key name), one at a time;
+    other strings typed as an operator types ahead: all their characters queued at once,
+    then the app left to take them (a pause per string, not per character)."""
+    from textual import events
+
     for item in items:
         if item.startswith("key:"):
-            keys.append(item[4:])
+            await pilot.press(item[4:])
         elif item in KEY_NAMES or item.startswith(("alt+", "ctrl+", "shift+", "wait:")):
-            keys.append(item)
+            await pilot.press(item)
         else:
-            keys += list(item)
-    await pilot.press(*keys)
+            for ch in item:
+                key = ch if ch.isalnum() else textual_private.key_of_character(ch)
+                pilot.app.post_message(events.Key(key, ch))
+            await pilot.pause()
     await pilot.pause()
 
 
@@ -116,6 +120,12 @@ INDIVIDUAL_TAIL = (
     "enter", "enter",  # 19, 19.1
     "Иванова С.К., инспектор", "enter", "05022025",  # 21
 )
+
+
+def registrar() -> User:
+    """The operator who registered the persons a test starts with."""
+    return User.get_or_none(User.login == "registrar") or User.create(
+        login="registrar", role="operator")
 
 
 # The same individual's card as field texts (as typed: dates and amounts as digits), for

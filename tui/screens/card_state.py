@@ -26,6 +26,9 @@ CHUNK_FIELDS: dict[str, tuple[str, ...]] = {c.key: tuple(f.name for f in c.field
                                             for c in chunks() if c.named}
 IDENT = tuple(f.name for f in IDENT_FIELDS)
 FORM_ORDER = {f.name: i for i, f in enumerate(field_order())}
+# The piece of a card line a field sits in on the form: line 14.1's birth date is in the
+# identification block on top, its address further down; each piece is left apart.
+CHUNK_OF = {f.name: c.key for c in chunks() for f in c.fields}
 
 
 def raw_of(field: Field, value: Any) -> str:
@@ -46,7 +49,7 @@ class CardState:
         self._parsed: dict[str, tuple[str, Any, list[Issue]]] = {}
         self.focus = "subject"
         self.touched: set[str] = set()  # fields the operator has left
-        self.lines_left: set[str] = set()  # card lines the operator has moved out of
+        self.lines_left: set[str] = set()  # pieces of card lines moved out of (CHUNK_OF)
         self.pinned: set[str] = ({f.name for f in FIELDS.values() if f.persistent}
                                  if pinned is None else set(pinned))
         self.show_all = False  # after a save attempt every issue is shown
@@ -121,8 +124,8 @@ class CardState:
     def left(self, name: str, target: str) -> None:
         """The operator moved from field `name` to `target`."""
         self.touched.add(name)
-        if FIELDS[name].line != FIELDS[target].line:
-            self.lines_left.add(FIELDS[name].line)
+        if CHUNK_OF[name] != CHUNK_OF[target]:
+            self.lines_left.add(CHUNK_OF[name])
 
     # -- issues -----------------------------------------------------------------------
     def check(self, today: dt.date | None = None) -> list[Issue]:
@@ -140,7 +143,8 @@ class CardState:
         """Issues the operator should see now: a field's own once it is left, a line's
         others once the line is left (a rule about line 4 waits while the operator is
         still on line 4), or all of them once a save was tried. In form order."""
-        out = [i for i in self.issues if self.show_all or i.line in self.lines_left
+        left = self.lines_left
+        out = [i for i in self.issues if self.show_all or CHUNK_OF.get(i.field) in left
                or (i.field in self.touched and self.text(i.field))]
         return sorted(out, key=lambda i: (not i.is_error, FORM_ORDER.get(i.field, 0)))
 

@@ -25,7 +25,7 @@ from rich.style import Style
 from textual import events
 from textual.geometry import Region
 
-from models.card_schema import Field
+from models.card_schema import Field, Kind
 from tui.theme import role
 from tui.widgets.editing import FieldEdit, display_width
 from tui.widgets.line import seg
@@ -122,8 +122,12 @@ class FieldBox:
 
     # -- drawing ----------------------------------------------------------------------
     def segments(self, base: Style) -> list[Segment]:
-        """The box's cells in the row's style `base`."""
-        text, cur = self.edit.window(self.inner)
+        """The box's cells in the row's style `base`. A long text shows around the cursor
+        while typed into, from its beginning otherwise."""
+        if self.active or self.field.kind == Kind.AMOUNT:
+            text, cur = self.edit.window(self.inner)
+        else:
+            text, cur = self.edit.shown()[0][: self.inner], 0
         text = text.ljust(self.inner)
         box = base + role("pinned") if self.pinned else base
         left, right = ("{", "}") if self.pinned else ("[", "]")
