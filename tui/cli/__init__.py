@@ -9,16 +9,15 @@ error) is printed as one line on stderr with a non-zero exit code.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
 from models.config import Config, ConfigError, load_config
-from tui.cli.base import EXIT_USAGE, CliError, open_db
+from tui.cli.base import EXIT_USAGE, CliError, hidden, open_db
 
-__all__ = ["EXIT_USAGE", "CliError", "build_parser", "main", "open_db"]
+__all__ = ["EXIT_USAGE", "CliError", "build_parser", "hidden", "main", "open_db"]
 
 # Command-group modules, in help order. Each has `register(sub)`.
 GROUPS = ("tui.cli.core", "tui.cli.codebooks_cmd", "tui.cli.users", "tui.cli.persons",
@@ -58,21 +57,6 @@ def build_parser(groups: bool = True) -> argparse.ArgumentParser:
 # every start that a SQLite register never uses. For a SQLite register it is kept out of
 # sight while peewee is first imported (PostgreSQL registers import it as before).
 POSTGRES_DRIVERS = ("psycopg2", "psycopg", "psycopg2cffi")
-
-
-@contextlib.contextmanager
-def hidden(*names: str) -> Iterator[None]:
-    """Modules that cannot be imported for a while (an import of one fails as if it were
-    not installed, and the importer goes on without it); importable again afterwards."""
-    names = tuple(n for n in names if n not in sys.modules)
-    for name in names:
-        sys.modules[name] = None  # an import of it raises ImportError
-    try:
-        yield
-    finally:
-        for name in names:
-            if sys.modules.get(name, 0) is None:
-                del sys.modules[name]
 
 
 def _without_postgres_driver(args: list[str]) -> None:

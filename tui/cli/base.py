@@ -4,6 +4,9 @@ command modules it loads never import it back)."""
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from models.config import Config
@@ -40,3 +43,18 @@ def open_db(cfg: Config, migrate: bool = False) -> pw.Database:
     elif version > migrations.LATEST:
         raise CliError(f"database schema version {version} is newer than this apcard")
     return db
+
+
+@contextlib.contextmanager
+def hidden(*names: str) -> Iterator[None]:
+    """Modules that cannot be imported for a while (an import of one fails as if it were
+    not installed, and the importer goes on without it); importable again afterwards."""
+    names = tuple(n for n in names if n not in sys.modules)
+    for name in names:
+        sys.modules[name] = None  # an import of it raises ImportError
+    try:
+        yield
+    finally:
+        for name in names:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]

@@ -270,7 +270,7 @@ def run_tui(ns: argparse.Namespace, cfg: Config) -> int:
     with db_errors(cfg):
         open_db(cfg)
         user = _signed_in(cfg)
-    from tui.cli import hidden
+    from tui.cli.base import hidden
 
     # asyncio imports Python's ssl module (OpenSSL's libssl: 5 MiB of every start) for
     # TLS connections the card screen never makes: it goes on without it.
