@@ -58,7 +58,10 @@ _cache: dict[str, _Book] = {}
 
 def reload() -> None:
     _cache.clear()
+    _valid.clear()
+    _keyed.clear()
     _family.clear()
+    _parents.clear()
 
 
 def _book(book: str) -> _Book:
@@ -87,8 +90,22 @@ def _latest(candidates: list[Entry], on: dt.date | None) -> Entry | None:
     return best
 
 
+_valid: dict[tuple[str, dt.date | None, str | None], list[Entry]] = {}
+
+
 def entries(book: str, on: dt.date | None = None, parent: str | None = None) -> list[Entry]:
-    """Entries of a book valid on a date (each code's latest version if no date)."""
+    """Entries of a book valid on a date (each code's latest version if no date). Kept
+    per book, date and parent: a directory asks again for every key typed (not to be
+    changed by the caller)."""
+    key = (book, on, parent)
+    if key not in _valid:
+        if len(_valid) > 256:
+            _valid.clear()
+        _valid[key] = _entries(book, on, parent)
+    return _valid[key]
+
+
+def _entries(book: str, on: dt.date | None, parent: str | None) -> list[Entry]:
     b = _book(book)
     pool = b.rows if parent is None else b.by_parent.get(parent, [])
     codes = dict.fromkeys(e.code for e in pool)
@@ -142,14 +159,33 @@ def _key(e: Entry) -> str:
 
 
 _family: dict[tuple[str, str, str], str] = {}
+_parents: dict[tuple[str, str | None], str] = {}  # (book, parent) -> the parents' texts
 
 
 def _family_key(e: Entry) -> str:
     """The entry's search text with its parents' ("астан" finds Astana's districts)."""
     k = (e.book, e.version, e.code)
     if k not in _family:
-        _family[k] = " ".join([_key(e), *(_key(p) for p in lineage(e))])
+        up = (e.book, e.parent)
+        if up not in _parents:
+            _parents[up] = " ".join(_key(p) for p in lineage(e))
+        _family[k] = f"{_key(e)} {_parents[up]}" if _parents[up] else _key(e)
     return _family[k]
+
+
+_keyed: dict[int, list[tuple[Entry, str, str, str]]] = {}
+
+
+def _search_keys(rows: list[Entry]) -> list[tuple[Entry, str, str, str]]:
+    """(entry, code, its own search text, with its parents') for a list of `entries`,
+    made once per list: a filter key then only scans strings."""
+    got = _keyed.get(id(rows))
+    if got is None or (got and got[0][0] is not rows[0]):
+        if len(_keyed) > 256:
+            _keyed.clear()
+        got = _keyed[id(rows)] = [(e, e.code, _key(e), _family_key(e) if e.parent else "")
+                                  for e in rows]
+    return got
 
 
 def search(book: str, text: str, on: dt.date | None = None, parent: str | None = None,
@@ -160,18 +196,23 @@ def search(book: str, text: str, on: dt.date | None = None, parent: str | None =
     words = fold(text).split()
     rows = entries(book, on, parent)
     if not words:
-        return rows[:limit] if limit else rows
+        return rows[:limit] if limit else list(rows)
     q = " ".join(words)
-    by_code = [e for e in rows if e.code.startswith(q)]
-    codes = {id(e) for e in by_code}
-    own, family = [], []
-    for e in rows:
-        if id(e) in codes:
-            continue
-        if all(w in _key(e) for w in words):
-            own.append(e)
-        elif e.parent and all(w in _family_key(e) for w in words):
-            family.append(e)
+    keyed = _search_keys(rows)
+    by_code = [e for e, code, _, _ in keyed if code.startswith(q)]
+    if len(words) == 1:
+        own = [e for e, code, k, _ in keyed if q in k and not code.startswith(q)]
+        family = [e for e, code, k, f in keyed
+                  if q not in k and q in f and not code.startswith(q)]
+    else:
+        own, family = [], []
+        for e, code, k, f in keyed:
+            if code.startswith(q):
+                continue
+            if all(w in k for w in words):
+                own.append(e)
+            elif f and all(w in f for w in words):
+                family.append(e)
     out = by_code + own + family
     return out[:limit] if limit else out
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import textwrap
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import overload
 
 from textual import events
 from textual.app import ComposeResult
@@ -83,14 +84,12 @@ class DirectoryScreen(QuietModal[Entry | None]):
 
     def _refilter(self) -> None:
         self.entries = self.load(self.filter.raw)[:LIMIT]
-        width = max((len(e.code) for e in self.entries), default=1)
         self._name_counts = Counter(e.name(self.lang) for e in self.entries)
-        names = [self._row_name(e) for e in self.entries]
-        rows = [f"{e.code.ljust(width)}  {name}" for e, name in zip(self.entries, names,
-                                                                     strict=True)]
         at = next((i for i, e in enumerate(self.entries) if e.code == self.current), 0)
         pick = self.query_one(PickList)
-        pick.set_rows(rows or [self.tr(tx.NOTHING_FOUND)], at if not self.filter.raw else 0)
+        rows = _Rows(self.entries, self._row_name) if self.entries else [
+            self.tr(tx.NOTHING_FOUND)]
+        pick.set_rows(rows, at if not self.filter.raw else 0)
         self._show_filter()
         self._show_detail(pick.index)
 
@@ -156,3 +155,28 @@ class DirectoryScreen(QuietModal[Entry | None]):
         event.stop()
         if self.filter.paste(event.text.replace("\n", " ")):
             self._refilter()
+
+
+class _Rows(Sequence[str]):
+    """A directory's rows, each made when the list draws it: a key typed into the
+    filter of the 1,967 article parts costs the rows in view, not all of them."""
+
+    def __init__(self, entries: list[Entry], name: Callable[[Entry], str]) -> None:
+        self.entries, self.name = entries, name
+        self.width = max((len(e.code) for e in entries), default=1)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [self[n] for n in range(*i.indices(len(self)))]
+        e = self.entries[i]
+        return f"{e.code.ljust(self.width)}  {self.name(e)}"
+

@@ -4,6 +4,8 @@ repaints the two rows concerned, scrolling repaints the list."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual import events
 from textual.geometry import Region
 from textual.message import Message
@@ -28,15 +30,17 @@ class PickList(Widget, can_focus=True):
             self.pick = pick
             self.index = index
 
-    def __init__(self, rows: list[str] | None = None, *, id: str | None = None) -> None:
+    def __init__(self, rows: Sequence[str] | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.rows: list[str] = [strip_control(r) for r in rows or []]
+        self.rows: Sequence[str] = rows or []
         self.dim: set[int] = set()
         self.index = 0
         self.top = 0
 
-    def set_rows(self, rows: list[str], index: int = 0, dim: set[int] | None = None) -> None:
-        self.rows = [strip_control(r) for r in rows]
+    def set_rows(self, rows: Sequence[str], index: int = 0, dim: set[int] | None = None) -> None:
+        """The rows (any sequence: a long directory's are made as they come into view;
+        control characters are taken out as they are drawn)."""
+        self.rows = rows
         self.dim = dim or set()
         self.index = max(0, min(index, len(self.rows) - 1))
         self.top = 0
@@ -84,7 +88,7 @@ class PickList(Widget, can_focus=True):
             style = base + role("dim")
         if i == self.index:
             style = base + role("selected")
-        text = fit(self.rows[i], width).ljust(width)
+        text = fit(strip_control(self.rows[i]), width).ljust(width)
         return Strip([seg(text, style)], width)
 
     def on_resize(self, event: events.Resize) -> None:
