@@ -41,7 +41,7 @@ class ApcardApp(App[int], inherit_bindings=False):
         super().__init__(ansi_color=True)
         self.session = session
         self.run_lang = session.lang  # the run's language (--lang, config): a draft may differ
-        self.set_keymap(session.keymap.textual_keymap())
+        self.set_keymap(session.keymap.changed_keymap())
         # Read before the card screen is built: a draft comes back in the language it
         # was typed in, and the question about it is asked in that language too.
         self._draft = drafts.load_draft(session.user)

@@ -370,17 +370,24 @@ class Writer:
         hidden or shown): moved there with the scroll region when that is cheaper
         than writing them. The rows to compare afterwards."""
         w, s = self.wanted, self.shown
-        keys = [("".join(s.chars[r]), looks(s.chars[r], s.styles[r])) for r in range(s.rows)]
-        where: dict[tuple[str, tuple[Style, ...]], list[int]] = {}
-        for r, key in enumerate(keys):
-            where.setdefault(key, []).append(r)
+        changed = [r for r in rows if w.chars[r] != s.chars[r] or w.styles[r] != s.styles[r]]
+        if len(changed) < 3:
+            return rows
+        text = ["".join(row) for row in s.chars]
+        where: dict[str, list[int]] = {}
+        for r, line in enumerate(text):
+            where.setdefault(line, []).append(r)
         votes: dict[int, list[int]] = {}
-        for r in rows:
-            key = ("".join(w.chars[r]), looks(w.chars[r], w.styles[r]))
-            if key == keys[r] or not key[0].strip():
-                continue  # unchanged, or blank (matches anywhere)
-            for r2 in where.get(key, ()):
-                votes.setdefault(r2 - r, []).append(r)
+        for r in changed:
+            line = "".join(w.chars[r])
+            if not line.strip():
+                continue  # a blank row matches anywhere
+            seen = None
+            for r2 in where.get(line, ()):
+                if r2 != r:
+                    seen = seen or looks(w.chars[r], w.styles[r])
+                    if looks(s.chars[r2], s.styles[r2]) == seen:
+                        votes.setdefault(r2 - r, []).append(r)
         if not votes:
             return rows
         k, moved = max(votes.items(), key=lambda kv: len(kv[1]))
@@ -388,9 +395,8 @@ class Writer:
             return rows
         top, bottom = (min(moved), max(moved) + k) if k > 0 else (min(moved) + k, max(moved))
         band = range(top, bottom + 1)
-        after = [keys[r + k] if top <= r + k <= bottom else None for r in band]
-        cost_now = sum(self._cost(r, keys[r]) for r in band)
-        cost_then = sum(self._cost(r, key) for r, key in zip(band, after, strict=True))
+        cost_now = sum(self._cost(r, r) for r in band)
+        cost_then = sum(self._cost(r, r + k if top <= r + k <= bottom else None) for r in band)
         op = self._scroll_bytes(top, bottom, k)
         if cost_then + len(op) >= cost_now:
             return rows
@@ -400,16 +406,17 @@ class Writer:
         s.x = s.y = None
         return sorted(set(rows) | set(band))
 
-    def _cost(self, r: int, key: tuple[str, tuple[Style, ...]] | None) -> int:
+    def _cost(self, r: int, shown: int | None) -> int:
+        """Bytes (about) to make wanted row `r` out of shown row `shown` (None: blank)."""
         wc, ws = self.wanted.chars[r], self.wanted.styles[r]
-        if key is None:  # a blank row comes in
+        if shown is None:  # a blank row comes in
             return sum(len(c.encode()) for c, st in zip(wc, ws, strict=True)
                        if c != " " or st != DEFAULT)
-        chars, styles = key
-        seen = looks(wc, ws)
-        return sum(len(c.encode()) + 1 for c, st, c2, st2 in zip(wc, seen, chars, styles,
-                                                                 strict=False)
-                   if c != c2 or st != st2)
+        sc, ss = self.shown.chars[shown], self.shown.styles[shown]
+        if wc == sc and ws == ss:
+            return 0
+        return sum(len(c.encode()) + 1 for c, st, c2, st2 in zip(wc, ws, sc, ss, strict=True)
+                   if c != c2 or not alike(c, st, st2))
 
     def _scroll_bytes(self, top: int, bottom: int, k: int) -> str:
         s = self.shown
