@@ -210,7 +210,7 @@ def take(decision: Decision, values: Mapping[str, Any], user: User | None
     if decision.person_id is not None:
         person = Person.get_by_id(decision.person_id)
         if decision.correct:
-            require(user, Action.CORRECT_CARD)  # changes registered identification data
+            require(user, Action.CORRECT_PERSON)  # changes registered identification data
             reason = f"{SAME_PERSON_REASON.kk} / {SAME_PERSON_REASON.ru}"
             if link_same_person(person, values, user, decision.correct, reason):
                 person = Person.get_by_id(decision.person_id)

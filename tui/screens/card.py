@@ -22,7 +22,6 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 
 from models.card_schema import FIELDS
-from models.cards import card_by_id
 from models.tables import Card
 from tui.keys import APP, CARD, COMMAND_BY_ID, FOOTER_IDS, EscapePrefix, bindings
 from tui.screens import texts as tx
@@ -143,13 +142,7 @@ class CardScreen(QuietScreen):
         self.cards.next_card()
 
     def on_screen_resume(self) -> None:
-        """Back from a window on this card (a notice, a protest, its life): the lines it
-        changed show at once."""
-        if self.card is None or not self.readonly or self.correcting:
-            return
-        fresh = card_by_id(self.card.id)
-        if fresh is not None and fresh.version != self.card.version:
-            self.show_card(fresh)
+        self.cards.reload_if_changed()
 
     def resume(self, draft: dict[str, Any]) -> None:
         """The draft the operator chose to resume, exactly as it was left."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from models import drafts
 from models.card_schema import FIELDS
-from models.cards import next_journal_no
+from models.cards import card_by_id, next_journal_no
 from models.db import is_database_error
 from models.tables import Card
 from tui.screens import texts as tx
@@ -77,6 +77,16 @@ class NewCards:
         host.typed()
         host.apply_form()
         host.focus_field(host.state.focus, draft.get("cursor") or 0)
+
+    def reload_if_changed(self) -> None:
+        """Back from a window on this card (a notice, a protest, its life): the lines it
+        changed show at once."""
+        host = self.host
+        if host.card is None or not host.readonly or host.correcting:
+            return
+        fresh = card_by_id(host.card.id)
+        if fresh is not None and fresh.version != host.card.version:
+            host.show_card(fresh)
 
     def load_registered(self, card: Card) -> None:
         self.host.state.load({n: raw_of(f, getattr(card, n)) for n, f in FIELDS.items()},

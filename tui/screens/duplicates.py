@@ -104,7 +104,7 @@ class DuplicatesScreen(QuietModal[Decision | None]):
         self.mode = "list"  # list | cards | fix
         self.changes: dict[str, tuple[Any, Any]] = {}
         self.take: set[str] = set()  # changes ticked to be taken into the register
-        self.may_correct = allowed(session.user, Action.CORRECT_CARD)
+        self.may_correct = allowed(session.user, Action.CORRECT_PERSON)
 
     # -- layout ----------------------------------------------------------------------
     def compose(self):
