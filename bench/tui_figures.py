@@ -143,6 +143,8 @@ TABLE: list[Spec] = [
     ("start-up to a form that echoes typing, s, median", "<= 0.25",
      lambda f: _fmt(f["startup_s"], ".3f"), _ok("startup_s")),
     ("  each start, s", "", lambda f: " ".join(f"{v:.2f}" for v in f["startup_runs_s"]), None),
+    ("  its CPU time (user + system), s, median", "",
+     lambda f: _fmt(f.get("startup_cpu_s"), ".2f"), None),
     ("RSS after start, MiB (median of starts)", "<= 40",
      lambda f: _fmt(f["rss_start_mib"], ".1f"), _ok("rss_start_mib")),
     ("RSS peak (VmHWM) over the card, MiB", "<= 40", lambda f: _fmt(f["rss_peak_mib"], ".1f"),

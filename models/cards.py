@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import peewee as pw
 
 from models import codebook
 from models.card_schema import FIELDS, Subject
 from models.db import database_proxy
-from models.matching.decisions import Decision, settle, take
 from models.matching.keys import KEY_LENGTH
 from models.matching.normalize import skeleton
 from models.permissions import Action, require
@@ -23,6 +22,9 @@ from models.persons import create_legal_entity, create_person
 from models.tables import Card, LegalEntity, Person, Status, User, card_values, now
 from models.text import clean
 from models.validation import Issue, card_date, errors, subject_kind, validate_card
+
+if TYPE_CHECKING:  # the decisions (and the scoring they use) load with a decision
+    from models.matching.decisions import Decision
 
 __all__ = ["card_by_id", "CardRefused", "card_row", "card_values", "find_cards", "next_journal_no",
            "register_card", "person_cards", "row_edition"]
@@ -66,6 +68,8 @@ def register_card(values: dict[str, Any], user: User | None, person: Person | No
     if errors(issues):
         raise CardRefused(issues)
     row, kind = card_row(values)
+    if decision is not None:
+        from models.matching.decisions import settle, take
     with database_proxy.atomic():
         if decision is not None:
             chosen_person, chosen_legal = take(decision, row, user)

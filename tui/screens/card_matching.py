@@ -12,18 +12,18 @@ kept in the card state: applied only when the card is saved, in its transaction
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from models import matching
 from models.card_schema import Subject
 from models.db import close_database, is_database_error
-from models.matching.decisions import Decision
 from tui.screens import texts as tx
 from tui.screens.card_host import CardHost
-from tui.screens.duplicates import DuplicatesScreen
+
+if TYPE_CHECKING:  # the search, its scoring and its window load with the first check
+    from models.matching.decisions import Decision
 
 OFFER_PAUSE = 0.6  # seconds without a key before possible duplicates are shown
-THRESHOLDS = (matching.EXACT, matching.PROBABLE, matching.POSSIBLE)
+THRESHOLDS = ("exact", "probable", "possible")  # models.matching's, keys of [matching]
 NOT_CHECKED = object()  # the search failed (database): checked again on save
 
 
@@ -103,6 +103,8 @@ class DuplicateFinder:
             if then is not None:
                 then(decision)
 
+        from tui.screens.duplicates import DuplicatesScreen
+
         self.host.open(DuplicatesScreen(self.host.session, values, found), decided)
 
 
@@ -110,6 +112,8 @@ def candidates(values: dict[str, Any], kind: Subject | None,
                config: dict[str, float]) -> list[Any]:
     """Candidates for the card's identification: legal entities for a legal entity's
     card, persons otherwise; none before there is anything to look for."""
+    from models import matching
+
     limit = int(config.get("max_candidates", 10))
     thresholds = {k: v for k, v in config.items() if k in THRESHOLDS}
     if kind == Subject.LEGAL:

@@ -4,15 +4,19 @@ in one transaction with that decision. A database failure keeps the card on scre
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from models.cards import CardRefused, register_card
 from models.db import is_database_error, one_line
-from models.matching.decisions import Decision
 from models.permissions import PermissionDenied
 from models.validation import errors, warnings
 from tui.screens import texts as tx
 from tui.screens.card_host import CardHost
 from tui.screens.card_matching import DuplicateFinder
 from tui.screens.messages import SAVE, IssuesScreen, NoticeScreen
+
+if TYPE_CHECKING:  # decisions load with the duplicates window (scoring, rapidfuzz)
+    from models.matching.decisions import Decision
 
 
 class Saver:

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from models import choices
 from models.card_schema import FIELDS, IDENT_FIELDS, Field, Kind, Subject
-from models.matching.decisions import Decision
 from models.validation import Issue, parse_field, subject_kind, validate_card
 from tui.widgets.editing import FieldEdit
 from tui.widgets.layout import chunks, field_order
+
+if TYPE_CHECKING:  # decisions load with the duplicates window (scoring, rapidfuzz)
+    from models.matching.decisions import Decision
 
 # Fields whose names beside them depend on another field: the whole line's chunk is
 # described at once (line 9: article, part, paragraph).
