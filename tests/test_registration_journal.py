@@ -86,6 +86,7 @@ def test_columns_3_and_9_of_a_card_are_kept_and_logged(admin) -> None:
         rj.set_details(one.id, admin, in_force_on=D(2025, 1, 1))
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])  # refusals: the engine does not matter
 @pytest.mark.parametrize("over, words", [
     ({"result": "01"}, "карточка 1-АП"),
     ({"offender": ""}, "правонарушителя"),
