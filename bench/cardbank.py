@@ -66,7 +66,7 @@ def demo_register(n: int, seed: int = 1, log=print) -> Path:
     """n demo cards (models.demo) in a body's register; cached."""
     import datetime as dt
 
-    path = CACHE / f"cards_{n}_s{seed}_{_code_hash('models/demo.py', 'models/cards.py')}.db"
+    path = CACHE / f"cards_{n}_s{seed}_{_code_hash('models/demo.py', 'models/demo_data.py', 'models/cards.py')}.db"
     if path.exists():
         return path
     CACHE.mkdir(parents=True, exist_ok=True)

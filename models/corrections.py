@@ -89,7 +89,6 @@ class Saved:
 
 
 # --- values as the log stores them ---------------------------------------------------
-
 def to_text(value: Any) -> str | None:
     """A typed card value as log text: ISO dates, whole numbers, 1/0 flags."""
     if value is None:

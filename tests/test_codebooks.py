@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from codebooks import loader
+from codebooks import loader, reading
 from codebooks.loader import CodebookError, check, load, read_all, read_book
 from models import codebook
 from models.card_schema import FIELDS
@@ -291,7 +291,7 @@ def test_cli_check_lists_faults(cfg: Config, files_copy: Path, monkeypatch: pyte
                                 capsys: pytest.CaptureFixture[str]) -> None:
     edit(files_copy / "sex.csv", 3, "name_kk", "")
     edit(files_copy / "guilt.csv", 2, "valid_to", "tomorrow")
-    monkeypatch.setattr(loader, "CODEBOOK_DIR", files_copy)
+    monkeypatch.setattr(reading, "CODEBOOK_DIR", files_copy)
     code, out, _ = run(cfg, ["codebooks", "check"], capsys)
     assert code == 1
     assert out.splitlines() == ["guilt.csv:2: valid_to 'tomorrow' is not a date (YYYY-MM-DD)",
@@ -333,7 +333,7 @@ def test_cli_show_needs_loaded_books_and_a_real_date(cfg: Config,
 def test_cli_load_refuses_broken_files(cfg: Config, files_copy: Path, monkeypatch: pytest.MonkeyPatch,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     edit(files_copy / "sex.csv", 3, "name_kk", "")
-    monkeypatch.setattr(loader, "CODEBOOK_DIR", files_copy)
+    monkeypatch.setattr(reading, "CODEBOOK_DIR", files_copy)
     code, out, err = run(cfg, ["codebooks", "load"], capsys)
     assert code == 1 and out == ""
     assert "sex.csv:3: empty name_kk" in err and "apcard codebooks check" in err

@@ -132,3 +132,16 @@ def test_every_module_imports() -> None:
     for name in sorted(modules()):
         if not name.startswith("tui.cli.__main__"):
             importlib.import_module(name)
+
+
+def test_no_file_over_500_lines() -> None:
+    """Small rooms: a file over 500 lines is split (schema migrations excepted)."""
+    big = []
+    for folder in ("models", "tui", "codebooks", "tests", "bench"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            n = len(path.read_text(encoding="utf-8").splitlines())
+            if n > 500:
+                big.append(f"{path.relative_to(ROOT)}: {n} lines")
+    assert not big, "\n".join(big)
