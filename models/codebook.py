@@ -71,7 +71,7 @@ def _book(book: str) -> _Book:
         c = CodebookEntry
         rows = c.select(c.book, c.version, c.code, c.parent, c.name_kk, c.name_ru, c.valid_from,
                         c.valid_to, c.data, c.search_key).where(c.book == book).order_by(
-            c.code, c.valid_from).tuples()  # tuples: no model object per row
+            c.code, c.valid_from).tuples().iterator()  # no model object nor kept row
         _cache[book] = _Book([
             Entry(b, version, code, parent, T(kk, ru), start, end, data or "{}", key)
             for b, version, code, parent, kk, ru, start, end, data, key in rows

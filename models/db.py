@@ -78,6 +78,14 @@ def open_database(url: str, pool_size: int = 4, busy_timeout_ms: int = 5000) -> 
     return db
 
 
+def small_cache(db: pw.Database, kib: int = 2048) -> None:
+    """A process kept open all day (the card screen) keeps a small page cache: SQLite
+    holds on to every page it read up to `cache_size`, so the process would grow with
+    the register. Its queries are indexed; the pages stay in the system's file cache."""
+    if isinstance(db, pw.SqliteDatabase):
+        db.pragma("cache_size", -kib, permanent=True)
+
+
 def is_database_error(exc: BaseException) -> bool:
     """A failure of the database (server gone, disk full, file read-only, locked, a
     constraint, a row gone meanwhile), not of the program: said in one line, the work

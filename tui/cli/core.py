@@ -8,7 +8,7 @@ import contextlib
 from collections.abc import Iterator
 
 from models.config import Config
-from models.db import DatabaseError, is_database_error, one_line, safe_url
+from models.db import DatabaseError, is_database_error, one_line, safe_url, small_cache
 from tui.cli.base import CliError, open_db
 
 DEMO_CARDS = 2500
@@ -268,7 +268,7 @@ def run_tui(ns: argparse.Namespace, cfg: Config) -> int:
     """Bare `apcard`: open the database, identify the user, run the card screen. An OS
     account mapped to no user signs in with a password when some user has one."""
     with db_errors(cfg):
-        open_db(cfg)
+        small_cache(open_db(cfg))
         user = _signed_in(cfg)
     from tui.cli.base import hidden
 
