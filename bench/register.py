@@ -26,7 +26,7 @@ from models.matching.keys import person_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "data" / "bench"
-GEN_VERSION = 3  # bump when the generator changes what it makes
+GEN_VERSION = 4  # bump when the generator changes what it makes
 
 COLUMNS = ("surname", "given_name", "patronymic", "birth_date", "sex", "iin", "address",
            "citizenship", "id_document", "created_at", "updated_at", "surname_key",
@@ -89,6 +89,11 @@ def generate(n: int, seed: int) -> Iterator[tuple]:
     has_iin = [rng.random() < 0.85 for _ in range(n)]
     streets = [(rng.choice(names.CITIES), rng.choice(names.STREETS), rng.randint(1, 200))
                for _ in range(n)]
+    # Some women carry a double surname (Иванова-Петрова); some people's papers give
+    # only the birth year, registered as 01.01 of it.
+    double = [rng.random() < 0.04 for _ in range(n)]
+    doubles = rng.choices(*pools.kk_surname, k=n // 20 + 1)
+    year_only = [rng.random() < 0.01 for _ in range(n)]
     keys_cache: dict[tuple[int, str], str] = {}
     serial: dict[tuple[int, str], int] = {}
     stamp = "2024-01-01 00:00:00"
@@ -111,13 +116,19 @@ def generate(n: int, seed: int) -> Iterator[tuple]:
             pat = names.ru_patronymic(r_father[i], fem)
         if fem:
             sur = names.feminine(sur)
+            if double[i]:
+                second = names.feminine(doubles[i % len(doubles)])
+                if second != sur:
+                    sur = f"{sur}-{second}"
         if style[i] > 0.97:
             pat = ""  # some records carry no patronymic
         born = dt.date.fromordinal(births[i])
+        if year_only[i]:
+            born = born.replace(month=1, day=1)
         sex = "2" if fem else "1"
         iin = None
         if has_iin[i]:
-            k = (births[i], sex)
+            k = (born.toordinal(), sex)
             s = serial.get(k, 0)
             while iin is None:
                 s += 1

@@ -71,24 +71,7 @@ def run_matching(args: argparse.Namespace) -> list[Row]:
     out = json.loads(out_path.read_text())
     from bench import bench_matching as bm
 
-    big = str(out["persons"])
-    rows = []
-    for backend, runs in out["backends"].items():
-        r = runs[big]
-        where = f"[{backend}, {int(big):,} persons]"
-        rows += [
-            {"bench": "matching", "metric": f"search p95, ms {where}",
-             "budget": f"<= {bm.BUDGET_P95_MS:.0f}", "value": f"{r['p95_ms']:.1f}",
-             "ok": r["p95_ms"] <= bm.BUDGET_P95_MS},
-            {"bench": "matching", "metric": f"recall@10 {where}",
-             "budget": f">= {bm.BUDGET_RECALL}", "value": f"{r['recall_at_10']:.3f}",
-             "ok": r["recall_at_10"] >= bm.BUDGET_RECALL},
-            {"bench": "matching", "metric": f"false probable/exact {where}",
-             "budget": f"<= {bm.BUDGET_FALSE:.0%}",
-             "value": f"{r['false_probable_or_exact']:.2%}",
-             "ok": r["false_probable_or_exact"] <= bm.BUDGET_FALSE},
-        ]
-    return rows
+    return bm.budget_rows(out)
 
 
 def run_other(path: Path) -> list[Row]:

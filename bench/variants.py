@@ -1,109 +1,43 @@
 """The ways an operator keys a person who is already in the register differently.
 
-Written independently of models.matching.normalize (own transliteration tables, as
-passports and the 2021 alphabet spell names) so the bench tests the engine, not
-itself. Each variation takes the stored person and returns the probe, or None when
-it does not apply to that person (no Kazakh letter to mistype, day > 12, ...).
+Each variation takes the stored person and returns the probe, or None when it does
+not apply to that person (no Kazakh letter to drop, a day above 12 to swap, a man
+for a married name, ...). The slips themselves are in bench/slips.py, written
+independently of models.matching. Most records carry one slip; real ones often carry
+two (the "+" kinds): a typo and a date slip in the same record.
+
+Probes carry no IIN unless the kind is about the IIN: most documents name the person
+without it, and with a valid IIN the search is trivial.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from collections.abc import Callable
 
-KK_LETTERS = "әғқңөұүһі"
-KK_TO_RU = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноуухиАГКНОУУХИ")
-RU_TO_KK = {"а": "ә", "г": "ғ", "к": "қ", "н": "ң", "о": "ө", "у": "ұ", "и": "і"}
-
-_PASSPORT = {
-    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e",
-    "ё": "yo", "ж": "zh", "з": "z", "и": "i", "й": "y", "і": "i", "к": "k", "қ": "k",
-    "л": "l", "м": "m", "н": "n", "ң": "n", "о": "o", "ө": "o", "п": "p", "р": "r",
-    "с": "s", "т": "t", "у": "u", "ұ": "u", "ү": "u", "ф": "f", "х": "kh", "һ": "h",
-    "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e",
-    "ю": "yu", "я": "ya",
-}
-_LATIN_2021 = {
-    **_PASSPORT, "ә": "ä", "ғ": "ğ", "ё": "io", "ж": "j", "й": "i", "і": "ı", "қ": "q",
-    "ң": "ñ", "ө": "ö", "ұ": "ū", "ү": "ü", "х": "h", "ш": "ş", "щ": "şş", "ю": "iu",
-    "я": "ia",
-}
-_VOWELS = set("аәеёиіоөуұүыэюя")
-_HOMOGLYPHS = {"а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "у": "y",
-               "А": "A", "Е": "E", "О": "O", "Р": "P", "С": "C", "Х": "X", "Т": "T",
-               "Н": "H", "М": "M", "К": "K", "В": "B"}
-_ALPHABET = "абвгдежзийклмнопрстуфхцчшыэюя"
-
-
-def _translit(text: str, table: dict[str, str], doubled_s: bool) -> str:
-    out = []
-    low = text.lower()
-    for i, ch in enumerate(low):
-        t = table.get(ch, ch)
-        if doubled_s and ch == "с" and 0 < i < len(low) - 1 and low[i - 1] in _VOWELS \
-                and low[i + 1] in _VOWELS:
-            t = "ss"  # Kassymov
-        if ch == "е" and i == 0 and table is _PASSPORT:
-            t = "ye"  # Yerlan
-        out.append(t)
-    word = "".join(out)
-    return word[:1].upper() + word[1:]
-
-
-def passport(text: str) -> str:
-    return _translit(text, _PASSPORT, doubled_s=True)
-
-
-def latin2021(text: str) -> str:
-    return _translit(text, _LATIN_2021, doubled_s=False)
-
-
-def typo(word: str, rng: random.Random) -> str:
-    """One edit: a letter replaced, dropped, doubled or two neighbours swapped."""
-    if len(word) < 4:
-        return word + rng.choice(_ALPHABET)
-    i = rng.randrange(1, len(word) - 1)  # operators rarely miss the first letter
-    kind = rng.randrange(4)
-    if kind == 0:
-        return word[:i] + rng.choice(_ALPHABET.replace(word[i].lower(), "")) + word[i + 1:]
-    if kind == 1:
-        return word[:i] + word[i + 1:]
-    if kind == 2:
-        return word[:i] + word[i] + word[i:]
-    return word[:i - 1] + word[i] + word[i - 1] + word[i + 1:]
-
-
-def _date(d: dt.date | None, fn: Callable[[dt.date], dt.date | None]) -> dt.date | None:
-    if d is None:
-        return None
-    try:
-        out = fn(d)
-    except ValueError:
-        return None
-    return out if out != d else None
-
-
-def _digit_slip(d: dt.date, rng: random.Random) -> dt.date | None:
-    text = d.strftime("%d%m%Y")
-    for _ in range(20):
-        i = rng.choice((0, 1, 2, 3, 6, 7))  # day, month, last two year digits
-        new = text[:i] + str(rng.randrange(10)) + text[i + 1:]
-        try:
-            nd = dt.datetime.strptime(new, "%d%m%Y").date()
-        except ValueError:
-            continue
-        if nd != d and 1930 <= nd.year <= 2010:
-            return nd
-    return None
-
+from bench import names, slips
 
 Person = dict  # surname, given_name, patronymic, birth_date (date), iin, sex
+Variation = Callable[[Person, random.Random], "Person | None"]
+NAME_PARTS = ("surname", "given_name", "patronymic")
 
 
-def _with(p: Person, **kw: object) -> Person:
+def _with(p: Person, **kw: object) -> Person | None:
+    if any(v is None for v in kw.values()):
+        return None
     return {**p, "iin": "", **kw}
 
+
+def _dated(p: Person, rng: random.Random, **kw: object) -> Person | None:
+    """`kw` plus one date slip."""
+    return _with(p, birth_date=slips.any_date_slip(p["birth_date"], rng), **kw)
+
+
+def _all(p: Person, fn: Callable[[str], str]) -> dict[str, str]:
+    return {k: fn(p[k]) for k in NAME_PARTS}
+
+
+# -- one slip ----------------------------------------------------------------------------
 
 def v_exact(p: Person, rng: random.Random) -> Person | None:
     return _with(p)
@@ -111,31 +45,23 @@ def v_exact(p: Person, rng: random.Random) -> Person | None:
 
 def v_kk_letters(p: Person, rng: random.Random) -> Person | None:
     """Kazakh letters typed as Russian ones (or, for a Russified record, the reverse)."""
-    full = p["surname"] + p["given_name"] + p["patronymic"]
-    if any(ch in KK_LETTERS for ch in full.lower()):
-        return _with(p, **{k: p[k].translate(KK_TO_RU)
-                           for k in ("surname", "given_name", "patronymic")})
-    sur = p["surname"]
-    spots = [i for i, ch in enumerate(sur) if ch in RU_TO_KK and i > 0]
-    if not spots:
-        return None
-    i = rng.choice(spots)
-    return _with(p, surname=sur[:i] + RU_TO_KK[sur[i]] + sur[i + 1:])
+    if any(ch in slips.KK_LETTERS for k in NAME_PARTS for ch in p[k].lower()):
+        return _with(p, **_all(p, slips.russified))
+    return _with(p, surname=slips.kazakhified(p["surname"], rng))
+
+
+def v_kk_dropped(p: Person, rng: random.Random) -> Person | None:
+    """Kazakh letters left out (a keyboard without them): Нұрлан -> Нрлан."""
+    out = {k: slips.kk_dropped(p[k]) or p[k] for k in NAME_PARTS}
+    return _with(p, **out) if out != {k: p[k] for k in NAME_PARTS} else None
 
 
 def v_latin(p: Person, rng: random.Random) -> Person | None:
-    fn = passport if rng.random() < 0.6 else latin2021
-    return _with(p, **{k: fn(p[k]) for k in ("surname", "given_name", "patronymic")})
+    return _with(p, **_all(p, lambda t: slips.any_latin(t, rng)))
 
 
 def v_homoglyph(p: Person, rng: random.Random) -> Person | None:
-    sur = p["surname"]
-    spots = [i for i, ch in enumerate(sur) if ch in _HOMOGLYPHS]
-    if not spots:
-        return None
-    for i in rng.sample(spots, min(len(spots), rng.randint(1, 2))):
-        sur = sur[:i] + _HOMOGLYPHS[sur[i]] + sur[i + 1:]
-    return _with(p, surname=sur)
+    return _with(p, surname=slips.homoglyphs(p["surname"], rng))
 
 
 def v_case_space(p: Person, rng: random.Random) -> Person | None:
@@ -144,61 +70,178 @@ def v_case_space(p: Person, rng: random.Random) -> Person | None:
 
 
 def v_surname_typo(p: Person, rng: random.Random) -> Person | None:
-    return _with(p, surname=typo(p["surname"], rng))
+    return _with(p, surname=slips.typo(p["surname"], rng))
 
 
 def v_name_typo(p: Person, rng: random.Random) -> Person | None:
-    return _with(p, given_name=typo(p["given_name"], rng))
+    return _with(p, given_name=slips.typo(p["given_name"], rng))
+
+
+def v_name_spelling(p: Person, rng: random.Random) -> Person | None:
+    return _with(p, given_name=slips.name_spelling(p["given_name"], rng))
 
 
 def v_patronymic_form(p: Person, rng: random.Random) -> Person | None:
-    """ұлы / қызы written the Russian way and back."""
+    return _with(p, patronymic=slips.patronymic_form(p["patronymic"], rng))
+
+
+def v_initials(p: Person, rng: random.Random) -> Person | None:
+    """Protocols list "Касымов Н.С.": the given name and patronymic as initials."""
     pat = p["patronymic"]
-    for kk, ru in (("ұлы", "ович"), ("қызы", "овна")):
-        if pat.endswith(kk):
-            return _with(p, patronymic=pat[: -len(kk)].translate(KK_TO_RU) + ru)
-    for ru, kk in (("ович", "ұлы"), ("овна", "қызы")):
-        if pat.endswith(ru):
-            return _with(p, patronymic=pat[: -len(ru)] + kk)
-    return None
+    return _with(p, given_name=p["given_name"][:1] + ".",
+                 patronymic=pat[:1] + "." if pat and rng.random() < 0.8 else "")
 
 
-def v_date_swapped(p: Person, rng: random.Random) -> Person | None:
-    d = _date(p["birth_date"], lambda d: d.replace(month=d.day, day=d.month))
-    return _with(p, birth_date=d) if d else None
+def v_surname_reform(p: Person, rng: random.Random) -> Person | None:
+    return _with(p, surname=slips.surname_reform(p["surname"], rng))
 
 
-def v_date_digit(p: Person, rng: random.Random) -> Person | None:
-    d = _date(p["birth_date"], lambda d: _digit_slip(d, rng))
-    return _with(p, birth_date=d) if d else None
+def v_gender_form(p: Person, rng: random.Random) -> Person | None:
+    return _with(p, surname=slips.other_gender_form(p["surname"]))
 
 
-def v_date_1day(p: Person, rng: random.Random) -> Person | None:
-    d = _date(p["birth_date"], lambda d: d + dt.timedelta(days=rng.choice((-1, 1))))
-    return _with(p, birth_date=d) if d else None
+def v_double_surname(p: Person, rng: random.Random) -> Person | None:
+    """Иванова ~ Иванова-Петрова: a second surname added, or one of two left out."""
+    sur = p["surname"]
+    if "-" in sur:
+        return _with(p, surname=rng.choice(sur.split("-")))
+    other = rng.choice(names.RU_SURNAMES + names.kk_surnames()[:60])
+    if p["sex"] == "2":
+        other = names.feminine(other)
+    return _with(p, surname=f"{sur}-{other}" if rng.random() < 0.7 else f"{other}-{sur}")
 
 
-def v_date_1year(p: Person, rng: random.Random) -> Person | None:
-    d = _date(p["birth_date"], lambda d: d.replace(year=d.year + rng.choice((-1, 1))))
-    return _with(p, birth_date=d) if d else None
+def v_married_name(p: Person, rng: random.Random) -> Person | None:
+    """A woman keyed under another surname (married or maiden); name, patronymic and
+    birth date as registered."""
+    if p["sex"] != "2":
+        return None
+    pool = names.kk_surnames() if rng.random() < 0.6 else names.RU_SURNAMES
+    other = names.feminine(rng.choice(pool))
+    return _with(p, surname=other) if other != p["surname"] else None
 
 
 def v_names_swapped(p: Person, rng: random.Random) -> Person | None:
     return _with(p, surname=p["given_name"], given_name=p["surname"])
 
 
+def v_one_field(p: Person, rng: random.Random) -> Person | None:
+    """The whole name typed (or pasted) into the surname field."""
+    full = " ".join(x for x in (p["surname"], p["given_name"], p["patronymic"]) if x)
+    return _with(p, surname=full, given_name="", patronymic="")
+
+
+def v_date_swapped(p: Person, rng: random.Random) -> Person | None:
+    return _with(p, birth_date=slips.swapped(p["birth_date"]))
+
+
+def v_date_digit(p: Person, rng: random.Random) -> Person | None:
+    return _with(p, birth_date=slips.digit_slip(p["birth_date"], rng))
+
+
+def v_date_transposed(p: Person, rng: random.Random) -> Person | None:
+    return _with(p, birth_date=slips.transposed(p["birth_date"], rng))
+
+
+def v_date_1day(p: Person, rng: random.Random) -> Person | None:
+    return _with(p, birth_date=slips.one_day(p["birth_date"], rng))
+
+
+def v_date_1year(p: Person, rng: random.Random) -> Person | None:
+    return _with(p, birth_date=slips.one_year(p["birth_date"], rng))
+
+
+def v_date_century(p: Person, rng: random.Random) -> Person | None:
+    return _with(p, birth_date=slips.century(p["birth_date"]))
+
+
+def v_date_jan1(p: Person, rng: random.Random) -> Person | None:
+    """Only the birth year known: keyed as 01.01 of it."""
+    d = p["birth_date"]
+    return _with(p, birth_date=d.replace(month=1, day=1)) if (d.month, d.day) != (1, 1) \
+        else None
+
+
+def v_iin_digit(p: Person, rng: random.Random) -> Person | None:
+    """A request naming the person and an IIN with one digit wrong; no birth date."""
+    if not p["iin"]:
+        return None
+    return {**p, "iin": slips.iin_digit(p["iin"], rng), "birth_date": None}
+
+
+def v_iin_transposed(p: Person, rng: random.Random) -> Person | None:
+    if not p["iin"]:
+        return None
+    iin = slips.iin_transposed(p["iin"], rng)
+    return {**p, "iin": iin, "birth_date": None} if iin else None
+
+
 def v_iin_garbled(p: Person, rng: random.Random) -> Person | None:
     """The IIN is right; the name is another (married name, or keyed badly)."""
     if not p["iin"]:
         return None
-    return {**p, "surname": typo(typo(p["surname"][::-1], rng), rng),
-            "given_name": typo(p["given_name"], rng)}
+    return {**p, "surname": slips.typo(slips.typo(p["surname"][::-1], rng), rng),
+            "given_name": slips.typo(p["given_name"], rng)}
 
 
-VARIATIONS: dict[str, Callable[[Person, random.Random], Person | None]] = {
-    "exact": v_exact, "kk_letters": v_kk_letters, "latin": v_latin, "homoglyph": v_homoglyph,
-    "case_space": v_case_space, "surname_typo": v_surname_typo, "name_typo": v_name_typo,
-    "patronymic_form": v_patronymic_form, "date_swapped": v_date_swapped,
-    "date_digit": v_date_digit, "date_1day": v_date_1day, "date_1year": v_date_1year,
-    "names_swapped": v_names_swapped, "iin_garbled": v_iin_garbled,
+# -- two slips in one record ------------------------------------------------------------
+
+def v_surname_typo_year(p: Person, rng: random.Random) -> Person | None:
+    return _with(p, surname=slips.typo(p["surname"], rng),
+                 birth_date=slips.one_year(p["birth_date"], rng))
+
+
+def v_first_letter_date(p: Person, rng: random.Random) -> Person | None:
+    return _with(p, surname=slips.typo(p["surname"], rng, first=True),
+                 birth_date=slips.digit_slip(p["birth_date"], rng))
+
+
+def v_latin_date(p: Person, rng: random.Random) -> Person | None:
+    return _dated(p, rng, **_all(p, lambda t: slips.any_latin(t, rng)))
+
+
+def v_no_patronymic_date(p: Person, rng: random.Random) -> Person | None:
+    return _dated(p, rng, patronymic="")
+
+
+def v_name_typo_date(p: Person, rng: random.Random) -> Person | None:
+    return _dated(p, rng, given_name=slips.typo(p["given_name"], rng))
+
+
+def v_swapped_date(p: Person, rng: random.Random) -> Person | None:
+    return _dated(p, rng, surname=p["given_name"], given_name=p["surname"])
+
+
+def v_two_typos(p: Person, rng: random.Random) -> Person | None:
+    return _with(p, surname=slips.typo(p["surname"], rng),
+                 given_name=slips.typo(p["given_name"], rng))
+
+
+def v_ocr(p: Person, rng: random.Random) -> Person | None:
+    """A scanned document read by OCR: a letter and a date digit confused."""
+    part = "surname" if rng.random() < 0.7 else "given_name"
+    read = slips.ocr(p[part], rng)
+    if read is None:
+        return None
+    born = slips.digit_slip(p["birth_date"], rng, slips.OCR_DIGITS)
+    return _with(p, **{part: read}, birth_date=born or p["birth_date"])
+
+
+VARIATIONS: dict[str, Variation] = {
+    "exact": v_exact, "kk_letters": v_kk_letters, "kk_dropped": v_kk_dropped,
+    "latin": v_latin, "homoglyph": v_homoglyph, "case_space": v_case_space,
+    "surname_typo": v_surname_typo, "name_typo": v_name_typo,
+    "name_spelling": v_name_spelling, "patronymic_form": v_patronymic_form,
+    "initials": v_initials, "surname_reform": v_surname_reform,
+    "gender_form": v_gender_form, "double_surname": v_double_surname,
+    "married_name": v_married_name, "names_swapped": v_names_swapped,
+    "one_field": v_one_field, "date_swapped": v_date_swapped, "date_digit": v_date_digit,
+    "date_transposed": v_date_transposed, "date_1day": v_date_1day,
+    "date_1year": v_date_1year, "date_century": v_date_century, "date_jan1": v_date_jan1,
+    "iin_digit": v_iin_digit, "iin_transposed": v_iin_transposed,
+    "iin_garbled": v_iin_garbled,
+    "surname_typo+year": v_surname_typo_year, "first_letter+date": v_first_letter_date,
+    "latin+date": v_latin_date, "no_patronymic+date": v_no_patronymic_date,
+    "name_typo+date": v_name_typo_date, "swapped+date": v_swapped_date,
+    "two_typos": v_two_typos, "ocr+date": v_ocr,
 }

@@ -31,6 +31,21 @@ def _legal_keys(row: dict[str, Any]) -> dict[str, Any]:
     return legal_keys(row.get("name") or "")
 
 
+def add_legal_variants(entities: list[tuple[int, str]]) -> None:
+    """The look-up rows of short names' one-slip variants (models.matching) for newly
+    written legal entities: (id, name_key) pairs. Whoever writes legal entities calls
+    this in the same transaction (create_legal_entity does)."""
+    try:
+        from models.matching.keys import legal_variants
+        from models.matching.tables import LegalNameVariant
+    except ImportError:
+        return
+    rows = [{"variant": v, "legal_entity": eid} for eid, key in entities
+            for v in legal_variants(key)]
+    for start in range(0, len(rows), 500):
+        LegalNameVariant.insert_many(rows[start:start + 500]).execute()
+
+
 def person_row(values: dict[str, Any]) -> dict[str, Any]:
     """Person columns from card values (empty strings for missing text)."""
     row: dict[str, Any] = {}
@@ -80,8 +95,10 @@ def create_persons(rows: list[tuple[dict[str, Any], str | None]], user: User | N
 
 def create_legal_entity(values: dict[str, Any], user: User | None) -> LegalEntity:
     require(user, Action.CREATE_PERSON)
-    return LegalEntity.create(**legal_columns(values), created_by=user, created_at=now(),
-                              updated_at=now())
+    entity = LegalEntity.create(**legal_columns(values), created_by=user, created_at=now(),
+                                updated_at=now())
+    add_legal_variants([(entity.id, entity.name_key)])
+    return entity
 
 
 def _text(value: Any) -> str | None:

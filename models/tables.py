@@ -99,7 +99,7 @@ class Person(BaseModel):
     updated_at = pw.DateTimeField(default=now)
     # Match keys (models.matching.person_keys), written with the names by models.persons;
     # each index serves one candidate query of models.matching.candidates.
-    surname_key = pw.CharField(max_length=60, default="")
+    surname_key = pw.CharField(max_length=60, default="")  # the surname's root
     name_key = pw.CharField(max_length=60, default="")
     patronymic_key = pw.CharField(max_length=60, default="")
     birth_year = pw.SmallIntegerField(null=True)
@@ -107,7 +107,8 @@ class Person(BaseModel):
 
     class Meta:
         indexes = ((("surname_key", "birth_year"), False), (("surname_key", "birth_md"), False),
-                   (("name_key", "birth_date"), False), (("surname_key", "name_key"), False))
+                   (("name_key", "birth_date"), False), (("surname_key", "name_key"), False),
+                   (("birth_date",), False), (("patronymic_key", "birth_date"), False))
 
 
 class PersonHistory(BaseModel):
@@ -132,7 +133,10 @@ class LegalEntity(BaseModel):
     created_at = pw.DateTimeField(default=now)
     created_by = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
     updated_at = pw.DateTimeField(default=now)
-    name_key = pw.CharField(max_length=120, default="", index=True)  # models.matching.legal_keys
+    # models.matching.legal_keys: the name's words run together, reversed, sorted.
+    name_key = pw.CharField(max_length=120, default="", index=True)
+    name_rkey = pw.CharField(max_length=120, default="", index=True)
+    name_skey = pw.CharField(max_length=120, default="", index=True)
 
 
 def _column(kind: Kind, length: int) -> pw.Field:

@@ -1,4 +1,5 @@
-"""v0003: a register of the previous schema gets its match keys without losing a row."""
+"""v0003 and v0005: a register of a previous schema gets its match keys without losing
+a row."""
 
 from __future__ import annotations
 
@@ -28,14 +29,18 @@ def test_upgrade_computes_keys_of_existing_persons(empty_db_url: str) -> None:
         rows = db.execute_sql("SELECT surname, surname_key, name_key, patronymic_key, "
                               "birth_year, birth_md FROM person ORDER BY id").fetchall()
         assert [tuple(r) for r in rows] == [
-            ("Қасымов", "kasimov", "nurlan", "serik", 1985, 312),
-            ("Иванов", "ivanov", "ivan", "", None, None)]
-        assert db.execute_sql("SELECT name_key FROM legal_entity").fetchone()[0] == "bereke2005"
+            ("Қасымов", "kasim", "nurlan", "serik", 1985, 312),
+            ("Иванов", "ivan", "ivan", "", None, None)]
+        assert tuple(db.execute_sql("SELECT name_key, name_rkey, name_skey FROM legal_entity"
+                                    ).fetchone()) == ("bereke2005", "5002ekereb", "2005 bereke")
+        variants = {r[0] for r in db.execute_sql("SELECT variant FROM legal_name_variant")}
+        assert {"bereke2005", "breke2005", "bereke205"} <= variants
         tables = set(db.get_tables())
         assert {"person_distinct", "legal_distinct"} <= tables
         indexes = {i.name for i in db.get_indexes("person")}
         assert {"person_surname_key_birth_year", "person_surname_key_birth_md",
-                "person_name_key_birth_date", "person_surname_key_name_key"} <= indexes
+                "person_name_key_birth_date", "person_surname_key_name_key",
+                "person_birth_date", "person_patronymic_key_birth_date"} <= indexes
     finally:
         db.close_all() if hasattr(db, "close_all") else db.close()
 

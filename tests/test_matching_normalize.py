@@ -138,8 +138,12 @@ def test_keys_dict_holds_the_indexed_columns() -> None:
     import datetime as dt
 
     keys = person_keys("Қасымов", "Нұрлан", "Серікұлы", dt.date(1985, 3, 12))
-    assert keys == {"surname_key": "kasimov", "name_key": "nurlan", "patronymic_key": "serik",
+    assert keys == {"surname_key": "kasim", "name_key": "nurlan", "patronymic_key": "serik",
                     "birth_year": 1985, "birth_md": 312}
     assert person_keys("Иванов", "Иван", "", None)["birth_year"] is None
     assert person_keys("Иванов", "Иван", "", "1980-01-02")["birth_md"] == 102
-    assert legal_keys("ТОО «Береке»") == {"name_key": "bereke"}
+    assert legal_keys("ТОО «Береке»") == {"name_key": "bereke", "name_rkey": "ekereb",
+                                         "name_skey": "bereke"}
+    assert legal_keys("ТОО «Строй Береке-2005»") == {
+        "name_key": "stroibereke2005", "name_rkey": "5002ekerebiorts",
+        "name_skey": "2005 bereke stroi"}

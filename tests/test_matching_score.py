@@ -51,13 +51,22 @@ def test_unrelated_dates_score_low() -> None:
     assert date_sim(D, None) == (0.5, "")
 
 
-def test_equal_valid_iin_is_exact_whatever_the_name() -> None:
-    v = score_person(side(iin=IIN_A), side("zzzz", "qqq", "", None, IIN_A))
+def test_equal_valid_iin_is_exact_with_a_name_keyed_badly() -> None:
+    v = score_person(side(iin=IIN_A), side("kasimof", "nurlna", "", None, IIN_A))
     assert v.score == 1.0 and band(v, DEFAULT_THRESHOLDS) == EXACT
 
 
+def test_equal_iin_under_other_names_is_probable_not_exact() -> None:
+    """Serials of one birth date are dense: a slip in the IIN often gives another
+    person's valid number. That person is shown, but not as the same person."""
+    v = score_person(side(iin=IIN_A), side("zzzz", "qqq", "", None, IIN_A))
+    assert band(v, DEFAULT_THRESHOLDS) == PROBABLE and "names_differ" in v.reasons
+    slipped = score_person(side(iin=IIN_A), side(iin=IIN_B))  # all else equal
+    assert slipped.score > v.score and "iin_near" in slipped.reasons
+
+
 def test_two_different_valid_iins_are_strong_evidence_against() -> None:
-    v = score_person(side(iin=IIN_A), side(iin=IIN_B))
+    v = score_person(side(iin=IIN_A), side(born=dt.date(1985, 3, 13), iin=IIN_B))
     assert band(v, DEFAULT_THRESHOLDS) == POSSIBLE
     assert "iin_differs" in v.reasons
 

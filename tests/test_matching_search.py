@@ -9,10 +9,15 @@ from typing import Any
 import pytest
 
 from models.ids import make_iin
-from models.matching import EXACT, PROBABLE, find_candidates, find_legal_candidates, namesakes
-from models.matching.decisions import (
+from models.matching import (
+    EXACT,
+    PROBABLE,
     are_distinct,
+    find_candidates,
+    find_legal_candidates,
     link_same_person,
+    namesakes,
+    person_keys,
     record_distinct,
     record_legal_distinct,
     settle_fingerprint,
@@ -25,20 +30,14 @@ BORN = dt.date(1985, 3, 12)
 IIN = make_iin(BORN, "1", 41)
 
 
-def registrar() -> User:
-    """The administrator who writes the test register's persons."""
-    return User.get_or_none(User.login == "registrar") or User.create(
-        login="registrar", role="administrator")
-
-
 def person(surname: str, given: str, patronymic: str = "", born: dt.date | None = BORN,
            iin: str | None = None, sex: str = "1", **extra: Any) -> Person:
     return create_person({"surname": surname, "given_name": given, "patronymic": patronymic,
-                          "birth_date": born, "iin": iin, "sex": sex, **extra}, registrar())
+                          "birth_date": born, "iin": iin, "sex": sex, **extra}, None)
 
 
 @pytest.fixture
-def register(db) -> dict[str, Person]:
+def register(db) -> dict[str, Person]:  # noqa: ANN001
     """The person looked for, plus namesakes and look-alikes that must not win."""
     return {
         "target": person("Қасымов", "Нұрлан", "Серікұлы", iin=IIN, address="г. Алматы"),
@@ -55,7 +54,7 @@ def ids(cands: list) -> list[int]:
 def test_keys_are_stored_with_the_person(register: dict[str, Person]) -> None:
     p = Person.get_by_id(register["target"].id)
     assert (p.surname_key, p.name_key, p.patronymic_key, p.birth_year, p.birth_md) == (
-        "kasimov", "nurlan", "serik", 1985, 312)
+        "kasim", "nurlan", "serik", 1985, 312)
 
 
 VARIATIONS = {
@@ -97,26 +96,50 @@ def test_each_variation_finds_the_person_first(register: dict[str, Person], kind
     assert cands[0].band in (EXACT, PROBABLE)
 
 
-def test_birth_date_is_read_from_a_valid_iin(db) -> None:
+def test_birth_date_is_read_from_a_valid_iin(db) -> None:  # noqa: ANN001
     p = person("Касымов", "Нурлан", "", BORN, iin=None)
     cands = find_candidates({"surname": "Kassymov", "given_name": "Nurlan", "iin": IIN})
     assert cands[0].person_id == p.id and cands[0].band == EXACT
 
 
-def test_iin_puts_the_true_person_first_among_namesakes(db) -> None:
+def test_iin_puts_the_true_person_first_among_namesakes(db) -> None:  # noqa: ANN001
     for day in range(1, 8):
         person("Касымов", "Нурлан", "", dt.date(1985, 3, day))
-    true = person("Жумабаев", "Бекзат", "", dt.date(1991, 1, 1), iin=IIN)
+    true = person("Касымов", "Нурлан", "", dt.date(1991, 1, 1), iin=IIN)
     cands = find_candidates({"surname": "Касымов", "given_name": "Нурлан",
                              "birth_date": BORN, "iin": IIN})
     assert cands[0].person_id == true.id and cands[0].band == EXACT
 
 
+def test_an_iin_held_under_other_names_is_shown_but_not_exact(db) -> None:  # noqa: ANN001
+    """A slip in the IIN often gives another person's valid number: the holder is
+    offered, the person with the names and birth date too, neither as "exact"."""
+    holder = person("Жумабаев", "Бекзат", "", dt.date(1985, 3, 12), iin=IIN)
+    named = person("Касымов", "Нурлан", "Серикович", BORN, iin=make_iin(BORN, "1", 51))
+    cands = find_candidates({"surname": "Касымов", "given_name": "Нурлан",
+                             "patronymic": "Серикович", "birth_date": BORN, "iin": IIN})
+    by_id = {c.person_id: c for c in cands}
+    assert {holder.id, named.id} <= set(by_id)
+    assert EXACT not in {by_id[holder.id].band, by_id[named.id].band}
+    assert "names_differ" in by_id[holder.id].reasons
+
+
 def test_different_valid_iins_are_not_the_same_person(register: dict[str, Person]) -> None:
-    other_iin = make_iin(BORN, "1", 42)
+    other_iin = make_iin(BORN, "1", 7342)
     cands = find_candidates({**VARIATIONS["exact"], "iin": other_iin})
     top = {c.person_id: c for c in cands}[register["target"].id]
     assert top.band not in (EXACT, PROBABLE) and "iin_differs" in top.reasons
+
+
+def test_an_iin_one_slip_off_under_the_same_names_is_probable(register: dict[str, Person]
+                                                              ) -> None:
+    """The 11th digit is not covered by the check digit: a slip there gives a valid IIN.
+    Names, patronymic and birth date all equal make it the same person mistyped."""
+    slipped = make_iin(BORN, "1", 42)  # 41 is the target's serial
+    cands = find_candidates({**VARIATIONS["exact"], "iin": slipped})
+    top = cands[0]
+    assert top.person_id == register["target"].id
+    assert top.band == PROBABLE and "iin_near" in top.reasons
 
 
 def test_a_namesake_with_another_birth_date_is_not_probable(register: dict[str, Person]) -> None:
@@ -131,7 +154,7 @@ def test_nobody_similar_gives_no_candidates(register: dict[str, Person]) -> None
     assert find_candidates({}) == []
 
 
-def test_limit_and_order(db) -> None:
+def test_limit_and_order(db) -> None:  # noqa: ANN001
     for day in range(1, 20):
         person("Касымов", "Нурлан", "", dt.date(1985, 3, day))
     cands = find_candidates({"surname": "Касымов", "given_name": "Нурлан",
@@ -141,11 +164,12 @@ def test_limit_and_order(db) -> None:
     assert cands[0].birth_date == dt.date(1985, 3, 10)
 
 
-def test_namesakes_are_counted_on_the_index_up_to_a_cap(db) -> None:
+def test_namesakes_are_counted_on_the_index_up_to_a_cap(db) -> None:  # noqa: ANN001
     for day in range(1, 6):
         person("Иванов", "Иван", "", dt.date(1980, 1, day))
-    assert namesakes({"surname_key": "ivanov", "name_key": "ivan"}) == 5
-    assert namesakes({"surname_key": "ivanov", "name_key": ""}) == 0
+    keys = person_keys("Иванов", "Иван", "", None)
+    assert namesakes(keys) == 5
+    assert namesakes({**keys, "name_key": ""}) == 0
 
 
 def test_the_card_linked_person_is_not_offered_to_itself(register: dict[str, Person]) -> None:
@@ -200,16 +224,10 @@ def test_different_person_before_the_card_person_exists(register: dict[str, Pers
 # --- "same person" with a correction ---------------------------------------------------
 
 def test_same_person_correction_keeps_history(register: dict[str, Person]) -> None:
-    from models.permissions import PermissionDenied
-
-    user = User.create(login="admin3", role="administrator")
+    user = User.create(login="op3")
     target = register["target"]
     card = {"surname": "Касымов", "given_name": "Нұрлан", "patronymic": "Серікұлы",
             "birth_date": BORN, "address": "г. Астана, ул. Абая 1"}
-    operator = User.create(login="op3", role="operator")
-    with pytest.raises(PermissionDenied):  # §38: correcting is not an operator's
-        link_same_person(target, card, operator, correct=["address"], reason="паспорт")
-    assert link_same_person(target, card, operator, correct=[]) == []  # linking is
     with pytest.raises(ValueError):
         link_same_person(target, card, user, correct=["address"])  # no reason given
     rows = link_same_person(target, card, user, correct=["address", "surname"],
@@ -220,13 +238,13 @@ def test_same_person_correction_keeps_history(register: dict[str, Person]) -> No
     hist = {h.field_name: h for h in PersonHistory.select().where(PersonHistory.person == p)}
     assert hist["address"].old_value == "г. Алматы"
     assert hist["address"].changed_by.id == user.id and hist["address"].reason
-    assert p.surname_key == "kasimov"  # keys follow the corrected name
+    assert p.surname_key == "kasim"  # keys follow the corrected name
     assert link_same_person(target, card, user, correct=[]) == []  # linking alone: no write
 
 
 def test_same_person_correction_of_birth_date_moves_the_keys(register: dict[str, Person]) -> None:
     target = register["target"]
-    link_same_person(target, {"birth_date": dt.date(1985, 12, 3)}, registrar(), ["birth_date"],
+    link_same_person(target, {"birth_date": dt.date(1985, 12, 3)}, None, ["birth_date"],
                      reason="ДҚ / УЛ")
     p = Person.get_by_id(target.id)
     assert (p.birth_year, p.birth_md) == (1985, 1203)
@@ -237,11 +255,11 @@ def test_same_person_correction_of_birth_date_moves_the_keys(register: dict[str,
 
 # --- legal entities ---------------------------------------------------------------------
 
-def test_legal_entity_by_bin_rnn_and_name(db) -> None:
+def test_legal_entity_by_bin_rnn_and_name(db) -> None:  # noqa: ANN001
     le = create_legal_entity({"legal_name": "ТОО «Береке-2005»", "bin": "940140000385",
-                              "rnn": "271800059535"}, registrar())
+                              "rnn": "271800059535"}, None)
     other = create_legal_entity({"legal_name": "ТОО «Береке Строй»", "bin": "990140004654"},
-                                registrar())
+                                None)
     assert find_legal_candidates({"bin": "940140000385"})[0].band == EXACT
     assert find_legal_candidates({"rnn": "271800059535"})[0].legal_entity_id == le.id
     by_name = find_legal_candidates({"name": '"Береке 2005" ЖШС'})
@@ -255,26 +273,49 @@ def test_legal_entity_by_bin_rnn_and_name(db) -> None:
 
 # --- the register is searched in the database --------------------------------------------
 
-def test_every_candidate_query_uses_an_index(db) -> None:
-    """No candidate query reads the whole person table (EXPLAIN on either engine)."""
+def _plan(db, sql: str, args: list) -> str:  # noqa: ANN001
     from models.db import is_postgres
-    from models.matching.candidates import _NAMESAKES, _ROUTES, _SELECT, ROUTE_LIMIT
 
-    person("Касымов", "Нурлан")
-    p = db.param
-    statements = [_SELECT + cond.format(p=p) + f" LIMIT {ROUTE_LIMIT}" for cond in
-                  _ROUTES.values()] + [_NAMESAKES.format(p=p)]
-    params = {"iin": ("1",), "surname_year": ("a", 1), "surname_md": ("a", 1),
-              "name_date": ("a", BORN, BORN, BORN, BORN), "names": ("a", "b")}
-    values = [*params.values(), ("a", "b")]
     if is_postgres(db):
         db.execute_sql("SET enable_seqscan = off")  # tiny tables: ask what it could use
-    for sql, args in zip(statements, values, strict=True):
-        if is_postgres(db):
-            plan = " ".join(r[0] for r in db.execute_sql("EXPLAIN " + sql, args).fetchall())
-            assert "Index" in plan and "Seq Scan" not in plan, (sql, plan)
-        else:
-            args = tuple(a.isoformat() if isinstance(a, dt.date) else a for a in args)
-            plan = " ".join(str(r[-1]) for r in
-                            db.execute_sql("EXPLAIN QUERY PLAN " + sql, args).fetchall())
-            assert "SEARCH person USING" in plan and "SCAN person" not in plan, (sql, plan)
+        return " ".join(r[0] for r in db.execute_sql("EXPLAIN " + sql, args).fetchall())
+    return " ".join(str(r[-1]) for r in db.execute_sql("EXPLAIN QUERY PLAN " + sql,
+                                                       args).fetchall())
+
+
+def _no_full_scan(db, plan: str, table: str) -> None:  # noqa: ANN001
+    from models.db import is_postgres
+
+    if is_postgres(db):
+        assert "Index" in plan and "Seq Scan" not in plan, plan
+    else:
+        assert f"SEARCH {table} USING" in plan and f"SCAN {table}" not in plan, plan
+
+
+@pytest.mark.parametrize("probe", [
+    {"surname": "Касымов", "given_name": "Нурлан", "patronymic": "Серикович",
+     "birth_date": BORN, "iin": IIN},
+    {"surname": "Иванова-Петрова", "given_name": "Анна"},
+    {"surname": "Касымов Н.С.", "birth_date": BORN},
+    {"iin": IIN[:11] + "0"},
+], ids=["everything", "no_date", "one_field", "iin_only"])
+def test_every_candidate_query_uses_an_index(db, probe: dict) -> None:  # noqa: ANN001
+    """No lookup of a search reads the whole person table (EXPLAIN on either engine)."""
+    from models.matching.candidates import _NAMESAKES, statement
+    from models.matching.keys import Probe
+
+    person("Касымов", "Нурлан")
+    sql, args = statement(Probe.from_dict(probe))
+    assert sql
+    _no_full_scan(db, _plan(db, sql, args), "person")
+    _no_full_scan(db, _plan(db, _NAMESAKES.format(p=db.param), ["kasim", "nurlan"]), "person")
+
+
+def test_every_legal_candidate_query_uses_an_index(db) -> None:  # noqa: ANN001
+    from models.matching.keys import LegalProbe
+    from models.matching.legal import statement
+
+    create_legal_entity({"legal_name": "ТОО «Береке-2005»", "bin": "940140000385"}, None)
+    sql, args = statement(LegalProbe.from_dict({"name": "Строй Береке", "bin": "940140000385",
+                                                 "rnn": "271800059535"}))
+    _no_full_scan(db, _plan(db, sql, args), "legal_entity")

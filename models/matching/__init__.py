@@ -19,13 +19,12 @@ if TYPE_CHECKING:
     from models.matching.candidates import (
         Candidate,
         CardSummary,
-        LegalCandidate,
         earlier_cards,
         find_candidates,
-        find_legal_candidates,
         namesakes,
     )
     from models.matching.keys import LegalProbe, Probe, legal_keys, person_keys
+    from models.matching.legal import LegalCandidate, find_legal_candidates
     from models.matching.normalize import legal_name_key, patronymic_stem, skeleton
     from models.matching.score import EXACT, POSSIBLE, PROBABLE
 
@@ -33,8 +32,9 @@ if TYPE_CHECKING:
 # needs the keys, and the submodules import this package first, so importing here would
 # bring the search and its scoring (rapidfuzz) into every start of the card screen.
 _WHERE = {
-    **dict.fromkeys(("Candidate", "CardSummary", "LegalCandidate", "earlier_cards",
-                     "find_candidates", "find_legal_candidates", "namesakes"), "candidates"),
+    **dict.fromkeys(("Candidate", "CardSummary", "earlier_cards", "find_candidates",
+                     "namesakes"), "candidates"),
+    **dict.fromkeys(("LegalCandidate", "find_legal_candidates"), "legal"),
     **dict.fromkeys(("LegalProbe", "Probe", "legal_keys", "person_keys"), "keys"),
     **dict.fromkeys(("legal_name_key", "patronymic_stem", "skeleton"), "normalize"),
     **dict.fromkeys(("EXACT", "POSSIBLE", "PROBABLE"), "score"),

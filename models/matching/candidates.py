@@ -1,15 +1,20 @@
-"""Finding the person (or legal entity) already in the register.
+"""Finding the person already in the register.
 
-Candidates come from a handful of indexed queries, each bounded by LIMIT, so a
+Candidates come from one statement of indexed lookups, each bounded by LIMIT, so a
 search reads a few hundred index entries whatever the register's size and never
-loads the register into memory:
+loads the register into memory. Each lookup is exact on two identification parts and
+lets the others be anything, so a record with a slip in any one or two places is
+still found by a lookup that its slips do not touch:
 
-  IIN exact | surname key + birth year | surname key + birth month/day |
-  name key + birth date (or day/month swapped) | surname and name swapped |
-  surname key + name key (when no birth date is known)
+  IIN, or a valid IIN one slip away | surname root + birth year | surname root + birth
+  month/day | given name + any date one slip from the birth date | patronymic + any
+  such date | the birth date alone | surname root + given name (nearest birth years
+  first) | the same with surname and given name exchanged
 
-Each candidate is then scored in Python (score.py) and the best `limit` returned.
-Pairs an operator already declared "different" are left out.
+(surname roots: every part of a double surname, without sex and reform endings; the
+dates one slip away: models.matching.slips.date_slips). Each candidate is then scored
+in Python (score.py) and the best `limit` returned. Pairs an operator already
+declared "different" are left out. Legal entities: models.matching.legal.
 """
 
 from __future__ import annotations
@@ -17,27 +22,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from models.db import is_postgres
-from models.matching.keys import LegalProbe, Probe, legal_keys
-from models.matching.normalize import legal_name_words
+from models.matching.keys import KEY_LENGTH, Probe, month_day
+from models.matching.normalize import name_words, skeleton, surname_root
 from models.matching.score import (
     DEFAULT_THRESHOLDS,
     NAMESAKE_CAP,
     PersonSide,
     Verdict,
     band,
-    legal_name_sim,
-    score_legal,
     score_person,
-    swapped_date,
 )
-from models.matching.tables import LegalDistinct, PersonDistinct
-from models.tables import Card, LegalEntity, Person
+from models.matching.slips import date_slips, iin_neighbours
+from models.matching.tables import PersonDistinct
+from models.tables import Card, Person
 
 ROUTE_LIMIT = 200  # rows one candidate query may return; a bound, not a tuning knob
-LEGAL_PREFIX = 5  # legal names: candidates also share this many key characters
 
 _PERSON_COLUMNS = (Person.id, Person.surname, Person.given_name, Person.patronymic,
                    Person.birth_date, Person.iin, Person.sex, Person.address, Person.ref,
@@ -93,21 +96,6 @@ class Candidate:
         return earlier_cards(person_id=self.person_id, limit=limit)
 
 
-@dataclass(frozen=True)
-class LegalCandidate:
-    legal_entity_id: int
-    score: float
-    band: str
-    name: str
-    bin: str | None
-    rnn: str | None
-    address: str
-    reasons: tuple[str, ...] = field(default=())
-
-    def cards(self, limit: int = 20) -> list[CardSummary]:
-        return earlier_cards(legal_entity_id=self.legal_entity_id, limit=limit)
-
-
 def _q(name: str) -> str:
     return f'"{name}"'
 
@@ -117,48 +105,82 @@ _SELECT = "SELECT " + ", ".join(_q(f.column_name) for f in _PERSON_COLUMNS) + \
     f" FROM {_PERSON} WHERE "
 # One statement per search: each branch is a bounded indexed lookup (the index named
 # in models.tables.Person.Meta serves it). Plain SQL text, because composing it with
-# the query builder cost more than running it.
+# the query builder cost more than running it. {p} is one parameter, {ps} a list.
 _ROUTES = {
-    "iin": '"iin" = {p}',
-    "surname_year": '"surname_key" = {p} AND "birth_year" = {p}',
-    "surname_md": '"surname_key" = {p} AND "birth_md" = {p}',
-    "name_date": '"name_key" = {p} AND "birth_date" IN ({p}, {p}, {p}, {p})',
-    "names": '"surname_key" = {p} AND "name_key" = {p}',
+    "iin": '"iin" IN ({ps})',
+    "surname_year": '"surname_key" IN ({ps}) AND "birth_year" = {p} '
+                    'ORDER BY ABS("birth_md" - {p})',
+    "surname_md": '"surname_key" IN ({ps}) AND "birth_md" = {p}',
+    "name_date": '"name_key" = {p} AND "birth_date" IN ({ps})',
+    "patronymic_date": '"patronymic_key" = {p} AND "birth_date" IN ({ps})',
+    "date": '"birth_date" = {p}',
+    "names": '"surname_key" IN ({ps}) AND "name_key" = {p} ORDER BY ABS("birth_year" - {p})',
+    "names_any": '"surname_key" IN ({ps}) AND "name_key" = {p}',
 }
+_LIMITS = {"surname_year": 100, "names": 60, "date": 150}
 
 
-def _routes(probe: Probe, keys: dict[str, Any]) -> list[tuple[str, tuple]]:
-    sk, nk = keys["surname_key"], keys["name_key"]
+def _routes(probe: Probe, keys: dict[str, Any]) -> list[tuple[str, list[Any]]]:
+    """(route, its parameters): the lookups this probe's data make possible."""
+    roots = [r for r in probe.surname_roots if len(r) >= 2]
+    nk, pk = keys["name_key"], keys["patronymic_key"]
+    nk = nk if len(nk) >= 2 else ""  # an initial finds nothing by itself
+    pk = pk if len(pk) >= 2 else ""
     born = probe.effective_birth_date
-    routes: list[tuple[str, tuple]] = []
+    routes: list[tuple[str, list[Any]]] = []
     if len(probe.iin) == 12:
-        routes.append(("iin", (probe.iin,)))
-    if sk and born is not None:
-        routes.append(("surname_year", (sk, keys["birth_year"])))
-        routes.append(("surname_md", (sk, keys["birth_md"])))
-    if nk and born is not None:
-        # ±1 day here too: across a month or year end the other routes cannot see it.
-        routes.append(("name_date", (nk, born, swapped_date(born) or born,
-                                     born - dt.timedelta(days=1), born + dt.timedelta(days=1))))
-    if sk and nk:
-        if born is None:
-            routes.append(("names", (sk, nk)))
-        if sk != nk:
-            routes.append(("names", (nk, sk)))  # surname and name typed into each other
+        routes.append(("iin", [probe.iin, *iin_neighbours(probe.iin)]))
+    if born is not None:
+        dates = list(date_slips(born))
+        if roots:
+            routes.append(("surname_year", [*roots, born.year, month_day(born)]))
+            routes.append(("surname_md", [*roots, month_day(born)]))
+        if nk:
+            routes.append(("name_date", [nk, *dates]))
+        if pk:
+            routes.append(("patronymic_date", [pk, *dates]))
+        routes.append(("date", [born]))
+    if roots and nk:
+        if born is not None:
+            routes.append(("names", [*roots, nk, born.year]))
+        else:
+            routes.append(("names_any", [*roots, nk]))
+    swapped_root = surname_root(probe.names[1])
+    swapped_name = probe.surname_skeleton[:KEY_LENGTH]
+    if len(swapped_root) >= 2 and len(swapped_name) >= 2 and swapped_name != nk:
+        routes.append(("names_any", [swapped_root, swapped_name]))
     return routes
 
 
-def _fetch_rows(probe: Probe, keys: dict[str, Any]) -> dict[int, tuple]:
-    routes = _routes(probe, keys)
+def _branch(name: str, values: list[Any], p: str) -> str:
+    """The route's SELECT; `values` are its parameters in the order the text holds them."""
+    cond = _ROUTES[name]
+    fixed = cond.count("{p}")
+    listed = ", ".join([p] * (len(values) - fixed))
+    limit = _LIMITS.get(name, ROUTE_LIMIT)
+    return f"{_SELECT}{cond.format(p=p, ps=listed)} LIMIT {limit}"
+
+
+def statement(probe: Probe, keys: dict[str, Any] | None = None) -> tuple[str, list[Any]]:
+    """The one SQL statement (and its parameters) that fetches a probe's candidates;
+    ("", []) when the probe gives nothing to look up by."""
+    routes = _routes(probe, probe.keys() if keys is None else keys)
     if not routes:
-        return {}
+        return "", []
     db = Person._meta.database
     p = db.param
-    sql = " UNION ALL ".join(
-        f"SELECT * FROM ({_SELECT}{_ROUTES[name].format(p=p)} LIMIT {ROUTE_LIMIT}) r{i}"
-        for i, (name, _) in enumerate(routes))
-    params = [v.isoformat() if isinstance(v, dt.date) and not is_postgres(db) else v
-              for _, values in routes for v in values]
+    sql = " UNION ALL ".join(f"SELECT * FROM ({_branch(name, values, p)}) r{i}"
+                             for i, (name, values) in enumerate(routes))
+    pg = is_postgres(db)
+    return sql, [v.isoformat() if isinstance(v, dt.date) and not pg else v
+                 for _, values in routes for v in values]
+
+
+def _fetch_rows(probe: Probe, keys: dict[str, Any]) -> dict[int, tuple]:
+    sql, params = statement(probe, keys)
+    if not sql:
+        return {}
+    db = Person._meta.database
     rows: dict[int, tuple] = {}
     for row in db.execute_sql(sql, params).fetchall():
         if row[0] not in rows:
@@ -223,6 +245,13 @@ def _rank(rows: Iterable[tuple], judge: Callable[[tuple], Verdict],
     return scored[:limit]
 
 
+@lru_cache(maxsize=65536)
+def _parts(surname: str) -> tuple[str, ...]:
+    """Skeletons of a double surname's parts; () for a surname of one word."""
+    words = name_words(surname)
+    return tuple(skeleton(w) for w in words) if len(words) > 1 else ()
+
+
 def find_candidates(probe: Mapping[str, Any] | Probe, limit: int = 10,
                     thresholds: Mapping[str, float] | None = None) -> list[Candidate]:
     """Persons of the register who may be the probe, best first, at most `limit`.
@@ -238,64 +267,22 @@ def find_candidates(probe: Mapping[str, Any] | Probe, limit: int = 10,
         return []
     keys = p.keys()
     rows = _fetch_rows(p, keys)
-    if p.person_id is not None:
-        rows.pop(p.person_id, None)
+    rows.pop(p.person_id, None)  # type: ignore[arg-type]
     if not rows:
         return []
-    side = PersonSide(keys["surname_key"], keys["name_key"], keys["patronymic_key"],
-                      p.effective_birth_date, p.iin, p.effective_sex)
+    side = PersonSide(p.surname_skeleton, keys["name_key"], keys["patronymic_key"],
+                      p.effective_birth_date, p.iin, p.effective_sex,
+                      _parts(p.names[0]), keys["surname_key"], p.names[:2])
     common = namesakes(keys)
 
     def judge(r: tuple) -> Verdict:
-        return score_person(side, PersonSide(r[9], r[10], r[11], r[4], r[5] or "", r[6] or ""),
-                            common)
+        cand = PersonSide(skeleton(r[1]), r[10], r[11], r[4], r[5] or "", r[6] or "",
+                          _parts(r[1]), r[9], (r[1], r[2]))
+        return score_person(side, cand, common)
 
     def hidden(ids: list[int]) -> set[int]:
         return _suppressed(PersonDistinct, "person", ids, p.fingerprint(), p.person_id)
 
     return [Candidate(r[0], round(v.score, 4), b, r[1], r[2], r[3], r[4], r[5], r[6] or "",
                       r[7] or "", r[8], v.reasons)
-            for v, b, r in _rank(rows.values(), judge, thresholds, hidden, limit)]
-
-
-def find_legal_candidates(probe: Mapping[str, Any] | LegalProbe, limit: int = 10,
-                          thresholds: Mapping[str, float] | None = None
-                          ) -> list[LegalCandidate]:
-    """Legal entities that may be the probe (name / legal_name, bin, rnn,
-    legal_entity_id), by BIN, RNN, name key and name-key prefix."""
-    p = probe if isinstance(probe, LegalProbe) else LegalProbe.from_dict(dict(probe))
-    if p.empty or limit <= 0:
-        return []
-    key = legal_keys(p.name)["name_key"]
-    cols = (LegalEntity.id, LegalEntity.name, LegalEntity.bin, LegalEntity.rnn,
-            LegalEntity.address, LegalEntity.name_key)
-    base = LegalEntity.select(*cols)
-    queries = []
-    if len(p.bin) == 12:
-        queries.append(base.where(LegalEntity.bin == p.bin))
-    if len(p.rnn) == 12:
-        queries.append(base.where(LegalEntity.rnn == p.rnn))
-    if key:
-        queries.append(base.where(LegalEntity.name_key == key))
-        prefix = key[:LEGAL_PREFIX]
-        # A range, not LIKE: both engines use the index for it whatever the collation.
-        queries.append(base.where((LegalEntity.name_key >= prefix) &
-                                  (LegalEntity.name_key < prefix + "\x7f")))
-    rows: dict[int, tuple] = {}
-    for q in queries:
-        for row in q.limit(ROUTE_LIMIT).tuples():
-            rows.setdefault(row[0], row)
-    if p.legal_entity_id is not None:
-        rows.pop(p.legal_entity_id, None)
-    words = " ".join(legal_name_words(p.name))
-
-    def judge(r: tuple) -> Verdict:
-        s = legal_name_sim(key, r[5], words, " ".join(legal_name_words(r[1])))
-        return score_legal(s, p.bin, r[2] or "", p.rnn, r[3] or "")
-
-    def hidden(ids: list[int]) -> set[int]:
-        return _suppressed(LegalDistinct, "legal_entity", ids, p.fingerprint(),
-                           p.legal_entity_id)
-
-    return [LegalCandidate(r[0], round(v.score, 4), b, r[1], r[2], r[3], r[4] or "", v.reasons)
             for v, b, r in _rank(rows.values(), judge, thresholds, hidden, limit)]

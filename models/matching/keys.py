@@ -9,29 +9,47 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from models.ids import iin_birth_date, iin_sex, iin_valid, rnn_valid
-from models.matching.normalize import legal_name_key, patronymic_stem, skeleton
+from models.matching.normalize import (
+    legal_word_keys,
+    patronymic_stem,
+    skeleton,
+    surname_root,
+    surname_roots,
+)
 from models.text import clean, find_control
 
 KEY_LENGTH = 60  # the key columns' width; longer keys are cut (they still compare fine)
 LEGAL_KEY_LENGTH = 120
 
 
+_DMY = re.compile(r"^(\d{1,2})[./\- ](\d{1,2})[./\- ](\d{4})$")
+
+
 def as_date(value: Any) -> dt.date | None:
-    """A date from a date, a datetime or an ISO string; None for anything else."""
+    """A date from a date, a datetime or text (ISO YYYY-MM-DD, or DD.MM.YYYY as
+    documents write it); None for anything else."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and value.strip():
+        text = value.strip()
         try:
-            return dt.date.fromisoformat(value.strip())
+            return dt.date.fromisoformat(text)
         except ValueError:
-            return None
+            pass
+        m = _DMY.match(text)
+        if m:
+            try:
+                return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            except ValueError:
+                return None
     return None
 
 
@@ -45,7 +63,7 @@ def person_keys(surname: str, given_name: str, patronymic: str,
     """Person columns holding the match keys for these identification data."""
     born = as_date(birth_date)
     return {
-        "surname_key": skeleton(surname)[:KEY_LENGTH],
+        "surname_key": surname_root(surname)[:KEY_LENGTH],
         "name_key": skeleton(given_name)[:KEY_LENGTH],
         "patronymic_key": patronymic_stem(patronymic)[:KEY_LENGTH],
         "birth_year": born.year if born else None,
@@ -54,8 +72,43 @@ def person_keys(surname: str, given_name: str, patronymic: str,
 
 
 def legal_keys(name: str) -> dict[str, Any]:
-    """LegalEntity columns holding the match key of its name."""
-    return {"name_key": legal_name_key(name)[:LEGAL_KEY_LENGTH]}
+    """LegalEntity columns holding the match keys of its name: the words' keys run
+    together (name_key), the same reversed (name_rkey: a slip at the start of the name
+    leaves its end to find it by) and the words sorted (name_skey: word order)."""
+    words = legal_word_keys(name)
+    key = "".join(words)[:LEGAL_KEY_LENGTH]
+    return {"name_key": key, "name_rkey": key[::-1],
+            "name_skey": " ".join(sorted(words))[:LEGAL_KEY_LENGTH]}
+
+
+VARIANT_MAX = 12  # longer keys keep an intact start or end that finds them (legal.py)
+
+
+def legal_variants(key: str, longest: int = VARIANT_MAX) -> list[str]:
+    """A name key and the key with each one letter left out: two keys one slip apart
+    (a letter wrong, missing, extra, or two swapped) share a variant. Only for keys of
+    at most `longest` letters; [] for others."""
+    if not 3 <= len(key) <= longest:
+        return []
+    out = dict.fromkeys([key] + [key[:i] + key[i + 1:] for i in range(len(key))])
+    return list(out)
+
+
+_SPLIT = re.compile(r"\s+|(?<=\.)(?=\w)")
+
+
+def split_names(surname: str, given: str, patronymic: str) -> tuple[str, str, str]:
+    """Names typed into fewer fields than they have: "Касымов Нурлан Серикович" or
+    "Касымов Н.С." in the surname field, "Нурлан Серикович" in the name field."""
+    if not given and not patronymic:
+        words = [w for w in _SPLIT.split(surname.strip()) if w]
+        if len(words) >= 2:
+            return words[0], words[1], " ".join(words[2:])
+    if given and not patronymic:
+        words = [w for w in _SPLIT.split(given.strip()) if w]
+        if len(words) >= 2:
+            return surname, words[0], " ".join(words[1:])
+    return surname, given, patronymic
 
 
 def _text(value: Any) -> str:
@@ -103,10 +156,11 @@ class Probe:
 
     @property
     def effective_birth_date(self) -> dt.date | None:
-        """The typed birth date, else the one a valid IIN encodes."""
+        """The typed birth date, else the one the IIN encodes (a mistyped IIN still
+        holds the date, or a date one slip away from it)."""
         if self.birth_date is not None:
             return self.birth_date
-        return iin_birth_date(self.iin) if self.iin_ok else None
+        return iin_birth_date(self.iin) if len(self.iin) == 12 else None
 
     @property
     def effective_sex(self) -> str:
@@ -119,9 +173,23 @@ class Probe:
         return not (self.surname or self.given_name or self.iin)
 
     @cached_property
+    def names(self) -> tuple[str, str, str]:
+        """Surname, given name and patronymic, split when typed into one field."""
+        return split_names(self.surname, self.given_name, self.patronymic)
+
+    @cached_property
     def _keys(self) -> dict[str, Any]:
-        return person_keys(self.surname, self.given_name, self.patronymic,
-                           self.effective_birth_date)
+        return person_keys(*self.names, self.effective_birth_date)
+
+    @cached_property
+    def surname_roots(self) -> tuple[str, ...]:
+        """Indexed keys the surname may be stored under (each part of a double one)."""
+        roots = surname_roots(self.names[0])
+        return roots[:3] if roots else ()
+
+    @cached_property
+    def surname_skeleton(self) -> str:
+        return skeleton(self.names[0])
 
     def keys(self) -> dict[str, Any]:
         return dict(self._keys)
@@ -131,7 +199,7 @@ class Probe:
         taken before the new person exists (spelling variants give the same one)."""
         k = self.keys()
         born = self.effective_birth_date
-        raw = "|".join((k["surname_key"], k["name_key"], k["patronymic_key"],
+        raw = "|".join((self.surname_skeleton[:KEY_LENGTH], k["name_key"], k["patronymic_key"],
                         born.isoformat() if born else "", self.iin))
         return hashlib.sha256(raw.encode()).hexdigest()[:40]
 
@@ -163,5 +231,6 @@ class LegalProbe:
         return not (self.name or self.bin or self.rnn)
 
     def fingerprint(self) -> str:
-        raw = "|".join((legal_keys(self.name)["name_key"], self.bin, self.rnn))
+        raw = "|".join(("".join(legal_word_keys(self.name))[:LEGAL_KEY_LENGTH], self.bin,
+                        self.rnn))
         return hashlib.sha256(raw.encode()).hexdigest()[:40]

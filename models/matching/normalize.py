@@ -75,12 +75,21 @@ def fix_homoglyphs(text: str) -> str:
     """Inside each word, letters of the other script that look the same are put back
     into the word's own script: "Aхметов" (Latin A) -> "Ахметов", "Kаsymov" -> "Kasymov"."""
 
+    def counts(word: str) -> tuple[int, int]:
+        return (sum(1 for ch in word if _script(ch) == "cyr" and ch not in _CYR_TO_LAT),
+                sum(1 for ch in word if _script(ch) == "lat" and ch not in _LAT_TO_CYR))
+
+    # A word of look-alikes only (ТОО, B, Т.Ы.) takes the script of the text around it.
+    total_cyr, total_lat = counts(text)
+    latin_text = total_lat > total_cyr
+
     def one(m: re.Match[str]) -> str:
         word = m.group(0)
-        cyr = sum(1 for ch in word if _script(ch) == "cyr" and ch not in _CYR_TO_LAT)
-        lat = sum(1 for ch in word if _script(ch) == "lat" and ch not in _LAT_TO_CYR)
-        if cyr == lat == 0:  # only look-alikes: any Cyrillic letter makes it Cyrillic
-            cyr = sum(1 for ch in word if _script(ch) == "cyr")
+        cyr, lat = counts(word)
+        if cyr == lat == 0:
+            if latin_text:
+                return word.translate(_CYR_TO_LAT_T)
+            cyr = 1
         if lat > cyr:
             return word.translate(_CYR_TO_LAT_T)
         return word.translate(_LAT_TO_CYR_T)
@@ -100,7 +109,12 @@ def basic(text: str) -> str:
 def latin(text: str) -> str:
     """`basic` text transliterated to plain Latin with passport digraphs unified
     (no vowel compression yet: suffixes are cut on this form)."""
-    out = basic(text).translate(_LATIN_TABLE)
+    return _translit(basic(text))
+
+
+def _translit(folded: str) -> str:
+    """`basic` text to plain Latin (see latin)."""
+    out = folded.translate(_LATIN_TABLE)
     # Marks left over (İ, Ó, é, a combining dot from casefolding İ): drop them.
     out = "".join(ch for ch in unicodedata.normalize("NFD", out)
                   if not unicodedata.combining(ch))
@@ -119,10 +133,59 @@ def compress(lat: str, keep_digits: bool = False) -> str:
     return _DOUBLE.sub(r"\1", out)
 
 
-@lru_cache(maxsize=8192)  # names repeat: imports and searches meet the same ones again
+# Digits inside a person's name are letters misread (OCR, a scan, a pasted PDF):
+# З/3, О/0, Б/6, Ч/4, В/8, І/1. Names never hold digits, so reading them back is safe.
+_NAME_DIGITS = str.maketrans({"0": "о", "1": "і", "3": "з", "4": "ч", "6": "б", "8": "в"})
+
+
+@lru_cache(maxsize=65536)  # names repeat: imports and searches meet the same ones again
 def skeleton(text: str) -> str:
     """Key of a surname or given name: Қасымов, Касымов, Qasymov, Kassymov -> kasimov."""
-    return compress(latin(text or ""))
+    return compress(latin((text or "").translate(_NAME_DIGITS)))
+
+
+def name_words(text: str) -> list[str]:
+    """The words of a name field (hyphens and spaces separate them): the parts of a
+    double surname, or surname / name / patronymic typed into one field."""
+    return basic((text or "").translate(_NAME_DIGITS)).replace(".", ". ").split()
+
+
+# Surname endings that change with sex or with the Kazakh surname reform, on the
+# `latin` form: Иванов / Иванова, Ковальский / Ковальская, Қасымов / Қасым / Қасымұлы.
+_SURNAME_ENDINGS = ("skaia", "skii", "ova", "eva", "ov", "ev", "ina", "in", "uli", "kizi",
+                    "ogli")
+
+
+def _root(word: str) -> str:
+    """Skeleton of a surname word without the endings that vary within one family."""
+    lat = _NOT_LETTER.sub("", latin(word))
+    for ending in _SURNAME_ENDINGS:
+        if lat.endswith(ending) and len(lat) - len(ending) >= 3:
+            lat = lat[: -len(ending)]
+            break
+    if len(lat) >= 5 and lat[-1] == "i" and lat[-2] in _VOWELS:
+        lat = lat[:-1]  # Жұмабай ~ Жұмабаев
+    return compress(lat)
+
+
+@lru_cache(maxsize=65536)
+def surname_root(text: str) -> str:
+    """The indexed key of a surname: its first word's skeleton without the endings
+    that vary for one family (Иванов, Иванова -> ivan; Қасымов, Қасым, Қасымұлы ->
+    kasim; Жұмабаев, Жұмабай -> jumaba)."""
+    words = name_words(text)
+    return _root(words[0]) if words else ""
+
+
+@lru_cache(maxsize=65536)
+def surname_roots(text: str) -> tuple[str, ...]:
+    """Roots of every word of a surname field (a double surname has two)."""
+    out: list[str] = []
+    for word in name_words(text):
+        root = _root(word)
+        if len(root) >= 2 and root not in out:
+            out.append(root)
+    return tuple(out)
 
 
 # Patronymic endings on the `latin` form, longest first: Kazakh "son / daughter of"
@@ -132,12 +195,12 @@ _PATRONYMIC_SUFFIXES = ("ovich", "evich", "ovna", "evna", "ichna", "inichna", "i
 _PATRONYMIC_SUFFIXES = tuple(sorted(_PATRONYMIC_SUFFIXES, key=len, reverse=True))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def patronymic_stem(text: str) -> str:
     """The father's name inside a patronymic: Нұрланұлы, Нурланович, Nurlanovna,
     Nurlan qyzy -> "nurlan"; Сергеевич ~ Сергейұлы -> "serg" (final vowels dropped,
     so the father's name spelt with or without its й / е matches)."""
-    lat = _NOT_LETTER.sub("", latin(text or ""))
+    lat = _NOT_LETTER.sub("", latin((text or "").translate(_NAME_DIGITS)))
     for suffix in _PATRONYMIC_SUFFIXES:
         if lat.endswith(suffix) and len(lat) - len(suffix) >= 2:
             lat = lat[: -len(suffix)]
@@ -155,6 +218,8 @@ _LEGAL_PHRASES = (
     "фермерское хозяйство", "шаруа қожалығы", "государственное учреждение",
     "мемлекеттік мекеме",
     "коммунальное государственное учреждение", "коммунальное государственное предприятие",
+    "с ограниченной ответственностью", "ограниченной ответственностью", "шектеулі серіктестігі",
+    "на праве хозяйственного ведения", "шаруашылық жүргізу құқығындағы", "на пхв",
     "республиканское государственное предприятие", "производственный кооператив",
     "limited liability partnership", "limited liability company", "joint stock company",
 )
@@ -162,7 +227,7 @@ _LEGAL_WORDS = frozenset((
     "тоо", "жшс", "ао", "ак", "ип", "жк", "ооо", "оао", "зао", "пао", "тдо", "кх", "шк",
     "фх", "пк", "гу", "кгу", "ргп", "гкп", "кгп", "мкп", "рго", "чп", "оо", "рк",
     "llp", "llc", "jsc", "ltd", "inc", "co", "corp", "gmbh", "plc", "ojsc", "cjsc", "ip",
-    "too", "ao",
+    "too", "ao", "мм", "кмм", "пхв", "шжқ", "товарищество", "серіктестігі", "серіктестік",
 ))
 _QUOTES = re.compile(r"[\"'«»„“”‘’‚‹›`´]")
 _PHRASES_LONGEST_FIRST = tuple(p.translate(KK_TO_RU)
@@ -185,6 +250,13 @@ def _legal_name_words(name: str) -> tuple[str, ...]:
     return tuple(kept or words)  # a name that is only a form word keeps it
 
 
+@lru_cache(maxsize=4096)
+def legal_word_keys(name: str) -> tuple[str, ...]:
+    """Keys of the significant words of a legal entity's name, in order."""
+    keys = (compress(_translit(w), keep_digits=True) for w in legal_name_words(name))
+    return tuple(k for k in keys if k)
+
+
 def legal_name_key(name: str) -> str:
     """Key of a legal entity's name: ТОО «Береке-2005» ~ "Береке 2005" ЖШС -> bereke2005."""
-    return "".join(compress(latin(w), keep_digits=True) for w in legal_name_words(name))
+    return "".join(legal_word_keys(name))

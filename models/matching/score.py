@@ -12,11 +12,17 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
-from rapidfuzz.fuzz import token_set_ratio
 
 from models.ids import iin_valid, rnn_valid
+from models.matching.normalize import basic
+from models.matching.slips import date_sim, iin_near, swapped_date
+
+__all__ = ["DEFAULT_THRESHOLDS", "EXACT", "POSSIBLE", "PROBABLE", "PersonSide", "Verdict",
+           "band", "date_sim", "iin_near", "legal_name_sim", "name_sim", "part_sim",
+           "score_legal", "score_person", "swapped_date"]
 
 EXACT, PROBABLE, POSSIBLE = "exact", "probable", "possible"
 DEFAULT_THRESHOLDS = {EXACT: 0.97, PROBABLE: 0.85, POSSIBLE: 0.70}
@@ -37,15 +43,30 @@ COMMON_PENALTY = 0.15  # at most this much off for a very common name with a fuz
 NAMESAKE_CAP = 100  # counting namesakes stops here (see candidates.namesakes)
 
 
+def _subsequence(short: str, long_: str) -> bool:
+    it = iter(long_)
+    return all(ch in it for ch in short)
+
+
+@lru_cache(maxsize=65536)
 def name_sim(a: str, b: str) -> float | None:
     """Similarity of two name keys: Jaro-Winkler (kind to endings) averaged with
-    Damerau-Levenshtein (one typo or swapped pair = one edit). None if one is empty."""
+    Damerau-Levenshtein (one typo or swapped pair = one edit). A key that is the other
+    with letters left out (Kazakh letters lost by an old encoding or keyboard: Ләйлә ->
+    Лйл, Нұрлан -> Нрлан) is alike in proportion to what it kept. None if one is empty."""
     if not a or not b:
         return None
     if a == b:
         return 1.0
-    return 0.5 * JaroWinkler.normalized_similarity(a, b) + \
+    s = 0.5 * JaroWinkler.normalized_similarity(a, b) + \
         0.5 * DamerauLevenshtein.normalized_similarity(a, b)
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    if s < DROPPED_BASE + DROPPED_SPAN and len(short) >= 3 and _subsequence(short, long_):
+        s = max(s, DROPPED_BASE + DROPPED_SPAN * len(short) / len(long_))
+    return s
+
+
+DROPPED_BASE, DROPPED_SPAN = 0.6, 0.35
 
 
 def part_sim(a: str, b: str) -> float | None:
@@ -54,58 +75,6 @@ def part_sim(a: str, b: str) -> float | None:
     if s is None:
         return None
     return max(0.0, (s - NAME_FLOOR) / (1.0 - NAME_FLOOR))
-
-
-def _swapped(d: dt.date) -> dt.date | None:
-    try:
-        return d.replace(month=d.day, day=d.month)
-    except ValueError:
-        return None
-
-
-def swapped_date(d: dt.date) -> dt.date | None:
-    """The date with day and month exchanged, when that is a date and differs."""
-    s = _swapped(d)
-    return s if s is not None and s != d else None
-
-
-def date_sim(a: dt.date | None, b: dt.date | None) -> tuple[float, str]:
-    """Similarity of two birth dates and the name of the slip that explains it."""
-    if a is None or b is None:
-        return UNKNOWN, ""
-    if a == b:
-        return 1.0, "date"
-    if swapped_date(a) == b:
-        return 0.90, "date_swapped"
-    if abs((a - b).days) == 1:
-        return 0.85, "date_1day"
-    if a.month == b.month and a.day == b.day and abs(a.year - b.year) == 1:
-        return 0.85, "date_1year"
-    sa, sb = a.strftime("%Y%m%d"), b.strftime("%Y%m%d")
-    diff = [i for i in range(8) if sa[i] != sb[i]]
-    if len(diff) == 1:
-        return 0.82, "date_digit"
-    if len(diff) == 2 and diff[1] == diff[0] + 1 and sa[diff[0]] == sb[diff[1]] \
-            and sa[diff[1]] == sb[diff[0]]:
-        return 0.80, "date_transposed"
-    if a.month == b.month and a.day == b.day:
-        return 0.45, "date_daymonth"
-    if a.year == b.year and a.month == b.month:
-        return 0.35, "date_month"
-    if a.year == b.year:
-        return 0.25, "date_year"
-    return 0.0, ""
-
-
-def iin_near(a: str, b: str) -> bool:
-    """One digit wrong or two neighbours swapped."""
-    if len(a) != 12 or len(b) != 12:
-        return False
-    diff = [i for i in range(12) if a[i] != b[i]]
-    if len(diff) == 1:
-        return True
-    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] \
-        and a[diff[1]] == b[diff[0]]
 
 
 COMMON_AT = NAMESAKE_CAP  # this many namesakes make a name "very common"
@@ -118,7 +87,9 @@ def commonness(namesakes: int) -> float:
 
 @dataclass(frozen=True)
 class PersonSide:
-    """One side of a comparison: keys, birth date, IIN, sex."""
+    """One side of a comparison: name keys (surname_key is the whole surname's
+    skeleton; surname_parts the words of a double one; surname_root the indexed key
+    without sex and reform endings), birth date, IIN, sex."""
 
     surname_key: str
     name_key: str
@@ -126,6 +97,9 @@ class PersonSide:
     birth_date: dt.date | None
     iin: str
     sex: str
+    surname_parts: tuple[str, ...] = ()
+    surname_root: str = ""
+    texts: tuple[str, ...] = ()  # surname and given name as typed (for _with_typed)
 
 
 @dataclass(frozen=True)
@@ -135,51 +109,146 @@ class Verdict:
     reasons: tuple[str, ...]
 
 
+ROOT_SIM = 0.9  # Иванов ~ Иванова, Қасымов ~ Қасымұлы: one family's forms of a surname
+PART_SIM = 0.9  # Иванова ~ Иванова-Петрова: one part of a double surname
+INITIAL_WEIGHT = 0.5  # "Н." for Нұрлан: agrees, but says little
+NAME_CONFLICT = 0.55  # below this the given names are different names, not a slip
+NAME_CONFLICT_FACTOR = 0.8
+W_SURNAME_WOMAN = 0.2
+TYPED_CHECK_BELOW = 0.8
+IIN_ALONE = 0.93  # the same valid IIN under other names: probable, never exact
+NEAR_IIN_TRUST = 0.95  # two valid IINs one digit apart are one person only if all else is
+NEAR_IIN_PULL = 0.3
+
+
+def _initial(a: str, b: str) -> float | None:
+    """An initial against a name: 1 if the name starts with it, else 0; None when
+    neither is an initial (a key of at most two letters: Н. -> n, Ш. -> sh)."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) <= 2 < len(long_) or (len(short) == 1 < len(long_)):
+        return 1.0 if long_.startswith(short) else 0.0
+    return None
+
+
+def _part(a: str, b: str, weight: float) -> tuple[float, float | None]:
+    """(weight, similarity) of a given name or patronymic, initials weighing less."""
+    if not a or not b:
+        return weight, None
+    initial = _initial(a, b)
+    if initial is not None:
+        return weight * INITIAL_WEIGHT, initial
+    return weight, part_sim(a, b)
+
+
+def surname_sim(a: PersonSide, b: PersonSide) -> float | None:
+    s = part_sim(a.surname_key, b.surname_key)
+    if s is None or s == 1.0:
+        return s
+    if a.surname_root and a.surname_root == b.surname_root:
+        s = max(s, ROOT_SIM)
+    if len(a.surname_parts) > 1 or len(b.surname_parts) > 1:
+        for pa in a.surname_parts or (a.surname_key,):
+            for pb in b.surname_parts or (b.surname_key,):
+                s = max(s, PART_SIM * (part_sim(pa, pb) or 0.0))
+    return s
+
+
 def _weighted(parts: list[tuple[float, float | None]]) -> float:
     total = sum(w for w, _ in parts)
     return sum(w * (UNKNOWN if s is None else s) for w, s in parts) / total
 
 
+@lru_cache(maxsize=65536)
+def _cyrillic(text: str) -> str:
+    """A name as typed, folded (case, Kazakh letters, hyphens) but not transliterated."""
+    out = basic(text)
+    return out if any("\u0400" <= ch <= "\u04ff" for ch in out) else ""
+
+
+def _with_typed(s: float | None, a: str, b: str) -> float | None:
+    """A slip in Cyrillic can look bigger in the Latin key (Юлия ~ лЮия is one swap of
+    letters, "iulia" ~ "liuia" two): a doubtful pair is compared as typed too."""
+    if s is None or s >= TYPED_CHECK_BELOW or not a or not b:
+        return s
+    ca, cb = _cyrillic(a), _cyrillic(b)
+    if ca and cb:
+        s = max(s, part_sim(ca, cb) or 0.0)
+    return s
+
+
+def _iin_verdict(probe: PersonSide, cand: PersonSide, score: float, names_agree: bool,
+                 reasons: list[str]) -> tuple[float, bool | None]:
+    """The score moved by the IINs, and False when it can no longer be "exact" (True:
+    settled as exact; None: as it was)."""
+    a, b = probe.iin, cand.iin
+    if not a or not b:
+        return score, None
+    if a == b and iin_valid(a):
+        reasons.insert(0, "iin")
+        if names_agree:
+            return 1.0, True
+        # Another person's IIN under these names: most often a slip in the number
+        # (serials of one birth date are dense). The panel shows both, neither exact.
+        reasons.append("names_differ")
+        return max(score, IIN_ALONE), False
+    if a == b:  # same number, bad check digit: still telling
+        reasons.append("iin_same_invalid")
+        return 0.5 + 0.5 * score, None
+    near = iin_near(a, b)
+    if iin_valid(a) and iin_valid(b) and not (near and score >= NEAR_IIN_TRUST):
+        # Twins get neighbouring serials; only names and date all equal make a
+        # one-digit difference a slip.
+        reasons.append("iin_differs")
+        return score * IIN_CONFLICT_FACTOR, False
+    if near:
+        reasons.append("iin_near")
+        return score + (1.0 - score) * NEAR_IIN_PULL, False
+    return score, None
+
+
 def score_person(probe: PersonSide, cand: PersonSide, namesakes: int = 0) -> Verdict:
     reasons: list[str] = []
-    straight = [part_sim(probe.surname_key, cand.surname_key),
-                part_sim(probe.name_key, cand.name_key)]
-    swapped = [part_sim(probe.surname_key, cand.name_key),
-               part_sim(probe.name_key, cand.surname_key)]
-    s_sur, s_name = straight
-    known_swapped = [s for s in swapped if s is not None]
-    known_straight = [s for s in straight if s is not None]
-    if len(known_swapped) == len(known_straight) == 2 and \
-            sum(known_swapped) * SWAP_FACTOR > sum(known_straight):
-        s_sur, s_name = (s * SWAP_FACTOR for s in known_swapped)
-        reasons.append("names_swapped")
-    s_pat = part_sim(probe.patronymic_key, cand.patronymic_key)
+    w_name, s_name = _part(probe.name_key, cand.name_key, W_NAME)
+    if w_name == W_NAME and len(probe.texts) > 1 and len(cand.texts) > 1:
+        s_name = _with_typed(s_name, probe.texts[1], cand.texts[1])
+    s_sur = surname_sim(probe, cand)
+    if probe.texts and cand.texts:
+        s_sur = _with_typed(s_sur, probe.texts[0], cand.texts[0])
+    if s_sur is not None and s_name is not None and s_sur + s_name < 1.8:
+        sw_sur = part_sim(probe.surname_key, cand.name_key)
+        sw_name = part_sim(probe.name_key, cand.surname_key)
+        if sw_sur is not None and sw_name is not None and \
+                (sw_sur + sw_name) * SWAP_FACTOR > s_sur + s_name:
+            s_sur, s_name = sw_sur * SWAP_FACTOR, sw_name * SWAP_FACTOR
+            w_name = W_NAME
+            reasons.append("names_swapped")
+    w_pat, s_pat = _part(probe.patronymic_key, cand.patronymic_key, W_PATRONYMIC)
     s_date, why_date = date_sim(probe.birth_date, cand.birth_date)
     if why_date:
         reasons.append(why_date)
-    parts = [(W_SURNAME, s_sur), (W_NAME, s_name), (W_DATE, s_date)]
+    # A woman's surname changes with marriage: it tells less about her.
+    w_sur = W_SURNAME_WOMAN if probe.sex == cand.sex == "2" else W_SURNAME
+    parts = [(w_sur, s_sur), (w_name, s_name), (W_DATE, s_date)]
     if s_pat is not None:  # often missing; absence is no evidence at all
-        parts.append((W_PATRONYMIC, s_pat))
+        parts.append((w_pat, s_pat))
     score = _weighted(parts)
-    perfect = all(s == 1.0 for _, s in parts) and "names_swapped" not in reasons
+    perfect = all(s == 1.0 for _, s in parts) and "names_swapped" not in reasons \
+        and w_name == W_NAME and (s_pat is None or w_pat == W_PATRONYMIC)
+    if s_name is not None and s_name < NAME_CONFLICT and w_name == W_NAME:
+        # Another given name: a brother, a sister, a twin, not a slip of the pen.
+        score *= NAME_CONFLICT_FACTOR
+        reasons.append("name_differs")
     # A name many people share proves little unless the birth date is the same too:
     # among a hundred namesakes one is likely to be born a slip away from the probe.
     if s_date < 1.0:
         score -= COMMON_PENALTY * commonness(namesakes) * (1.0 if s_date > UNKNOWN else 0.5)
-
-    if probe.iin and cand.iin:
-        if probe.iin == cand.iin and iin_valid(probe.iin):
-            return Verdict(1.0, True, ("iin", *reasons))
-        if probe.iin == cand.iin:  # same number, bad check digit: still telling
-            score = 0.5 + 0.5 * score
-            reasons.append("iin_same_invalid")
-        elif iin_valid(probe.iin) and iin_valid(cand.iin):
-            score *= IIN_CONFLICT_FACTOR
-            perfect = False
-            reasons.append("iin_differs")
-        elif iin_near(probe.iin, cand.iin):
-            score += (1.0 - score) * 0.3
-            reasons.append("iin_near")
+    names_agree = not (s_sur is not None and s_name is not None and
+                       s_sur < NAME_CONFLICT and s_name < NAME_CONFLICT)
+    score, settled = _iin_verdict(probe, cand, score, names_agree, reasons)
+    if settled is True:
+        return Verdict(1.0, True, tuple(reasons))
+    if settled is False:
+        perfect = False
     if probe.sex in ("1", "2") and cand.sex in ("1", "2") and probe.sex != cand.sex:
         score *= SEX_CONFLICT_FACTOR
         perfect = False
@@ -200,12 +269,45 @@ def band(verdict: Verdict, thresholds: Mapping[str, float]) -> str | None:
 
 
 def legal_name_sim(a: str, b: str, words_a: str, words_b: str) -> float | None:
-    """Legal names: keys compared as for persons, plus word-set overlap so that word
-    order ("Береке Строй" ~ "Строй Береке") does not matter."""
+    """Legal names: keys compared as persons' are, and their words sorted (word order:
+    "Береке Строй" ~ "Строй Береке"); a name whose words are all in the other
+    ("Береке" ~ "Береке Строй") is alike in proportion to what it shares."""
     base = name_sim(a, b)
     if base is None:
         return None
-    return max(base, token_set_ratio(words_a, words_b) / 100.0)
+    if base < 1.0 and words_a and words_b:
+        base = max(base, WORD_ORDER_SIM * (name_sim(words_a.replace(" ", ""),
+                                                    words_b.replace(" ", "")) or 0.0))
+        wa, wb = set(words_a.split()), set(words_b.split())
+        if wa < wb or wb < wa:
+            short, long_ = (wa, wb) if wa < wb else (wb, wa)
+            share = sum(map(len, short)) / max(1, sum(map(len, long_)))
+            base = max(base, SUBSET_BASE + SUBSET_SPAN * share)
+        # An entrepreneur's initials (ИП Ахметов А.Н. is not ИП Ахметов С.Н.) and a
+        # firm's number (Береке-2005 is not Береке-2012) tell firms apart.
+        for pick in (_initials, _numbers):
+            ia, ib = pick(words_a), pick(words_b)
+            if ia and ib and ia != ib:
+                base *= OTHER_MARKS
+        if bool(_initials(words_a)) != bool(_initials(words_b)):
+            base = min(base, ONE_SIDE_INITIALS)  # ИП Ахметов А.Н. ~ КХ «Ахметов»
+    return base
+
+
+def _initials(words: str) -> list[str]:
+    return [w for w in words.split() if len(w) == 1 and not w.isdigit()]
+
+
+def _numbers(words: str) -> set[str]:
+    return {"".join(ch for ch in w if ch.isdigit()) for w in words.split()} - {""}
+
+
+SUBSET_BASE, SUBSET_SPAN = 0.7, 0.2
+ONE_SIDE_INITIALS = 0.9
+WORD_ORDER_SIM = 0.98  # the same words in another order
+OTHER_MARKS = 0.85
+NEAR_NUMBER_PULL = 0.5
+NEAR_NAME_TRUST = 0.85  # a BIN (RNN) one slip from the firm's: half the way to certain
 
 
 def score_legal(name_s: float | None, probe_bin: str, cand_bin: str, probe_rnn: str,
@@ -219,7 +321,13 @@ def score_legal(name_s: float | None, probe_bin: str, cand_bin: str, probe_rnn: 
             continue
         if a == b and valid(a):
             return Verdict(1.0, True, (kind, *reasons))
-        if valid(a) and valid(b):
+        near = iin_near(a, b)
+        # A check digit misses some slips (the 11th digit weighs 11 = 0 mod 11), so two
+        # valid numbers one slip apart under a name alike are one firm mistyped.
+        if valid(a) and valid(b) and not (near and (name_s or 0.0) >= NEAR_NAME_TRUST):
             score *= IIN_CONFLICT_FACTOR
             reasons.append(f"{kind}_differs")
+        elif near:  # the number still points here
+            score += (1.0 - score) * NEAR_NUMBER_PULL
+            reasons.append(f"{kind}_near")
     return Verdict(max(0.0, min(1.0, score)), False, tuple(reasons))

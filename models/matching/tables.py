@@ -1,5 +1,6 @@
 """Decisions "these are different people" (and "different legal entities"), so the same
-pair is not offered again. The operator and the time are kept with each decision."""
+pair is not offered again. The operator and the time are kept with each decision.
+And the one-slip variants of short legal names' keys (their lookup table)."""
 
 from __future__ import annotations
 
@@ -35,4 +36,16 @@ class LegalDistinct(BaseModel):
                    (("fingerprint", "legal_entity"), True))
 
 
-MATCHING_TABLES: list[type[BaseModel]] = [PersonDistinct, LegalDistinct]
+class LegalNameVariant(BaseModel):
+    """A short legal name's key and its keys with one letter left out (keys.
+    legal_variants): a name keyed with any one slip shares one of them, found by an
+    exact indexed lookup. Written with the entity by models.persons."""
+
+    variant = pw.CharField(max_length=16)
+    legal_entity = pw.ForeignKeyField(LegalEntity, backref="+", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("variant", "legal_entity"), True), (("legal_entity",), False))
+
+
+MATCHING_TABLES: list[type[BaseModel]] = [PersonDistinct, LegalDistinct, LegalNameVariant]

@@ -98,4 +98,5 @@ def _backfill(Person, LegalEntity) -> None:
             Person.update(**keys).where(Person.id == p.id).execute()
         last = rows[-1].id
     for le in LegalEntity.select(LegalEntity.id, LegalEntity.name):
-        LegalEntity.update(**legal_keys(le.name)).where(LegalEntity.id == le.id).execute()
+        LegalEntity.update(name_key=legal_keys(le.name)["name_key"]).where(
+            LegalEntity.id == le.id).execute()  # the columns this version has

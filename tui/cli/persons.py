@@ -22,6 +22,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from models.config import Config
+from models.i18n import T
+from models.text import find_control, strip_control
 from tui.cli import EXIT_USAGE, CliError, open_db
 
 IMPORT_COLUMNS = ("ref", "surname", "name", "patronymic", "birth_date", "sex", "iin")
@@ -120,9 +122,64 @@ def parse_person(raw: dict[str, str], lang: str, need_names: bool) -> dict[str, 
     return values
 
 
+_NOTE_DATE = T("туған күні «{v}» күн емес немесе мүмкін емес: ескерілмеді",
+               "дата рождения «{v}» — не дата или невозможна: не учтена")
+_NOTE_IIN = T("ЖСН «{v}» 12 цифр емес: ескерілмеді", "ИИН «{v}» — не 12 цифр: не учтён")
+_NOTE_IIN_CHECK = T("ЖСН {v}: бақылау цифры қате, қате терілген нөмір ретінде ізделді",
+                    "ИИН {v}: неверная контрольная цифра, искали как номер с опечаткой")
+_NOTE_SEX = T("жынысы «{v}» 1 не 2 емес: ескерілмеді", "пол «{v}» — не 1 и не 2: не учтён")
+_NOTE_TEXT = T("{col}: {why}: ескерілмеді", "{col}: {why}: не учтено")
+_NOTHING = T("іздеуге ешнәрсе қалмады (тегі, аты немесе ЖСН керек)",
+             "искать не по чему (нужны фамилия, имя или ИИН)")
+
+
+def parse_probe(raw: dict[str, str], lang: str) -> tuple[dict[str, Any], list[str]]:
+    """CSV (or option) values -> a search probe and notes on what was left out. A search
+    is never refused for a doubtful field: an impossible birth date (2072, 31.02), an
+    IIN that is not 12 digits, a sex other than 1 / 2, a name with control characters
+    is left out and said so; an IIN with a wrong check digit is searched as a mistyped
+    one (the search looks at the valid numbers one slip away). RowError only when
+    nothing is left to search with."""
+    from models.ids import iin_valid
+    from models.validation import check_text, parse_date
+
+    notes: list[str] = []
+    values: dict[str, Any] = {}
+    for column, field in (("surname", "surname"), ("name", "given_name"),
+                          ("patronymic", "patronymic")):
+        text, issues = check_text(field, raw.get(column, ""))
+        if issues:
+            notes.append(_NOTE_TEXT.format(col=column, why=issues[0].message(lang))(lang))
+        values[field] = text or ""
+    born = (raw.get("birth_date") or "").strip()
+    if born:
+        date = parse_date(born) if find_control(born) is None else None
+        if date is None or not dt.date(1900, 1, 1) <= date <= dt.date.today():
+            notes.append(_NOTE_DATE.format(v=strip_control(born)[:20])(lang))
+        else:
+            values["birth_date"] = date
+    sex = (raw.get("sex") or "").strip()
+    if sex and sex not in ("1", "2"):
+        notes.append(_NOTE_SEX.format(v=strip_control(sex)[:10])(lang))
+    values["sex"] = sex if sex in ("1", "2") else ""
+    iin = "".join((raw.get("iin") or "").split())
+    if iin:
+        if len(iin) != 12 or not iin.isdigit():
+            notes.append(_NOTE_IIN.format(v=strip_control(iin)[:20])(lang))
+        else:
+            values["iin"] = iin
+            if not iin_valid(iin):
+                notes.append(_NOTE_IIN_CHECK.format(v=iin)(lang))
+    if not (values["surname"] or values["given_name"] or values.get("iin")):
+        raise RowError("; ".join([*notes, _NOTHING(lang)]))
+    return values, notes
+
+
 def read_rows(path: str, columns: tuple[str, ...], lang: str, need_names: bool,
-              errors: list[str]) -> Iterator[Row]:
-    """Good rows of a CSV file; each bad one appended to `errors` as 'row N: reason'."""
+              errors: list[str], notes: list[str] | None = None) -> Iterator[Row]:
+    """Good rows of a CSV file; each bad one appended to `errors` as 'row N: reason'.
+    With `notes` (a search) a doubtful field never rejects the row: the row is read
+    with what it has (parse_probe) and each field left out is noted as 'row N: ...'."""
     try:
         fh = open(path, encoding="utf-8-sig", newline="")
     except OSError as exc:
@@ -161,7 +218,11 @@ def read_rows(path: str, columns: tuple[str, ...], lang: str, need_names: bool,
                     raise RowError(f"{columns[0]}: longer than {MAX_ID} characters")
                 if key in seen:
                     raise RowError(f"{columns[0]} {key[:MAX_ID]!r} repeats row {seen[key]}")
-                values = parse_person(raw, lang, need_names)
+                if notes is None:
+                    values = parse_person(raw, lang, need_names)
+                else:
+                    values, said = parse_probe(raw, lang)
+                    notes += [f"row {line}: {n}" for n in said]
             except RowError as exc:
                 from models.text import strip_control
 
@@ -216,16 +277,17 @@ def cmd_import(ns: argparse.Namespace, cfg: Config) -> int:
 
 # --- search --------------------------------------------------------------------------
 
-def _single_probe(ns: argparse.Namespace, cfg: Config) -> Row:
+def _single_probe(ns: argparse.Namespace, cfg: Config, notes: list[str]) -> Row:
     raw = {"surname": ns.surname, "name": ns.name, "patronymic": ns.patronymic,
            "birth_date": ns.birth_date, "iin": ns.iin}
-    try:
-        values = parse_person(raw, cfg.language, need_names=False)
-    except RowError as exc:
-        raise CliError(f"--{str(exc).replace('_', '-')}", EXIT_USAGE) from None
-    if not (values["surname"] or values["given_name"] or values.get("iin")):
+    if not any(raw.values()):
         raise CliError("give --surname and --name (with --birth-date), or --iin, or --batch FILE",
                        EXIT_USAGE)
+    try:
+        values, said = parse_probe(raw, cfg.language)
+    except RowError as exc:
+        raise CliError(strip_control(str(exc)), EXIT_USAGE) from None
+    notes += said
     return Row(0, "", values)
 
 
@@ -247,13 +309,19 @@ def cmd_search(ns: argparse.Namespace, cfg: Config) -> int:
         raise CliError("--batch cannot be combined with --surname/--name/... options",
                        EXIT_USAGE)
     errors: list[str] = []
+    notes: list[str] = []
     out = Console(highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    single = None if ns.batch else _single_probe(ns, cfg, notes)
     with db_errors(cfg):
         open_db(cfg)
         _user(cfg, "card.read")
-        probes = read_rows(ns.batch, SEARCH_COLUMNS, cfg.language, False, errors) \
-            if ns.batch else iter([_single_probe(ns, cfg)])
+        probes = read_rows(ns.batch, SEARCH_COLUMNS, cfg.language, False, errors, notes) \
+            if single is None else iter([single])
         for row in probes:
+            for line in notes:  # what this row's search left out, before its answer
+                err.print(line, markup=False)
+            notes.clear()
             cands = find_candidates(row.values, ns.limit, cfg.matching)
             if ns.json:
                 line = {"probe": _probe_echo(row), "candidates": [
@@ -262,7 +330,6 @@ def cmd_search(ns: argparse.Namespace, cfg: Config) -> int:
                 sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
             else:
                 _print_table(out, row, cands)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
     for line in errors:
         err.print(line, markup=False)
     return 1 if errors else 0
