@@ -15,6 +15,7 @@ import peewee as pw
 from models import codebook
 from models.card_schema import FIELDS, Subject
 from models.db import database_proxy
+from models.journal_no import claim_journal_no, next_journal_no
 from models.matching.keys import KEY_LENGTH
 from models.matching.normalize import skeleton
 from models.permissions import Action, require
@@ -56,13 +57,19 @@ def row_edition(values: dict[str, Any]) -> str:
 
 def register_card(values: dict[str, Any], user: User | None, person: Person | None = None,
                   legal: LegalEntity | None = None, today: dt.date | None = None,
-                  decision: Decision | None = None) -> Card:
+                  decision: Decision | None = None, journal_proposed: str | None = None
+                  ) -> Card:
     """Write a new card (status registered) with its person or legal entity, in one
     transaction. Lines hidden for the subject are stored empty. `decision`, the
     duplicates window's answer, is applied in the same transaction (linked person or
     entity, identification corrected, candidates declared different). Raises
     CardRefused, or PermissionDenied when the user may not enter cards (an auditor
-    reads only) or may not correct what the decision corrects."""
+    reads only) or may not correct what the decision corrects.
+
+    The journal number (line 6) is claimed in the same transaction (models.journal_no):
+    `journal_proposed` is what next_journal_no offered; kept by the operator and taken
+    by another card meanwhile, it becomes the next free number (card.journal_no says
+    which); a number the operator typed is stored as typed."""
     require(user, Action.ENTER_CARD)
     issues = validate_card(values, today)
     if errors(issues):
@@ -85,19 +92,8 @@ def register_card(values: dict[str, Any], user: User | None, person: Person | No
                            created_by=user, created_at=stamp, registered_at=stamp)
         if decision is not None:
             settle(decision, card.person_id, card.legal_entity_id, user)
+        claim_journal_no(card, journal_proposed)  # last: its lock is held till the commit
         return card
-
-
-def next_journal_no(authority: str, year: int | None = None) -> str:
-    """The next registration-journal number (line 6) of an organisation for a year:
-    one more than the largest numeric number used, zero-padded to 5 digits."""
-    year = year or dt.date.today().year
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    used = (Card.select(Card.journal_no)
-            .where((Card.authority == authority) & (Card.journal_date.between(start, end)))
-            .tuples())
-    top = max((int(n) for (n,) in used if n and n.isdigit()), default=0)
-    return f"{top + 1:05d}"
 
 
 ACTIVE = (Status.REMOVED.value, Status.PURGED.value, Status.DRAFT.value)

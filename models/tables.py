@@ -170,7 +170,8 @@ class Card(BaseModel):
 
     class Meta:
         indexes = ((("iin",), False), (("surname",), False), (("protocol_no",), False),
-                   (("journal_no",), False), (("offence_date",), False))
+                   (("journal_no",), False), (("offence_date",), False),
+                   (("authority", "journal_no"), False))  # models.journal_no
 
 
 for _f in FIELDS.values():

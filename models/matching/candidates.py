@@ -31,6 +31,7 @@ from models.matching.normalize import name_words, skeleton, surname_root
 from models.matching.score import (
     DEFAULT_THRESHOLDS,
     NAMESAKE_CAP,
+    POSSIBLE,
     PersonSide,
     Verdict,
     band,
@@ -171,7 +172,7 @@ def statement(probe: Probe, keys: dict[str, Any] | None = None) -> tuple[str, li
     p = db.param
     sql = " UNION ALL ".join(f"SELECT * FROM ({_branch(name, values, p)}) r{i}"
                              for i, (name, values) in enumerate(routes))
-    pg = is_postgres(db)
+    pg = is_postgres()  # Person is bound to the proxy; the engine behind it
     return sql, [v.isoformat() if isinstance(v, dt.date) and not pg else v
                  for _, values in routes for v in values]
 
@@ -275,10 +276,12 @@ def find_candidates(probe: Mapping[str, Any] | Probe, limit: int = 10,
                       _parts(p.names[0]), keys["surname_key"], p.names[:2])
     common = namesakes(keys)
 
+    floor = {**DEFAULT_THRESHOLDS, **(thresholds or {})}[POSSIBLE]
+
     def judge(r: tuple) -> Verdict:
         cand = PersonSide(skeleton(r[1]), r[10], r[11], r[4], r[5] or "", r[6] or "",
                           _parts(r[1]), r[9], (r[1], r[2]))
-        return score_person(side, cand, common)
+        return score_person(side, cand, common, floor)
 
     def hidden(ids: list[int]) -> set[int]:
         return _suppressed(PersonDistinct, "person", ids, p.fingerprint(), p.person_id)

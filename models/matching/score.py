@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
@@ -61,7 +61,8 @@ def name_sim(a: str, b: str) -> float | None:
     s = 0.5 * JaroWinkler.normalized_similarity(a, b) + \
         0.5 * DamerauLevenshtein.normalized_similarity(a, b)
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    if s < DROPPED_BASE + DROPPED_SPAN and len(short) >= 3 and _subsequence(short, long_):
+    if s < DROPPED_BASE + DROPPED_SPAN and len(short) >= 3 and 2 * len(short) >= len(long_) \
+            and _subsequence(short, long_):
         s = max(s, DROPPED_BASE + DROPPED_SPAN * len(short) / len(long_))
     return s
 
@@ -85,8 +86,7 @@ def commonness(namesakes: int) -> float:
     return min(1.0, math.log1p(max(0, namesakes - 1)) / math.log(COMMON_AT))
 
 
-@dataclass(frozen=True)
-class PersonSide:
+class PersonSide(NamedTuple):
     """One side of a comparison: name keys (surname_key is the whole surname's
     skeleton; surname_parts the words of a double one; surname_root the indexed key
     without sex and reform endings), birth date, IIN, sex."""
@@ -102,8 +102,7 @@ class PersonSide:
     texts: tuple[str, ...] = ()  # surname and given name as typed (for _with_typed)
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     score: float
     perfect: bool  # every known part equal, or the same valid IIN: may be "exact"
     reasons: tuple[str, ...]
@@ -115,7 +114,7 @@ INITIAL_WEIGHT = 0.5  # "Н." for Нұрлан: agrees, but says little
 NAME_CONFLICT = 0.55  # below this the given names are different names, not a slip
 NAME_CONFLICT_FACTOR = 0.8
 W_SURNAME_WOMAN = 0.2
-TYPED_CHECK_BELOW = 0.8
+TYPED_CHECK_BELOW, TYPED_CHECK_ABOVE = 0.8, 0.2
 IIN_ALONE = 0.93  # the same valid IIN under other names: probable, never exact
 NEAR_IIN_TRUST = 0.95  # two valid IINs one digit apart are one person only if all else is
 NEAR_IIN_PULL = 0.3
@@ -154,8 +153,11 @@ def surname_sim(a: PersonSide, b: PersonSide) -> float | None:
 
 
 def _weighted(parts: list[tuple[float, float | None]]) -> float:
-    total = sum(w for w, _ in parts)
-    return sum(w * (UNKNOWN if s is None else s) for w, s in parts) / total
+    total = acc = 0.0
+    for w, s in parts:
+        total += w
+        acc += w * (UNKNOWN if s is None else s)
+    return acc / total
 
 
 @lru_cache(maxsize=65536)
@@ -168,7 +170,7 @@ def _cyrillic(text: str) -> str:
 def _with_typed(s: float | None, a: str, b: str) -> float | None:
     """A slip in Cyrillic can look bigger in the Latin key (Юлия ~ лЮия is one swap of
     letters, "iulia" ~ "liuia" two): a doubtful pair is compared as typed too."""
-    if s is None or s >= TYPED_CHECK_BELOW or not a or not b:
+    if s is None or not TYPED_CHECK_ABOVE <= s < TYPED_CHECK_BELOW or not a or not b:
         return s
     ca, cb = _cyrillic(a), _cyrillic(b)
     if ca and cb:
@@ -206,15 +208,33 @@ def _iin_verdict(probe: PersonSide, cand: PersonSide, score: float, names_agree:
     return score, None
 
 
-def score_person(probe: PersonSide, cand: PersonSide, namesakes: int = 0) -> Verdict:
+def _swap(probe: PersonSide, cand: PersonSide) -> bool:
+    """Worth comparing surname with name: one begins as the other's other part does."""
+    return bool(probe.surname_key[:1] == cand.name_key[:1] or
+                probe.name_key[:1] == cand.surname_key[:1])
+
+
+def score_person(probe: PersonSide, cand: PersonSide, namesakes: int = 0,
+                 floor: float = 0.0) -> Verdict:
+    """The verdict on a candidate. Below `floor` (the lowest score worth showing) the
+    work stops as soon as the best the remaining parts could do is known to be short."""
     reasons: list[str] = []
+    s_date, why_date = date_sim(probe.birth_date, cand.birth_date)
+    # A woman's surname changes with marriage: it tells less about her.
+    w_sur = W_SURNAME_WOMAN if probe.sex == cand.sex == "2" else W_SURNAME
+    numbers = bool(probe.iin and cand.iin)  # an IIN can lift any score: no shortcut
+    w_pat = W_PATRONYMIC if probe.patronymic_key and cand.patronymic_key else 0.0
+    if not numbers and _weighted([(w_sur, 1.0), (W_NAME, 1.0), (w_pat, 1.0),
+                                  (W_DATE, s_date)]) < floor:
+        return Verdict(0.0, False, ())
     w_name, s_name = _part(probe.name_key, cand.name_key, W_NAME)
     if w_name == W_NAME and len(probe.texts) > 1 and len(cand.texts) > 1:
         s_name = _with_typed(s_name, probe.texts[1], cand.texts[1])
     s_sur = surname_sim(probe, cand)
     if probe.texts and cand.texts:
         s_sur = _with_typed(s_sur, probe.texts[0], cand.texts[0])
-    if s_sur is not None and s_name is not None and s_sur + s_name < 1.8:
+    if s_sur is not None and s_name is not None and s_sur + s_name < 1.8 and \
+            _swap(probe, cand):
         sw_sur = part_sim(probe.surname_key, cand.name_key)
         sw_name = part_sim(probe.name_key, cand.surname_key)
         if sw_sur is not None and sw_name is not None and \
@@ -222,12 +242,12 @@ def score_person(probe: PersonSide, cand: PersonSide, namesakes: int = 0) -> Ver
             s_sur, s_name = sw_sur * SWAP_FACTOR, sw_name * SWAP_FACTOR
             w_name = W_NAME
             reasons.append("names_swapped")
-    w_pat, s_pat = _part(probe.patronymic_key, cand.patronymic_key, W_PATRONYMIC)
-    s_date, why_date = date_sim(probe.birth_date, cand.birth_date)
+    if not numbers and _weighted([(w_sur, s_sur), (w_name, s_name), (w_pat, 1.0),
+                                  (W_DATE, s_date)]) < floor:
+        return Verdict(0.0, False, ())
     if why_date:
         reasons.append(why_date)
-    # A woman's surname changes with marriage: it tells less about her.
-    w_sur = W_SURNAME_WOMAN if probe.sex == cand.sex == "2" else W_SURNAME
+    w_pat, s_pat = _part(probe.patronymic_key, cand.patronymic_key, W_PATRONYMIC)
     parts = [(w_sur, s_sur), (w_name, s_name), (W_DATE, s_date)]
     if s_pat is not None:  # often missing; absence is no evidence at all
         parts.append((w_pat, s_pat))

@@ -72,8 +72,19 @@ def date_slips(d: dt.date) -> tuple[dt.date, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=65536)
+def _text(d: dt.date) -> str:
+    return f"{d.day:02d}{d.month:02d}{d.year:04d}"
+
+
 def _one_digit(a: str, b: str) -> bool:
-    return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    diff = 0
+    for x, y in zip(a, b, strict=True):
+        if x != y:
+            diff += 1
+            if diff > 1:
+                return False
+    return diff == 1
 
 
 def _transposed(a: str, b: str) -> bool:
@@ -98,7 +109,7 @@ def date_sim(a: dt.date | None, b: dt.date | None) -> tuple[float, str]:
         return 0.85, "date_1year"
     if same_md and abs(a.year - b.year) == 100:
         return 0.85, "date_century"
-    sa, sb = a.strftime("%d%m%Y"), b.strftime("%d%m%Y")
+    sa, sb = _text(a), _text(b)
     if _one_digit(sa, sb):
         return 0.82, "date_digit"
     if _transposed(sa, sb):

@@ -1,0 +1,136 @@
+"""Registration-journal numbers (line 6): the next number of an organisation's journal
+for a year, in constant time, and without two cards ever sharing a number.
+
+One counter row per organisation (the card's authority) and year holds the highest
+number registered. `next_journal_no` reads it: one indexed row, whatever the size of
+the register. The number it gives is a proposal, not a reservation: a new card that
+is never saved leaves no hole in the journal, and the next new card is offered the
+same number again (a registration journal is numbered without gaps).
+
+The number is claimed when the card is saved, in the save's transaction
+(`claim_journal_no`): the counter row is locked (PostgreSQL: SELECT ... FOR UPDATE;
+SQLite: the save already holds the database's write lock), the number is checked
+against the cards of that journal and year, and the counter moved on. The lock is
+taken last, after the card's rows are written, so it is held only for one indexed
+look-up and one update before the commit. When two operators save the same proposal,
+the second card gets the next free number and the screen says so; a number the
+operator typed (from a paper journal) that another card of the journal already holds
+is refused at line 6.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee as pw
+
+from models.db import database_proxy, is_postgres
+from models.i18n import T
+from models.tables import BaseModel, Card, Status
+
+PAD = 5  # proposals are zero-padded: 00042
+LARGEST = 10 ** 11  # a longer number does not move the counter (line 6 holds 12 chars)
+NOT_IN_JOURNAL = (Status.REMOVED.value, Status.PURGED.value, Status.DRAFT.value)
+
+
+class JournalCounter(BaseModel):
+    """The highest registration number of an organisation's journal in a year."""
+
+    authority = pw.CharField(max_length=16)
+    year = pw.SmallIntegerField()
+    last_no = pw.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = ((("authority", "year"), True),)
+
+
+class JournalNumberTaken(Exception):
+    """A typed journal number that another card of the journal already holds."""
+
+    def __init__(self, number: str, card_id: int) -> None:
+        super().__init__(f"journal number {number} is card {card_id}'s")
+        self.number = number
+        self.card_id = card_id
+
+    def message(self, lang: str) -> str:
+        return TAKEN.format(n=self.number, card=self.card_id)(lang)
+
+
+TAKEN = T("№ {n} журналда бар: № {card} карточка", "№ {n} уже есть в журнале: карточка № {card}")
+
+
+def next_journal_no(authority: str, year: int | None = None) -> str:
+    """The next registration-journal number (line 6) of an organisation for a year:
+    one more than the highest registered, zero-padded to 5 digits. O(1)."""
+    year = year or dt.date.today().year
+    row = (JournalCounter.select(JournalCounter.last_no)
+           .where((JournalCounter.authority == authority) & (JournalCounter.year == year))
+           .tuples().first())
+    return f"{(row[0] if row else 0) + 1:0{PAD}d}"
+
+
+def _forms(n: int) -> list[str]:
+    """Every way the number may be written in line 6: 42, 042, ..., 000000000042."""
+    plain = str(n)
+    return [plain.rjust(width, "0") for width in range(len(plain), 13)]
+
+
+def number_holder(authority: str, year: int, n: int, other_than: int | None) -> int | None:
+    """The card of this journal and year holding number `n` (any zero-padding), if any:
+    a bounded look-up on the (authority, journal_no) index."""
+    q = (Card.select(Card.id)
+         .where((Card.authority == authority) & Card.journal_no.in_(_forms(n)) &
+                Card.journal_date.between(dt.date(year, 1, 1), dt.date(year, 12, 31)) &
+                Card.status.not_in(NOT_IN_JOURNAL)))
+    if other_than is not None:
+        q = q.where(Card.id != other_than)
+    row = q.limit(1).tuples().first()
+    return row[0] if row else None
+
+
+def _locked_last(authority: str, year: int) -> int:
+    """The counter's value, its row locked until the transaction ends (created at 0
+    the first time: a concurrent creator is waited for, not duplicated)."""
+    db = database_proxy
+    p = db.param
+    table = f'"{JournalCounter._meta.table_name}"'
+    lock = " FOR UPDATE" if is_postgres() else ""
+    select = f'SELECT "last_no" FROM {table} WHERE "authority" = {p} AND "year" = {p}{lock}'
+    row = db.execute_sql(select, (authority, year)).fetchone()
+    if row is None:
+        db.execute_sql(f'INSERT INTO {table} ("authority", "year", "last_no") '
+                       f"VALUES ({p}, {p}, 0) ON CONFLICT DO NOTHING", (authority, year))
+        row = db.execute_sql(select, (authority, year)).fetchone()
+    return int(row[0])
+
+
+def claim_journal_no(card: Card, proposed: str | None = None) -> str | None:
+    """Inside the save's transaction, after the card is written: make its journal
+    number its own. A number equal to `proposed` (what next_journal_no offered and the
+    operator kept) is moved to the next free one if another card took it meanwhile; a
+    number the operator typed that another card holds raises JournalNumberTaken.
+    Returns the number now on the card (None when line 6 holds no number)."""
+    number = (card.journal_no or "").strip()
+    if not number.isdigit() or not card.authority or card.journal_date is None:
+        return card.journal_no
+    year = card.journal_date.year
+    n = int(number)
+    last = _locked_last(card.authority, year)
+    holder = number_holder(card.authority, year, n, card.id)
+    if holder is not None:
+        if proposed is None or number != proposed.strip():
+            raise JournalNumberTaken(number, holder)
+        n = max(n, last) + 1
+        while number_holder(card.authority, year, n, card.id) is not None:
+            n += 1  # a number typed above the counter, or received from elsewhere
+        number = f"{n:0{PAD}d}"
+        Card.update(journal_no=number).where(Card.id == card.id).execute()
+        card.journal_no = number
+    if last < n < LARGEST:
+        (JournalCounter.update(last_no=n)
+         .where((JournalCounter.authority == card.authority) & (JournalCounter.year == year))
+         .execute())
+    return number
+
+
+JOURNAL_TABLES: list[type[BaseModel]] = [JournalCounter]

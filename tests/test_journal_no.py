@@ -1,0 +1,129 @@
+"""Registration-journal numbers (line 6): proposed in constant time from a counter,
+claimed in the save's transaction, never shared by two cards, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+
+from models import migrations
+from models.cards import CardRefused, register_card
+from models.db import make_database
+from models.journal_no import JournalCounter, next_journal_no
+from models.tables import Card, Status, User
+from tests.test_validation import individual_card
+
+TODAY = dt.date(2025, 3, 1)
+
+
+@pytest.fixture
+def user(db):  # noqa: ANN001, ANN201
+    return User.create(login="ivanova", full_name="Иванова С.К.", role="operator")
+
+
+def _card(no: str, **over: object) -> dict:
+    return individual_card(journal_no=no, **over)
+
+
+def test_proposal_follows_the_counter_not_the_cards(books, user) -> None:  # noqa: ANN001
+    assert next_journal_no("685", 2025) == "00001"
+    register_card(_card("00451"), user, today=TODAY)
+    assert next_journal_no("685", 2025) == "00452"
+    assert next_journal_no("685", 2024) == "00001"  # another year, another journal
+    assert next_journal_no("686", 2025) == "00001"  # another organisation
+    register_card(_card("00017"), user, today=TODAY)  # a lower number typed: no step back
+    assert next_journal_no("685", 2025) == "00452"
+    assert JournalCounter.get(authority="685", year=2025).last_no == 451
+
+
+def test_a_proposal_taken_meanwhile_moves_on(books, user) -> None:  # noqa: ANN001
+    """Two operators opened a new card and were offered the same number: the second
+    save gets the next free number."""
+    offered = next_journal_no("685", 2025)
+    first = register_card(_card(offered), user, today=TODAY, journal_proposed=offered)
+    second = register_card(_card(offered, protocol_no="000123457"), user, today=TODAY,
+                           journal_proposed=offered)
+    assert (first.journal_no, second.journal_no) == ("00001", "00002")
+    assert Card.get_by_id(second.id).journal_no == "00002"
+    assert next_journal_no("685", 2025) == "00003"
+
+
+def test_a_typed_number_already_in_the_journal_is_refused(books, user) -> None:  # noqa: ANN001
+    register_card(_card("00042"), user, today=TODAY)
+    for typed in ("00042", "42", "042"):  # the same number however it is padded
+        with pytest.raises(CardRefused) as exc:
+            register_card(_card(typed, protocol_no="000123457"), user, today=TODAY)
+        issue = next(i for i in exc.value.issues if i.field == "journal_no")
+        assert issue.is_error and typed in issue.message("ru")
+    assert Card.select().count() == 1  # nothing of the refused cards written
+    # the same number in another year's journal, or a removed card's, is free
+    register_card(_card("00042", journal_date=dt.date(2024, 12, 20),
+                        offence_date=dt.date(2024, 12, 1), protocol_date=dt.date(2024, 12, 1),
+                        decision_date=dt.date(2024, 12, 2)), user, today=TODAY)
+    Card.update(status=Status.REMOVED.value).where(Card.journal_no == "00042").execute()
+    register_card(_card("00042"), user, today=TODAY)
+
+
+def test_text_numbers_are_stored_as_typed(books, user) -> None:  # noqa: ANN001
+    card = register_card(_card("42/к"), user, today=TODAY)
+    assert card.journal_no == "42/к" and next_journal_no("685", 2025) == "00001"
+
+
+def test_concurrent_saves_of_one_proposal_get_distinct_numbers(books, user, db_url: str
+                                                               ) -> None:  # noqa: ANN001
+    """Writers on their own connections save the same proposal at once: every card
+    gets its own number and the counter ends at the highest."""
+    from models.db import database_proxy
+
+    writers, per_writer = 4, 4  # the pool holds 4 connections
+    offered = next_journal_no("685", 2025)
+    db = database_proxy.obj
+    failures: list[BaseException] = []
+    start = threading.Barrier(writers)
+
+    def write(k: int) -> None:
+        try:
+            start.wait()
+            for i in range(per_writer):
+                register_card(_card(offered, protocol_no=f"{k:03d}{i:06d}"), user,
+                              today=TODAY, journal_proposed=offered)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=write, args=(k,)) for k in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not failures, failures
+    numbers = [c.journal_no for c in Card.select(Card.journal_no)]
+    assert len(numbers) == len(set(numbers)) == writers * per_writer
+    assert sorted(numbers) == [f"{n:05d}" for n in range(1, writers * per_writer + 1)]
+    assert next_journal_no("685", 2025) == f"{writers * per_writer + 1:05d}"
+
+
+def test_upgrade_fills_the_counters_from_registered_cards(empty_db_url: str) -> None:
+    db = make_database(empty_db_url)
+    db.connect()
+    try:
+        migrations.upgrade(db, target=5)
+        p = db.param
+        for no, day, status in (("00007", "2024-05-01", "registered"),
+                                ("00120", "2024-06-01", "executed"),
+                                ("900", "2024-07-01", "removed"),
+                                ("12/a", "2024-08-01", "registered"),
+                                ("00003", "2025-01-10", "registered")):
+            db.execute_sql("INSERT INTO card (status, version, koap_edition, created_at, "
+                           f"without_protocol, authority, journal_no, journal_date) VALUES "
+                           f"({', '.join([p] * 8)})",
+                           (status, 1, "2014", dt.datetime(2025, 1, 1), False, "685", no, day))
+        assert 6 in migrations.upgrade(db)
+        rows = db.execute_sql("SELECT authority, year, last_no FROM journal_counter "
+                              "ORDER BY year").fetchall()
+        assert [tuple(r) for r in rows] == [("685", 2024, 120), ("685", 2025, 3)]
+    finally:
+        db.close_all() if hasattr(db, "close_all") else db.close()
