@@ -193,7 +193,7 @@ def _legal_entities(conn: sqlite3.Connection, templates: list[dict]) -> list[int
 
 
 def _counters(conn: sqlite3.Connection) -> None:
-    from models.migrations.v0006_journal_counter import _SQLITE_MAX
+    from models.migrations.v0008_journal_counter import _SQLITE_MAX
 
     conn.execute("DELETE FROM journal_counter")
     conn.executemany("INSERT INTO journal_counter (authority, year, last_no) VALUES (?, ?, ?)",

@@ -1,4 +1,4 @@
-"""v5: match keys that survive two slips in one record.
+"""v7: match keys that survive two slips in one record.
 
 Persons: the surname key becomes the surname's root (Иванов / Иванова, Қасымов /
 Қасымұлы share it; a double surname is keyed by its first part), and two more
@@ -13,7 +13,7 @@ from __future__ import annotations
 import peewee as pw
 from playhouse.migrate import migrate
 
-VERSION = 5
+VERSION = 7
 DESCRIPTION = "match keys for slips: surname roots, date and patronymic lookups, legal names"
 
 BATCH = 5000

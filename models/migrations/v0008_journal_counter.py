@@ -1,4 +1,4 @@
-"""v6: registration-journal numbers in constant time: one counter row per organisation
+"""v8: registration-journal numbers in constant time: one counter row per organisation
 and year (models.journal_no), filled here from the cards already registered, and an
 index on (authority, journal_no) for the check that a number is free."""
 
@@ -9,7 +9,7 @@ from playhouse.migrate import migrate
 
 from models.db import is_postgres
 
-VERSION = 6
+VERSION = 8
 DESCRIPTION = "registration journal counters"
 
 # The highest all-digit number of each organisation's journal and year.
