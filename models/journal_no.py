@@ -45,18 +45,23 @@ class JournalCounter(BaseModel):
 
 
 class JournalNumberTaken(Exception):
-    """A typed journal number that another card of the journal already holds."""
+    """A typed journal number that another card (or an entry without a card) of the
+    journal already holds; card_id 0 for such an entry."""
 
     def __init__(self, number: str, card_id: int) -> None:
-        super().__init__(f"journal number {number} is card {card_id}'s")
+        super().__init__(f"journal number {number} is taken ({card_id or 'an entry'})")
         self.number = number
         self.card_id = card_id
 
-    def message(self, lang: str) -> str:
-        return TAKEN.format(n=self.number, card=self.card_id)(lang)
+    def text(self) -> T:
+        if self.card_id:
+            return TAKEN.format(n=self.number, card=self.card_id)
+        return TAKEN_BY_ENTRY.format(n=self.number)
 
 
 TAKEN = T("№ {n} журналда бар: № {card} карточка", "№ {n} уже есть в журнале: карточка № {card}")
+TAKEN_BY_ENTRY = T("№ {n} журналда бар: карточкасыз жазба",
+                   "№ {n} уже есть в журнале: запись без карточки")
 
 
 def next_journal_no(authority: str, year: int | None = None) -> str:
@@ -76,16 +81,24 @@ def _forms(n: int) -> list[str]:
 
 
 def number_holder(authority: str, year: int, n: int, other_than: int | None) -> int | None:
-    """The card of this journal and year holding number `n` (any zero-padding), if any:
-    a bounded look-up on the (authority, journal_no) index."""
+    """What holds number `n` (any zero-padding) in this journal and year: a card's id,
+    0 for an entry without a card (models.registration_journal), None when it is free.
+    Bounded look-ups on the (authority, journal_no) and Proceeding.number indexes."""
+    from models.register_tables import Proceeding
+
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     q = (Card.select(Card.id)
          .where((Card.authority == authority) & Card.journal_no.in_(_forms(n)) &
-                Card.journal_date.between(dt.date(year, 1, 1), dt.date(year, 12, 31)) &
-                Card.status.not_in(NOT_IN_JOURNAL)))
+                Card.journal_date.between(start, end) & Card.status.not_in(NOT_IN_JOURNAL)))
     if other_than is not None:
         q = q.where(Card.id != other_than)
     row = q.limit(1).tuples().first()
-    return row[0] if row else None
+    if row:
+        return int(row[0])
+    entry = (Proceeding.select(Proceeding.id)
+             .where(Proceeding.number.in_(_forms(n)) & Proceeding.card.is_null() &
+                    Proceeding.registered_on.between(start, end)).limit(1).tuples().first())
+    return 0 if entry else None
 
 
 def _locked_last(authority: str, year: int) -> int:
@@ -117,7 +130,7 @@ def claim_journal_no(card: Card, proposed: str | None = None) -> str | None:
     n = int(number)
     last = _locked_last(card.authority, year)
     holder = number_holder(card.authority, year, n, card.id)
-    if holder is not None:
+    if holder is not None:  # another card, or (0) an entry without a card
         if proposed is None or number != proposed.strip():
             raise JournalNumberTaken(number, holder)
         n = max(n, last) + 1

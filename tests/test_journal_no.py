@@ -127,3 +127,18 @@ def test_upgrade_fills_the_counters_from_registered_cards(empty_db_url: str) -> 
         assert [tuple(r) for r in rows] == [("685", 2024, 120), ("685", 2025, 3)]
     finally:
         db.close_all() if hasattr(db, "close_all") else db.close()
+
+
+def test_an_entry_without_a_card_holds_its_number(books, user) -> None:  # noqa: ANN001
+    """The journal also numbers proceedings without a card (models.registration_journal):
+    a card may not take such a number, a kept proposal moves past it."""
+    from models.register_tables import Proceeding
+
+    Proceeding.create(number="00001", registered_on=dt.date(2025, 2, 1))
+    with pytest.raises(CardRefused) as exc:
+        register_card(_card("1"), user, today=TODAY)
+    assert "без карточки" in next(i for i in exc.value.issues
+                                  if i.field == "journal_no").message("ru")
+    offered = next_journal_no("685", 2025)
+    card = register_card(_card(offered), user, today=TODAY, journal_proposed=offered)
+    assert card.journal_no == "00002"

@@ -42,7 +42,7 @@ from models.exchange.format import dumps
 from models.exchange.linking import LEGAL_KINDS, PERSON_KINDS, Links
 from models.exchange.reasons import reason_list, reason_of
 from models.exchange.tables import CardOrigin, ImportQueue, Package, PackageCard
-from models.persons import legal_columns, person_columns
+from models.persons import add_legal_variants, legal_columns, person_columns
 from models.tables import Card, LegalEntity, Person, Status, User, card_values, now
 from models.text import strip_control
 from models.validation import ERROR, Issue, errors
@@ -231,9 +231,11 @@ class Intake:
         people = bulk.insert_rows(Person, [
             {**(i.check.person_row or person_columns(i.values)), "created_by": self.user,
              "created_at": stamp, "updated_at": stamp} for i in items if i.new_person])
-        entities = bulk.insert_rows(LegalEntity, [
-            {**(i.check.legal_row or legal_columns(i.values)), "created_by": self.user,
-             "created_at": stamp, "updated_at": stamp} for i in items if i.new_legal])
+        firms = [{**(i.check.legal_row or legal_columns(i.values)), "created_by": self.user,
+                  "created_at": stamp, "updated_at": stamp} for i in items if i.new_legal]
+        entities = bulk.insert_rows(LegalEntity, firms)
+        add_legal_variants([(eid, f["name_key"]) for eid, f in zip(entities, firms,
+                                                                   strict=True)])
         rows = []
         for item in items:
             row, kind = card_row(item.values)

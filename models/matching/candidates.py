@@ -23,7 +23,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from models.db import is_postgres
 from models.matching.keys import KEY_LENGTH, Probe, month_day
@@ -106,60 +106,88 @@ _SELECT = "SELECT " + ", ".join(_q(f.column_name) for f in _PERSON_COLUMNS) + \
     f" FROM {_PERSON} WHERE "
 # One statement per search: each branch is a bounded indexed lookup (the index named
 # in models.tables.Person.Meta serves it). Plain SQL text, because composing it with
-# the query builder cost more than running it. {p} is one parameter, {ps} a list.
-_ROUTES = {
-    "iin": '"iin" IN ({ps})',
-    "surname_year": '"surname_key" IN ({ps}) AND "birth_year" = {p} '
-                    'ORDER BY ABS("birth_md" - {p})',
-    "surname_md": '"surname_key" IN ({ps}) AND "birth_md" = {p}',
-    "name_date": '"name_key" = {p} AND "birth_date" IN ({ps})',
-    "patronymic_date": '"patronymic_key" = {p} AND "birth_date" IN ({ps})',
-    "date": '"birth_date" = {p}',
-    "names": '"surname_key" IN ({ps}) AND "name_key" = {p} ORDER BY ABS("birth_year" - {p})',
-    "names_any": '"surname_key" IN ({ps}) AND "name_key" = {p}',
-}
+# the query builder cost more than running it.
 _LIMITS = {"surname_year": 100, "names": 60, "date": 150}
 
 
-def _routes(probe: Probe, keys: dict[str, Any]) -> list[tuple[str, list[Any]]]:
-    """(route, its parameters): the lookups this probe's data make possible."""
+class _Route(NamedTuple):
+    name: str
+    where: str  # with {p} for each of `params`
+    params: list[Any]
+    order: str = ""  # ORDER BY expression, with {p} for each of `order_params`
+    order_params: tuple[Any, ...] = ()
+
+
+def _marks(values: list[Any]) -> str:
+    return ", ".join(["{p}"] * len(values))
+
+
+def _first_letters(pairs: list[tuple[str, str]]) -> tuple[str, list[Any]]:
+    """ AND (one of these columns begins as the probe's key does, or the surname goes
+    on as it does after its first letter): a cheap filter on the rows an index gives,
+    for look-ups that would otherwise bring every person born on a day. Nothing when
+    the probe has none of these keys."""
+    conds = [(f'substr("{col}", 1, 1) = {{p}}', key[:1]) for col, key in pairs if key]
+    conds += [(f'substr("{col}", 2, 2) = {{p}}', key[1:3]) for col, key in pairs
+              if col == "surname_key" and len(key) >= 3]  # the first letter was the slip
+    if not conds:
+        return "", []
+    return " AND (" + " OR ".join(c for c, _ in conds) + ")", [v for _, v in conds]
+
+
+def _routes(probe: Probe, keys: dict[str, Any]) -> list[_Route]:
+    """The lookups this probe's data make possible."""
     roots = [r for r in probe.surname_roots if len(r) >= 2]
+    sk = keys["surname_key"]
     nk, pk = keys["name_key"], keys["patronymic_key"]
     nk = nk if len(nk) >= 2 else ""  # an initial finds nothing by itself
     pk = pk if len(pk) >= 2 else ""
     born = probe.effective_birth_date
-    routes: list[tuple[str, list[Any]]] = []
+    out: list[_Route] = []
     if len(probe.iin) == 12:
-        routes.append(("iin", [probe.iin, *iin_neighbours(probe.iin)]))
+        iins = [probe.iin, *iin_neighbours(probe.iin)]
+        out.append(_Route("iin", f'"iin" IN ({_marks(iins)})', iins))
     if born is not None:
         dates = list(date_slips(born))
+        md = month_day(born)
         if roots:
-            routes.append(("surname_year", [*roots, born.year, month_day(born)]))
-            routes.append(("surname_md", [*roots, month_day(born)]))
+            extra, more = _first_letters([("name_key", keys["name_key"]),
+                                          ("patronymic_key", keys["patronymic_key"])])
+            out.append(_Route("surname_year", f'"surname_key" IN ({_marks(roots)}) AND '
+                              f'"birth_year" = {{p}}{extra}', [*roots, born.year, *more],
+                              'ABS("birth_md" - {p})', (md,)))
+            out.append(_Route("surname_md", f'"surname_key" IN ({_marks(roots)}) AND '
+                              '"birth_md" = {p}', [*roots, md]))
         if nk:
-            routes.append(("name_date", [nk, *dates]))
+            extra, more = _first_letters([("surname_key", sk), ("patronymic_key", pk)])
+            out.append(_Route("name_date", f'"name_key" = {{p}} AND "birth_date" IN '
+                              f"({_marks(dates)}){extra}", [nk, *dates, *more]))
         if pk:
-            routes.append(("patronymic_date", [pk, *dates]))
-        routes.append(("date", [born]))
+            extra, more = _first_letters([("surname_key", sk), ("name_key", nk)])
+            out.append(_Route("patronymic_date", f'"patronymic_key" = {{p}} AND "birth_date" IN '
+                              f"({_marks(dates)}){extra}", [pk, *dates, *more]))
+        extra, more = _first_letters([("surname_key", sk), ("name_key", keys["name_key"]),
+                                      ("patronymic_key", keys["patronymic_key"])])
+        out.append(_Route("date", f'"birth_date" = {{p}}{extra}', [born, *more]))
     if roots and nk:
+        where = f'"surname_key" IN ({_marks(roots)}) AND "name_key" = {{p}}'
         if born is not None:
-            routes.append(("names", [*roots, nk, born.year]))
+            out.append(_Route("names", where, [*roots, nk], 'ABS("birth_year" - {p})',
+                              (born.year,)))
         else:
-            routes.append(("names_any", [*roots, nk]))
+            out.append(_Route("names_any", where, [*roots, nk]))
     swapped_root = surname_root(probe.names[1])
     swapped_name = probe.surname_skeleton[:KEY_LENGTH]
     if len(swapped_root) >= 2 and len(swapped_name) >= 2 and swapped_name != nk:
-        routes.append(("names_any", [swapped_root, swapped_name]))
-    return routes
+        out.append(_Route("swapped", '"surname_key" = {p} AND "name_key" = {p}',
+                          [swapped_root, swapped_name]))
+    return out
 
 
-def _branch(name: str, values: list[Any], p: str) -> str:
-    """The route's SELECT; `values` are its parameters in the order the text holds them."""
-    cond = _ROUTES[name]
-    fixed = cond.count("{p}")
-    listed = ", ".join([p] * (len(values) - fixed))
-    limit = _LIMITS.get(name, ROUTE_LIMIT)
-    return f"{_SELECT}{cond.format(p=p, ps=listed)} LIMIT {limit}"
+def _branch(route: _Route, p: str) -> str:
+    order = f" ORDER BY {route.order.format(p=p)}" if route.order else ""
+    limit = _LIMITS.get(route.name, ROUTE_LIMIT)
+    return f"{_SELECT}{route.where.format(p=p)}{order} LIMIT {limit}"
 
 
 def statement(probe: Probe, keys: dict[str, Any] | None = None) -> tuple[str, list[Any]]:
@@ -168,13 +196,12 @@ def statement(probe: Probe, keys: dict[str, Any] | None = None) -> tuple[str, li
     routes = _routes(probe, probe.keys() if keys is None else keys)
     if not routes:
         return "", []
-    db = Person._meta.database
-    p = db.param
-    sql = " UNION ALL ".join(f"SELECT * FROM ({_branch(name, values, p)}) r{i}"
-                             for i, (name, values) in enumerate(routes))
+    p = Person._meta.database.param
+    sql = " UNION ALL ".join(f"SELECT * FROM ({_branch(r, p)}) r{i}"
+                             for i, r in enumerate(routes))
     pg = is_postgres()  # Person is bound to the proxy; the engine behind it
     return sql, [v.isoformat() if isinstance(v, dt.date) and not pg else v
-                 for _, values in routes for v in values]
+                 for r in routes for v in (*r.params, *r.order_params)]
 
 
 def _fetch_rows(probe: Probe, keys: dict[str, Any]) -> dict[int, tuple]:
@@ -273,7 +300,8 @@ def find_candidates(probe: Mapping[str, Any] | Probe, limit: int = 10,
         return []
     side = PersonSide(p.surname_skeleton, keys["name_key"], keys["patronymic_key"],
                       p.effective_birth_date, p.iin, p.effective_sex,
-                      _parts(p.names[0]), keys["surname_key"], p.names[:2])
+                      _parts(p.names[0]), keys["surname_key"], p.names[:2],
+                      p.birth_date is None and bool(p.iin))
     common = namesakes(keys)
 
     floor = {**DEFAULT_THRESHOLDS, **(thresholds or {})}[POSSIBLE]

@@ -81,7 +81,7 @@ def legal_keys(name: str) -> dict[str, Any]:
             "name_skey": " ".join(sorted(words))[:LEGAL_KEY_LENGTH]}
 
 
-VARIANT_MAX = 12  # longer keys keep an intact start or end that finds them (legal.py)
+VARIANT_MAX = 16  # longer keys keep an intact start or end that finds them (legal.py)
 
 
 def legal_variants(key: str, longest: int = VARIANT_MAX) -> list[str]:

@@ -61,6 +61,7 @@ _HYPHENS = re.compile(r"[\-\u2010-\u2015\u2212\u00ad]")
 _NOT_LETTER = re.compile(r"[^a-z]")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 _WORD = re.compile(r"\w+", re.UNICODE)
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 def _script(ch: str) -> str:
@@ -120,7 +121,8 @@ def _translit(folded: str) -> str:
                   if not unicodedata.combining(ch))
     for a, b in _DIGRAPHS:
         out = out.replace(a, b)
-    out = _IO.sub("e", out)
+    if not _CYRILLIC.search(folded):  # Latin spellings only: ыо, ио are letters as typed
+        out = _IO.sub("e", out)
     return _C_HARD.sub("k", _C_SOFT.sub("ts", out.replace("ck", "k")))
 
 

@@ -100,6 +100,7 @@ class PersonSide(NamedTuple):
     surname_parts: tuple[str, ...] = ()
     surname_root: str = ""
     texts: tuple[str, ...] = ()  # surname and given name as typed (for _with_typed)
+    from_iin: bool = False  # birth date and sex read from the IIN, not typed
 
 
 class Verdict(NamedTuple):
@@ -115,8 +116,8 @@ NAME_CONFLICT = 0.55  # below this the given names are different names, not a sl
 NAME_CONFLICT_FACTOR = 0.8
 W_SURNAME_WOMAN = 0.2
 TYPED_CHECK_BELOW, TYPED_CHECK_ABOVE = 0.8, 0.2
-IIN_ALONE = 0.93  # the same valid IIN under other names: probable, never exact
-NEAR_IIN_TRUST = 0.95  # two valid IINs one digit apart are one person only if all else is
+IIN_ALONE = 0.9  # the same valid IIN under other names: probable, never exact
+NEAR_IIN_NAMES = 0.92
 NEAR_IIN_PULL = 0.3
 
 
@@ -179,7 +180,7 @@ def _with_typed(s: float | None, a: str, b: str) -> float | None:
 
 
 def _iin_verdict(probe: PersonSide, cand: PersonSide, score: float, names_agree: bool,
-                 reasons: list[str]) -> tuple[float, bool | None]:
+                 all_agree: bool, reasons: list[str]) -> tuple[float, bool | None]:
     """The score moved by the IINs, and False when it can no longer be "exact" (True:
     settled as exact; None: as it was)."""
     a, b = probe.iin, cand.iin
@@ -197,14 +198,17 @@ def _iin_verdict(probe: PersonSide, cand: PersonSide, score: float, names_agree:
         reasons.append("iin_same_invalid")
         return 0.5 + 0.5 * score, None
     near = iin_near(a, b)
-    if iin_valid(a) and iin_valid(b) and not (near and score >= NEAR_IIN_TRUST):
+    if iin_valid(a) and iin_valid(b) and not (near and all_agree):
         # Twins get neighbouring serials; only names and date all equal make a
         # one-digit difference a slip.
         reasons.append("iin_differs")
         return score * IIN_CONFLICT_FACTOR, False
     if near:
         reasons.append("iin_near")
-        return score + (1.0 - score) * NEAR_IIN_PULL, False
+        score += (1.0 - score) * NEAR_IIN_PULL
+        # Every name equal and the number one slip off: more likely than the holder
+        # of the number under other names (IIN_ALONE).
+        return (max(score, NEAR_IIN_NAMES) if all_agree else score), False
     return score, None
 
 
@@ -219,7 +223,11 @@ def score_person(probe: PersonSide, cand: PersonSide, namesakes: int = 0,
     """The verdict on a candidate. Below `floor` (the lowest score worth showing) the
     work stops as soon as the best the remaining parts could do is known to be short."""
     reasons: list[str] = []
-    s_date, why_date = date_sim(probe.birth_date, cand.birth_date)
+    # A birth date (and sex) read from the probe's IIN says nothing more when the
+    # candidate's IIN is that number with a slip: the slip is in both.
+    slipped_number = probe.from_iin and bool(cand.iin) and iin_near(probe.iin, cand.iin)
+    s_date, why_date = (UNKNOWN, "") if slipped_number else \
+        date_sim(probe.birth_date, cand.birth_date)
     # A woman's surname changes with marriage: it tells less about her.
     w_sur = W_SURNAME_WOMAN if probe.sex == cand.sex == "2" else W_SURNAME
     numbers = bool(probe.iin and cand.iin)  # an IIN can lift any score: no shortcut
@@ -264,12 +272,15 @@ def score_person(probe: PersonSide, cand: PersonSide, namesakes: int = 0,
         score -= COMMON_PENALTY * commonness(namesakes) * (1.0 if s_date > UNKNOWN else 0.5)
     names_agree = not (s_sur is not None and s_name is not None and
                        s_sur < NAME_CONFLICT and s_name < NAME_CONFLICT)
-    score, settled = _iin_verdict(probe, cand, score, names_agree, reasons)
+    all_agree = s_sur == 1.0 and s_name == 1.0 and s_pat in (None, 1.0) and \
+        (s_date == 1.0 or slipped_number)
+    score, settled = _iin_verdict(probe, cand, score, names_agree, all_agree, reasons)
     if settled is True:
         return Verdict(1.0, True, tuple(reasons))
     if settled is False:
         perfect = False
-    if probe.sex in ("1", "2") and cand.sex in ("1", "2") and probe.sex != cand.sex:
+    if probe.sex in ("1", "2") and cand.sex in ("1", "2") and probe.sex != cand.sex \
+            and not slipped_number:
         score *= SEX_CONFLICT_FACTOR
         perfect = False
         reasons.append("sex_differs")
@@ -305,10 +316,11 @@ def legal_name_sim(a: str, b: str, words_a: str, words_b: str) -> float | None:
             base = max(base, SUBSET_BASE + SUBSET_SPAN * share)
         # An entrepreneur's initials (ИП Ахметов А.Н. is not ИП Ахметов С.Н.) and a
         # firm's number (Береке-2005 is not Береке-2012) tell firms apart.
-        for pick in (_initials, _numbers):
-            ia, ib = pick(words_a), pick(words_b)
-            if ia and ib and ia != ib:
-                base *= OTHER_MARKS
+        ia, ib = _initials(words_a), _initials(words_b)
+        if ia and ib and ia != ib:
+            base *= OTHER_MARKS
+        if _numbers(words_a) != _numbers(words_b):  # Строй 49 is not Строй, nor Строй 50
+            base *= OTHER_MARKS
         if bool(_initials(words_a)) != bool(_initials(words_b)):
             base = min(base, ONE_SIDE_INITIALS)  # ИП Ахметов А.Н. ~ КХ «Ахметов»
     return base
