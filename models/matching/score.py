@@ -118,7 +118,7 @@ W_SURNAME_WOMAN = 0.2
 TYPED_CHECK_BELOW, TYPED_CHECK_ABOVE = 0.8, 0.2
 IIN_ALONE = 0.9  # the same valid IIN under other names: probable, never exact
 NEAR_IIN_NAMES = 0.92
-NEAR_IIN_PULL = 0.3
+NEAR_IIN_PULL, NEAR_IIN_PULL_INVALID = 0.3, 0.5
 
 
 def _initial(a: str, b: str) -> float | None:
@@ -205,7 +205,9 @@ def _iin_verdict(probe: PersonSide, cand: PersonSide, score: float, names_agree:
         return score * IIN_CONFLICT_FACTOR, False
     if near:
         reasons.append("iin_near")
-        score += (1.0 - score) * NEAR_IIN_PULL
+        # A number that fails its check digit is certainly mistyped: the valid one a
+        # slip away is the likelier reading of it.
+        score += (1.0 - score) * (NEAR_IIN_PULL if iin_valid(a) else NEAR_IIN_PULL_INVALID)
         # Every name equal and the number one slip off: more likely than the holder
         # of the number under other names (IIN_ALONE).
         return (max(score, NEAR_IIN_NAMES) if all_agree else score), False
