@@ -102,8 +102,9 @@ def build(cards: int, persons: int, seed: int, say) -> Path:  # noqa: ANN001
 
 def _bulk_cards(path: Path, templates: list[dict], cards: int, persons: int,
                 seed: int) -> None:
-    from models.card_schema import FIELDS
+    from models.card_schema import FIELDS, Kind
 
+    flags = {n for n, f in FIELDS.items() if f.kind == Kind.FLAG}
     rng = random.Random(seed * 13 + cards)
     names = list(FIELDS)
     cols = [*names, "status", "version", "koap_edition", "person_id", "legal_entity_id",
@@ -145,7 +146,7 @@ def _bulk_cards(path: Path, templates: list[dict], cards: int, persons: int,
             person = rng.randint(1, persons) if v.get("surname") else None
             legal = rng.choice(legal_ids) if v.get("legal_name") and legal_ids else None
             status = rng.choices(statuses, (40, 30, 22, 3, 3, 2))[0]
-            row = [_sql(v[k]) for k in names]
+            row = [int(bool(v[k])) if k in flags else _sql(v[k]) for k in names]
             stamp = f"{v.get('received_date') or TODAY} 10:00:00"
             batch.append((*row, status, 1, "2014", person, legal, stamp, stamp))
             if len(batch) == 20_000:
@@ -233,8 +234,10 @@ def worker(url: str, saves: int, seed: int, out_file: str) -> None:
         except CardRefused:
             continue
         t2 = time.perf_counter()
-        journal = Card.select().where((Card.authority == card.authority) &
-                                      Card.journal_date.year == card.journal_date.year).count() \
+        year = card.journal_date.year
+        journal = Card.select().where(
+            (Card.authority == card.authority) &
+            Card.journal_date.between(dt.date(year, 1, 1), dt.date(year, 12, 31))).count() \
             if len(results) % 25 == 0 else None
         results.append({"propose_ms": (t1 - t0) * 1000, "save_ms": (t2 - t1) * 1000,
                         "journal_cards": journal})
@@ -354,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     out = run(args)
     out["seconds"] = round(time.perf_counter() - t0, 1)
+    out["rows"] = [{k: v for k, v in r.items() if k != "bench"} for r in budget_rows(out)]
     path = Path(args.out)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=2) + "\n")

@@ -33,7 +33,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 RESULTS = ROOT / "bench" / "results"
-QUICK_MATCHING = ["--persons", "100000", "--small", "0"]
+QUICK_MATCHING = ["--persons", "100000", "--legal", "50000", "--small", "0"]
 
 Row = dict  # bench, metric, budget, value, ok (True / False / None)
 
@@ -98,6 +98,7 @@ ROWS_BENCHES = {
     "stats": ["--cards", "200000"],
     "load": ["--duration", "30", "--pg-operators", "20", "--sqlite-operators", "5",
              "--import-cards", "5000"],
+    "save": ["--cards", "200000", "--persons", "100000"],
 }
 
 

@@ -13,9 +13,9 @@ SQLite: the save already holds the database's write lock), the number is checked
 against the cards of that journal and year, and the counter moved on. The lock is
 taken last, after the card's rows are written, so it is held only for one indexed
 look-up and one update before the commit. When two operators save the same proposal,
-the second card gets the next free number and the screen says so; a number the
-operator typed (from a paper journal) that another card of the journal already holds
-is refused at line 6.
+the second card gets the next free number and the screen says so. A number the
+operator typed (from a paper journal kept outside apcard) is stored as typed; it moves
+the counter on when it is higher.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import datetime as dt
 import peewee as pw
 
 from models.db import database_proxy, is_postgres
-from models.i18n import T
 from models.tables import BaseModel, Card, Status
 
 PAD = 5  # proposals are zero-padded: 00042
@@ -42,26 +41,6 @@ class JournalCounter(BaseModel):
 
     class Meta:
         indexes = ((("authority", "year"), True),)
-
-
-class JournalNumberTaken(Exception):
-    """A typed journal number that another card (or an entry without a card) of the
-    journal already holds; card_id 0 for such an entry."""
-
-    def __init__(self, number: str, card_id: int) -> None:
-        super().__init__(f"journal number {number} is taken ({card_id or 'an entry'})")
-        self.number = number
-        self.card_id = card_id
-
-    def text(self) -> T:
-        if self.card_id:
-            return TAKEN.format(n=self.number, card=self.card_id)
-        return TAKEN_BY_ENTRY.format(n=self.number)
-
-
-TAKEN = T("№ {n} журналда бар: № {card} карточка", "№ {n} уже есть в журнале: карточка № {card}")
-TAKEN_BY_ENTRY = T("№ {n} журналда бар: карточкасыз жазба",
-                   "№ {n} уже есть в журнале: запись без карточки")
 
 
 def next_journal_no(authority: str, year: int | None = None) -> str:
@@ -120,19 +99,17 @@ def _locked_last(authority: str, year: int) -> int:
 def claim_journal_no(card: Card, proposed: str | None = None) -> str | None:
     """Inside the save's transaction, after the card is written: make its journal
     number its own. A number equal to `proposed` (what next_journal_no offered and the
-    operator kept) is moved to the next free one if another card took it meanwhile; a
-    number the operator typed that another card holds raises JournalNumberTaken.
-    Returns the number now on the card (None when line 6 holds no number)."""
+    operator kept) is moved to the next free one if another card took it meanwhile. A
+    number the operator typed is the paper journal's and is kept as typed. Returns
+    the number now on the card (None when line 6 holds no number)."""
     number = (card.journal_no or "").strip()
     if not number.isdigit() or not card.authority or card.journal_date is None:
         return card.journal_no
     year = card.journal_date.year
     n = int(number)
     last = _locked_last(card.authority, year)
-    holder = number_holder(card.authority, year, n, card.id)
-    if holder is not None:  # another card, or (0) an entry without a card
-        if proposed is None or number != proposed.strip():
-            raise JournalNumberTaken(number, holder)
+    kept = proposed is not None and number == proposed.strip()
+    if kept and number_holder(card.authority, year, n, card.id) is not None:
         n = max(n, last) + 1
         while number_holder(card.authority, year, n, card.id) is not None:
             n += 1  # a number typed above the counter, or received from elsewhere

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from models import migrations
-from models.cards import CardRefused, register_card
+from models.cards import register_card
 from models.db import make_database
 from models.journal_no import JournalCounter, next_journal_no
 from models.tables import Card, Status, User
@@ -50,20 +50,21 @@ def test_a_proposal_taken_meanwhile_moves_on(books, user) -> None:  # noqa: ANN0
     assert next_journal_no("685", 2025) == "00003"
 
 
-def test_a_typed_number_already_in_the_journal_is_refused(books, user) -> None:  # noqa: ANN001
-    register_card(_card("00042"), user, today=TODAY)
-    for typed in ("00042", "42", "042"):  # the same number however it is padded
-        with pytest.raises(CardRefused) as exc:
-            register_card(_card(typed, protocol_no="000123457"), user, today=TODAY)
-        issue = next(i for i in exc.value.issues if i.field == "journal_no")
-        assert issue.is_error and typed in issue.message("ru")
-    assert Card.select().count() == 1  # nothing of the refused cards written
-    # the same number in another year's journal, or a removed card's, is free
-    register_card(_card("00042", journal_date=dt.date(2024, 12, 20),
-                        offence_date=dt.date(2024, 12, 1), protocol_date=dt.date(2024, 12, 1),
-                        decision_date=dt.date(2024, 12, 2)), user, today=TODAY)
-    Card.update(status=Status.REMOVED.value).where(Card.journal_no == "00042").execute()
-    register_card(_card("00042"), user, today=TODAY)
+def test_a_kept_proposal_moves_past_any_writing_of_a_taken_number(books, user) -> None:  # noqa: ANN001
+    """42, 042 and 00042 are one number; a removed card's number, another year's or a
+    number typed by hand (paper journal) is stored as typed."""
+    register_card(_card("42"), user, today=TODAY)
+    JournalCounter.update(last_no=0).execute()  # a number the counter has not seen
+    card = register_card(_card("00042", protocol_no="000123457"), user, today=TODAY,
+                         journal_proposed="00042")
+    assert card.journal_no == "00043"
+    typed = register_card(_card("00042", protocol_no="000123458"), user, today=TODAY)
+    assert typed.journal_no == "00042"  # typed from paper: as typed
+    Card.update(status=Status.REMOVED.value).where(Card.journal_no.in_(["42", "00042"])
+                                                   ).execute()
+    again = register_card(_card("00042", protocol_no="000123459"), user, today=TODAY,
+                          journal_proposed="00042")
+    assert again.journal_no == "00042"  # removed cards' numbers are free again
 
 
 def test_text_numbers_are_stored_as_typed(books, user) -> None:  # noqa: ANN001
@@ -131,14 +132,10 @@ def test_upgrade_fills_the_counters_from_registered_cards(empty_db_url: str) -> 
 
 def test_an_entry_without_a_card_holds_its_number(books, user) -> None:  # noqa: ANN001
     """The journal also numbers proceedings without a card (models.registration_journal):
-    a card may not take such a number, a kept proposal moves past it."""
+    a kept proposal moves past such a number."""
     from models.register_tables import Proceeding
 
     Proceeding.create(number="00001", registered_on=dt.date(2025, 2, 1))
-    with pytest.raises(CardRefused) as exc:
-        register_card(_card("1"), user, today=TODAY)
-    assert "без карточки" in next(i for i in exc.value.issues
-                                  if i.field == "journal_no").message("ru")
     offered = next_journal_no("685", 2025)
     card = register_card(_card(offered), user, today=TODAY, journal_proposed=offered)
     assert card.journal_no == "00002"

@@ -406,3 +406,27 @@ async def test_resumed_draft_has_one_field_typed_into_in_its_language(books, cfg
         await type_in(pilot, "ұлы")
         assert raw(app, "given_name") == "Асқарұлы" and raw(app, "surname") == "Жұмабаев"
         assert "Тегі" in screen_text(app)
+
+
+async def test_a_proposed_journal_number_taken_meanwhile_moves_on(books, cfg) -> None:  # noqa: ANN001
+    """Another operator saves a card with the number this screen proposed: this card
+    is saved with the next free number, and the status line says which."""
+    from models.cards import register_card
+    from models.tables import User
+    from tests.test_validation import individual_card
+
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        offered = raw(app, "journal_no")
+        other = User.create(login="op2", full_name="Оператор 2", role="operator")
+        register_card(individual_card(journal_no=offered, authority=cfg.authority,
+                                      surname="Ахметов", protocol_no="000999999"),
+                      other, journal_proposed=offered)
+        await type_in(pilot, *INDIVIDUAL_KEYS, "39320", "enter", "39320", "enter",
+                      *INDIVIDUAL_TAIL, "f2")
+        await settle(pilot)
+        moved = f"{int(offered) + 1:05d}"
+        status = screen_text(app).splitlines()[22]
+        assert f"рег. № {moved} (предложенный занят)" in status, status
+    assert Card.get(Card.surname == "Касымов").journal_no == moved

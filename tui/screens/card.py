@@ -63,7 +63,7 @@ class CardScreen(QuietScreen):
         self.prompt = LinePrompt()
         self.drafts = DraftKeeper(self)
         self.finder = DuplicateFinder(self)
-        self.saver = Saver(self, self.finder)
+        self.saver = Saver(self, self.finder, lambda: self.cards.defaults.get("journal_no"))
         self.corrector = Corrector(self)
         self.directories = DirectoryOpener(self)
         self.cards = NewCards(self)

@@ -4,6 +4,7 @@ in one transaction with that decision. A database failure keeps the card on scre
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from models.cards import CardRefused, register_card
@@ -20,9 +21,11 @@ if TYPE_CHECKING:  # decisions load with the duplicates window (scoring, rapidfu
 
 
 class Saver:
-    def __init__(self, host: CardHost, finder: DuplicateFinder) -> None:
+    def __init__(self, host: CardHost, finder: DuplicateFinder,
+                 proposed: Callable[[], str | None] = lambda: None) -> None:
         self.host = host
         self.finder = finder
+        self.proposed = proposed  # the journal number line 6 was offered (card_new.py)
 
     def save(self) -> None:
         host, state = self.host, self.host.state
@@ -53,9 +56,10 @@ class Saver:
     def register(self, decision: Decision | None) -> None:
         """Write the card with the duplicates window's decision, if one was taken."""
         host = self.host
-        try:
-            card = register_card(host.state.typed_values(), host.session.user,
-                                 decision=decision)
+        values = host.state.typed_values()
+        try:  # a proposed journal number another card took meanwhile moves on
+            card = register_card(values, host.session.user, decision=decision,
+                                 journal_proposed=self.proposed())
         except CardRefused as refused:
             host.state.issues = refused.issues
             host.open(IssuesScreen(host.lang, refused.issues, "errors"), self._go_to)
@@ -70,4 +74,6 @@ class Saver:
             host.open(NoticeScreen(host.lang, tx.DB_ERROR, one_line(exc)))
             return
         host.new_card()
-        host.say(host.tr(tx.SAVED.format(n=card.id)))
+        saved = tx.SAVED.format(n=card.id) if card.journal_no == values.get("journal_no") \
+            else tx.SAVED_NUMBER_MOVED.format(n=card.id, j=card.journal_no)
+        host.say(host.tr(saved))
