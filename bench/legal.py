@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import io
 import random
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 from bench import names, slips
+from bench.probes import draw_kinds
 from bench.register import CACHE, _key_code_hash
 from models.ids import make_bin, rnn_check_digit
 
@@ -171,37 +171,11 @@ def build_sqlite(n: int, seed: int) -> Path:
 
 
 def load_postgres(sqlite_path: Path, url: str) -> None:
-    """Copy the cached legal entities into a migrated PostgreSQL database."""
-    from urllib.parse import urlparse
+    """The cached legal entities (and their name variants) in a migrated PostgreSQL
+    database."""
+    from bench.pgcopy import copy_register
 
-    import psycopg2
-
-    from models import migrations
-    from models.db import make_database
-
-    db = make_database(url)
-    db.connect()
-    migrations.upgrade(db)
-    db.close_all() if hasattr(db, "close_all") else db.close()
-    u = urlparse(url)
-    pg = psycopg2.connect(host=u.hostname, port=u.port, user=u.username,
-                          dbname=u.path.lstrip("/"))
-    pg.autocommit = True
-    with contextlib.closing(pg), pg.cursor() as cur, \
-            contextlib.closing(sqlite3.connect(sqlite_path)) as src:
-        for table in ("legal_entity", "legal_name_variant"):
-            cur_src = src.execute(f"SELECT * FROM {table} ORDER BY id")
-            cols = [d[0] for d in cur_src.description if d[0] != "created_by_id"]
-            idx = [i for i, d in enumerate(cur_src.description) if d[0] != "created_by_id"]
-            buf = io.StringIO()
-            for r in cur_src:
-                buf.write("\t".join("\\N" if r[i] is None else
-                                    str(r[i]).replace("\\", "\\\\") for i in idx) + "\n")
-            buf.seek(0)
-            cur.copy_expert(f"COPY {table} ({', '.join(cols)}) FROM STDIN", buf)
-            cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                        f"(SELECT MAX(id) FROM {table}))")
-            cur.execute(f"VACUUM ANALYZE {table}")
+    copy_register(sqlite_path, url)
 
 
 # -- variations ---------------------------------------------------------------------------
@@ -386,24 +360,17 @@ def make_probes(path: Path, n: int, per_kind: int, unregistered: int, seed: int
     from collections import Counter
 
     shared = Counter(_fold(e["name"]) for e in generate(n, seed))
-    out = []
+    def keep(kind: str, item: dict, probe: dict) -> bool:
+        if kind in BY_NUMBER:
+            return True
+        own, keyed = _fold(item["name"]), _fold(probe["name"])
+        # A name several firms share finds them all: only a number tells them apart;
+        # a slip that makes another firm's name makes that firm the answer.
+        return shared[own] == 1 and (keyed == own or keyed not in shared)
+
     pool = list(ids)
-    for kind, fn in VARIATIONS.items():
-        made = 0
-        rng.shuffle(pool)
-        for eid in pool:
-            if made == per_kind:
-                break
-            if kind not in BY_NUMBER and shared[_fold(stored[eid]["name"])] > 1:
-                continue  # a name several firms share finds them all: only a number tells
-            probe = fn(stored[eid], rng)
-            if probe is None:
-                continue
-            own, keyed = (_fold(x) for x in (stored[eid]["name"], probe["name"]))
-            if kind not in BY_NUMBER and keyed != own and keyed in shared:
-                continue  # the slip made the name of another firm: that firm is the answer
-            out.append({"kind": kind, "expected": eid, "probe": probe, "legal": True})
-            made += 1
+    out = [{**p, "legal": True} for p in draw_kinds(VARIATIONS, pool, stored, per_kind, rng,
+                                                     keep)]
     # Strangers: firms made like the register's, by another seed, half with their BIN;
     # a name the register already holds would be a namesake, not a stranger.
     # (the same words in another order are the same name keyed differently)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 from bench import names
@@ -32,25 +33,37 @@ def _fresh_iin(rng: random.Random, born: dt.date, sex: str) -> str:
             return iin
 
 
+def draw_kinds(variations: dict[str, Callable], pool: list[int], stored: dict[int, dict],
+               per_kind: int, rng: random.Random,
+               keep: Callable[[str, dict, dict], bool] = lambda kind, item, probe: True
+               ) -> list[dict]:
+    """Up to `per_kind` probes of each kind: [{kind, expected, probe}]. `pool` is
+    shuffled for each kind; an item the variation does not apply to (None), or that
+    `keep(kind, item, probe)` refuses, is passed over."""
+    out: list[dict] = []
+    for kind, fn in variations.items():
+        made = 0
+        rng.shuffle(pool)
+        for i in pool:
+            if made == per_kind:
+                break
+            probe = fn(stored[i], rng)
+            if probe is None or not keep(kind, stored[i], probe):
+                continue
+            out.append({"kind": kind, "expected": i, "probe": probe})
+            made += 1
+    return out
+
+
 def make_probes(register: Path, persons: int, per_kind: int, unregistered: int,
                 seed: int) -> list[dict]:
     """[{kind, expected (person id or None), probe}], deterministic for its arguments."""
     rng = random.Random(seed * 7919 + persons)
     ids = rng.sample(range(1, persons + 1), min(persons, per_kind * 3 + unregistered))
     stored = read_persons(register, ids)
-    out: list[dict] = []
     pool = list(ids)
-    for kind, fn in VARIATIONS.items():
-        made = 0
-        rng.shuffle(pool)
-        for pid in pool:
-            if made == per_kind:
-                break
-            probe = fn(stored[pid], rng)
-            if probe is None:
-                continue
-            out.append({"kind": kind, "expected": pid, "probe": _json_probe(probe)})
-            made += 1
+    out = [{**p, "probe": _json_probe(p["probe"])}
+           for p in draw_kinds(VARIATIONS, pool, stored, per_kind, rng)]
     # Strangers: people drawn like the register's, from another seed, half with an IIN.
     n_strangers = unregistered * 2 // 5
     for i, row in enumerate(generate(n_strangers, seed + 104_729)):

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import io
 import random
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -223,44 +222,8 @@ def read_persons(path: Path, ids: list[int]) -> dict[int, dict]:
 
 
 def load_postgres(sqlite_path: Path, url: str) -> None:
-    """Copy the cached register into a migrated PostgreSQL database (COPY, indexes
-    rebuilt after the load, then VACUUM ANALYZE for index-only counts)."""
-    import psycopg2
+    """The cached register in a migrated PostgreSQL database (bench/pgcopy.py: COPY,
+    indexes rebuilt after the load, VACUUM ANALYZE for index-only counts)."""
+    from bench.pgcopy import copy_register
 
-    from models import migrations
-    from models.db import make_database
-
-    db = make_database(url)
-    db.connect()
-    migrations.upgrade(db)
-    db.close_all() if hasattr(db, "close_all") else db.close()
-    from urllib.parse import urlparse
-
-    u = urlparse(url)
-    pg = psycopg2.connect(host=u.hostname, port=u.port, user=u.username,
-                          dbname=u.path.lstrip("/"))
-    pg.autocommit = True
-    cols = ("id", *COLUMNS)
-    with contextlib.closing(pg), pg.cursor() as cur, \
-            contextlib.closing(sqlite3.connect(sqlite_path)) as src:
-        cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'person' "
-                    "AND indexname NOT LIKE '%pkey'")
-        indexes = cur.fetchall()
-        for name, _ in indexes:
-            cur.execute(f'DROP INDEX "{name}"')
-        rows = src.execute(f"SELECT {', '.join(cols)} FROM person ORDER BY id")
-        while True:
-            chunk = rows.fetchmany(100_000)
-            if not chunk:
-                break
-            buf = io.StringIO()
-            for r in chunk:
-                buf.write("\t".join("\\N" if v is None else str(v) for v in r))
-                buf.write("\n")
-            buf.seek(0)
-            cur.copy_expert(f"COPY person ({', '.join(cols)}) FROM STDIN", buf)
-        for _, create in indexes:
-            cur.execute(create)
-        cur.execute("SELECT setval(pg_get_serial_sequence('person', 'id'), "
-                    "(SELECT MAX(id) FROM person))")
-        cur.execute("VACUUM ANALYZE person")
+    copy_register(sqlite_path, url)

@@ -28,12 +28,22 @@ KEY_LENGTH = 60  # the key columns' width; longer keys are cut (they still compa
 LEGAL_KEY_LENGTH = 120
 
 
-_DMY = re.compile(r"^(\d{1,2})[./\- ](\d{1,2})[./\- ](\d{4})$")
+_DMY = re.compile(r"^(\d{1,2})[./\- ](\d{1,2})[./\- ](\d{2}|\d{4})$")
+_YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+def _year(text: str) -> int:
+    """A two-digit birth year read the way people mean it: 85 -> 1985, 05 -> 2005."""
+    if len(text) == 4:
+        return int(text)
+    yy = int(text)
+    return 2000 + yy if yy <= dt.date.today().year % 100 else 1900 + yy
 
 
 def as_date(value: Any) -> dt.date | None:
-    """A date from a date, a datetime or text (ISO YYYY-MM-DD, or DD.MM.YYYY as
-    documents write it); None for anything else."""
+    """A date from a date, a datetime or text: ISO YYYY-MM-DD, DD.MM.YYYY or DD.MM.YY as
+    documents write it, or a bare year (01.01 of it: "only the year is known"); None
+    for anything else."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -47,9 +57,11 @@ def as_date(value: Any) -> dt.date | None:
         m = _DMY.match(text)
         if m:
             try:
-                return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+                return dt.date(_year(m.group(3)), int(m.group(2)), int(m.group(1)))
             except ValueError:
                 return None
+        if _YEAR.match(text):
+            return dt.date(int(text), 1, 1)
     return None
 
 
