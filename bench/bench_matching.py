@@ -143,7 +143,7 @@ def summarise(run: dict, legal: dict | None = None) -> dict:
     return out
 
 
-def _register(n: int, seed: int, say) -> Path:  # noqa: ANN001
+def _register(n: int, seed: int, say) -> Path:
     from rich.progress import Progress
 
     from bench.register import build_sqlite, cache_path
@@ -253,7 +253,7 @@ def budget_rows(out: dict) -> list[dict]:
     return rows
 
 
-def _kind_table(title: str, out: dict, section: str | None):  # noqa: ANN202
+def _kind_table(title: str, out: dict, section: str | None):
     from rich.table import Table
 
     from bench.legal import NOT_COUNTED

@@ -73,7 +73,7 @@ def _templates(seed: int) -> list[dict]:
     return out
 
 
-def build(cards: int, persons: int, seed: int, say) -> Path:  # noqa: ANN001
+def build(cards: int, persons: int, seed: int, say) -> Path:
     """The cached card register for (cards, persons, seed), built if missing."""
     from bench.register import build_sqlite
 
@@ -194,7 +194,7 @@ def _legal_entities(conn: sqlite3.Connection, templates: list[dict]) -> list[int
 
 
 def _counters(conn: sqlite3.Connection) -> None:
-    from models.migrations.v0008_journal_counter import _SQLITE_MAX
+    from models.migrations.v0009_journal_counter import _SQLITE_MAX
 
     conn.execute("DELETE FROM journal_counter")
     conn.executemany("INSERT INTO journal_counter (authority, year, last_no) VALUES (?, ?, ?)",

@@ -229,7 +229,7 @@ def _rename(name: str, inside: str) -> str:
     return name.replace(old, inside, 1) if old and old in name else inside
 
 
-def _words_slip(name: str, fn, rng: random.Random) -> str | None:  # noqa: ANN001
+def _words_slip(name: str, fn, rng: random.Random) -> str | None:
     inside = _inside(name)
     words = inside.split()
     good = [i for i, w in enumerate(words) if len(w) >= 4 and w.isalpha()]

@@ -19,7 +19,7 @@ TODAY = dt.date(2025, 3, 1)
 
 
 @pytest.fixture
-def user(db):  # noqa: ANN001, ANN201
+def user(db):
     return User.create(login="ivanova", full_name="Иванова С.К.", role="operator")
 
 
@@ -27,7 +27,7 @@ def _card(no: str, **over: object) -> dict:
     return individual_card(journal_no=no, **over)
 
 
-def test_proposal_follows_the_counter_not_the_cards(books, user) -> None:  # noqa: ANN001
+def test_proposal_follows_the_counter_not_the_cards(books, user) -> None:
     assert next_journal_no("685", 2025) == "00001"
     register_card(_card("00451"), user, today=TODAY)
     assert next_journal_no("685", 2025) == "00452"
@@ -38,7 +38,7 @@ def test_proposal_follows_the_counter_not_the_cards(books, user) -> None:  # noq
     assert JournalCounter.get(authority="685", year=2025).last_no == 451
 
 
-def test_a_proposal_taken_meanwhile_moves_on(books, user) -> None:  # noqa: ANN001
+def test_a_proposal_taken_meanwhile_moves_on(books, user) -> None:
     """Two operators opened a new card and were offered the same number: the second
     save gets the next free number."""
     offered = next_journal_no("685", 2025)
@@ -50,7 +50,7 @@ def test_a_proposal_taken_meanwhile_moves_on(books, user) -> None:  # noqa: ANN0
     assert next_journal_no("685", 2025) == "00003"
 
 
-def test_a_kept_proposal_moves_past_any_writing_of_a_taken_number(books, user) -> None:  # noqa: ANN001
+def test_a_kept_proposal_moves_past_any_writing_of_a_taken_number(books, user) -> None:
     """42, 042 and 00042 are one number; a removed card's number, another year's or a
     number typed by hand (paper journal) is stored as typed."""
     register_card(_card("42"), user, today=TODAY)
@@ -67,13 +67,13 @@ def test_a_kept_proposal_moves_past_any_writing_of_a_taken_number(books, user) -
     assert again.journal_no == "00042"  # removed cards' numbers are free again
 
 
-def test_text_numbers_are_stored_as_typed(books, user) -> None:  # noqa: ANN001
+def test_text_numbers_are_stored_as_typed(books, user) -> None:
     card = register_card(_card("42/к"), user, today=TODAY)
     assert card.journal_no == "42/к" and next_journal_no("685", 2025) == "00001"
 
 
 def test_concurrent_saves_of_one_proposal_get_distinct_numbers(books, user, db_url: str
-                                                               ) -> None:  # noqa: ANN001
+                                                               ) -> None:
     """Writers on their own connections save the same proposal at once: every card
     gets its own number and the counter ends at the highest."""
     from models.db import database_proxy
@@ -90,7 +90,7 @@ def test_concurrent_saves_of_one_proposal_get_distinct_numbers(books, user, db_u
             for i in range(per_writer):
                 register_card(_card(offered, protocol_no=f"{k:03d}{i:06d}"), user,
                               today=TODAY, journal_proposed=offered)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             failures.append(exc)
         finally:
             db.close()
@@ -111,7 +111,7 @@ def test_upgrade_fills_the_counters_from_registered_cards(empty_db_url: str) -> 
     db = make_database(empty_db_url)
     db.connect()
     try:
-        migrations.upgrade(db, target=7)
+        migrations.upgrade(db, target=8)
         p = db.param
         for no, day, status in (("00007", "2024-05-01", "registered"),
                                 ("00120", "2024-06-01", "executed"),
@@ -122,7 +122,7 @@ def test_upgrade_fills_the_counters_from_registered_cards(empty_db_url: str) -> 
                            f"without_protocol, authority, journal_no, journal_date) VALUES "
                            f"({', '.join([p] * 8)})",
                            (status, 1, "2014", dt.datetime(2025, 1, 1), False, "685", no, day))
-        assert 8 in migrations.upgrade(db)
+        assert 9 in migrations.upgrade(db)
         rows = db.execute_sql("SELECT authority, year, last_no FROM journal_counter "
                               "ORDER BY year").fetchall()
         assert [tuple(r) for r in rows] == [("685", 2024, 120), ("685", 2025, 3)]
@@ -130,7 +130,7 @@ def test_upgrade_fills_the_counters_from_registered_cards(empty_db_url: str) -> 
         db.close_all() if hasattr(db, "close_all") else db.close()
 
 
-def test_an_entry_without_a_card_holds_its_number(books, user) -> None:  # noqa: ANN001
+def test_an_entry_without_a_card_holds_its_number(books, user) -> None:
     """The journal also numbers proceedings without a card (models.registration_journal):
     a kept proposal moves past such a number."""
     from models.register_tables import Proceeding

@@ -1,15 +1,15 @@
-"""`apcard persons import` / `apcard persons search`."""
+"""`apcard persons import` / `apcard persons search` (batch matching)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from models.auth import os_account
 from models.config import Config
 from models.db import open_database
 from models.ids import make_iin
@@ -25,6 +25,13 @@ def run(cfg: Config, args: list[str], capsys: pytest.CaptureFixture[str],
     code = main(["--config", str(cfg.path), *(["--db", db] if db else []), *args])
     out, err = capsys.readouterr()
     return code, out, err
+
+
+@pytest.fixture
+def operator(cfg: Config) -> User:
+    """The OS account running the tests, registered as an operator."""
+    open_database(cfg.db_url)
+    return User.create(login="op", os_account=os_account(), role="operator")
 
 
 def write(tmp_path: Path, name: str, text: str) -> str:
@@ -49,7 +56,7 @@ def people_csv(tmp_path: Path) -> str:
         "A9,Цой,Виктор,Робертович,1962-06-21,1,\n"))
 
 
-def test_import_reports_bad_rows_and_imports_the_rest(cfg: Config, people_csv: str,
+def test_import_reports_bad_rows_and_imports_the_rest(operator: User, cfg: Config, people_csv: str,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(cfg, ["persons", "import", people_csv], capsys)
     assert code == 1
@@ -65,7 +72,7 @@ def test_import_reports_bad_rows_and_imports_the_rest(cfg: Config, people_csv: s
     assert (p.iin, p.surname_key, str(p.birth_date)) == (GOOD_IIN, "ahmet", "1979-10-28")
 
 
-def test_importing_the_same_file_twice_adds_nobody(cfg: Config, tmp_path: Path,
+def test_importing_the_same_file_twice_adds_nobody(operator: User, cfg: Config, tmp_path: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     rows = "".join(f"R{i},Иванов,Иван,,1980-01-{i:02d},1,{make_iin(dt.date(1980, 1, i), '1', i)}\n"
                    for i in range(1, 21))
@@ -88,7 +95,7 @@ def test_import_header_and_file_errors_are_one_line(cfg: Config, tmp_path: Path,
     assert code == 1 and err.startswith("apcard: cannot read") and "Traceback" not in err
 
 
-def test_search_json_lines_shape(cfg: Config, people_csv: str,
+def test_search_json_lines_shape(operator: User, cfg: Config, people_csv: str,
                                  capsys: pytest.CaptureFixture[str]) -> None:
     run(cfg, ["persons", "import", people_csv], capsys)
     code, out, err = run(cfg, ["persons", "search", "--surname", "Kassymov", "--name", "Nurlan",
@@ -104,7 +111,7 @@ def test_search_json_lines_shape(cfg: Config, people_csv: str,
     assert cand["ref"] == "A1" and cand["band"] == "probable" and 0.85 <= cand["score"] <= 1
 
 
-def test_search_batch_one_line_per_probe_best_first(cfg: Config, people_csv: str, tmp_path: Path,
+def test_search_batch_one_line_per_probe_best_first(operator: User, cfg: Config, people_csv: str, tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     run(cfg, ["persons", "import", people_csv], capsys)
     batch = write(tmp_path, "probes.csv", "probe,surname,name,patronymic,birth_date,sex,iin\n"
@@ -127,7 +134,7 @@ def test_search_batch_one_line_per_probe_best_first(cfg: Config, people_csv: str
     assert all(0 <= s <= 1 for s in scores)
 
 
-def test_search_table_and_usage_errors(cfg: Config, people_csv: str, tmp_path: Path,
+def test_search_table_and_usage_errors(operator: User, cfg: Config, people_csv: str, tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     run(cfg, ["persons", "import", people_csv], capsys)
     code, out, _ = run(cfg, ["persons", "search", "--iin", GOOD_IIN], capsys)
@@ -159,7 +166,7 @@ def test_db_option_is_honoured(cfg: Config, people_csv: str, tmp_path: Path,
 def test_an_auditor_may_search_but_not_import(cfg: Config, people_csv: str,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     open_database(cfg.db_url)
-    User.create(login="aud", os_account=getpass.getuser(), role="auditor")
+    User.create(login="aud", os_account=os_account(), role="auditor")
     code, _, err = run(cfg, ["persons", "import", people_csv], capsys)
     assert code == 1 and len(err.strip().splitlines()) == 1
     open_database(cfg.db_url)
@@ -168,7 +175,7 @@ def test_an_auditor_may_search_but_not_import(cfg: Config, people_csv: str,
     assert code == 0
 
 
-def test_search_is_never_refused_for_a_doubtful_field(cfg: Config, people_csv: str,
+def test_search_is_never_refused_for_a_doubtful_field(operator: User, cfg: Config, people_csv: str,
                                                       tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     """A birth date in 2072 or an IIN with a wrong check digit: searched with what is

@@ -12,12 +12,14 @@ from models.ids import make_iin
 from models.matching import (
     EXACT,
     PROBABLE,
-    are_distinct,
     find_candidates,
     find_legal_candidates,
-    link_same_person,
     namesakes,
     person_keys,
+)
+from models.matching.decisions import (
+    are_distinct,
+    link_same_person,
     record_distinct,
     record_legal_distinct,
     settle_fingerprint,
@@ -30,14 +32,20 @@ BORN = dt.date(1985, 3, 12)
 IIN = make_iin(BORN, "1", 41)
 
 
+def registrar() -> User:
+    """The administrator who writes the test register's persons."""
+    return User.get_or_none(User.login == "registrar") or User.create(
+        login="registrar", role="administrator")
+
+
 def person(surname: str, given: str, patronymic: str = "", born: dt.date | None = BORN,
            iin: str | None = None, sex: str = "1", **extra: Any) -> Person:
     return create_person({"surname": surname, "given_name": given, "patronymic": patronymic,
-                          "birth_date": born, "iin": iin, "sex": sex, **extra}, None)
+                          "birth_date": born, "iin": iin, "sex": sex, **extra}, registrar())
 
 
 @pytest.fixture
-def register(db) -> dict[str, Person]:  # noqa: ANN001
+def register(db) -> dict[str, Person]:
     """The person looked for, plus namesakes and look-alikes that must not win."""
     return {
         "target": person("Қасымов", "Нұрлан", "Серікұлы", iin=IIN, address="г. Алматы"),
@@ -96,13 +104,13 @@ def test_each_variation_finds_the_person_first(register: dict[str, Person], kind
     assert cands[0].band in (EXACT, PROBABLE)
 
 
-def test_birth_date_is_read_from_a_valid_iin(db) -> None:  # noqa: ANN001
+def test_birth_date_is_read_from_a_valid_iin(db) -> None:
     p = person("Касымов", "Нурлан", "", BORN, iin=None)
     cands = find_candidates({"surname": "Kassymov", "given_name": "Nurlan", "iin": IIN})
     assert cands[0].person_id == p.id and cands[0].band == EXACT
 
 
-def test_iin_puts_the_true_person_first_among_namesakes(db) -> None:  # noqa: ANN001
+def test_iin_puts_the_true_person_first_among_namesakes(db) -> None:
     for day in range(1, 8):
         person("Касымов", "Нурлан", "", dt.date(1985, 3, day))
     true = person("Касымов", "Нурлан", "", dt.date(1991, 1, 1), iin=IIN)
@@ -111,7 +119,7 @@ def test_iin_puts_the_true_person_first_among_namesakes(db) -> None:  # noqa: AN
     assert cands[0].person_id == true.id and cands[0].band == EXACT
 
 
-def test_an_iin_held_under_other_names_is_shown_but_not_exact(db) -> None:  # noqa: ANN001
+def test_an_iin_held_under_other_names_is_shown_but_not_exact(db) -> None:
     """A slip in the IIN often gives another person's valid number: the holder is
     offered, the person with the names and birth date too, neither as "exact"."""
     holder = person("Жумабаев", "Бекзат", "", dt.date(1985, 3, 12), iin=IIN)
@@ -154,7 +162,7 @@ def test_nobody_similar_gives_no_candidates(register: dict[str, Person]) -> None
     assert find_candidates({}) == []
 
 
-def test_limit_and_order(db) -> None:  # noqa: ANN001
+def test_limit_and_order(db) -> None:
     for day in range(1, 20):
         person("Касымов", "Нурлан", "", dt.date(1985, 3, day))
     cands = find_candidates({"surname": "Касымов", "given_name": "Нурлан",
@@ -164,7 +172,7 @@ def test_limit_and_order(db) -> None:  # noqa: ANN001
     assert cands[0].birth_date == dt.date(1985, 3, 10)
 
 
-def test_namesakes_are_counted_on_the_index_up_to_a_cap(db) -> None:  # noqa: ANN001
+def test_namesakes_are_counted_on_the_index_up_to_a_cap(db) -> None:
     for day in range(1, 6):
         person("Иванов", "Иван", "", dt.date(1980, 1, day))
     keys = person_keys("Иванов", "Иван", "", None)
@@ -224,10 +232,16 @@ def test_different_person_before_the_card_person_exists(register: dict[str, Pers
 # --- "same person" with a correction ---------------------------------------------------
 
 def test_same_person_correction_keeps_history(register: dict[str, Person]) -> None:
-    user = User.create(login="op3")
+    from models.permissions import PermissionDenied
+
+    user = User.create(login="admin3", role="administrator")
     target = register["target"]
     card = {"surname": "Касымов", "given_name": "Нұрлан", "patronymic": "Серікұлы",
             "birth_date": BORN, "address": "г. Астана, ул. Абая 1"}
+    operator = User.create(login="op3", role="operator")
+    with pytest.raises(PermissionDenied):  # §38: correcting is not an operator's
+        link_same_person(target, card, operator, correct=["address"], reason="паспорт")
+    assert link_same_person(target, card, operator, correct=[]) == []  # linking is
     with pytest.raises(ValueError):
         link_same_person(target, card, user, correct=["address"])  # no reason given
     rows = link_same_person(target, card, user, correct=["address", "surname"],
@@ -244,7 +258,7 @@ def test_same_person_correction_keeps_history(register: dict[str, Person]) -> No
 
 def test_same_person_correction_of_birth_date_moves_the_keys(register: dict[str, Person]) -> None:
     target = register["target"]
-    link_same_person(target, {"birth_date": dt.date(1985, 12, 3)}, None, ["birth_date"],
+    link_same_person(target, {"birth_date": dt.date(1985, 12, 3)}, registrar(), ["birth_date"],
                      reason="ДҚ / УЛ")
     p = Person.get_by_id(target.id)
     assert (p.birth_year, p.birth_md) == (1985, 1203)
@@ -255,11 +269,11 @@ def test_same_person_correction_of_birth_date_moves_the_keys(register: dict[str,
 
 # --- legal entities ---------------------------------------------------------------------
 
-def test_legal_entity_by_bin_rnn_and_name(db) -> None:  # noqa: ANN001
+def test_legal_entity_by_bin_rnn_and_name(db) -> None:
     le = create_legal_entity({"legal_name": "ТОО «Береке-2005»", "bin": "940140000385",
-                              "rnn": "271800059535"}, None)
+                              "rnn": "271800059535"}, registrar())
     other = create_legal_entity({"legal_name": "ТОО «Береке Строй»", "bin": "990140004654"},
-                                None)
+                                registrar())
     assert find_legal_candidates({"bin": "940140000385"})[0].band == EXACT
     assert find_legal_candidates({"rnn": "271800059535"})[0].legal_entity_id == le.id
     by_name = find_legal_candidates({"name": '"Береке 2005" ЖШС'})
@@ -273,7 +287,7 @@ def test_legal_entity_by_bin_rnn_and_name(db) -> None:  # noqa: ANN001
 
 # --- the register is searched in the database --------------------------------------------
 
-def _plan(db, sql: str, args: list) -> str:  # noqa: ANN001
+def _plan(db, sql: str, args: list) -> str:
     from models.db import is_postgres
 
     if is_postgres(db):
@@ -283,7 +297,7 @@ def _plan(db, sql: str, args: list) -> str:  # noqa: ANN001
                                                        args).fetchall())
 
 
-def _no_full_scan(db, plan: str, table: str) -> None:  # noqa: ANN001
+def _no_full_scan(db, plan: str, table: str) -> None:
     from models.db import is_postgres
 
     if is_postgres(db):
@@ -299,7 +313,7 @@ def _no_full_scan(db, plan: str, table: str) -> None:  # noqa: ANN001
     {"surname": "Касымов Н.С.", "birth_date": BORN},
     {"iin": IIN[:11] + "0"},
 ], ids=["everything", "no_date", "one_field", "iin_only"])
-def test_every_candidate_query_uses_an_index(db, probe: dict) -> None:  # noqa: ANN001
+def test_every_candidate_query_uses_an_index(db, probe: dict) -> None:
     """No lookup of a search reads the whole person table (EXPLAIN on either engine)."""
     from models.matching.candidates import _NAMESAKES, statement
     from models.matching.keys import Probe
@@ -311,11 +325,12 @@ def test_every_candidate_query_uses_an_index(db, probe: dict) -> None:  # noqa: 
     _no_full_scan(db, _plan(db, _NAMESAKES.format(p=db.param), ["kasim", "nurlan"]), "person")
 
 
-def test_every_legal_candidate_query_uses_an_index(db) -> None:  # noqa: ANN001
+def test_every_legal_candidate_query_uses_an_index(db) -> None:
     from models.matching.keys import LegalProbe
     from models.matching.legal import statement
 
-    create_legal_entity({"legal_name": "ТОО «Береке-2005»", "bin": "940140000385"}, None)
+    create_legal_entity({"legal_name": "ТОО «Береке-2005»", "bin": "940140000385"},
+                        registrar())
     sql, args = statement(LegalProbe.from_dict({"name": "Строй Береке", "bin": "940140000385",
                                                  "rnn": "271800059535"}))
     _no_full_scan(db, _plan(db, sql, args), "legal_entity")

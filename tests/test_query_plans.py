@@ -50,7 +50,7 @@ def statements() -> Iterator[list[tuple[str, tuple]]]:
         log.setLevel(level)
 
 
-def full_scans(db, sql: str, params: tuple) -> list[str]:  # noqa: ANN001
+def full_scans(db, sql: str, params: tuple) -> list[str]:
     """The big tables this statement reads whole, by its plan."""
     if not re.match(r"\s*(SELECT|UPDATE|DELETE|WITH)", sql, re.I):
         return []  # INSERT ... VALUES reads nothing
@@ -67,7 +67,7 @@ def full_scans(db, sql: str, params: tuple) -> list[str]:  # noqa: ANN001
     return [t for t in found if t in BIG]
 
 
-def assert_indexed(db, work: Callable[[], object]) -> int:  # noqa: ANN001
+def assert_indexed(db, work: Callable[[], object]) -> int:
     with statements() as seen:
         work()
     assert seen, "nothing was run"
@@ -77,11 +77,11 @@ def assert_indexed(db, work: Callable[[], object]) -> int:  # noqa: ANN001
 
 
 @pytest.fixture
-def user(db):  # noqa: ANN001, ANN201
+def user(db):
     return User.create(login="op", full_name="Оператор", role="operator")
 
 
-def test_saving_cards_reads_through_indexes(books, user, db) -> None:  # noqa: ANN001
+def test_saving_cards_reads_through_indexes(books, user, db) -> None:
     register_card(individual_card(journal_no="00041"), user, today=TODAY)
     offered = next_journal_no("685", 2025)
 
@@ -97,7 +97,7 @@ def test_saving_cards_reads_through_indexes(books, user, db) -> None:  # noqa: A
     assert assert_indexed(db, save_two) >= 10
 
 
-def test_typing_a_card_reads_through_indexes(books, user, db) -> None:  # noqa: ANN001
+def test_typing_a_card_reads_through_indexes(books, user, db) -> None:
     register_card(individual_card(), user, today=TODAY)
 
     def type_a_card() -> None:
@@ -115,7 +115,7 @@ def test_typing_a_card_reads_through_indexes(books, user, db) -> None:  # noqa: 
     assert_indexed(db, type_a_card)
 
 
-def test_a_full_scan_is_caught(db) -> None:  # noqa: ANN001
+def test_a_full_scan_is_caught(db) -> None:
     """The check itself: a look-up by a column without an index is reported."""
     assert full_scans(db, 'SELECT "id" FROM "card" WHERE "workplace" = %s'.replace(
         "%s", db.param), ("x",)) == ["card"]

@@ -408,7 +408,7 @@ async def test_resumed_draft_has_one_field_typed_into_in_its_language(books, cfg
         assert "Тегі" in screen_text(app)
 
 
-async def test_a_proposed_journal_number_taken_meanwhile_moves_on(books, cfg) -> None:  # noqa: ANN001
+async def test_a_proposed_journal_number_taken_meanwhile_moves_on(books, cfg) -> None:
     """Another operator saves a card with the number this screen proposed: this card
     is saved with the next free number, and the status line says which."""
     from models.cards import register_card

@@ -1,4 +1,4 @@
-"""v8: registration-journal numbers in constant time: one counter row per organisation
+"""v9: registration-journal numbers in constant time: one counter row per organisation
 and year (models.journal_no), filled here from the cards already registered, and an
 index on (authority, journal_no) for the check that a number is free."""
 
@@ -9,7 +9,7 @@ from playhouse.migrate import migrate
 
 from models.db import is_postgres
 
-VERSION = 8
+VERSION = 9
 DESCRIPTION = "registration journal counters"
 
 # The highest all-digit number of each organisation's journal and year.
@@ -27,7 +27,7 @@ _POSTGRES_MAX = (
     "AND status NOT IN ('removed', 'purged', 'draft') GROUP BY 1, 2")
 
 
-def upgrade(db: pw.Database, migrator) -> None:  # noqa: ANN001
+def upgrade(db: pw.Database, migrator) -> None:
     class JournalCounter(pw.Model):
         authority = pw.CharField(max_length=16)
         year = pw.SmallIntegerField()

@@ -1,4 +1,4 @@
-"""v7: match keys that survive two slips in one record.
+"""v8: match keys that survive two slips in one record.
 
 Persons: the surname key becomes the surname's root (Иванов / Иванова, Қасымов /
 Қасымұлы share it; a double surname is keyed by its first part), and two more
@@ -13,7 +13,7 @@ from __future__ import annotations
 import peewee as pw
 from playhouse.migrate import migrate
 
-VERSION = 7
+VERSION = 8
 DESCRIPTION = "match keys for slips: surname roots, date and patronymic lookups, legal names"
 
 BATCH = 5000
@@ -21,7 +21,7 @@ BACKFILLED = {"person": {"surname_key", "name_key", "patronymic_key", "birth_yea
               "legal_entity": {"name_key", "name_rkey", "name_skey"}}
 
 
-def upgrade(db: pw.Database, migrator) -> None:  # noqa: ANN001
+def upgrade(db: pw.Database, migrator) -> None:
     for column in ("name_rkey", "name_skey"):
         # Plain ALTER TABLE (see v3): no table rebuild on SQLite.
         db.execute_sql(f'ALTER TABLE "legal_entity" ADD COLUMN "{column}" VARCHAR(120) '
