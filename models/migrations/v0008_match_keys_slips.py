@@ -13,6 +13,8 @@ from __future__ import annotations
 import peewee as pw
 from playhouse.migrate import migrate
 
+from models.db import is_postgres
+
 VERSION = 8
 DESCRIPTION = "match keys for slips: surname roots, date and patronymic lookups, legal names"
 
@@ -51,6 +53,18 @@ def upgrade(db: pw.Database, migrator) -> None:
     )
 
 
+def _many(db: pw.Database, sql: str, rows: list[tuple]) -> None:
+    """One statement over many rows: psycopg2's executemany sends them one by one."""
+    if not rows:
+        return
+    if is_postgres(db):
+        from psycopg2.extras import execute_batch
+
+        execute_batch(db.cursor(), sql, rows, page_size=1000)
+    else:
+        db.cursor().executemany(sql, rows)
+
+
 def _backfill(db: pw.Database) -> None:
     """Keys of the rows already there, by the live key functions on purpose: keys are
     derived data and must equal what new writes produce. Batches by id, one
@@ -74,10 +88,9 @@ def _backfill(db: pw.Database) -> None:
             k = person_keys(surname or "", given or "", patronymic or "", born)
             updates.append((k["surname_key"], k["name_key"], k["patronymic_key"],
                             k["birth_year"], k["birth_md"], pid))
-        db.cursor().executemany(
-            f'UPDATE "person" SET "surname_key" = {p}, "name_key" = {p}, '
-            f'"patronymic_key" = {p}, "birth_year" = {p}, "birth_md" = {p} WHERE "id" = {p}',
-            updates)
+        _many(db, f'UPDATE "person" SET "surname_key" = {p}, "name_key" = {p}, '
+                  f'"patronymic_key" = {p}, "birth_year" = {p}, "birth_md" = {p} '
+                  f'WHERE "id" = {p}', updates)
         last = rows[-1][0]
     last = 0
     while True:
@@ -91,10 +104,8 @@ def _backfill(db: pw.Database) -> None:
             k = legal_keys(name or "")
             updates.append((k["name_key"], k["name_rkey"], k["name_skey"], eid))
             variants += [(v, eid) for v in legal_variants(k["name_key"])]
-        db.cursor().executemany(
-            f'UPDATE "legal_entity" SET "name_key" = {p}, "name_rkey" = {p}, '
-            f'"name_skey" = {p} WHERE "id" = {p}', updates)
-        db.cursor().executemany(
-            f'INSERT INTO "legal_name_variant" ("variant", "legal_entity_id") VALUES ({p}, {p})',
-            variants)
+        _many(db, f'UPDATE "legal_entity" SET "name_key" = {p}, "name_rkey" = {p}, '
+                  f'"name_skey" = {p} WHERE "id" = {p}', updates)
+        _many(db, f'INSERT INTO "legal_name_variant" ("variant", "legal_entity_id") '
+                  f"VALUES ({p}, {p})", variants)
         last = rows[-1][0]
