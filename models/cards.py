@@ -17,7 +17,7 @@ from models.card_schema import FIELDS, Subject
 from models.db import database_proxy
 from models.journal_no import claim_journal_no, next_journal_no
 from models.matching.keys import KEY_LENGTH
-from models.matching.normalize import skeleton
+from models.matching.normalize import skeleton, surname_root
 from models.permissions import Action, require
 from models.persons import create_legal_entity, create_person
 from models.tables import Card, LegalEntity, Person, Status, User, card_values, now
@@ -142,7 +142,12 @@ def _by_name(text: str) -> pw.Expression:
     legal = Card.legal_name.startswith(s) | Card.legal_name.startswith(s[:1].upper() + s[1:])
     if not surname_key:
         return legal
-    who = _prefix(Person.surname_key, surname_key)
+    # Person.surname_key is the surname's root (Иванов, Иванова -> ivan): the root of
+    # what was typed, what was typed less an ending of up to 3 letters (Касымо...), or
+    # a root that begins with what was typed (касым).
+    roots = {surname_root(words[0])} | {surname_key[:n] for n in range(
+        max(2, len(surname_key) - 3), len(surname_key) + 1)}
+    who = Person.surname_key.in_(sorted(roots)) | _prefix(Person.surname_key, surname_key)
     for column, word in zip((Person.name_key, Person.patronymic_key), words[1:3], strict=False):
         key = skeleton(word)
         if key:
