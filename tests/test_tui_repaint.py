@@ -18,8 +18,8 @@ import pytest
 
 from bench.ptyterm import PtyTerm, keys_for
 from bench.termscreen import Screen
-from tui.cells import DEFAULT, change, sgr
-from tui.output import Writer, move
+from tui.cells import DEFAULT, change, move, sgr
+from tui.output import Writer
 
 ROOT = Path(__file__).resolve().parent.parent
 STYLES = ["", "7", "4", "1", "97;44", "30;47", "36", "32", "1;33", "2", "0;7", "39;49", "7;4",

@@ -2,7 +2,7 @@
 
 `Cells` takes what a full-screen program writes (text, cursor moves, erase, scroll
 region, insert/delete line, SGR) and keeps each cell's character and style; `sgr` and
-`change` read and write SGR sequences. tui/output.py keeps two of them, what Textual
+`change` read and write SGR sequences, `move` the shortest cursor move. tui/output.py keeps two of them, what Textual
 asks for and what the terminal shows, and sends the difference.
 """
 
@@ -121,6 +121,30 @@ def change(old: Style | None, new: Style) -> str:
             text = min(text, step, key=len)
     _CHANGE[key] = text
     return text
+
+
+def n_seq(n: int, final: str) -> str:
+    """`ESC [ n final`, the count left out when it is 1."""
+    return f"\x1b[{final}" if n == 1 else f"\x1b[{n}{final}"
+
+
+def move(cx: int | None, cy: int | None, x: int, y: int) -> str:
+    """The shortest bytes taking the cursor from (cx, cy) (None: not known) to (x, y)."""
+    cup = "\x1b[H" if x == y == 0 else f"\x1b[{y + 1}H" if x == 0 else f"\x1b[{y + 1};{x + 1}H"
+    if cy is None:
+        return cup
+    if y == cy:
+        v = ""
+    else:
+        v = min(n_seq(y - cy, "B") if y > cy else n_seq(cy - y, "A"), f"\x1b[{y + 1}d", key=len)
+    if cx == x:
+        h = ""
+    else:
+        ways = [f"\x1b[{x + 1}G", "\r" + n_seq(x, "C") if x else "\r"]
+        if cx is not None:
+            ways += ["\b" * (cx - x), n_seq(cx - x, "D")] if x < cx else [n_seq(x - cx, "C")]
+        h = min(ways, key=len)
+    return min(cup, v + h, key=len)
 
 
 class Cells:

@@ -31,7 +31,20 @@ from typing import Any
 
 from textual.drivers.linux_driver import LinuxDriver
 
-from tui.cells import DEFAULT, UNKNOWN, Cells, Style, alike, blank_style, change, looks, sgr
+from tui.cells import (
+    DEFAULT,
+    UNKNOWN,
+    Cells,
+    Style,
+    alike,
+    blank_style,
+    change,
+    looks,
+    move,
+    n_seq,
+    sgr,
+)
+from tui.tty import Output
 
 SYNC = ("\x1b[?2026h", "\x1b[?2026l")
 SYNC_MIN = 1024  # smaller output reaches the terminal in one write: no sync markers
@@ -48,29 +61,6 @@ _STILL_CSI = frozenset("pnctqhl")  # passed-through sequences that leave the cur
 _ALT_SCREEN = frozenset({"1049", "1047", "47"})
 
 Piece = tuple[int, int, int]  # row, first column, end column: changed cells of one style
-
-
-def _n(n: int, final: str) -> str:
-    return f"\x1b[{final}" if n == 1 else f"\x1b[{n}{final}"
-
-
-def move(cx: int | None, cy: int | None, x: int, y: int) -> str:
-    """The shortest bytes taking the cursor from (cx, cy) (None: not known) to (x, y)."""
-    cup = "\x1b[H" if x == y == 0 else f"\x1b[{y + 1}H" if x == 0 else f"\x1b[{y + 1};{x + 1}H"
-    if cy is None:
-        return cup
-    if y == cy:
-        v = ""
-    else:
-        v = min(_n(y - cy, "B") if y > cy else _n(cy - y, "A"), f"\x1b[{y + 1}d", key=len)
-    if cx == x:
-        h = ""
-    else:
-        ways = [f"\x1b[{x + 1}G", "\r" + _n(x, "C") if x else "\r"]
-        if cx is not None:
-            ways += ["\b" * (cx - x), _n(cx - x, "D")] if x < cx else [_n(x - cx, "C")]
-        h = min(ways, key=len)
-    return min(cup, v + h, key=len)
 
 
 class Writer:
@@ -345,14 +335,14 @@ class Writer:
                 end = e
                 while end < w.cols and wc[end] == " " and ws[end] == DEFAULT:
                     end += 1
-                erase = "\x1b[K" if end == w.cols else _n(end - x, "X")
+                erase = "\x1b[K" if end == w.cols else n_seq(end - x, "X")
                 left = sum(sc[i] != " " or ss[i] != DEFAULT for i in range(e, end))
                 if len(erase) < n + (left and left + 4):  # cheaper than spaces and a visit
                     out.append(erase)
                     sc[x:end], ss[x:end] = [" "] * (end - x), [DEFAULT] * (end - x)
                     return x
-            elif n >= ERASE_MIN and len(_n(n, "X")) + len(_n(n, "C")) < n:
-                out.append(_n(n, "X") + _n(n, "C"))
+            elif n >= ERASE_MIN and len(n_seq(n, "X")) + len(n_seq(n, "C")) < n:
+                out.append(n_seq(n, "X") + n_seq(n, "C"))
                 x = e
                 continue
             if n:
@@ -421,7 +411,7 @@ class Writer:
     def _scroll_bytes(self, top: int, bottom: int, k: int) -> str:
         s = self.shown
         op = change(s.style, DEFAULT)  # the rows coming in are erased in the default
-        lines = _n(k, "M") if k > 0 else _n(-k, "L")
+        lines = n_seq(k, "M") if k > 0 else n_seq(-k, "L")
         if bottom == s.rows - 1:  # down to the last row: no region needed
             return op + move(None, None, 0, top) + lines
         return (op + f"\x1b[{top + 1};{bottom + 1}r" + move(None, None, 0, top) + lines
@@ -429,17 +419,21 @@ class Writer:
 
 
 class CellDriver(LinuxDriver):
-    """Textual's Linux driver sending only what changed on screen (a `Writer`)."""
+    """Textual's Linux driver sending only what changed on screen (a `Writer`) through
+    its own `Output` (Textual's writer thread is left idle)."""
 
     def __init__(self, app: Any, *, debug: bool = False, mouse: bool = True,
                  size: tuple[int, int] | None = None) -> None:
         super().__init__(app, debug=debug, mouse=mouse, size=size)
         self._lock = threading.Lock()
         self.cells = Writer(*_terminal_size())
+        out = sys.__stderr__
+        self.output = Output(out.fileno() if out else 2,
+                             (out.encoding if out else None) or "utf-8")
 
     def send(self, text: str) -> None:
-        """Bytes for the terminal (Textual's writer thread)."""
-        LinuxDriver.write(self, text)
+        """Bytes for the terminal."""
+        self.output.send(text)
 
     def write(self, data: str) -> None:
         with self._lock:
@@ -455,7 +449,6 @@ class CellDriver(LinuxDriver):
             out = self.cells.flush()
         if out:
             self.send(out)
-        super().flush()
 
     def start_application_mode(self) -> None:
         with self._lock:
@@ -468,6 +461,7 @@ class CellDriver(LinuxDriver):
         if out:
             self.send(out)
         super().stop_application_mode()
+        self.output.drain()
 
 
 def _terminal_size() -> tuple[int, int]:
