@@ -295,7 +295,8 @@ def find_candidates(probe: Mapping[str, Any] | Probe, limit: int = 10,
         return []
     keys = p.keys()
     rows = _fetch_rows(p, keys)
-    rows.pop(p.person_id, None)  # type: ignore[arg-type]
+    if p.person_id is not None:
+        rows.pop(p.person_id, None)
     if not rows:
         return []
     side = PersonSide(p.surname_skeleton, keys["name_key"], keys["patronymic_key"],

@@ -113,7 +113,8 @@ def find_legal_candidates(probe: Mapping[str, Any] | LegalProbe, limit: int = 10
         return []
     keys = legal_keys(p.name)
     rows = _fetch(p, keys)
-    rows.pop(p.legal_entity_id, None)  # type: ignore[arg-type]
+    if p.legal_entity_id is not None:
+        rows.pop(p.legal_entity_id, None)
     if not rows:
         return []
 
