@@ -21,8 +21,8 @@ from models.matching.normalize import skeleton, surname_root
 from models.permissions import Action, require
 from models.persons import create_legal_entity, create_person
 from models.tables import Card, LegalEntity, Person, Status, User, card_values, now
-from models.text import clean
-from models.validation import Issue, card_date, errors, subject_kind, validate_card
+from models.text import clean, find_control
+from models.validation import Issue, card_date, check_card, errors, subject_kind
 
 if TYPE_CHECKING:  # the decisions (and the scoring they use) load with a decision
     from models.matching.decisions import Decision
@@ -60,21 +60,22 @@ def register_card(values: dict[str, Any], user: User | None, person: Person | No
                   decision: Decision | None = None, journal_proposed: str | None = None
                   ) -> Card:
     """Write a new card (status registered) with its person or legal entity, in one
-    transaction. Lines hidden for the subject are stored empty. `decision`, the
-    duplicates window's answer, is applied in the same transaction (linked person or
-    entity, identification corrected, candidates declared different). Raises
-    CardRefused, or PermissionDenied when the user may not enter cards (an auditor
-    reads only) or may not correct what the decision corrects.
+    transaction. `values` are typed values or text as typed; what is stored is what
+    models.validation.check_card cleaned and checked. Lines hidden for the subject are
+    stored empty. `decision`, the duplicates window's answer, is applied in the same
+    transaction (linked person or entity, identification corrected, candidates declared
+    different). Raises CardRefused, or PermissionDenied when the user may not enter cards
+    (an auditor reads only) or may not correct what the decision corrects.
 
     The journal number (line 6) is claimed in the same transaction (models.journal_no):
     `journal_proposed` is what next_journal_no offered; kept by the operator and taken
     by another card meanwhile, it becomes the next free number (card.journal_no says
     which); a number the operator typed is stored as typed."""
     require(user, Action.ENTER_CARD)
-    issues = validate_card(values, today)
+    row, issues = check_card(values, today)
     if errors(issues):
         raise CardRefused(issues)
-    row, kind = card_row(values)
+    row, kind = card_row(row)
     if decision is not None:
         from models.matching.decisions import settle, take
     with database_proxy.atomic():
@@ -105,7 +106,13 @@ def find_cards(iin: str | None = None, surname: str | None = None,
                include_removed: bool = False, limit: int = 200) -> list[Card]:
     """Cards by IIN, surname (the beginning of it, any spelling; with initials), a legal
     entity's name (its beginning), protocol or registration number and offence-date
-    range; newest first."""
+    range; newest first. What no card can hold (text longer than its
+    column, refused characters, a value of another type) finds nothing."""
+    texts = {"iin": (iin, 12), "surname": (surname, 250), "protocol_no": (protocol_no, 20),
+             "journal_no": (journal_no, 12)}
+    if not all(_searchable(v, n) for v, n in texts.values()) or not all(
+            d is None or isinstance(d, dt.date) for d in (date_from, date_to)):
+        return []
     q = Card.select()
     if not include_removed:
         q = q.where(Card.status.not_in(ACTIVE))
@@ -153,6 +160,14 @@ def _by_name(text: str) -> pw.Expression:
         if key:
             who &= _prefix(column, key) | (column == "")
     return Card.person.in_(Person.select(Person.id).where(who)) | legal
+
+
+def _searchable(value: object, longest: int) -> bool:
+    """A search term that some card could hold (None: not searched by)."""
+    if value is None:
+        return True
+    return (isinstance(value, str) and find_control(value) is None
+            and len(clean(value)) <= longest)
 
 
 def person_cards(person_id: int, limit: int = 20) -> list[Card]:

@@ -19,6 +19,7 @@ from models import audit, codebook, correction_window, lifecycle
 from models.calendar import WEEKENDS_ONLY, WorkCalendar
 from models.card_schema import FIELDS, LINES, Field, Kind
 from models.db import is_postgres
+from models.field_values import clean_value
 from models.i18n import T
 from models.lifecycle import Event
 from models.permissions import Action, require
@@ -29,7 +30,6 @@ from models.validation import (
     Issue,
     card_date,
     errors,
-    parse_field,
     subject_kind,
     validate_card,
 )
@@ -107,21 +107,13 @@ def _same(f: Field, old: Any, new: Any) -> bool:
 
 
 def _typed(f: Field, value: Any) -> Any:
-    """What the caller passed (typed value or text as typed) -> the stored value."""
-    if value is None or isinstance(value, str):
-        parsed, issues = parse_field(f, value or "")
-        if errors(issues):
-            raise CorrectionRefused(T("{line}-жолда қате", "Ошибка в строке {line}"
-                                      ).format(line=f.line), issues)
-        return parsed
-    ok = {Kind.DATE: isinstance(value, dt.date) and not isinstance(value, dt.datetime),
-          Kind.AMOUNT: isinstance(value, int) and not isinstance(value, bool) and value >= 0
-          and len(str(value)) <= f.length,
-          Kind.FLAG: isinstance(value, bool)}.get(f.kind, False)
-    if not ok:
-        raise CorrectionRefused(T("{line}-жол: мән түрі қате", "Строка {line}: неверный тип значения"
-                                  ).format(line=f.line))
-    return value
+    """What the caller passed (typed value or text as typed) -> the cleaned value stored
+    (models.field_values.clean_value: the one cleaning path, as for registering)."""
+    cleaned, issues = clean_value(f, value)
+    if errors(issues):
+        raise CorrectionRefused(T("{line}-жолда қате", "Ошибка в строке {line}"
+                                  ).format(line=f.line), issues)
+    return cleaned
 
 
 def _typed_changes(changes: Mapping[str, Any]) -> dict[str, Any]:

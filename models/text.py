@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# C0 and C1 control characters (tab and newline included: card fields are one line),
-# DEL, and the bidi / zero-width format characters that can hide text on a screen.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# What never enters a stored text nor another operator's screen: control characters
+# (Cc: C0, C1, DEL; tab and newline too, card fields are one line), format characters
+# (Cf: bidi marks, zero-width and invisible characters, soft hyphen, tags, BOM),
+# surrogates (Cs), private use (Co), unassigned code points (Cn) and the line and
+# paragraph separators (Zl, Zp). `str.isprintable` is false for exactly these and for
+# spaces other than U+0020 (Zs), which `clean` turns into plain spaces.
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 _SPACES = re.compile(r"\s+")
 
 # Kazakh letters folded to the Russian letters people type for them (§ kazakh_alphabet.csv).
@@ -19,10 +23,25 @@ KK_TO_RU = str.maketrans({
 })
 
 
+def refused_char(ch: str) -> bool:
+    """A character no text field may hold (see REFUSED_CATEGORIES)."""
+    return not ch.isprintable() and unicodedata.category(ch) in REFUSED_CATEGORIES
+
+
 def find_control(value: str) -> int | None:
-    """Index of the first control character or escape sequence, or None."""
-    m = _CONTROL.search(value)
-    return m.start() if m else None
+    """Index of the first refused character (a control character, the ESC of an escape
+    sequence, a format, unassigned, private-use or separator character), or None."""
+    if value.isprintable():  # the common case, in C
+        return None
+    for i, ch in enumerate(value):
+        if refused_char(ch):
+            return i
+    return None
+
+
+def describe_char(ch: str) -> str:
+    """A refused character as a user can look it up: U+200B."""
+    return f"U+{ord(ch):04X}"
 
 
 def clean(value: str) -> str:
@@ -32,8 +51,10 @@ def clean(value: str) -> str:
 
 
 def strip_control(value: str) -> str:
-    """For display of text from outside (never for storing): controls become '?'."""
-    return _CONTROL.sub("?", value)
+    """For display of text from outside (never for storing): refused characters become '?'."""
+    if value.isprintable():
+        return value
+    return "".join("?" if refused_char(ch) else ch for ch in value)
 
 
 def fold(value: str) -> str:

@@ -1,171 +1,55 @@
 """Validation of the 1-AP card. Returns structured issues; never raises at the user.
 
 Two steps, both driven by the card schema:
-- `parse_field` turns what the operator typed into a typed value (a date, an amount,
-  a digits-only number) or an issue at that field;
-- `validate_card` checks a card of typed values against the order's rules and the
-  codebooks in force on the card's date.
+- models.field_values turns what a caller passed for each field (text as typed or a
+  typed value) into the value to store, or an issue at that field;
+- the card's rules below check the cleaned card against the order and the codebooks in
+  force on the card's date.
+
+`check_card` does both and returns the cleaned values with every issue: registering
+and correcting a card store exactly the values it returns. `validate_card` is its
+issues alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 from models import codebook
-from models.card_schema import FIELDS, Field, Kind, Subject
-from models.codebook import normalize_part
+from models.card_schema import FIELDS, Kind, Subject
+from models.field_values import (
+    ERROR,
+    NAME_FIELDS,
+    WARNING,
+    Issue,
+    _issue,
+    check_text,
+    clean_value,
+    errors,
+    format_value,
+    name_issues,
+    parse_date,
+    parse_field,
+    warnings,
+)
 from models.i18n import T
-from models.ids import iin_birth_date, iin_sex, iin_valid, rnn_valid
-from models.text import clean, find_control
+from models.ids import iin_birth_date, iin_sex, iin_valid
 
-ERROR = "error"
-WARNING = "warning"
+__all__ = ["ERROR", "WARNING", "Issue", "card_date", "check_card", "check_text", "errors",
+           "expected_fines", "format_value", "parse_date", "parse_field", "subject_kind",
+           "validate_card", "warnings"]
 
 MIN_AGE = 16  # the Code's age of administrative liability
 OLDEST = dt.date(1900, 1, 1)
 
 
-@dataclass(frozen=True)
-class Issue:
-    line: str
-    field: str
-    level: str  # ERROR | WARNING
-    message: T
-
-    @property
-    def is_error(self) -> bool:
-        return self.level == ERROR
-
-
-def _issue(name: str, level: str, kk: str, ru: str, **fmt: Any) -> Issue:
-    return Issue(FIELDS[name].line, name, level, T(kk, ru).format(**fmt))
-
-
-def errors(issues: list[Issue]) -> list[Issue]:
-    return [i for i in issues if i.is_error]
-
-
-def warnings(issues: list[Issue]) -> list[Issue]:
-    return [i for i in issues if not i.is_error]
-
-
-# --- parsing what was typed -------------------------------------------------------
-
-_DATE_FORMS = (
-    re.compile(r"^(?P<d>\d{2})(?P<m>\d{2})(?P<y>\d{4})$"),
-    re.compile(r"^(?P<d>\d{1,2})[./\- ](?P<m>\d{1,2})[./\- ](?P<y>\d{4})$"),
-    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})$"),
-)
-_AMOUNT = re.compile(r"^\d+$")
-_DIGITS = re.compile(r"^\d{1,2}(-\d{1,2})?$")
-_AMOUNT_SEPARATORS = str.maketrans("", "", " \u00a0\u202f\u2009,'_")
-_YES = {"1", "y", "yes", "true", "д", "да", "и", "иә", "x", "х", "+"}
-_NO = {"0", "n", "no", "false", "н", "нет", "ж", "жоқ", "-", ""}
-
-
-def check_text(name: str, raw: str) -> tuple[str | None, list[Issue]]:
-    """Common to every field: control characters refused, NFC, trimmed, length."""
-    if find_control(raw) is not None:
-        return None, [_issue(name, ERROR,
-                             "Басқару таңбалары немесе escape-тізбектер енгізуге болмайды",
-                             "Управляющие символы и escape-последовательности недопустимы")]
-    text = clean(raw)
-    f = FIELDS[name]
-    if f.kind in (Kind.TEXT, Kind.CODE) and len(text) > f.length:
-        return None, [_issue(name, ERROR, "Ең көбі {n} таңба", "Не более {n} символов",
-                             n=f.length)]
-    return (text or None), []
-
-
-def parse_date(text: str) -> dt.date | None:
-    for form in _DATE_FORMS:
-        m = form.match(text)
-        if m:
-            try:
-                return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
-            except ValueError:
-                return None
-    return None
-
-
-def parse_field(field: Field, raw: str) -> tuple[Any, list[Issue]]:
-    """What the operator typed -> (typed value or None, issues at this field)."""
-    name = field.name
-    text, issues = check_text(name, raw or "")
-    if issues or text is None:
-        return (False if field.kind == Kind.FLAG else None), issues
-    kind = field.kind
-    if kind == Kind.DATE:
-        value = parse_date(text)
-        if value is None:
-            return None, [_issue(name, ERROR, "Күн қате: ККААЖЖЖЖ", "Неверная дата: ДДММГГГГ")]
-        return value, []
-    if kind == Kind.AMOUNT:
-        digits = text.translate(_AMOUNT_SEPARATORS)
-        if digits.endswith((".00", ".0")):
-            digits = digits.rsplit(".", 1)[0]
-        if not _AMOUNT.match(digits):
-            return None, [_issue(name, ERROR, "Сома: тек бүтін теңге",
-                                 "Сумма: только целые тенге")]
-        if len(digits) > field.length:
-            return None, [_issue(name, ERROR, "Сома тым үлкен", "Слишком большая сумма")]
-        return int(digits), []
-    if kind == Kind.FLAG:
-        low = text.casefold()
-        if low in _YES:
-            return True, []
-        if low in _NO:
-            return False, []
-        return False, [_issue(name, ERROR, "Иә (1) немесе жоқ (0)", "Да (1) или нет (0)")]
-    if kind in (Kind.IIN, Kind.BIN, Kind.RNN):
-        if not text.isdigit():
-            return None, [_issue(name, ERROR, "Тек цифрлар", "Только цифры")]
-        if len(text) != field.length:
-            return None, [_issue(name, ERROR, "{n} цифр болуы керек", "Должно быть {n} цифр",
-                                 n=field.length)]
-        return text, _id_issues(name, kind, text)
-    if kind == Kind.DIGITS:
-        # digits with a leading zero; an article part may carry an amendment suffix "3-1"
-        if not _DIGITS.match(text) or (field.length <= 2 and not text.isdigit()):
-            return None, [_issue(name, ERROR, "Тек цифрлар", "Только цифры")]
-        value = normalize_part(text)
-        if len(value) > field.length:
-            return None, [_issue(name, ERROR, "Ең көбі {n} цифр", "Не более {n} цифр",
-                                 n=field.length)]
-        return value, []
-    return text, []
-
-
-def _id_issues(name: str, kind: Kind, number: str) -> list[Issue]:
-    ok = rnn_valid(number) if kind == Kind.RNN else iin_valid(number)
-    if ok:
-        return []
-    label = {Kind.IIN: T("ЖСН", "ИИН"), Kind.BIN: T("БСН", "БИН"), Kind.RNN: T("СТН", "РНН")}[kind]
-    return [Issue(FIELDS[name].line, name, ERROR,
-                  T(f"{label.kk} бақылау цифры қате", f"Неверная контрольная цифра {label.ru}"))]
-
-
-def format_value(field: Field, value: Any) -> str:
-    """A typed value as the form shows it."""
-    if value is None:
-        return ""
-    if field.kind == Kind.DATE and isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
-    if field.kind == Kind.AMOUNT:
-        return f"{int(value):,}".replace(",", " ")
-    if field.kind == Kind.FLAG:
-        return "1" if value else ""
-    return str(value)
-
-
 # --- the card's rules ---------------------------------------------------------------
 
-def subject_kind(values: dict[str, Any], on: dt.date | None = None) -> Subject | None:
+def subject_kind(values: Mapping[str, Any], on: dt.date | None = None) -> Subject | None:
     code = values.get("subject")
-    if not code:
+    if not code or not isinstance(code, str):
         return None
     entry = codebook.resolve("subject", code, on) or codebook.known("subject", code)
     if entry is None:
@@ -176,7 +60,7 @@ def subject_kind(values: dict[str, Any], on: dt.date | None = None) -> Subject |
         return None
 
 
-def card_date(values: dict[str, Any]) -> dt.date | None:
+def card_date(values: Mapping[str, Any]) -> dt.date | None:
     """The date a card's codes are resolved on: when the offence was committed."""
     for name in ("offence_date", "protocol_date", "decision_date", "journal_date"):
         if isinstance(values.get(name), dt.date):
@@ -184,15 +68,40 @@ def card_date(values: dict[str, Any]) -> dt.date | None:
     return None
 
 
-def validate_card(values: dict[str, Any], today: dt.date | None = None) -> list[Issue]:
-    """All issues of a card of typed values. Lines hidden for the subject are ignored."""
+def check_card(values: Mapping[str, Any], today: dt.date | None = None
+               ) -> tuple[dict[str, Any], list[Issue]]:
+    """A card as a caller passed it -> (the values to store, every issue). Each field is
+    cleaned on its own (models.field_values), then the card's rules run on the cleaned
+    values. Lines hidden for the subject are ignored and come back empty; a field whose
+    value was refused comes back empty and only its own error is reported."""
     today = today or dt.date.today()
-    on = card_date(values)
-    kind = subject_kind(values, on)
+    cleaned: dict[str, Any] = {}
+    own: dict[str, list[Issue]] = {}
+    for name, f in FIELDS.items():
+        cleaned[name], own[name] = clean_value(f, values.get(name), today)
+    kind = subject_kind(cleaned, card_date(cleaned))
+    issues: list[Issue] = []
+    for name, f in FIELDS.items():
+        if f.visible_for(kind):
+            issues += own[name]
+        else:
+            cleaned[name] = False if f.kind == Kind.FLAG else None
+    refused = {i.field for i in issues if i.is_error}
+    rules = [i for i in _rules(cleaned, kind, today) if i.field not in refused]
+    return cleaned, issues + rules
+
+
+def validate_card(values: Mapping[str, Any], today: dt.date | None = None) -> list[Issue]:
+    """All issues of a card (typed values or text as typed). Lines hidden for the
+    subject are ignored."""
+    return check_card(values, today)[1]
+
+
+def _rules(v: dict[str, Any], kind: Subject | None, today: dt.date) -> list[Issue]:
+    on = card_date(v)
     visible = {n for n, f in FIELDS.items() if f.visible_for(kind)}
-    v = {n: (values.get(n) if n in visible else None) for n in FIELDS}
     out: list[Issue] = []
-    out += _texts(v, visible)
+    out += _names(v)
     out += _required(v, visible, kind)
     out += _codes(v, visible, on)
     out += _qualification(v, on)
@@ -203,14 +112,8 @@ def validate_card(values: dict[str, Any], today: dt.date | None = None) -> list[
     return out
 
 
-def _texts(v: dict[str, Any], visible: set[str]) -> list[Issue]:
-    out = []
-    for name in visible:
-        value = v.get(name)
-        if isinstance(value, str):
-            _, found = check_text(name, value)
-            out += found
-    return out
+def _names(v: dict[str, Any]) -> list[Issue]:
+    return [i for name in NAME_FIELDS if v.get(name) for i in name_issues(name, v[name])]
 
 
 def _required(v: dict[str, Any], visible: set[str], kind: Subject | None) -> list[Issue]:
@@ -420,33 +323,10 @@ def _dates(v: dict[str, Any], today: dt.date) -> list[Issue]:
     return out
 
 
-# A person's names: letters of the Kazakh, Russian and Latin alphabets, and the space,
-# hyphen, apostrophe and dot that names and initials hold. Anything else (a digit, stray
-# punctuation) is asked about: a slip of the keyboard more often than a name.
-NAME_FIELDS = ("surname", "given_name", "patronymic")
-_NAME_CHARS = re.compile(r"[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі \-'’.]*")
-
-
-def _names(v: dict[str, Any]) -> list[Issue]:
-    out = []
-    for name in NAME_FIELDS:
-        value = v.get(name)
-        if isinstance(value, str) and value and not _NAME_CHARS.fullmatch(value):
-            odd = "".join(dict.fromkeys(ch for ch in value if not _NAME_CHARS.fullmatch(ch)))
-            out.append(_issue(name, WARNING, "Атта әріп емес таңбалар бар: «{c}»",
-                              "В имени не буквы: «{c}»", c=odd))
-    return out
-
-
 def _identity(v: dict[str, Any], kind: Subject | None) -> list[Issue]:
-    out = _names(v)
-    for name in ("iin", "bin", "rnn"):
-        number = v.get(name)
-        if number:
-            if not (isinstance(number, str) and number.isdigit() and len(number) == 12):
-                out.append(_issue(name, ERROR, "12 цифр болуы керек", "Должно быть 12 цифр"))
-            else:
-                out += _id_issues(name, FIELDS[name].kind, number)
+    """The IIN against the birth date and sex typed: a warning (since 2013 an IIN may
+    differ from them). Its own form was checked when the field was cleaned."""
+    out = []
     iin = v.get("iin")
     if iin and iin_valid(iin):
         born = iin_birth_date(iin)

@@ -135,8 +135,17 @@ def _option_values(args: list[str]) -> set[str]:
     return {args[i + 1] for i, a in enumerate(args[:-1]) if a in ("--config", "--db", "--lang")}
 
 
+MAX_MESSAGE = 300  # characters of one error line: a huge argument is not echoed whole
+
+
 def _fail(message: str) -> None:
-    print(f"apcard: {message}", file=sys.stderr)
+    """One line on stderr: what came from outside never brings controls to the terminal."""
+    from models.text import strip_control
+
+    line = " ".join(strip_control(message).split())
+    if len(line) > MAX_MESSAGE:
+        line = line[:MAX_MESSAGE - 1] + "…"
+    print(f"apcard: {line}", file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover
