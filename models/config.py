@@ -1,22 +1,38 @@
-"""config.toml: loading and checking. A wrong or missing key is one clear line."""
+"""config.toml: loading and checking. A wrong or missing key, a value of the wrong type
+or out of its range is one clear line naming the key (ConfigError, in both languages).
+
+Each section's keys are a table (SCHEMA: type, required, default, check); a new setting
+is one entry there and a field on Config. [keys] is checked by models.config_keys,
+[calendar] by models.calendar."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from models.calendar import CalendarError, WorkCalendar
+from models.config_keys import DEFAULT_KEYS, KEY_IDS, keymap_problem
+from models.i18n import LANGUAGES, T
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_DIR / "config.toml"
 
 
 class ConfigError(Exception):
-    """A config problem; str() is one line naming the key."""
+    """A config problem: one line naming the file and the key, in both languages."""
+
+    def __init__(self, message: T | str) -> None:
+        self.text = message if isinstance(message, T) else T(message, message)
+        super().__init__(self.text.ru)
+
+    def message(self, lang: str) -> str:
+        return self.text(lang)
 
 
 @dataclass
@@ -48,99 +64,185 @@ class Config:
         return self.path.parent
 
 
-_SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
-    # section -> key -> (type, required)
-    "database": {"url": (str, True), "pool_size": (int, False), "busy_timeout_ms": (int, False)},
-    "organisation": {"authority": (str, True), "name": (str, False), "keeps_journal": (bool, False),
-                     "tier": (str, False), "code": (str, False), "parent": (str, False)},
-    "schedule": {"dispatch_days": (list, True), "return_working_days": (int, False),
-                 "correction_window_days": (int, False)},
-    "retention": {"default_months": (int, True), "minor_months": (int, True),
-                  "corruption_months": (int, True), "journal_months": (int, False)},
-    "ui": {"language": (str, True), "theme": (str, False), "autosave": (bool, False),
-           "escape_ms": (int, False)},
-    "matching": {"exact": ((int, float), False), "probable": ((int, float), False),
-                 "possible": ((int, float), False), "max_candidates": (int, False)},
-    "keys": {},
-    "calendar": {},  # checked by models.calendar (holidays, not_moved, one table per year)
-}
-KEY_IDS = ("help", "save", "directory", "directory_full", "find", "duplicates", "journal",
-           "correct", "history", "language", "menu", "new_card", "errors", "persist", "goto",
-           "life", "print", "notice", "release", "protest", "reg_journal", "requests",
-           "retention", "packages", "queue", "stats", "quit")
+Number = (int, float)
 
 
-def _check(data: dict[str, Any], path: Path) -> None:
-    for section, keys in _SCHEMA.items():
-        sect = data.get(section)
-        if sect is None:
-            if section in ("matching", "keys", "calendar"):
-                continue
-            raise ConfigError(f"{path}: missing section [{section}]")
-        if not isinstance(sect, dict):
-            raise ConfigError(f"{path}: [{section}] must be a table")
-        for key, (typ, required) in keys.items():
-            if key not in sect:
-                if required:
-                    raise ConfigError(f"{path}: missing key {section}.{key}")
-                continue
-            value = sect[key]
-            if isinstance(value, bool) and typ is not bool and typ != (int, float):
-                raise ConfigError(f"{path}: {section}.{key} must be {_tname(typ)}, got {value!r}")
-            if not isinstance(value, typ):
-                raise ConfigError(f"{path}: {section}.{key} must be {_tname(typ)}, got {value!r}")
-        if section == "calendar":
-            try:
-                WorkCalendar.from_config(sect)
-            except CalendarError as exc:
-                raise ConfigError(f"{path}: {exc}") from None
-            continue
-        for key in sect:
-            known = keys or {k: None for k in KEY_IDS}
-            if key not in known:
-                raise ConfigError(f"{path}: unknown key {section}.{key}")
-    for section in data:
-        if section not in _SCHEMA:
-            raise ConfigError(f"{path}: unknown section [{section}]")
-    ui = data["ui"]
-    if ui["language"] not in ("kk", "ru"):
-        raise ConfigError(f"{path}: ui.language must be \"kk\" or \"ru\", got {ui['language']!r}")
-    if ui.get("theme", "auto") not in ("auto", "color16", "mono"):
-        raise ConfigError(f"{path}: ui.theme must be auto, color16 or mono, got {ui['theme']!r}")
-    _check_organisation(data["organisation"], path)
-    days = data["schedule"]["dispatch_days"]
-    if not days or not all(isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 31
-                            for d in days):
-        raise ConfigError(f"{path}: schedule.dispatch_days must be day numbers 1..31, got {days!r}")
-    url = data["database"]["url"]
-    if not url.startswith(("sqlite:///", "postgresql://", "postgres://")):
-        raise ConfigError(f"{path}: database.url must start with sqlite:/// or postgresql://, "
-                          f"got {url!r}")
-    for key, value in data.get("keys", {}).items():
-        if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"{path}: keys.{key} must be a non-empty string like \"f2,alt+2\"")
+@dataclass(frozen=True)
+class Key:
+    """One config key: its type, whether it must be there, its default and a check of
+    its value (None when fine, else what is wrong)."""
+
+    type: type | tuple[type, ...]
+    required: bool = False
+    default: Any = None
+    check: Callable[[Any], T | None] | None = None
 
 
+def _between(low: float, high: float | None = None) -> Callable[[Any], T | None]:
+    def check(value: Any) -> T | None:
+        if value < low or (high is not None and value > high):
+            span = f"{low}..{high}" if high is not None else f">= {low}"
+            return T("{s} аралығында болуы керек, {v} емес",
+                     "должно быть в пределах {s}, а не {v}").format(s=span, v=value)
+        return None
+    return check
+
+
+def _one_of(*allowed: str) -> Callable[[Any], T | None]:
+    def check(value: Any) -> T | None:
+        if value not in allowed:
+            return T("мүмкін мәндер: {a}; {v!r} емес", "допустимо: {a}; а не {v!r}").format(
+                a=", ".join(allowed), v=value)
+        return None
+    return check
+
+
+def _url(value: str) -> T | None:
+    if not value.startswith(URL_SCHEMES):
+        return T("sqlite:/// немесе postgresql:// деп басталуы керек, {v!r} емес",
+                 "должен начинаться с sqlite:/// или postgresql://, а не {v!r}").format(
+                     v=value[:80])
+    return None
+
+
+def _org_code(value: str) -> T | None:
+    if value and not ORG_CODE.match(value):
+        return T("1-32 бас латын әрпі, цифр және «-» болуы керек, {v!r} емес",
+                 "нужно 1-32 заглавных латинских буквы, цифры и «-», а не {v!r}").format(
+                     v=value[:40])
+    return None
+
+
+def _day_numbers(value: list[Any]) -> T | None:
+    if not value or not all(type(d) is int and 1 <= d <= 31 for d in value):
+        return T("1..31 күндерінің тізімі керек, {v!r} емес",
+                 "нужен список чисел месяца 1..31, а не {v!r}").format(v=value)
+    return None
+
+
+URL_SCHEMES = ("sqlite:///", "postgresql://", "postgres://")
 TIERS = ("body", "directorate", "central")
 ORG_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,31}$")
+MONTHS = _between(0, 1200)
+# section -> key -> Key. A new setting is one line here (and its field on Config).
+SCHEMA: dict[str, dict[str, Key]] = {
+    "database": {"url": Key(str, True, check=_url),
+                 "pool_size": Key(int, default=4, check=_between(1, 200)),
+                 "busy_timeout_ms": Key(int, default=5000, check=_between(0, 600_000))},
+    "organisation": {"authority": Key(str, True),
+                     "name": Key(str, default=""),
+                     "keeps_journal": Key(bool, default=False),
+                     "tier": Key(str, default="body", check=_one_of(*TIERS)),
+                     "code": Key(str, default="", check=_org_code),
+                     "parent": Key(str, default="", check=_org_code)},
+    "schedule": {"dispatch_days": Key(list, True, check=_day_numbers),
+                 "return_working_days": Key(int, default=3, check=_between(0, 366)),
+                 "correction_window_days": Key(int, default=30, check=_between(0, 3660))},
+    "retention": {"default_months": Key(int, True, check=MONTHS),
+                  "minor_months": Key(int, True, check=MONTHS),
+                  "corruption_months": Key(int, True, check=MONTHS),
+                  "journal_months": Key(int, default=36, check=MONTHS)},
+    "ui": {"language": Key(str, True, check=_one_of(*LANGUAGES)),
+           "theme": Key(str, default="auto", check=_one_of("auto", "color16", "mono")),
+           "autosave": Key(bool, default=True),
+           "escape_ms": Key(int, default=500, check=_between(50, 5000))},
+    "matching": {"exact": Key(Number, default=0.97, check=_between(0, 1)),
+                 "probable": Key(Number, default=0.85, check=_between(0, 1)),
+                 "possible": Key(Number, default=0.70, check=_between(0, 1)),
+                 "max_candidates": Key(int, default=10, check=_between(1, 1000))},
+}
+# Sections checked by their own module: [keys] (models.config_keys), [calendar]
+# (models.calendar). Sections that may be left out entirely.
+OWN_CHECK = ("keys", "calendar")
+OPTIONAL = ("matching", "keys", "calendar")
 
 
-def _check_organisation(org: dict[str, Any], path: Path) -> None:
-    tier = org.get("tier", "body")
-    if tier not in TIERS:
-        raise ConfigError(f"{path}: organisation.tier must be body, directorate or central, "
-                          f"got {tier!r}")
-    for key in ("code", "parent"):
-        value = org.get(key, "")
-        if value and not ORG_CODE.match(value):
-            raise ConfigError(f"{path}: organisation.{key} must be 1-32 capital Latin letters, "
-                              f"digits and '-', got {value!r}")
+def _fail(path: Path, where: str, problem: T) -> ConfigError:
+    return ConfigError(T(f"{path}: {where}: {problem.kk}", f"{path}: {where}: {problem.ru}"))
 
 
-def _tname(typ: type | tuple[type, ...]) -> str:
-    if isinstance(typ, tuple):
-        return "a number"
-    return {str: "a string", int: "an integer", bool: "true or false", list: "a list"}[typ]
+def _type_ok(value: Any, typ: type | tuple[type, ...]) -> bool:
+    if isinstance(value, bool) and typ is not bool:
+        return False  # true is not the number 1
+    return isinstance(value, typ)
+
+
+def _check(data: dict[str, Any], path: Path) -> dict[str, dict[str, Any]]:
+    """Every section and key checked; returns the sections with defaults filled in."""
+    for section in data:
+        if section not in SCHEMA and section not in OWN_CHECK:
+            raise ConfigError(T(f"{path}: [{section}] деген бөлім жоқ",
+                                f"{path}: неизвестный раздел [{section}]"))
+    out: dict[str, dict[str, Any]] = {}
+    for section in (*SCHEMA, *OWN_CHECK):
+        sect = data.get(section)
+        if sect is None and section not in OPTIONAL:
+            raise ConfigError(T(f"{path}: [{section}] бөлімі жоқ",
+                                f"{path}: нет раздела [{section}]"))
+        sect = {} if sect is None else sect
+        if not isinstance(sect, dict):
+            raise ConfigError(T(f"{path}: [{section}] кесте болуы керек",
+                                f"{path}: [{section}] должен быть таблицей"))
+        out[section] = sect if section in OWN_CHECK else _check_section(section, sect, path)
+    _check_matching(out["matching"], path)
+    _check_keys(out["keys"], path)
+    try:
+        WorkCalendar.from_config(out["calendar"] or None)
+    except CalendarError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    return out
+
+
+def _check_section(section: str, sect: dict[str, Any], path: Path) -> dict[str, Any]:
+    keys = SCHEMA[section]
+    for key in sect:
+        if key not in keys:
+            raise ConfigError(T(f"{path}: {section}.{key} деген кілт жоқ",
+                                f"{path}: неизвестный ключ {section}.{key}"))
+    values = {}
+    for key, spec in keys.items():
+        where = f"{section}.{key}"
+        if key not in sect:
+            if spec.required:
+                raise ConfigError(T(f"{path}: {where} кілті жоқ", f"{path}: нет ключа {where}"))
+            values[key] = spec.default
+            continue
+        value = sect[key]
+        if not _type_ok(value, spec.type):
+            name = _TYPE_NAMES[spec.type]
+            raise _fail(path, where, T("{t} болуы керек, {v!r} емес",
+                                       "должно быть {tr}, а не {v!r}").format(
+                                           t=name.kk, tr=name.ru, v=value))
+        problem = spec.check(value) if spec.check else None
+        if problem is not None:
+            raise _fail(path, where, problem)
+        values[key] = value
+    return values
+
+
+_TYPE_NAMES = {str: T("жол", "строкой"), int: T("бүтін сан", "целым числом"),
+               bool: T("true не false", "true или false"), list: T("тізім", "списком"),
+               Number: T("сан", "числом")}
+
+
+def _check_matching(m: dict[str, Any], path: Path) -> None:
+    if not m["exact"] >= m["probable"] >= m["possible"]:
+        raise _fail(path, "matching", T(
+            "exact ≥ probable ≥ possible болуы керек ({e} / {p} / {o})",
+            "должно быть exact ≥ probable ≥ possible ({e} / {p} / {o})").format(
+                e=m["exact"], p=m["probable"], o=m["possible"]))
+
+
+def _check_keys(keys: dict[str, Any], path: Path) -> None:
+    for cid in keys:
+        if cid not in KEY_IDS:
+            raise ConfigError(T(f"{path}: keys.{cid} деген команда жоқ",
+                                f"{path}: неизвестная команда keys.{cid}"))
+    full = {**DEFAULT_KEYS, **keys}
+    found = keymap_problem(full)
+    if found is not None:
+        cid, problem = found
+        raise _fail(path, f"keys.{cid}", problem)
 
 
 def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -149,48 +251,86 @@ def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 def load_config(explicit: str | os.PathLike[str] | None = None, db_url: str | None = None) -> Config:
-    """Read and check the config; `db_url` (or APCARD_DB) overrides [database].url."""
+    """Read and check the config; `db_url` (or APCARD_DB) overrides [database].url. A
+    relative SQLite path in the config is relative to the config file; one given with
+    --db or APCARD_DB is relative to the current directory."""
     path = config_path(explicit)
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    _check(data, path)
-    url = db_url or os.environ.get("APCARD_DB") or data["database"]["url"]
-    if not url.startswith(("sqlite:///", "postgresql://", "postgres://")):
-        raise ConfigError(f"database URL must start with sqlite:/// or postgresql://, got {url!r}")
-    db, org, sched, ret, ui = (data[k] for k in ("database", "organisation", "schedule",
-                                                  "retention", "ui"))
-    matching = {"exact": 0.97, "probable": 0.85, "possible": 0.70, "max_candidates": 10}
-    matching.update(data.get("matching", {}))
+    data = _read(path)
+    sections = _check(data, path)
+    override = db_url or os.environ.get("APCARD_DB")
+    if override:
+        problem = _url(override)
+        if problem is not None:
+            raise ConfigError(T(f"--db / APCARD_DB: {problem.kk}", f"--db / APCARD_DB: {problem.ru}"))
+        url = resolve_sqlite_path(override, Path.cwd())
+    else:
+        url = resolve_sqlite_path(sections["database"]["url"], path.parent)
+    db, org, sched, ret, ui = (sections[k] for k in ("database", "organisation", "schedule",
+                                                      "retention", "ui"))
     return Config(
         path=path,
-        db_url=resolve_sqlite_path(url, path.parent),
-        pool_size=db.get("pool_size", 4),
-        busy_timeout_ms=db.get("busy_timeout_ms", 5000),
+        db_url=url,
+        pool_size=db["pool_size"],
+        busy_timeout_ms=db["busy_timeout_ms"],
         language=ui["language"],
         authority=org["authority"],
-        organisation_name=org.get("name", ""),
-        keeps_journal=org.get("keeps_journal", False),
+        organisation_name=org["name"],
+        keeps_journal=org["keeps_journal"],
         dispatch_days=list(sched["dispatch_days"]),
-        return_working_days=sched.get("return_working_days", 3),
-        correction_window_days=sched.get("correction_window_days", 30),
-        retention={k: v for k, v in ret.items()},
-        theme=ui.get("theme", "auto"),
-        autosave=ui.get("autosave", True),
-        matching=matching,
-        keys=dict(data.get("keys", {})),
-        calendar=WorkCalendar.from_config(data.get("calendar")),
-        tier=org.get("tier", "body"),
-        org_code=org.get("code", ""),
-        parent_code=org.get("parent", ""),
-        escape_ms=ui.get("escape_ms", 500),
+        return_working_days=sched["return_working_days"],
+        correction_window_days=sched["correction_window_days"],
+        retention=dict(ret),
+        theme=ui["theme"],
+        autosave=ui["autosave"],
+        matching=dict(sections["matching"]),
+        keys={**DEFAULT_KEYS, **sections["keys"]},
+        calendar=WorkCalendar.from_config(sections["calendar"] or None),
+        tier=org["tier"],
+        org_code=org["code"],
+        parent_code=org["parent"],
+        escape_ms=ui["escape_ms"],
     )
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(T(f"{path}: баптау файлы жоқ", f"{path}: файл конфигурации не найден")
+                          ) from None
+    except OSError as exc:
+        raise ConfigError(T(f"{path}: баптау файлы оқылмады: {exc.strerror}",
+                            f"{path}: не удалось прочитать конфигурацию: {exc.strerror}")) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(T(f"{path}: TOML қатесі: {exc}", f"{path}: ошибка TOML: {exc}")
+                          ) from None
+
+
+def peek_language(explicit: str | os.PathLike[str] | None = None) -> str | None:
+    """The config's ui.language without checking the rest (for messages about a config
+    that does not load); None when it cannot be read."""
+    try:
+        lang = _read(config_path(explicit)).get("ui", {}).get("language")
+    except (ConfigError, AttributeError):
+        return None
+    return lang if lang in LANGUAGES else None
+
+
+def authority_problem(cfg: Config, on: dt.date | None = None) -> T | None:
+    """The own authority code (organisation.authority) against the authority codebook,
+    once the codebooks are loaded; None when it is there (or nothing is loaded yet)."""
+    from models import codebook
+
+    if not codebook.entries("authority", None):
+        return None
+    if codebook.resolve("authority", cfg.authority, on) or codebook.known("authority",
+                                                                          cfg.authority):
+        return None
+    return T(f"{cfg.path}: organisation.authority: «{cfg.authority}» органдар "
+             "анықтамалығында жоқ",
+             f"{cfg.path}: organisation.authority: кода «{cfg.authority}» нет в "
+             "справочнике органов")
 
 
 def resolve_sqlite_path(url: str, base: Path) -> str:

@@ -34,7 +34,7 @@ CASES = {
     "bad URL": (edited(r'^url = .*$', 'url = "mysql://localhost/apcard"'), "database.url"),
     "bad dispatch days": (edited(r"^dispatch_days = .*$", "dispatch_days = [10, 40]"),
                           "schedule.dispatch_days"),
-    "bad TOML": (REPO_CONFIG + "\n[keys\nhelp = f1\n", "not valid TOML"),
+    "bad TOML": (REPO_CONFIG + "\n[keys\nhelp = f1\n", "ошибка TOML"),
 }
 
 
@@ -73,7 +73,7 @@ def test_missing_config_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     missing = tmp_path / "nowhere.toml"
     code, _, err = run(["--config", str(missing), "db", "version"], capsys)
     assert code == 2
-    assert_one_line(err, "config file not found")
+    assert_one_line(err, "файл конфигурации не найден")
     assert str(missing) in err
 
 
@@ -126,3 +126,105 @@ def test_real_entry_point_prints_no_traceback(tmp_path: Path) -> None:
     assert res.returncode == 2
     assert res.stdout == ""
     assert_one_line(res.stderr, "database.pool_size")
+
+
+# --- values checked against their ranges and the key names ----------------------------------
+
+RANGE_CASES = {
+    "exact above 1": (edited(r"^exact = .*$", "exact = 1.5"), "matching.exact"),
+    "possible below 0": (edited(r"^possible = .*$", "possible = -0.1"), "matching.possible"),
+    "thresholds out of order": (edited(r"^possible = .*$", "possible = 0.9"), "exact ≥ probable"),
+    "bool as a number": (edited(r"^exact = .*$", "exact = true"), "matching.exact"),
+    "no candidates": (edited(r"^max_candidates = .*$", "max_candidates = 0"),
+                      "matching.max_candidates"),
+    "pool of none": (edited(r"^pool_size = .*$", "pool_size = 0"), "database.pool_size"),
+    "negative timeout": (edited(r"^busy_timeout_ms = .*$", "busy_timeout_ms = -1"),
+                         "database.busy_timeout_ms"),
+    "negative working days": (edited(r"^return_working_days = .*$", "return_working_days = -1"),
+                              "schedule.return_working_days"),
+    "negative window": (edited(r"^correction_window_days = .*$", "correction_window_days = -5"),
+                        "schedule.correction_window_days"),
+    "negative months": (edited(r"^minor_months = .*$", "minor_months = -6"),
+                        "retention.minor_months"),
+    "bad theme": (edited(r"^theme = .*$", 'theme = "pink"'), "ui.theme"),
+    "unknown key name": (edited(r'^help = .*$', 'help = "f1,alt+1,f13x"'), "keys.help"),
+    "unknown modifier": (edited(r'^save = .*$', 'save = "hyper+s"'), "keys.save"),
+    "key bound twice": (edited(r'^save = .*$', 'save = "f1,alt+2"'), "f1"),
+    "key bound twice spelled differently": (
+        edited(r'^menu = .*$', 'menu = "f10,alt+equals_sign"'),
+        "«alt+equal» уже назначена команде «menu»"),
+    "key bound twice with a default": (
+        edited(r'^help = .*$', "").replace('save = "f2,alt+2"', 'save = "f2,f1"'), "f1"),
+    "empty key list": (edited(r'^quit = .*$', 'quit = " , "'), "keys.quit"),
+    "unknown command": (edited(r'^quit = .*$', 'quit = "ctrl+q"\nfly = "f13"'), "keys.fly"),
+}
+
+
+@pytest.mark.parametrize("case", list(RANGE_CASES))
+def test_out_of_range_values_and_bad_keys_are_one_line_exit_2(
+        case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text, needle = RANGE_CASES[case]
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run(["--config", str(path), "db", "version"], capsys)
+    assert (code, out) == (2, "")
+    assert_one_line(err, needle)
+    assert "ошибка конфигурации" in err
+
+
+def test_good_key_names_and_thresholds_pass(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(edited(r'^help = .*$', 'help = "F1, ctrl+shift+h, alt+slash"')
+                    .replace("exact = 0.97", "exact = 1").replace("possible = 0.70",
+                                                                   "possible = 0.85"),
+                    encoding="utf-8")
+    cfg = load_config(path)
+    assert cfg.keys["help"] == "F1, ctrl+shift+h, alt+slash"
+    assert cfg.matching == {"exact": 1, "probable": 0.85, "possible": 0.85, "max_candidates": 10}
+
+
+def test_keys_left_out_keep_their_defaults(tmp_path: Path) -> None:
+    from models.config_keys import DEFAULT_KEYS
+
+    path = tmp_path / "config.toml"
+    path.write_text(edited(r'^help = .*$', ""), encoding="utf-8")
+    assert load_config(path).keys == DEFAULT_KEYS
+
+
+def test_key_names_are_textual_names() -> None:
+    """models/ keeps the key vocabulary as data (no Textual there): each name must be one
+    Textual produces, or one the key map spells out (tui.keys)."""
+    from textual.keys import Keys, _character_to_key
+
+    from models.config_keys import BASE_KEYS, DEFAULT_KEYS, MODIFIERS, split_keys
+    from tui.keys import _char_of
+
+    textual = {k.value for k in Keys} | {_character_to_key(chr(c)) for c in range(33, 127)}
+    spelled = {name for name in BASE_KEYS if _char_of(name) is not None}
+    assert BASE_KEYS <= textual | spelled, sorted(BASE_KEYS - textual - spelled)
+    for value in DEFAULT_KEYS.values():
+        for key in split_keys(value):
+            *mods, base = key.split("+")
+            assert base in BASE_KEYS and set(mods) <= set(MODIFIERS), key
+
+
+def test_the_shipped_config_and_the_key_map_agree() -> None:
+    from models.config_keys import DEFAULT_KEYS
+    from tui.keys import DEFAULT_KEYS as TUI_KEYS
+
+    assert load_config(ROOT / "config.toml").keys == DEFAULT_KEYS
+    assert set(TUI_KEYS) <= set(DEFAULT_KEYS)
+
+
+def test_own_authority_must_be_in_the_codebook(books, cfg, capsys) -> None:
+    from models.config import authority_problem
+
+    assert authority_problem(cfg) is None
+    cfg.path.write_text(cfg.path.read_text(encoding="utf-8").replace(
+        'authority = "685"', 'authority = "99999"'), encoding="utf-8")
+    code, out, err = run(["--config", str(cfg.path), "codebooks", "load"], capsys)
+    assert code == 2
+    assert_one_line(err, "organisation.authority")
+    assert "99999" in err and "справочнике органов" in err
+    code, out, err = run(["--config", str(cfg.path)], capsys)  # the card screen refuses
+    assert code == 2 and "99999" in err

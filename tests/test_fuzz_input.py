@@ -203,3 +203,32 @@ def test_persons_import_fuzz(rows: list[list[str]], junk: bytes, backend: str, t
     assert "unexpected error" not in err and "Traceback" not in err, err
     assert all(find_control(line) is None for line in (out + err).splitlines()), ascii(err)
     assert_persons_pass()
+SAFE_COMMANDS = (["db", "version"], ["db", "upgrade"], ["init"], ["persons", "search"],
+                 ["persons", "import"], ["codebooks", "show"], ["codebooks", "check"],
+                 ["card", "status"], ["card", "returned"], ["card", "remove"],
+                 ["audit", "verify"], ["user", "list"])
+ARG = st.one_of(TEXT, HUGE, OTHER_DIGITS,
+                st.sampled_from(["--db", "--lang", "--config", "--surname", "--iin", "--limit",
+                                 "--batch", "--json", "kk", "ru", "xx", "-h", "--version",
+                                 "authority", "06", "1", "0", "-1", "999999999999999999999"]))
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+@FUZZ
+@given(command=st.sampled_from(SAFE_COMMANDS), args=st.lists(ARG, max_size=5))
+def test_command_line_arguments_fuzz(command: list[str], args: list[str], backend: str, cfg,
+                                     books,
+                                     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Random arguments after a command that writes no file outside the database (the
+    card screen, `demo`, exports and password prompts are not drawn)."""
+    from tui.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    args = [a for a in args if a != "--db"]  # a random --db would open random paths
+    code = main(["--config", str(cfg.path), *command, *args])
+    out, err = capsys.readouterr()
+    assert isinstance(code, int) and code in (0, 1, 2), (code, err)
+    assert "unexpected error" not in err and "Traceback" not in err, err
+    if code == 2:
+        assert len(err.strip().splitlines()) == 1, err

@@ -1,9 +1,10 @@
 """`apcard` command line. Each command group lives in its own module here and
 registers itself through `register(subparsers)`; `main` wires config, database
-and one-line error reporting around them.
+and one-line error reporting around them (the parser itself: tui/cli/parser.py).
 
 Errors never reach the user as a traceback: a `CliError` (or a config / database
-error) is printed as one line on stderr with a non-zero exit code.
+error, a refused permission) is printed as one line on stderr with a non-zero exit
+code, in the session's language (tui/cli/base.py `say`).
 """
 
 from __future__ import annotations
@@ -14,10 +15,21 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from models.config import Config, ConfigError, load_config
-from tui.cli.base import EXIT_USAGE, CliError, hidden, open_db
+from models.config import Config, ConfigError, load_config, peek_language
+from models.i18n import LANGUAGES, T
+from tui.cli.base import (
+    EXIT_USAGE,
+    CliError,
+    hidden,
+    open_db,
+    os_error,
+    say,
+    session_language,
+    set_session_language,
+)
 
-__all__ = ["EXIT_USAGE", "CliError", "build_parser", "hidden", "main", "open_db"]
+__all__ = ["EXIT_USAGE", "CliError", "build_parser", "hidden", "main", "open_db", "os_error",
+           "say"]
 
 # Command-group modules, in help order. Each has `register(sub)`.
 GROUPS = ("tui.cli.core", "tui.cli.codebooks_cmd", "tui.cli.users", "tui.cli.persons",
@@ -25,12 +37,6 @@ GROUPS = ("tui.cli.core", "tui.cli.codebooks_cmd", "tui.cli.users", "tui.cli.per
           "tui.cli.journal_cmd", "tui.cli.notice_cmd", "tui.cli.requests_cmd",
           "tui.cli.purge_cmd", "tui.cli.exchange", "tui.cli.reconcile",
           "tui.cli.stats")
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
-        where = self.prog.removeprefix("apcard").strip()  # "db", "user add", ...
-        raise CliError(f"{where}: {message}" if where else message, EXIT_USAGE)
-
 
 Handler = Callable[[argparse.Namespace, Config], int | None]
 
@@ -43,14 +49,22 @@ COMMAND_WORDS = frozenset({"init", "db", "demo", "codebooks", "user", "persons",
 
 
 def build_parser(groups: bool = True) -> argparse.ArgumentParser:
-    parser = _Parser(prog="apcard", description="1-AP card register (administrative offences)")
-    parser.add_argument("--config", help="config file (default: APCARD_CONFIG or config.toml)")
-    parser.add_argument("--db", help="database URL, overrides config (also APCARD_DB)")
-    parser.add_argument("--lang", choices=("kk", "ru"), help="UI language for this run")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    from tui.cli.parser import TopParser
+
+    parser = TopParser(_version())
+    sub = parser.add_subparsers(dest="command", metavar=say(T("КОМАНДА", "КОМАНДА")))
     for name in GROUPS if groups else ():
         importlib.import_module(name).register(sub)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("apcard")
+    except PackageNotFoundError:  # run from a source tree without `pip install`
+        return "0+unknown"
 
 
 # peewee imports PostgreSQL's driver whenever it is installed: about 5 MiB and 20 ms of
@@ -83,6 +97,7 @@ def _value(args: list[str], option: str) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    set_session_language(_language_of(args))
     cfg: Config | None = None
     try:
         _without_postgres_driver(args)
@@ -93,41 +108,66 @@ def main(argv: Sequence[str] | None = None) -> int:
         cfg = load_config(ns.config, ns.db)
         if ns.lang:
             cfg.language = ns.lang
+        set_session_language(cfg.language)
         handler: Handler | None = getattr(ns, "handler", None)
         if handler is None:  # bare `apcard`: open the card screen
             from tui.cli.core import run_tui
 
             handler = run_tui
         return int(handler(ns, cfg) or 0)
+    except SystemExit as exc:  # --help or --version printed
+        return exc.code if isinstance(exc.code, int) else 0
     except CliError as exc:
-        _fail(str(exc))
+        _fail(exc.message(session_language()))
         return exc.code
     except ConfigError as exc:
-        _fail(f"config error: {exc}")
+        _fail(say(T("баптау қатесі: ", "ошибка конфигурации: ")) + exc.message(
+            session_language()))
         return EXIT_USAGE
     except KeyboardInterrupt:
-        _fail("interrupted")
+        _fail(say(T("тоқтатылды", "прервано")))
         return 130
     except BrokenPipeError:
         return 1
     except Exception as exc:  # a database problem, or last resort: one line
-        from models.db import DatabaseError, one_line
+        return _last_resort(exc, cfg)
 
-        if isinstance(exc, DatabaseError):
-            _fail(str(exc))
-            return 1
-        if os.environ.get("APCARD_DEBUG"):
-            raise
-        from tui.cli.core import db_error_line
 
-        line = db_error_line(exc, cfg.db_url if cfg else None)
-        if line:
-            _fail(line)
-            return 1
+def _last_resort(exc: Exception, cfg: Config | None) -> int:
+    from models.db import DatabaseError, one_line
+    from models.permissions import PermissionDenied
+    from tui.cli.core import database_error, db_error_line
 
-        _fail(f"unexpected error: {type(exc).__name__}: {one_line(exc)} "
-              "(set APCARD_DEBUG=1 for details)")
+    if isinstance(exc, DatabaseError):
+        _fail(say(database_error(exc)))
         return 1
+    if os.environ.get("APCARD_DEBUG"):
+        raise exc
+    if isinstance(exc, PermissionDenied):  # a model function refused the acting user
+        _fail(exc.message(session_language()))
+        return 1
+    line = db_error_line(exc, cfg.db_url if cfg else None)
+    if line:
+        _fail(say(line))
+        return 1
+    _fail(say(T("күтпеген қате", "непредвиденная ошибка")) + f": {type(exc).__name__}: "
+          f"{one_line(exc)} (APCARD_DEBUG=1)")
+    return 1
+
+
+def _language_of(args: list[str]) -> str:
+    """The session's language before the config is read: --lang wherever it is, else
+    the config file's ui.language, else Russian."""
+    config = None
+    for i, a in enumerate(args):
+        name, eq, value = a.partition("=")
+        if not eq:
+            value = args[i + 1] if i + 1 < len(args) else ""
+        if name == "--lang" and value in LANGUAGES:
+            return value
+        if name == "--config":
+            config = value
+    return peek_language(config or None) or "ru"
 
 
 def _option_values(args: list[str]) -> set[str]:

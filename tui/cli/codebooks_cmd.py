@@ -32,8 +32,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("filter", nargs="?", default="",
                    help="code prefix or part of a name (Kazakh letters may be typed as Russian)")
     q.add_argument("--on", type=_date, help="only entries valid on this date (YYYY-MM-DD)")
-    q.add_argument("--lang", dest="show_lang", choices=("kk", "ru"),
-                   help="language of the names (default: the configured one)")
     q.add_argument("--limit", type=_limit, default=0, help="print at most this many rows")
     q.set_defaults(handler=cmd_show)
 
@@ -91,6 +89,18 @@ def cmd_load(ns: argparse.Namespace, cfg: Config) -> int:
         out.print(T("Дерекқорда файлдарда жоқ {n} жазба қалды (карточкалар оларға сілтеуі мүмкін)",
                     "В базе осталось {n} записей, которых нет в файлах (на них могут ссылаться "
                     "карточки)").format(n=result.stale)(lang))
+    return _own_authority(cfg)
+
+
+def _own_authority(cfg: Config) -> int:
+    """The configured own authority (organisation.authority) must be in the codebook."""
+    from models import codebook
+    from models.config import authority_problem
+
+    codebook.reload()
+    problem = authority_problem(cfg)
+    if problem is not None:
+        raise CliError(problem, 2)
     return 0
 
 
@@ -128,7 +138,7 @@ def cmd_show(ns: argparse.Namespace, cfg: Config) -> int:
     from tui.cli.core import db_errors
     from tui.cli.identity import reader
 
-    lang = ns.show_lang or cfg.language
+    lang = cfg.language  # --lang after the command too
     try:
         catalog = read_catalog()
     except CodebookError as exc:

@@ -5,67 +5,118 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 from collections.abc import Iterator
 
 from models.config import Config
 from models.db import DatabaseError, is_database_error, one_line, safe_url, small_cache
-from tui.cli.base import CliError, open_db
+from models.i18n import T
+from tui.cli.base import CliError, open_db, require_database_file, say
 
 DEMO_CARDS = 2500
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("init", help="create or upgrade the database; the first run makes "
-                       "the OS account running it an administrator")
+    p = sub.add_parser("init", help=say(T(
+        "дерекқорды құру немесе жаңарту", "создать или обновить базу")))
     p.set_defaults(handler=cmd_init)
 
-    p = sub.add_parser("db", help="database schema")
+    p = sub.add_parser("db", help=say(T("дерекқор схемасы", "схема базы")))
     dbsub = p.add_subparsers(dest="db_command", required=True, metavar="{upgrade,version}")
-    q = dbsub.add_parser("upgrade", help="bring the schema to this apcard's version")
+    q = dbsub.add_parser("upgrade", help=say(T("схеманы осы нұсқаға жеткізу",
+                                               "привести схему к этой версии")))
     q.set_defaults(handler=cmd_db_upgrade)
-    q = dbsub.add_parser("version", help="show the schema version")
+    q = dbsub.add_parser("version", help=say(T("схема нұсқасы", "версия схемы")))
     q.set_defaults(handler=cmd_db_version)
 
-    p = sub.add_parser("demo", help="fill the register with realistic demo cards")
-    p.add_argument("--cards", type=_positive, default=DEMO_CARDS,
-                   help=f"how many cards (default {DEMO_CARDS})")
-    p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same cards)")
-    p.add_argument("--if-empty", action="store_true",
-                   help="do nothing when the register already holds cards")
+    p = sub.add_parser("demo", help=say(T("демо-карточкалар", "демонстрационные карточки")))
+    p.add_argument("--cards", type=_positive, default=DEMO_CARDS, help=say(T(
+        f"неше карточка (әдепкі {DEMO_CARDS})", f"сколько карточек (по умолчанию {DEMO_CARDS})")))
+    p.add_argument("--seed", type=_whole, default=1, help=say(T(
+        "кездейсоқ сан тұқымы (бірдей тұқым, бірдей карточкалар)",
+        "зерно случайных чисел (то же зерно — те же карточки)")))
+    p.add_argument("--if-empty", action="store_true", help=say(T(
+        "тізілімде карточкалар болса, ештеңе істемеу", "ничего не делать, если в реестре есть "
+        "карточки")))
     p.set_defaults(handler=cmd_demo)
 
 
+def _whole(text: str) -> int:
+    if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 18:
+        raise argparse.ArgumentTypeError(say(T(f"бүтін сан емес: {text[:20]!r}",
+                                               f"не целое число: {text[:20]!r}")))
+    return int(text)
+
+
 def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    value = _whole(text)
     if not 1 <= value <= 1_000_000:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 1000000, got {value}")
+        raise argparse.ArgumentTypeError(say(T(f"1..1000000 аралығында болуы керек, {value} емес",
+                                               f"должно быть от 1 до 1000000, а не {value}")))
     return value
 
 
 # --- database errors as one line ---------------------------------------------------
 
-def db_error_line(exc: BaseException, url: str | None = None) -> str | None:
+def db_error_line(exc: BaseException, url: str | None = None) -> T | None:
     """One line for a database failure after the database was opened (a read-only
     file, a vanished folder, a server gone away); None if `exc` is not one."""
     if not is_database_error(exc):
         return None
-    text = one_line(exc)
-    where = f" ({safe_url(url)})" if url else ""
+    return _driver_words(one_line(exc), f" ({safe_url(url)})" if url else "")
+
+
+def _driver_words(text: str, where: str) -> T:
     low = text.lower()
+    missing = re.search(r'no such table: (\w+)|relation "(\w+)" does not exist', text)
+    if missing:
+        table = missing[1] or missing[2]
+        return T(f"дерекқорда {table} кестесі жоқ{where}: дерекқор бүлінген не оны басқа "
+                 "бағдарлама өзгерткен (`apcard db version`)",
+                 f"в базе нет таблицы {table}{where}: база повреждена или изменена не "
+                 "apcard (`apcard db version`)")
     if "readonly database" in low or "read-only" in low:
-        return f"the database is read-only{where}: check the file's and its folder's permissions"
+        return T(f"дерекқор тек оқуға арналған{where}: файл мен қалтаның құқықтарын тексеріңіз",
+                 f"база только для чтения{where}: проверьте права на файл и его папку")
     if "unable to open database file" in low:
-        return f"cannot open the database file{where}: check that its folder exists and is writable"
+        return T(f"дерекқор файлы ашылмады{where}: қалтасы бар ма, жазуға бола ма, тексеріңіз",
+                 f"не открыть файл базы{where}: проверьте, что папка есть и доступна для записи")
     if "database is locked" in low:
-        return f"the database is busy (locked by another apcard){where}: try again"
+        return T(f"дерекқор бос емес (басқа apcard құлыптаған){where}: қайталаңыз",
+                 f"база занята (заблокирована другим apcard){where}: повторите")
     if "disk is full" in low or "disk i/o error" in low:
-        return f"cannot write the database{where}: {text}"
+        return T(f"дерекқорға жазылмады{where}: {text}", f"не записать базу{where}: {text}")
     if "connection" in low or "server" in low or "terminat" in low:
-        return f"lost the database server{where}: {text}"
-    return f"database error{where}: {text}"
+        return T(f"дерекқор серверімен байланыс үзілді{where}: {text}",
+                 f"потеряна связь с сервером базы{where}: {text}")
+    return T(f"дерекқор қатесі{where}: {text}", f"ошибка базы{where}: {text}")
+
+
+_DATABASE_ERRORS = tuple((re.compile(p), t) for p, t in (
+    (r"^cannot create database folder (.+): (.*)$",
+     T("дерекқор қалтасы {0} құрылмады: {1}", "не создать папку базы {0}: {1}")),
+    (r"^database file (.+) is read-only$",
+     T("дерекқор файлы {0} тек оқуға арналған", "файл базы {0} только для чтения")),
+    (r"^unsupported database URL (.+) \(sqlite:/// or postgresql://\)$",
+     T("{0} деген дерекқор URL-і қолданылмайды (sqlite:/// не postgresql://)",
+       "URL базы {0} не поддерживается (sqlite:/// или postgresql://)")),
+    (r"^cannot open database (\S+): (.*)$",
+     T("{0} дерекқоры ашылмады: {1}", "не открыть базу {0}: {1}")),
+))
+_FILE_TROUBLE = ("readonly database", "unable to open database file", "database is locked")
+
+
+def database_error(exc: DatabaseError) -> T:
+    """models.db's one-line DatabaseError in both languages (the driver's own words, such
+    as the server's reply, stay as they are)."""
+    text = one_line(exc)
+    for pattern, words in _DATABASE_ERRORS:
+        m = pattern.match(text)
+        if m:
+            if m.re.groups == 2 and any(k in m[2].lower() for k in _FILE_TROUBLE):
+                return _driver_words(m[2], f" ({m[1]})")
+            return T(words.kk.format(*m.groups()), words.ru.format(*m.groups()))
+    return T(text, text)
 
 
 @contextlib.contextmanager
@@ -90,6 +141,7 @@ def _console():  # rich imported when printing, not on the way to the TUI
 
 
 def cmd_init(ns: argparse.Namespace, cfg: Config) -> int:
+    """The one command that creates a database."""
     from models import migrations
     from models.db import open_database
 
@@ -101,8 +153,8 @@ def cmd_init(ns: argparse.Namespace, cfg: Config) -> int:
         _schema_administrator(cfg)
         migrations.upgrade(db, waiting=_upgrade_waiting)
         after = migrations.current_version(db)
-        out.print(_schema_news(cfg, before, after))
-        out.print(_first_admin(cfg))
+        out.print(say(_schema_news(cfg, before, after)))
+        out.print(say(_first_admin(cfg)))
     return 0
 
 
@@ -115,25 +167,32 @@ def _schema_administrator(cfg: Config) -> None:
 
 
 def _upgrade_waiting() -> None:
-    _console_err().print("another `apcard db upgrade` is running: waiting for it to finish",
+    _console_err().print(say(T("басқа `apcard db upgrade` жүріп жатыр: аяқталуын күтеміз",
+                               "идёт другой `apcard db upgrade`: ждём его окончания")),
                          highlight=False, markup=False)
 
 
 def _refuse_newer(version: int) -> None:
     from models import migrations
 
-    if version > migrations.LATEST:
-        raise CliError(f"database schema version {version} is newer than this apcard "
-                       f"({migrations.LATEST}): upgrade apcard")
+    latest = migrations.LATEST
+    if version > latest:
+        raise CliError(T(f"дерекқор схемасы ({version}) бұл apcard-тан жаңа ({latest}): "
+                         "apcard-ты жаңартыңыз",
+                         f"схема базы ({version}) новее этого apcard ({latest}): "
+                         "обновите apcard"))
 
 
-def _schema_news(cfg: Config, before: int, after: int) -> str:
+def _schema_news(cfg: Config, before: int, after: int) -> T:
     where = safe_url(cfg.db_url)
     if before == 0:
-        return f"created the database {where} (schema version {after})"
+        return T(f"дерекқор құрылды: {where} (схема {after})",
+                 f"создана база {where} (схема {after})")
     if before < after:
-        return f"upgraded the database {where} from schema version {before} to {after}"
-    return f"database {where} is already at schema version {after}"
+        return T(f"дерекқор жаңартылды: {where}, схема {before} → {after}",
+                 f"база {where} обновлена: схема {before} → {after}")
+    return T(f"дерекқор {where} схемасы қазірдің өзінде {after}",
+             f"база {where} уже на схеме {after}")
 
 
 def _os_account() -> str:
@@ -143,10 +202,11 @@ def _os_account() -> str:
 
     name = os_account()
     if not name:
-        raise CliError("cannot tell which OS account is running apcard: the uid has no name")
-
-    if not name or find_control(name) is not None or len(name) > 64:
-        raise CliError(f"OS account name {name!r} cannot be an apcard login")
+        raise CliError(T("apcard-ты қай ОЖ есептік жазбасы іске қосқаны белгісіз: uid-тің аты жоқ",
+                         "не узнать, какая учётная запись ОС запустила apcard: у uid нет имени"))
+    if find_control(name) is not None or len(name) > 64:
+        raise CliError(T(f"{name[:64]!r} ОЖ есептік жазбасы apcard логині бола алмайды",
+                         f"имя учётной записи ОС {name[:64]!r} не может быть логином apcard"))
     return name
 
 
@@ -163,7 +223,7 @@ def _full_name(account: str) -> str:
     return clean(gecos)[:150] if gecos and find_control(gecos) is None else ""
 
 
-def _first_admin(cfg: Config) -> str:
+def _first_admin(cfg: Config) -> T:
     """With no user yet, the OS account running `init` becomes the first administrator."""
     from models.auth import AuthError, ensure_first_admin
     from models.tables import Role, User
@@ -172,16 +232,19 @@ def _first_admin(cfg: Config) -> str:
     try:
         created = ensure_first_admin(account, _full_name(account))
     except AuthError as exc:
-        raise CliError(f"cannot register {account!r} as administrator: "
-                       f"{exc.message(cfg.language)}") from None
+        raise CliError(T(f"{account!r} әкімші ретінде тіркелмеді: {exc.message('kk')}",
+                         f"не удалось зарегистрировать {account!r} администратором: "
+                         f"{exc.message('ru')}")) from None
     if created is not None:
-        return (f"registered the OS account {account!r} as the first administrator "
-                "(add others with `apcard user add`)")
+        return T(f"ОЖ есептік жазбасы {account!r} бірінші әкімші болып тіркелді "
+                 "(басқаларын `apcard user add` қосады)",
+                 f"учётная запись ОС {account!r} зарегистрирована первым администратором "
+                 "(остальных добавляет `apcard user add`)")
     count = User.select().count()
-    admins = [u.login for u in User.select(User.login)
-              .where(User.role == Role.ADMINISTRATOR.value).order_by(User.login)]
-    return (f"users: {count} already registered; administrators: "
-            f"{', '.join(admins) if admins else 'none'}")
+    admins = ", ".join(u.login for u in User.select(User.login)
+                       .where(User.role == Role.ADMINISTRATOR.value).order_by(User.login))
+    return T(f"пайдаланушылар тіркелген: {count}; әкімшілер: {admins or 'жоқ'}",
+             f"пользователей уже зарегистрировано: {count}; администраторы: {admins or 'нет'}")
 
 
 def cmd_db_upgrade(ns: argparse.Namespace, cfg: Config) -> int:
@@ -189,6 +252,7 @@ def cmd_db_upgrade(ns: argparse.Namespace, cfg: Config) -> int:
     from models.db import open_database
 
     out = _console()
+    require_database_file(cfg)
     with db_errors(cfg):
         db = open_database(cfg.db_url, cfg.pool_size, cfg.busy_timeout_ms)
         before = migrations.current_version(db)
@@ -197,10 +261,11 @@ def cmd_db_upgrade(ns: argparse.Namespace, cfg: Config) -> int:
         applied = migrations.upgrade(db, waiting=_upgrade_waiting)
         after = migrations.current_version(db)
     if not applied:
-        out.print(f"already at version {after}")
+        out.print(say(T(f"схема қазірдің өзінде {after}", f"схема уже версии {after}")))
     else:
         names = {m.VERSION: m.DESCRIPTION for m in migrations.MIGRATIONS}
-        out.print(f"upgraded from version {before} to {after}")
+        out.print(say(T(f"схема жаңартылды: {before} → {after}",
+                        f"схема обновлена: {before} → {after}")))
         for v in applied:
             out.print(f"  v{v:04d} {names[v]}")
     return 0
@@ -211,18 +276,22 @@ def cmd_db_version(ns: argparse.Namespace, cfg: Config) -> int:
     from models.db import open_database
     from tui.cli.identity import reader
 
+    require_database_file(cfg)
     with db_errors(cfg):
         db = open_database(cfg.db_url, cfg.pool_size, cfg.busy_timeout_ms)
         version = migrations.current_version(db)
         reader(cfg)
-    if version == migrations.LATEST:
-        state = "up to date"
-    elif version < migrations.LATEST:
-        state = "run `apcard db upgrade`" if version else "empty: run `apcard init`"
+    latest = migrations.LATEST
+    if version == latest:
+        state = T("жаңа", "актуальна")
+    elif version < latest:
+        state = T("`apcard db upgrade` орындаңыз", "выполните `apcard db upgrade`") if version \
+            else T("бос: `apcard init` орындаңыз", "пусто: выполните `apcard init`")
     else:
-        state = "newer than this apcard"
-    _console().print(f"schema version {version} (this apcard: {migrations.LATEST}; {state})")
-    return 0 if version == migrations.LATEST else 1
+        state = T("бұл apcard-тан жаңа", "новее этого apcard")
+    _console().print(say(T(f"схема нұсқасы {version} (бұл apcard: {latest}; {state.kk})",
+                           f"версия схемы {version} (этот apcard: {latest}; {state.ru})")))
+    return 0 if version == latest else 1
 
 
 def cmd_demo(ns: argparse.Namespace, cfg: Config) -> int:
@@ -239,18 +308,24 @@ def cmd_demo(ns: argparse.Namespace, cfg: Config) -> int:
         codebook.reload()
         have = Card.select().count()
         if have and ns.if_empty:
-            out.print(f"the register already holds {have} cards: demo not loaded")
+            out.print(say(T(f"тізілімде {have} карточка бар: демо жүктелмеді",
+                            f"в реестре уже {have} карточек: демо не загружено")))
             return 0
-        missing = demo.missing_codebooks()
+        missing = ", ".join(demo.missing_codebooks())
         if missing:
-            raise CliError(f"codebooks not loaded ({', '.join(missing)}): "
-                           "run `apcard codebooks load` first")
-        with Progress("demo cards", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            raise CliError(T(f"анықтамалықтар жүктелмеген ({missing}): алдымен "
+                             "`apcard codebooks load` орындаңыз",
+                             f"справочники не загружены ({missing}): сначала выполните "
+                             "`apcard codebooks load`"))
+        with Progress("demo", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=_console_err(), transient=True) as bar:
             task = bar.add_task("demo", total=ns.cards)
             stats = demo.load_demo(ns.cards, ns.seed, user,
                                    progress=lambda n: bar.update(task, completed=n))
-    out.print(stats.summary())
+    out.print(say(T(f"демо: {stats.cards} карточка, {stats.persons} адам, "
+                    f"{stats.legal_entities} заңды тұлға ({stats.seconds:.1f} с)",
+                    f"демо: {stats.cards} карточек, {stats.persons} лиц, "
+                    f"{stats.legal_entities} юридических лиц ({stats.seconds:.1f} с)")))
     return 0
 
 
@@ -267,8 +342,13 @@ def _identify(cfg: Config, action=None):
 def run_tui(ns: argparse.Namespace, cfg: Config) -> int:
     """Bare `apcard`: open the database, identify the user, run the card screen. An OS
     account mapped to no user signs in with a password when some user has one."""
+    from models.config import authority_problem
+
     with db_errors(cfg):
         small_cache(open_db(cfg))
+        problem = authority_problem(cfg)
+        if problem is not None:
+            raise CliError(problem, 2)
         user = _signed_in(cfg)
     from tui.cli.base import hidden
 

@@ -114,7 +114,7 @@ def parse_person(raw: dict[str, str], lang: str, need_names: bool) -> dict[str, 
     values["sex"] = sex
     iin = (raw.get("iin") or "").strip()
     if iin:
-        if len(iin) != 12 or not iin.isdigit():
+        if len(iin) != 12 or not (iin.isascii() and iin.isdigit()):
             raise RowError(f"iin: must be 12 digits, got {iin[:20]!r}")
         if not iin_valid(iin):
             raise RowError(f"iin: {iin} has a wrong check digit")
@@ -165,7 +165,7 @@ def parse_probe(raw: dict[str, str], lang: str) -> tuple[dict[str, Any], list[st
     values["sex"] = sex if sex in ("1", "2") else ""
     iin = "".join((raw.get("iin") or "").split())
     if iin:
-        if len(iin) != 12 or not iin.isdigit():
+        if len(iin) != 12 or not (iin.isascii() and iin.isdigit()):
             notes.append(_NOTE_IIN.format(v=strip_control(iin)[:20])(lang))
         else:
             values["iin"] = iin
@@ -182,7 +182,7 @@ def read_rows(path: str, columns: tuple[str, ...], lang: str, need_names: bool,
     With `notes` (a search) a doubtful field never rejects the row: the row is read
     with what it has (parse_probe) and each field left out is noted as 'row N: ...'."""
     try:
-        fh = open(path, encoding="utf-8-sig", newline="")
+        fh = open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
     except OSError as exc:
         raise CliError(f"cannot read {path}: {exc.strerror}") from None
     with fh:
