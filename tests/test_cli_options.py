@@ -159,3 +159,42 @@ def test_a_russian_session_prints_no_english(tmp_path: Path,
     for args in runs:
         code, out, err = run(["--config", CONFIG, "--db", url, "--lang", "ru", *args], capsys)
         assert not english(out + err), (args, english(out + err), out + err)
+
+
+# --- one clear line where there used to be an "unexpected error" ---------------------------------
+
+@pytest.fixture
+def fresh(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    assert run(["--config", CONFIG, "--db", url, "init"], capsys)[0] == 0
+    return url
+
+
+def test_audit_verify_without_its_log_table(fresh: str, capsys: pytest.CaptureFixture[str]
+                                           ) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(fresh[len("sqlite:///"):])
+    conn.execute("PRAGMA foreign_keys = OFF")
+    for table in ("correction_basis", "correction"):
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+    conn.commit()
+    conn.close()
+    code, out, err = run(["--config", CONFIG, "--db", fresh, "audit", "verify"], capsys)
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "в базе нет таблицы correction" in err
+    assert "непредвиденная" not in err
+
+
+def test_demo_without_the_right_role(fresh: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(fresh[len("sqlite:///"):])
+    conn.execute("UPDATE user SET role = 'auditor'")
+    conn.commit()
+    conn.close()
+    assert run(["--config", CONFIG, "--db", fresh, "codebooks", "load"], capsys)[0] == 0
+    code, out, err = run(["--config", CONFIG, "--db", fresh, "demo", "--cards", "3"], capsys)
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "аудитор" in err
+    assert "непредвиденная" not in err

@@ -288,8 +288,8 @@ def test_cli_contract(tiers, tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 
 @pytest.mark.parametrize(("line", "message"), [
-    ('tier = "region"', "organisation.tier must be body, directorate or central"),
-    ('code = "dir 75"', "organisation.code must be 1-32 capital Latin letters"),
+    ('tier = "region"', "organisation.tier: допустимо: body, directorate, central"),
+    ('code = "dir 75"', "organisation.code: нужно 1-32 заглавных латинских буквы"),
 ])
 def test_config_checks_tier_and_code(tmp_path: Path, line: str, message: str) -> None:
     from models.config import ConfigError, load_config

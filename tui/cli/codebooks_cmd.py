@@ -80,7 +80,8 @@ def cmd_load(ns: argparse.Namespace, cfg: Config) -> int:
         table.add_row(book, ", ".join(sorted(c.versions)),
                       str(c.entries), str(c.inserted), str(c.updated), str(c.unchanged))
     out = _console()
-    out.print(table)
+    if result.inserted or result.updated:  # a reload that changed nothing is one line
+        out.print(table)
     out.print(T("Жазба: {n} — жаңа {i}, өзгерген {u}, өзгеріссіз {s} ({t} с)",
                 "Записей: {n} — новых {i}, изменено {u}, без изменений {s} ({t} с)").format(
         n=result.entries, i=result.inserted, u=result.updated, s=result.unchanged,
