@@ -51,7 +51,7 @@ NAMED_KEYS = frozenset({
 })
 # Punctuation by Textual's character names, and the shorter names the key map accepts.
 PUNCTUATION = frozenset({
-    "minus", "plus", "comma", "full_stop", "slash", "semicolon", "apostrophe", "backslash",
+    "minus", "plus", "comma", "full_stop", "slash", "semicolon", "apostrophe",
     "grave_accent", "left_square_bracket", "right_square_bracket", "equals_sign",
     "equal", "equals", "period",
 })

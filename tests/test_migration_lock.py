@@ -28,8 +28,8 @@ def test_concurrent_upgrades_apply_each_migration_once(empty_db_url: str) -> Non
     results = [(p.wait(timeout=120), *p.communicate()) for p in procs]
     assert [r[0] for r in results] == [0, 0, 0], results
     outs = sorted(r[1].splitlines()[0] for r in results)
-    assert outs[0] == f"already at version {migrations.LATEST}"
-    assert outs[-1] == f"upgraded from version 0 to {migrations.LATEST}"
+    assert outs == [f"схема обновлена: 0 → {migrations.LATEST}"] + [
+        f"схема уже версии {migrations.LATEST}"] * 2
     db = open_database(empty_db_url)
     versions = [r[0] for r in db.execute_sql("SELECT version FROM schema_version ORDER BY 1")]
     assert versions == list(range(1, migrations.LATEST + 1))
@@ -42,8 +42,8 @@ def test_an_upgrade_waits_for_the_one_running(empty_db_url: str) -> None:
         assert proc.stderr is not None
         ready, _, _ = select.select([proc.stderr], [], [], 30)
         assert ready, "the second upgrade never said it waits"
-        assert "another `apcard db upgrade` is running" in proc.stderr.readline()
+        assert "идёт другой `apcard db upgrade`" in proc.stderr.readline()
         time.sleep(0.3)
         assert proc.poll() is None  # still waiting while the lock is held
     out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 0 and f"to {migrations.LATEST}" in out, err
+    assert proc.returncode == 0 and f"→ {migrations.LATEST}" in out, err

@@ -110,8 +110,10 @@ def _load_administrator(cfg: Config) -> None:
     (or anyone's while the register has no user at all)."""
     from models.db import open_database
     from models.permissions import Action
+    from tui.cli.base import require_database_file
     from tui.cli.identity import administrator_or_bootstrap
 
+    require_database_file(cfg)  # only `apcard init` creates a database
     open_database(cfg.db_url, cfg.pool_size, cfg.busy_timeout_ms)
     administrator_or_bootstrap(cfg, Action.LOAD_CODEBOOKS)
 

@@ -252,7 +252,6 @@ def cmd_db_upgrade(ns: argparse.Namespace, cfg: Config) -> int:
     from models.db import open_database
 
     out = _console()
-    require_database_file(cfg)
     with db_errors(cfg):
         db = open_database(cfg.db_url, cfg.pool_size, cfg.busy_timeout_ms)
         before = migrations.current_version(db)
@@ -263,11 +262,8 @@ def cmd_db_upgrade(ns: argparse.Namespace, cfg: Config) -> int:
     if not applied:
         out.print(say(T(f"схема қазірдің өзінде {after}", f"схема уже версии {after}")))
     else:
-        names = {m.VERSION: m.DESCRIPTION for m in migrations.MIGRATIONS}
         out.print(say(T(f"схема жаңартылды: {before} → {after}",
                         f"схема обновлена: {before} → {after}")))
-        for v in applied:
-            out.print(f"  v{v:04d} {names[v]}")
     return 0
 
 
