@@ -133,7 +133,7 @@ ALLOWED = {"apcard", "sqlite", "postgresql", "toml", "config", "csv", "utf", "js
 def english(text: str) -> list[str]:
     """Latin words of a text that are not command words, option names, paths, quoted
     values or the data formats' own names: what would read as English to a user."""
-    from models.demo import REQUIRED_BOOKS
+    from models.demo_data import REQUIRED_BOOKS
 
     words = {w for path, _ in commands(build_parser()) for w in re.split(r"[ -]", path)}
     words |= set(REQUIRED_BOOKS)  # codebook names, as `apcard codebooks show NAME` takes them
