@@ -227,3 +227,26 @@ def test_the_whole_bench_card_shows_the_same_screen(tmp_path: Path, mode: str) -
     out = "".join(text for kind, text in log if kind == "out")
     assert "\x1b[2J" in out and re.search(r"\x1b\[\d*[LM]", out)  # cleared, scrolled
     assert sent < asked / 2, (sent, asked)
+
+
+def test_output_keeps_the_order_of_small_and_large_pieces() -> None:
+    """Small pieces are written at once, large ones by a thread; a small piece sent
+    while a large one waits goes after it, never before."""
+    import os
+    import threading
+
+    from tui.tty import Output
+
+    r, w = os.pipe()
+    got = bytearray()
+    reader = threading.Thread(target=lambda: [got.extend(b) for b in iter(
+        lambda: os.read(r, 65536), b"")], daemon=True)
+    reader.start()
+    out = Output(w, "utf-8")
+    pieces = ["а" * 10, "б" * 5000, "в" * 3, "г" * 4000, "д"]
+    for piece in pieces:
+        out.send(piece)
+    out.drain()
+    os.close(w)
+    reader.join(5)
+    assert got.decode() == "".join(pieces)
