@@ -64,9 +64,12 @@ def import_profile() -> dict:
     subprocess.run([sys.executable, "-c", "pass"], env=env, cwd=ROOT, check=True)
     bare = time.perf_counter() - t0
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-c",
-                           "import tui.cli, tui.app, tui.output"], env=env, cwd=ROOT,
-                          capture_output=True, text=True)
+    # What a bare `apcard` on a SQLite register imports, as tui.cli does it: peewee
+    # without PostgreSQL's driver, the app without Python's ssl module.
+    code = ("import tui.cli as c; c.without_postgres_driver(['--db', 'sqlite:///x.db']); "
+            "from tui.cli.base import hidden\nwith hidden('ssl'): import tui.app, tui.output")
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", code], env=env,
+                          cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - t0
     top: dict[str, int] = {}
     own: dict[str, int] = {}
@@ -84,7 +87,10 @@ def import_profile() -> dict:
     return {"interpreter_s": bare, "import_app_s": wall,
             "import_ms_by_package": {k: round(v / 1000) for k, v in heavy},
             "heaviest_own_modules_ms": {k: round(v / 1000, 1) for k, v in mods},
-            "psycopg2_imported": any("psycopg2" in ln for ln in proc.stderr.splitlines())}
+            # a blocked import leaves a line of a few microseconds: look for the modules
+            "psycopg2_imported": "psycopg2._psycopg" in proc.stderr,
+            "ssl_imported": "| _ssl" in proc.stderr.replace("|   ", "| ").replace("|  ", "| "),
+            "rapidfuzz_imported": "rapidfuzz" in proc.stderr}
 
 
 def programs(tmp: Path, pristine: Path) -> dict[str, session.Program]:
@@ -220,8 +226,9 @@ def report(out: dict) -> None:
     prof = out["import_profile"]
     console.print(f"start-up parts: interpreter alone {prof['interpreter_s']:.2f} s; python "
                   f"+ importing what `apcard` imports {prof['import_app_s']:.2f} s; own import "
-                  f"ms by package: {prof['import_ms_by_package']}; psycopg2 imported: "
-                  f"{prof['psycopg2_imported']}")
+                  f"ms by package: {prof['import_ms_by_package']}; imported: psycopg2 "
+                  f"{prof['psycopg2_imported']}, ssl {prof['ssl_imported']}, rapidfuzz "
+                  f"{prof['rapidfuzz_imported']}")
     for mode, m in out["modes"].items():
         for note in m["apcard"]["notes"]:
             console.print(f"[{mode}] note: {note}")

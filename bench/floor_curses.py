@@ -154,15 +154,32 @@ class Floor:
                                 " ORDER BY valid_from DESC LIMIT 1", (book, code)).fetchone()
         return row[0] if row else ""
 
-    def entries(self, book: str) -> list[tuple[str, str, str]]:
+    def entries(self, book: str) -> list[tuple[str, str, str, str]]:
+        """(code, name, search text, with the parents' search texts): the same
+        entries and the same matching as apcard's directory (code prefix first, then
+        every word in the entry, then in the entry with its parents)."""
         if book not in self.books:
-            seen: dict[str, tuple[str, str, str]] = {}
-            for code, name, key in self.db().execute(
-                    "SELECT code, name_ru, search_key FROM codebook_entry WHERE book = ? "
-                    "ORDER BY code, valid_from", (book,)):
-                seen[code] = (code, name, key or f"{code} {name}".lower())
-            self.books[book] = list(seen.values())
+            seen: dict[str, tuple[str, str, str, str | None]] = {}
+            for code, name, key, parent in self.db().execute(
+                    "SELECT code, name_ru, search_key, parent FROM codebook_entry "
+                    "WHERE book = ? ORDER BY code, valid_from", (book,)):
+                seen[code] = (code, name, key or f"{code} {name}".lower(), parent)
+            up = self.spec["parent_book"].get(book, book)
+            parents = self.keys(up) if up != book else {c: (k, p) for c, _, k, p in
+                                                        seen.values()}
+            rows = []
+            for code, name, key, parent in seen.values():
+                family, hop = [key], parent
+                while hop and hop in parents and len(family) < 8:
+                    family.append(parents[hop][0])
+                    hop = parents[hop][1]
+                rows.append((code, name, key, " ".join(family)))
+            self.books[book] = rows
         return self.books[book]
+
+    def keys(self, book: str) -> dict[str, tuple[str, str | None]]:
+        return {code: (key or "", parent) for code, key, parent in self.db().execute(
+            "SELECT code, search_key, parent FROM codebook_entry WHERE book = ?", (book,))}
 
     def directory(self) -> None:
         f = self.fields[self.focus]
@@ -180,7 +197,7 @@ class Floor:
                              f"({self.spec['texts']['found']} {len(listed)})")
             height = curses.LINES - 6
             first = max(0, at - height + 1)
-            for i, (code, name, _) in enumerate(listed[first:first + height]):
+            for i, (code, name, _, _) in enumerate(listed[first:first + height]):
                 win.addstr(2 + i, 2, f"{code:<7} {name}"[:76],
                            curses.A_REVERSE if first + i == at else 0)
             win.addstr(curses.LINES - 4, 2, self.spec["texts"]["dir_hint"][:76])
@@ -200,8 +217,14 @@ class Floor:
                 typed = "" if key == "\x15" else typed[:-1] if not isinstance(key, str) \
                     or key == "\x7f" else typed + key
                 q = typed.lower()
+                words = q.split()
+                q = " ".join(words)
                 by_code = [r for r in rows if r[0].startswith(q)]
-                listed = by_code + [r for r in rows if q in r[2] and not r[0].startswith(q)]
+                rest = [r for r in rows if not r[0].startswith(q)]
+                own = [r for r in rest if all(w in r[2] for w in words)]
+                family = [r for r in rest if not all(w in r[2] for w in words)
+                          and all(w in r[3] for w in words)]
+                listed = by_code + own + family if words else rows
                 at = 0
         del win
         self.scr.touchwin()

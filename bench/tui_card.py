@@ -241,7 +241,10 @@ def floor_spec(tmp: Path, db: Path) -> Path:
         rows.append({"subjects": sorted(str(s) for s in row.subjects), "cells": cells})
     t = texts()
     today = dt.date.today()
+    from models.codebook import PARENT_BOOK
+
     spec = {"rows": rows, "fields": fields, "order": order, "db": str(db),
+            "parent_book": PARENT_BOOK,
             "out": str(tmp / "floor-values.json"),
             "prefill": {"journal_no": "00001", "received_date": today.strftime("%d%m%Y")},
             "texts": {**t, "title": " Карточка 1-АП  Новая карточка  Статус: черновик",

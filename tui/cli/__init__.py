@@ -73,7 +73,9 @@ def _version() -> str:
 POSTGRES_DRIVERS = ("psycopg2", "psycopg", "psycopg2cffi")
 
 
-def _without_postgres_driver(args: list[str]) -> None:
+def without_postgres_driver(args: list[str]) -> None:
+    """Import peewee now, without PostgreSQL's driver when the configured register
+    (`--config`, `--db` in `args`, or their defaults) is SQLite."""
     if "peewee" in sys.modules:
         return
     try:
@@ -100,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_session_language(_language_of(args))
     cfg: Config | None = None
     try:
-        _without_postgres_driver(args)
+        without_postgres_driver(args)
         wanted = any(a in COMMAND_WORDS or a in ("-h", "--help") or not a.startswith("-")
                      and a not in _option_values(args) for a in args)
         parser = build_parser(groups=wanted)
