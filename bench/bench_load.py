@@ -99,7 +99,8 @@ def operator(args: dict) -> None:
                 exact = [c for c in found if c.band == matching.EXACT]
                 if len(exact) == 1:
                     person = Person.get_by_id(exact[0].person_id)
-            card = register_card(values, user, person=person)
+            card = register_card(values, user, person=person,  # as the card screen saves:
+                                 journal_proposed=values["journal_no"])  # the number kept
             drafts.discard_draft(user)
             next_journal_no(values["authority"], year)
             ms = (time.perf_counter() - t0) * 1000
