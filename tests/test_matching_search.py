@@ -334,3 +334,22 @@ def test_every_legal_candidate_query_uses_an_index(db) -> None:
     sql, args = statement(LegalProbe.from_dict({"name": "Строй Береке", "bin": "940140000385",
                                                  "rnn": "271800059535"}))
     _no_full_scan(db, _plan(db, sql, args), "legal_entity")
+
+
+def test_a_search_shape_is_prepared_once(register: dict[str, Person]) -> None:
+    """On PostgreSQL a search's statement is parsed and planned once per connection and
+    shape (models.matching.prepared); the answers are those of the plain statement."""
+    from models.db import database_proxy, is_postgres
+    from models.matching.candidates import statement
+    from models.matching.keys import Probe
+
+    probes = [VARIATIONS["exact"], VARIATIONS["one_day_off"], VARIATIONS["surname_typo"]]
+    found = [find_candidates(p)[0].person_id for p in probes]
+    assert found == [register["target"].id] * 3
+    sql, params = statement(Probe.from_dict(probes[0]))
+    plain = {r[1] for r in database_proxy.execute_sql(sql, params).fetchall() if r[0] == "c"}
+    assert register["target"].id in plain
+    if is_postgres():
+        names = [r[0] for r in database_proxy.execute_sql(
+            "SELECT name FROM pg_prepared_statements WHERE left(name, 9) = 'apcard_m_'")]
+        assert 1 <= len(names) <= 2  # three searches, one or two shapes

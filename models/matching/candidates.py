@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 from models.db import is_postgres
 from models.matching.keys import KEY_LENGTH, Probe, month_day
 from models.matching.normalize import name_words, skeleton, surname_root
+from models.matching.prepared import padded, run
 from models.matching.score import (
     DEFAULT_THRESHOLDS,
     NAMESAKE_CAP,
@@ -137,7 +138,8 @@ def _first_letters(pairs: list[tuple[str, str]]) -> tuple[str, list[Any]]:
 
 def _routes(probe: Probe, keys: dict[str, Any]) -> list[_Route]:
     """The lookups this probe's data make possible."""
-    roots = [r for r in probe.surname_roots if len(r) >= 2]
+    # Lists padded to a few lengths: few statement shapes to prepare (prepared.py).
+    roots = padded([r for r in probe.surname_roots if len(r) >= 2], 3)
     sk = keys["surname_key"]
     nk, pk = keys["name_key"], keys["patronymic_key"]
     nk = nk if len(nk) >= 2 else ""  # an initial finds nothing by itself
@@ -145,10 +147,10 @@ def _routes(probe: Probe, keys: dict[str, Any]) -> list[_Route]:
     born = probe.effective_birth_date
     out: list[_Route] = []
     if len(probe.iin) == 12:
-        iins = [probe.iin, *iin_neighbours(probe.iin)]
+        iins = padded([probe.iin, *iin_neighbours(probe.iin)], 8)
         out.append(_Route("iin", f'"iin" IN ({_marks(iins)})', iins))
     if born is not None:
-        dates = list(date_slips(born))
+        dates = padded(list(date_slips(born)), 16)
         md = month_day(born)
         if roots:
             extra, more = _first_letters([("name_key", keys["name_key"]),
@@ -191,36 +193,58 @@ def _branch(route: _Route, p: str) -> str:
 
 
 def statement(probe: Probe, keys: dict[str, Any] | None = None) -> tuple[str, list[Any]]:
-    """The one SQL statement (and its parameters) that fetches a probe's candidates;
-    ("", []) when the probe gives nothing to look up by."""
-    routes = _routes(probe, probe.keys() if keys is None else keys)
+    """The one SQL statement (and its parameters) a search sends: its rows are the
+    candidates ('c' first), how many share the probe's surname and name ('n', counted up
+    to NAMESAKE_CAP) and the persons declared different from the probe ('s'), so a
+    search is one round trip to the server. ("", []) when there is nothing to look up by."""
+    keys = probe.keys() if keys is None else keys
+    routes = _routes(probe, keys)
     if not routes:
         return "", []
     p = Person._meta.database.param
-    sql = " UNION ALL ".join(f"SELECT * FROM ({_branch(r, p)}) r{i}"
-                             for i, r in enumerate(routes))
+    parts = [f"SELECT 'c' AS k, r{i}.* FROM ({_branch(r, p)}) r{i}"
+             for i, r in enumerate(routes)]
+    params: list[Any] = [v for r in routes for v in (*r.params, *r.order_params)]
+    nulls = ", ".join(["NULL"] * (len(_PERSON_COLUMNS) - 1))
+    if keys["surname_key"] and keys["name_key"]:
+        parts.append(f"SELECT 'n', COUNT(*), {nulls} FROM ({_NAMESAKES_ROWS.format(p=p)}) n")
+        params += [keys["surname_key"], keys["name_key"]]
+    distinct = _q(PersonDistinct._meta.table_name)
+    parts.append(f'SELECT \'s\', "person_id", {nulls} FROM {distinct} WHERE "fingerprint" = {p}')
+    params.append(probe.fingerprint())
+    if probe.person_id is not None:
+        parts.append(f'SELECT \'s\', "other_id", {nulls} FROM {distinct} '
+                     f'WHERE "person_id" = {p} AND "other_id" IS NOT NULL')
+        parts.append(f'SELECT \'s\', "person_id", {nulls} FROM {distinct} WHERE "other_id" = {p}')
+        params += [probe.person_id, probe.person_id]
     pg = is_postgres()  # Person is bound to the proxy; the engine behind it
-    return sql, [v.isoformat() if isinstance(v, dt.date) and not pg else v
-                 for r in routes for v in (*r.params, *r.order_params)]
+    return " UNION ALL ".join(parts), [
+        v.isoformat() if isinstance(v, dt.date) and not pg else v for v in params]
 
 
-def _fetch_rows(probe: Probe, keys: dict[str, Any]) -> dict[int, tuple]:
+def _fetch(probe: Probe, keys: dict[str, Any]) -> tuple[dict[int, tuple], int, set[int]]:
+    """Candidate rows by id, the namesake count, the ids declared different."""
     sql, params = statement(probe, keys)
-    if not sql:
-        return {}
-    db = Person._meta.database
     rows: dict[int, tuple] = {}
-    for row in db.execute_sql(sql, params).fetchall():
-        if row[0] not in rows:
+    common, hidden = 0, set()
+    if not sql:
+        return rows, common, hidden
+    for kind, *row in run(Person._meta.database, sql, params):
+        if kind == "n":
+            common = int(row[0])
+        elif kind == "s":
+            hidden.add(row[0])
+        elif row[0] not in rows:
             born = row[4]
             if isinstance(born, str):  # SQLite hands back text
                 born = dt.date.fromisoformat(born)
             rows[row[0]] = (*row[:4], born, *row[5:])
-    return rows
+    return rows, common, hidden
 
 
-_NAMESAKES = (f"SELECT COUNT(*) FROM (SELECT 1 FROM {_PERSON} WHERE \"surname_key\" = {{p}} "
-              f"AND \"name_key\" = {{p}} LIMIT {NAMESAKE_CAP}) n")
+_NAMESAKES_ROWS = (f"SELECT 1 FROM {_PERSON} WHERE \"surname_key\" = {{p}} "
+                   f"AND \"name_key\" = {{p}} LIMIT {NAMESAKE_CAP}")
+_NAMESAKES = f"SELECT COUNT(*) FROM ({_NAMESAKES_ROWS}) n"
 
 
 def namesakes(keys: dict[str, Any]) -> int:
@@ -234,41 +258,20 @@ def namesakes(keys: dict[str, Any]) -> int:
     return int(row[0]) if row else 0
 
 
-def _suppressed(model: type, owner: str, ids: list[int], fingerprint: str,
-                self_id: int | None) -> set[int]:
-    """Candidates an operator already declared different from the probe: by the typed
-    data's fingerprint, or from the person (entity) the card is linked to. `model` is
-    PersonDistinct or LegalDistinct, `owner` its first column."""
-    if not ids:
-        return set()
-    db = model._meta.database
-    p = db.param
-    col = f'"{owner}_id"'
-    marks = ", ".join([p] * len(ids))
-    sql = (f'SELECT {col}, "other_id" FROM {_q(model._meta.table_name)} '
-           f'WHERE ("fingerprint" = {p} AND {col} IN ({marks}))')
-    params: list[Any] = [fingerprint, *ids]
-    if self_id is not None:
-        sql += (f' OR ({col} = {p} AND "other_id" IN ({marks}))'
-                f' OR ("other_id" = {p} AND {col} IN ({marks}))')
-        params += [self_id, *ids, self_id, *ids]
-    return {b if a == self_id else a for a, b in db.execute_sql(sql, params).fetchall()}
-
-
 def _rank(rows: Iterable[tuple], judge: Callable[[tuple], Verdict],
-          thresholds: Mapping[str, float] | None,
-          hidden: Callable[[list[int]], set[int]], limit: int
+          thresholds: Mapping[str, float] | None, hidden: set[int], limit: int
           ) -> list[tuple[Verdict, str, tuple]]:
-    """Score rows (id first), keep those with a band and not hidden, best first."""
+    """Score rows (id first), keep those with a band and not hidden (declared
+    different by an operator), best first."""
     th = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
     scored = []
     for row in rows:
+        if row[0] in hidden:
+            continue
         verdict = judge(row)
         b = band(verdict, th)
         if b is not None:
             scored.append((verdict, b, row))
-    gone = hidden([r[0] for _, _, r in scored])
-    scored = [s for s in scored if s[2][0] not in gone]
     scored.sort(key=lambda s: (-s[0].score, s[2][0]))
     return scored[:limit]
 
@@ -294,7 +297,7 @@ def find_candidates(probe: Mapping[str, Any] | Probe, limit: int = 10,
     if p.empty or limit <= 0:
         return []
     keys = p.keys()
-    rows = _fetch_rows(p, keys)
+    rows, common, gone = _fetch(p, keys)
     if p.person_id is not None:
         rows.pop(p.person_id, None)
     if not rows:
@@ -303,7 +306,6 @@ def find_candidates(probe: Mapping[str, Any] | Probe, limit: int = 10,
                       p.effective_birth_date, p.iin, p.effective_sex,
                       _parts(p.names[0]), keys["surname_key"], p.names[:2],
                       p.birth_date is None and bool(p.iin))
-    common = namesakes(keys)
 
     floor = {**DEFAULT_THRESHOLDS, **(thresholds or {})}[POSSIBLE]
 
@@ -312,9 +314,6 @@ def find_candidates(probe: Mapping[str, Any] | Probe, limit: int = 10,
                           _parts(r[1]), r[9], (r[1], r[2]))
         return score_person(side, cand, common, floor)
 
-    def hidden(ids: list[int]) -> set[int]:
-        return _suppressed(PersonDistinct, "person", ids, p.fingerprint(), p.person_id)
-
     return [Candidate(r[0], round(v.score, 4), b, r[1], r[2], r[3], r[4], r[5], r[6] or "",
                       r[7] or "", r[8], v.reasons)
-            for v, b, r in _rank(rows.values(), judge, thresholds, hidden, limit)]
+            for v, b, r in _rank(rows.values(), judge, thresholds, gone, limit)]

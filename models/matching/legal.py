@@ -16,9 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.matching.candidates import CardSummary, _rank, _suppressed, earlier_cards
+from models.matching.candidates import CardSummary, _rank, earlier_cards
 from models.matching.keys import VARIANT_MAX, LegalProbe, legal_keys, legal_variants
 from models.matching.normalize import legal_word_keys
+from models.matching.prepared import padded, run
 from models.matching.score import OTHER_MARKS, Verdict, legal_name_sim, score_legal
 from models.matching.slips import iin_neighbours
 from models.matching.tables import LegalDistinct, LegalNameVariant
@@ -51,13 +52,13 @@ def _branches(p: LegalProbe, keys: dict[str, str], mark: str) -> list[tuple[str,
     select = "SELECT " + ", ".join(f'"{c}"' for c in _COLUMNS) + f" FROM {table} WHERE "
     out: list[tuple[str, list]] = []
     if len(p.bin) == 12:
-        bins = [p.bin, *iin_neighbours(p.bin)]
+        bins = padded([p.bin, *iin_neighbours(p.bin)], 8)
         out.append((f'{select}"bin" IN ({", ".join([mark] * len(bins))}) LIMIT {EXACT_LIMIT}',
                     bins))
     if len(p.rnn) == 12:
         out.append((f'{select}"rnn" = {mark} LIMIT {EXACT_LIMIT}', [p.rnn]))
     key, rkey, skey = keys["name_key"], keys["name_rkey"], keys["name_skey"]
-    variants = legal_variants(key, VARIANT_MAX + 1)
+    variants = padded(legal_variants(key, VARIANT_MAX + 1), 6)
     if variants:
         inner = (f'SELECT "legal_entity_id" FROM "{LegalNameVariant._meta.table_name}" '
                  f'WHERE "variant" IN ({", ".join([mark] * len(variants))}) '
@@ -76,27 +77,43 @@ def _branches(p: LegalProbe, keys: dict[str, str], mark: str) -> list[tuple[str,
 
 
 def statement(p: LegalProbe, keys: dict[str, str] | None = None) -> tuple[str, list]:
-    """The one SQL statement (and its parameters) that fetches a probe's candidates."""
+    """The one SQL statement (and its parameters) a search sends: the candidates ('c')
+    and the entities declared different from the probe ('s')."""
     db = LegalEntity._meta.database
     branches = _branches(p, legal_keys(p.name) if keys is None else keys, db.param)
     if not branches:
         return "", []
     # Each branch in parentheses: PostgreSQL and SQLite both allow ORDER BY / LIMIT
     # inside a UNION member only as a subquery.
-    sql = " UNION ALL ".join(f"SELECT * FROM ({text}) b{i}" for i, (text, _) in
-                             enumerate(branches))
-    return sql, [v for _, values in branches for v in values]
+    parts = [f"SELECT 'c' AS k, b{i}.* FROM ({text}) b{i}"
+             for i, (text, _) in enumerate(branches)]
+    params = [v for _, values in branches for v in values]
+    nulls = ", ".join(["NULL"] * (len(_COLUMNS) - 1))
+    distinct, mark = f'"{LegalDistinct._meta.table_name}"', db.param
+    parts.append(f"SELECT 's', \"legal_entity_id\", {nulls} FROM {distinct} "
+                 f'WHERE "fingerprint" = {mark}')
+    params.append(p.fingerprint())
+    if p.legal_entity_id is not None:
+        parts.append(f"SELECT 's', \"other_id\", {nulls} FROM {distinct} "
+                     f'WHERE "legal_entity_id" = {mark} AND "other_id" IS NOT NULL')
+        parts.append(f"SELECT 's', \"legal_entity_id\", {nulls} FROM {distinct} "
+                     f'WHERE "other_id" = {mark}')
+        params += [p.legal_entity_id, p.legal_entity_id]
+    return " UNION ALL ".join(parts), params
 
 
-def _fetch(p: LegalProbe, keys: dict[str, str]) -> dict[int, tuple]:
+def _fetch(p: LegalProbe, keys: dict[str, str]) -> tuple[dict[int, tuple], set[int]]:
     sql, params = statement(p, keys)
-    if not sql:
-        return {}
-    db = LegalEntity._meta.database
     rows: dict[int, tuple] = {}
-    for row in db.execute_sql(sql, params).fetchall():
-        rows.setdefault(row[0], row)
-    return rows
+    hidden: set[int] = set()
+    if not sql:
+        return rows, hidden
+    for kind, *row in run(LegalEntity._meta.database, sql, params):
+        if kind == "s":
+            hidden.add(row[0])
+        else:
+            rows.setdefault(row[0], tuple(row))
+    return rows, hidden
 
 
 def _initials(name: str) -> list[str]:
@@ -112,7 +129,7 @@ def find_legal_candidates(probe: Mapping[str, Any] | LegalProbe, limit: int = 10
     if p.empty or limit <= 0:
         return []
     keys = legal_keys(p.name)
-    rows = _fetch(p, keys)
+    rows, gone = _fetch(p, keys)
     if p.legal_entity_id is not None:
         rows.pop(p.legal_entity_id, None)
     if not rows:
@@ -126,10 +143,6 @@ def find_legal_candidates(probe: Mapping[str, Any] | LegalProbe, limit: int = 10
             s *= OTHER_MARKS  # the same initials in another order: Ө.А. is not А.Ө.
         return score_legal(s, p.bin, r[2] or "", p.rnn, r[3] or "")
 
-    def hidden(ids: list[int]) -> set[int]:
-        return _suppressed(LegalDistinct, "legal_entity", ids, p.fingerprint(),
-                           p.legal_entity_id)
-
     return [LegalCandidate(r[0], round(v.score, 4), b, r[1], r[2], r[3], r[4] or "", v.reasons)
-            for v, b, r in _rank(rows.values(), judge, thresholds, hidden, limit)]
+            for v, b, r in _rank(rows.values(), judge, thresholds, gone, limit)]
 
