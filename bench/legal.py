@@ -373,16 +373,19 @@ def make_probes(path: Path, n: int, per_kind: int, unregistered: int, seed: int
                                                      keep)]
     # Strangers: firms made like the register's, by another seed, half with their BIN;
     # a name the register already holds would be a namesake, not a stranger.
-    # (the same words in another order are the same name keyed differently)
-    known = set(shared) | {_sorted_fold(e["name"]) for e in generate(n, seed)}
+    # (the same words in another order are the same name keyed differently; a BIN is
+    # one firm's: a new firm's is not a registered one)
+    registered = list(generate(n, seed))
+    known = set(shared) | {_sorted_fold(e["name"]) for e in registered}
+    bins = {e["bin"] for e in registered}
     fresh = [e for e in generate(unregistered * 4, seed + 7_777)
              if _fold(e["name"]) not in known and _sorted_fold(e["name"]) not in known
-             ][: unregistered // 2]
+             and e["bin"] not in bins][: unregistered // 2]
     for i, e in enumerate(fresh):
         out.append({"kind": "stranger", "expected": None, "legal": True,
                     "probe": {"name": e["name"], "bin": e["bin"] if i % 2 else ""}})
     # Namesakes: a registered firm's name with another firm's own BIN (another region).
-    other = generate(unregistered - unregistered // 2, seed + 9_999)
+    other = (e for e in generate(unregistered * 2, seed + 9_999) if e["bin"] not in bins)
     for eid, e in zip(pool[: unregistered - unregistered // 2], other, strict=False):
         out.append({"kind": "namesake", "expected": None, "legal": True,
                     "probe": {"name": stored[eid]["name"], "bin": e["bin"]}})

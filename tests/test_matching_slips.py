@@ -87,3 +87,13 @@ def test_firms_told_apart_by_their_number_and_initials() -> None:
                               "bereke stroi")
     initials = legal_name_sim("ahmetovan", "ahmetovsn", "a ahmetov n", "ahmetov n s")
     assert same == 1.0 and numbered < 0.85 and initials < 0.85
+
+
+def test_a_bin_under_another_name_is_probable_never_exact() -> None:
+    from models.matching.score import DEFAULT_THRESHOLDS, EXACT, PROBABLE, band, score_legal
+
+    bin_ = "940140000385"
+    renamed = score_legal(0.3, bin_, bin_, "", "")
+    same = score_legal(0.95, bin_, bin_, "", "")
+    assert band(renamed, DEFAULT_THRESHOLDS) == PROBABLE and "name_differs" in renamed.reasons
+    assert band(same, DEFAULT_THRESHOLDS) == EXACT

@@ -341,7 +341,8 @@ ONE_SIDE_INITIALS = 0.9
 WORD_ORDER_SIM = 0.98  # the same words in another order
 OTHER_MARKS = 0.85
 NEAR_NUMBER_PULL = 0.5
-NEAR_NAME_TRUST = 0.85  # a BIN (RNN) one slip from the firm's: half the way to certain
+NEAR_NAME_TRUST = 0.85
+LEGAL_NAME_CONFLICT = 0.6  # a BIN (RNN) one slip from the firm's: half the way to certain
 
 
 def score_legal(name_s: float | None, probe_bin: str, cand_bin: str, probe_rnn: str,
@@ -354,6 +355,10 @@ def score_legal(name_s: float | None, probe_bin: str, cand_bin: str, probe_rnn: 
         if not a or not b:
             continue
         if a == b and valid(a):
+            if name_s is not None and name_s < LEGAL_NAME_CONFLICT:
+                # Another firm's number under this name: a renamed firm, or a slip in
+                # the number (its 11th digit is not checked). Shown, never exact.
+                return Verdict(IIN_ALONE, False, (kind, "name_differs", *reasons))
             return Verdict(1.0, True, (kind, *reasons))
         near = iin_near(a, b)
         # A check digit misses some slips (the 11th digit weighs 11 = 0 mod 11), so two
