@@ -96,6 +96,7 @@ def build(cards: int, persons: int, seed: int, say) -> Path:
     close_database()
     _bulk_cards(tmp, templates, cards, persons, seed)
     tmp.rename(path)
+    Path(f"{tmp}.upgrade-lock").unlink(missing_ok=True)  # the migration lock's file
     say(f"register of {cards:,} cards built in {time.perf_counter() - t0:.0f} s: {path.name}")
     return path
 

@@ -167,6 +167,7 @@ def build_sqlite(n: int, seed: int) -> Path:
         conn.execute("ANALYZE")
         conn.commit()
     tmp.rename(path)
+    Path(f"{tmp}.upgrade-lock").unlink(missing_ok=True)  # the migration lock's file
     return path
 
 

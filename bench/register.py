@@ -203,6 +203,7 @@ def build_sqlite(n: int, seed: int, progress: Callable[[int], None] | None = Non
     finally:
         conn.close()
     tmp.rename(path)
+    Path(f"{tmp}.upgrade-lock").unlink(missing_ok=True)  # the migration lock's file
     return path
 
 
