@@ -107,6 +107,23 @@ def big_register(n: int, seed: int = 1, base: int = 5000, log=print) -> Path:
     src = demo_register(base, seed, log)
     tmp = copy_of(src, path.with_suffix(".tmp"))
     log(f"building {n:,} cards by bulk insert (cached in {path.name}) ...")
+    from models.db import make_database
+    from models.logoff import unlogged
+
+    db = make_database(f"sqlite:///{tmp}")
+    db.connect()
+    # Copies of generated cards, not an audited register: written without the log, whose
+    # triggers are made again afterwards (what the benches then do is logged).
+    with unlogged(db):
+        db.close()
+        _copy_cards(tmp, n, log)
+        db.connect()
+    db.close()
+    tmp.rename(path)
+    return path
+
+
+def _copy_cards(tmp: Path, n: int, log) -> None:
     conn = sqlite3.connect(tmp)
     try:
         conn.execute("PRAGMA journal_mode=OFF")
@@ -134,8 +151,6 @@ def big_register(n: int, seed: int = 1, base: int = 5000, log=print) -> Path:
         conn.commit()
     finally:
         conn.close()
-    tmp.rename(path)
-    return path
 
 
 def to_postgres(path: Path, url: str, tables: tuple[str, ...] = (
@@ -150,6 +165,8 @@ def to_postgres(path: Path, url: str, tables: tuple[str, ...] = (
     db.connect()
     conn = db.connection()
     src = sqlite3.connect(path)
+    with conn.cursor() as cur:  # a copy of a register, not new data: not logged again
+        cur.execute("SET session_replication_role = replica")
     try:
         for table in tables:
             cols = [r[1] for r in src.execute(f'PRAGMA table_info("{table}")')]
@@ -172,6 +189,8 @@ def to_postgres(path: Path, url: str, tables: tuple[str, ...] = (
         conn.commit()
     finally:
         src.close()
+        with conn.cursor() as cur:
+            cur.execute("SET session_replication_role = DEFAULT")
     old = conn.isolation_level
     conn.set_isolation_level(psycopg2.extensions.ISOLATION_LEVEL_AUTOCOMMIT)
     with conn.cursor() as cur:

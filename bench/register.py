@@ -169,11 +169,24 @@ def build_sqlite(n: int, seed: int, progress: Callable[[int], None] | None = Non
     tmp.unlink(missing_ok=True)
     from models import migrations
     from models.db import make_database
+    from models.logoff import unlogged
 
     db = make_database(f"sqlite:///{tmp}")
     db.connect()
     migrations.upgrade(db)
+    # A generated register for matching, not an audited one: persons copied in without
+    # the log (its triggers are made again afterwards).
+    with unlogged(db):
+        db.close()
+        _fill_sqlite(tmp, n, seed, progress)
+        db.connect()
     db.close()
+    tmp.rename(path)
+    Path(f"{tmp}.upgrade-lock").unlink(missing_ok=True)  # the migration lock's file
+    return path
+
+
+def _fill_sqlite(tmp: Path, n: int, seed: int, progress: Callable[[int], None] | None) -> None:
     conn = sqlite3.connect(tmp)
     try:
         conn.execute("PRAGMA journal_mode=OFF")
@@ -202,9 +215,6 @@ def build_sqlite(n: int, seed: int, progress: Callable[[int], None] | None = Non
         conn.commit()
     finally:
         conn.close()
-    tmp.rename(path)
-    Path(f"{tmp}.upgrade-lock").unlink(missing_ok=True)  # the migration lock's file
-    return path
 
 
 def read_persons(path: Path, ids: list[int]) -> dict[int, dict]:

@@ -6,7 +6,8 @@ operating-system account of the process's real uid (`pwd.getpwuid(os.getuid())`)
 No environment variable and no option changes it. An OS account mapped to no user
 may sign in with a password on a shared terminal.
 
-Passwords are stored as salted scrypt hashes. Five failed sign-ins in a row lock the
+Every change of a user is logged by the database (models/audit.py), the password hash
+as a digest only. Passwords are stored as salted scrypt hashes. Five failed sign-ins in a row lock the
 login for LOCK_MINUTES, counted per login typed (known or not) in the `sign_in` table,
 so a shared terminal cannot be used to guess a password or to learn which logins exist.
 """
@@ -17,14 +18,12 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import os
-import pwd
 import re
 import secrets
 
 import peewee as pw
 
-from models import audit
+from models import audit, logpath
 from models.db import database_proxy, is_postgres
 from models.i18n import T
 from models.permissions import Action, require, role_label
@@ -93,10 +92,7 @@ def os_account() -> str:
     """The operating-system account running apcard: the name of the real uid in the
     password database ('' when the uid has no name). Never LOGNAME, USER or any other
     variable: whoever starts a process sets those to anything."""
-    try:
-        return pwd.getpwuid(os.getuid()).pw_name
-    except KeyError:
-        return ""
+    return logpath.os_account()
 
 
 def session_role() -> str | None:
@@ -253,11 +249,6 @@ def _user(login_name: str) -> User:
     return user
 
 
-def _log_user(actor: User, target: User, field: str, old: str | None, new: str | None) -> None:
-    audit.append([audit.Entry(event="user", field_name=field, old_value=old, new_value=new,
-                              target_user_id=target.id, reason_text=target.login)], actor)
-
-
 def add_user(login_name: str, role: Role | str, *, by: User | None, full_name: str = "",
              os_account_name: str | None = None, password: str | None = None) -> User:
     """Create a user. `by` is the administrator; None only for the very first user of an
@@ -269,7 +260,7 @@ def add_user(login_name: str, role: Role | str, *, by: User | None, full_name: s
     full = _check_name(full_name)
     if password is not None:
         check_password_rules(password)
-    with audit.writing():
+    with audit.writing(by, "user"):
         if by is None:
             if User.select().exists():
                 raise AuthError(T("Пайдаланушы қосу үшін әкімші болу керек",
@@ -285,8 +276,17 @@ def add_user(login_name: str, role: Role | str, *, by: User | None, full_name: s
                               ).format(acc=account))
         user = User.create(login=name, role=role.value, full_name=full, os_account=account,
                            password_hash=hash_password(password) if password else None)
-        _log_user(by or user, user, "user", None, f"{name}:{role.value}")
+        _sync_login(account, role.value)
     return user
+
+
+def _sync_login(account: str | None, role: str | None) -> None:
+    """PostgreSQL with apcard roles: the OS account's own login role follows its user."""
+    db = database_proxy.obj
+    if account and is_postgres(db):
+        from models import pgroles
+
+        pgroles.sync_login(db, account, role)
 
 
 def ensure_first_admin(account: str | None = None, full_name: str = "") -> User | None:
@@ -301,7 +301,7 @@ def ensure_first_admin(account: str | None = None, full_name: str = "") -> User 
 
 def set_role(login_name: str, role: Role | str, *, by: User) -> User:
     role = parse_role(role.value if isinstance(role, Role) else role)
-    with audit.writing():
+    with audit.writing(by, "user"):
         require(by, Action.MANAGE_USERS)
         user = _user(login_name)
         if user.role == role.value:
@@ -309,9 +309,8 @@ def set_role(login_name: str, role: Role | str, *, by: User) -> User:
         if user.id == by.id and role != Role.ADMINISTRATOR and _last_admin(user):
             raise AuthError(T("Соңғы әкімші өз рөлін ауыстыра алмайды",
                               "Последний администратор не может сменить себе роль"))
-        old = user.role
         User.update(role=role.value).where(User.id == user.id).execute()
-        _log_user(by, user, "role", old, role.value)
+        _sync_login(user.os_account, role.value if user.active else None)
     return User.get_by_id(user.id)
 
 
@@ -324,14 +323,13 @@ def _last_admin(user: User) -> bool:
 def set_password(login_name: str, password: str, *, by: User) -> User:
     """An administrator sets anyone's password; a user may set their own."""
     check_password_rules(password)
-    with audit.writing():
+    with audit.writing(by, "user"):
         user = _user(login_name)
         if by.id != user.id:
             require(by, Action.MANAGE_USERS)
         User.update(password_hash=hash_password(password)).where(User.id == user.id).execute()
         SignIn.delete().where(SignIn.login == user.login).execute()
-        # The hash itself never goes into the log: only that it changed.
-        _log_user(by, user, "password", None, "***")
+        # The log keeps a digest of the hash, never the hash itself.
     return User.get_by_id(user.id)
 
 

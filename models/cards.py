@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import peewee as pw
 
-from models import codebook
+from models import audit, codebook
 from models.card_schema import FIELDS, Subject
-from models.db import database_proxy
 from models.journal_no import claim_journal_no, next_journal_no
 from models.matching.keys import KEY_LENGTH
 from models.matching.normalize import skeleton, surname_root
@@ -78,7 +77,7 @@ def register_card(values: dict[str, Any], user: User | None, person: Person | No
     row, kind = card_row(row)
     if decision is not None:
         from models.matching.decisions import settle, take
-    with database_proxy.atomic():
+    with audit.writing(user, "register"):
         if decision is not None:
             chosen_person, chosen_legal = take(decision, row, user)
             person, legal = chosen_person or person, chosen_legal or legal

@@ -1,11 +1,13 @@
 """The one place registered cards change (§34-2, §6, §12).
 
 `correct_card` changes lines of a registered card; `change_status` moves a card along
-its life (dispatch, return, removal, execution); `remove_card` is the soft deletion.
-Each checks the user's role and the card's status, requires a reason where the order
-does, writes one log row per changed line (models/audit.py) and bumps the card's
-version in the same transaction, refusing a save based on an outdated version.
-No other code path may write a registered card's lines or status.
+its life (dispatch, return, removal, execution); `remove_card` is the soft deletion;
+`apply_document` brings a document's lines. Each checks the user's role and the card's
+status, requires a reason where the order does, and bumps the card's version, handing
+user, event and reason to the database (audit.writing), whose triggers write one log
+row per changed line in the same transaction; a save based on an outdated version is
+refused. No other code path may write a registered card's lines or status (and the
+database refuses a change to a registered card that comes without a reason).
 """
 
 from __future__ import annotations
@@ -218,14 +220,6 @@ def _write(card: Card, expected: int, updates: dict[str, Any]) -> int:
     return new_version
 
 
-def _status_entry(card: Card, version: int, event: Event, new: Status,
-                  reason: Reason | None) -> audit.Entry:
-    return audit.Entry(event=event.value, field_name="status", old_value=card.status,
-                       new_value=new.value, card_id=card.id, card_version=version,
-                       reason_code=reason.code if reason else None,
-                       reason_text=reason.text if reason else "")
-
-
 # --- the public functions -------------------------------------------------------------
 
 def correct_card(card_id: int, changes: Mapping[str, Any], user: User | None,
@@ -243,7 +237,10 @@ def correct_card(card_id: int, changes: Mapping[str, Any], user: User | None,
     today = today or dt.date.today()
     typed = _typed_changes(changes)
     why = _reason_per_field(typed, reason_code, reason_text, per_field_reasons, today)
-    with audit.writing():
+    first = why[min(why, key=FIELD_ORDER.__getitem__)] if why else None
+    with audit.writing(user, Event.CORRECT.value, reason_code=first.code if first else None,
+                       reason=first.text if first else None,
+                       reasons={n: (r.code, r.text) for n, r in why.items()}):
         card = _load(card_id)
         if card.version != expected_version:
             raise _conflict(card, expected_version)
@@ -266,15 +263,9 @@ def correct_card(card_id: int, changes: Mapping[str, Any], user: User | None,
         updates: dict[str, Any] = {**diff, "status": new_status.value, "corrected_at": now()}
         version = _write(card, expected_version, updates)
         names = sorted(diff, key=FIELD_ORDER.__getitem__)
-        entries = [audit.Entry(event=Event.CORRECT.value, field_name=n, line=FIELDS[n].line,
-                               old_value=to_text(old[n]), new_value=to_text(diff[n]),
-                               card_id=card.id, card_version=version, reason_code=why[n].code,
-                               reason_text=why[n].text) for n in names]
-        if new_status.value != card.status:
-            entries.append(_status_entry(card, version, Event.CORRECT, new_status, why[names[0]]))
-        rows = audit.append(entries, user)
         correction_window.record(card, version, basis, user)
         _follow_person(card, old, diff, user, why[names[0]])
+        rows = audit.rows_of(card.id, version)
     return Saved(card.id, version, new_status.value, rows)
 
 
@@ -331,7 +322,8 @@ def change_status(card_id: int, event: Event, user: User | None, *,
         if lifecycle.needs_reason(event) else _optional_note(reason_text)
     if event == Event.DISPATCH:
         _check_dispatch_day(today, dispatch_days, cal)
-    with audit.writing():
+    with audit.writing(user, event.value, reason_code=reason.code if reason else None,
+                       reason=reason.text if reason else None):
         card = _load(card_id)
         expected = card.version if expected_version is None else expected_version
         if card.version != expected:
@@ -342,7 +334,9 @@ def change_status(card_id: int, event: Event, user: User | None, *,
         if new_status in lifecycle.STAMP:
             updates[lifecycle.STAMP[new_status]] = stamp
         version = _write(card, expected, updates)
-        rows = audit.append([_status_entry(card, version, event, new_status, reason)], user)
+        rows = audit.rows_of(card.id, version)
+        if event == Event.DISPATCH and audit.writing_depth() == 1:
+            audit.seal("dispatch")  # what went to the Directorate is sealed with it
     return Saved(card.id, version, new_status.value, rows)
 
 
@@ -400,20 +394,16 @@ def dispatch_due(user: User | None, dispatch_days: Iterable[int],
     due = [Status.REGISTERED.value, Status.CORRECTED.value]
     total = 0
     while True:
-        with audit.writing():
-            rows = list(Card.select(Card.id, Card.status, Card.version)
-                        .where(Card.status.in_(due)).order_by(Card.id).limit(chunk)
-                        .for_update(for_update=is_postgres()).tuples())
+        with audit.writing(user, Event.DISPATCH.value):
+            rows = list(Card.select(Card.id).where(Card.status.in_(due)).order_by(Card.id)
+                        .limit(chunk).for_update(for_update=is_postgres()).tuples())
             if not rows:
                 return total
-            stamp = now()
-            Card.update(status=Status.DISPATCHED.value, dispatched_at=stamp,
+            # The database logs each card's new status (its triggers), as for one card.
+            Card.update(status=Status.DISPATCHED.value, dispatched_at=now(),
                         version=Card.version + 1).where(
                 Card.id.in_([r[0] for r in rows])).execute()
-            audit.append([audit.Entry(event=Event.DISPATCH.value, field_name="status",
-                                      old_value=status, new_value=Status.DISPATCHED.value,
-                                      card_id=cid, card_version=version + 1)
-                          for cid, status, version in rows], user)
+            audit.seal("dispatch")  # what went to the Directorate is sealed with it
             total += len(rows)
 
 
@@ -428,7 +418,9 @@ def apply_document(card_id: int, changes: Mapping[str, Any], user: User | None, 
     today = today or dt.date.today()
     typed = _typed_changes(changes)
     text = _optional_note(note)
-    with audit.writing():
+    if text is None:  # the document is the reason: the database refuses a change without
+        raise ReasonRequired(T("Құжат көрсетілмеген", "Не указан документ"))
+    with audit.writing(user, event, reason=text.text):
         card = _load(card_id)
         expected = card.version if expected_version is None else expected_version
         if card.version != expected:
@@ -447,12 +439,7 @@ def apply_document(card_id: int, changes: Mapping[str, Any], user: User | None, 
                                       "После внесения документа в карточке ошибки: не сохранено"),
                                     issues)
         version = _write(card, expected, dict(diff))
-        names = sorted(diff, key=FIELD_ORDER.__getitem__)
-        rows = audit.append([audit.Entry(event=event, field_name=n, line=FIELDS[n].line,
-                                         old_value=to_text(old[n]), new_value=to_text(diff[n]),
-                                         card_id=card.id, card_version=version,
-                                         reason_text=text.text if text else "")
-                             for n in names], user)
+        rows = audit.rows_of(card.id, version)
     return Saved(card.id, version, card.status, rows)
 
 
@@ -471,22 +458,17 @@ def purge_card(card_id: int, user: User | None, note: str) -> Saved:
     kept them would keep what the destruction removes."""
     require(user, Action.PURGE)
     text = _optional_note(note)
-    with audit.writing():
+    if text is None:
+        raise ReasonRequired(T("Жою актісі көрсетілмеген", "Не указан акт уничтожения"))
+    with audit.writing(user, "purge", reason=text.text):
         card = _load(card_id)
         if card.status in (Status.PURGED.value, Status.DRAFT.value):
             raise CorrectionRefused(T("Карточка жойылған немесе жоба",
                                       "Карточка уже уничтожена или это черновик"))
-        cleared = [n for n in PURGED_FIELDS if getattr(card, n) not in (None, "")]
         updates: dict[str, Any] = {n: None for n in PURGED_FIELDS}
         updates.update(status=Status.PURGED.value, purged_at=now(), person=None,
                        legal_entity=None)
+        # The database logs each cleared line without its former value (event purge).
         version = _write(card, card.version, updates)
-        reason = text.text if text else ""
-        entries = [audit.Entry(event="purge", field_name=n, line=FIELDS[n].line,
-                               old_value=None, new_value=None, card_id=card.id,
-                               card_version=version, reason_text=reason) for n in cleared]
-        entries.append(audit.Entry(event="purge", field_name="status", old_value=card.status,
-                                   new_value=Status.PURGED.value, card_id=card.id,
-                                   card_version=version, reason_text=reason))
-        rows = audit.append(entries, user)
+        rows = audit.rows_of(card.id, version)
     return Saved(card.id, version, Status.PURGED.value, rows)

@@ -26,7 +26,7 @@ def _sqlite(url: str, busy_timeout_ms: int) -> pw.SqliteDatabase:
             raise DatabaseError(f"cannot create database folder {folder}: {exc.strerror}") from None
         if Path(path).exists() and not os.access(path, os.W_OK):
             raise DatabaseError(f"database file {path} is read-only")
-    return pw.SqliteDatabase(
+    db = pw.SqliteDatabase(
         path,
         pragmas={
             "journal_mode": "wal",
@@ -37,18 +37,32 @@ def _sqlite(url: str, busy_timeout_ms: int) -> pw.SqliteDatabase:
         },
         timeout=busy_timeout_ms / 1000,
     )
+    # The functions the log triggers call (models/logpath.py): a connection without
+    # them, such as the sqlite3 shell's, cannot write a logged table.
+    from models.logpath import SQLITE_FUNCTIONS
+
+    for name, (fn, nargs) in SQLITE_FUNCTIONS.items():
+        db.register_function(fn, name, nargs)
+    return db
 
 
 def _postgres(url: str, pool_size: int) -> pw.Database:
+    """postgresql://user:password@host:port/name; without a host (postgresql:///name) or
+    with ?host=/run/postgresql, over the Unix socket, where peer authentication makes
+    the OS account its own database role."""
+    from urllib.parse import parse_qs
+
     from playhouse.pool import PooledPostgresqlDatabase
 
     u = urlparse(url)
+    query = parse_qs(u.query)
+    host = query.get("host", [unquote(u.hostname or "")])[0] or None
     return PooledPostgresqlDatabase(
         unquote(u.path.lstrip("/")),
         user=unquote(u.username) if u.username else None,
         password=unquote(u.password) if u.password else None,
-        host=u.hostname or "127.0.0.1",
-        port=u.port or 5432,
+        host=host,
+        port=u.port or int(query.get("port", ["5432"])[0]),
         max_connections=pool_size,
         stale_timeout=300,
         timeout=10,

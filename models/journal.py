@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from models import codebook, lifecycle
-from models.audit import Correction
+from models.audit import Correction, readable
 from models.card_schema import FIELDS, Kind
 from models.corrections import FIELD_ORDER, REASON_BOOK
 from models.i18n import T
@@ -25,6 +26,12 @@ _NON_CARD_LABELS = {
     "user": T("Пайдаланушы", "Пользователь"),
     "role": T("Рөлі", "Роль"),
     "password": T("Құпиясөз", "Пароль"),
+    "password_hash": T("Құпиясөз", "Пароль"),
+    "login": T("Логин", "Логин"),
+    "os_account": T("ОЖ есептік жазбасы", "Учётная запись ОС"),
+    "full_name": T("Аты-жөні", "ФИО"),
+    "position": T("Лауазымы", "Должность"),
+    "active": T("Белсенді", "Активен"),
 }
 
 
@@ -71,6 +78,10 @@ def show_value(name: str, text: str | None, lang: str = "ru") -> str:
         return ""
     if name == "status":
         return lifecycle.status_label(text)(lang)
+    if name == "password_hash":  # the log keeps a digest; nobody reads it
+        return "***"
+    if name == "active":
+        return (YES if text == "1" else NO)(lang)
     if name == "role":
         return role_label(text)(lang)
     f = FIELDS.get(name)
@@ -93,18 +104,33 @@ def _reason_name(code: str | None, on: dt.date) -> T:
     return entry.name if entry else T(code, code)
 
 
+def _created_user(text: str | None) -> str | None:
+    """A user's creation (the whole row the database logged) as login:role."""
+    try:
+        row = json.loads(text or "")
+        return f"{row['login']}:{row['role']}"
+    except (ValueError, KeyError, TypeError):
+        return text
+
+
 def _rows(query: Any, lang: str) -> Iterator[LogRow]:
     users = {u.id: u for u in User.select(User.id, User.login, User.full_name)}
     for r in query:
         u = users.get(r.user_id)
+        field, new = r.field_name, r.new_value
+        if r.entity == "user" and field == "*":
+            field, new = "user", _created_user(new)
+        reason = r.reason_text
+        if r.entity == "user" and not reason and r.target_user_id in users:
+            reason = users[r.target_user_id].login  # whose rights changed
         yield LogRow(
-            id=r.id, at=r.created_at, user_login=u.login if u else "?",
+            id=r.id, at=r.created_at, user_login=u.login if u else (r.db_user or "?"),
             user_name=u.full_name if u else "", event=r.event, card_id=r.card_id,
-            card_version=r.card_version, line=r.line, field_name=r.field_name,
-            label=field_label(r.field_name), old=show_value(r.field_name, r.old_value, lang),
-            new=show_value(r.field_name, r.new_value, lang), reason_code=r.reason_code or "",
+            card_version=r.card_version, line=r.line, field_name=field,
+            label=field_label(field), old=show_value(field, r.old_value, lang),
+            new=show_value(field, new, lang), reason_code=r.reason_code or "",
             reason_name=_reason_name(r.reason_code, r.created_at.date()),
-            reason_text=r.reason_text, row_hash=r.row_hash)
+            reason_text=reason, row_hash=r.row_hash)
 
 
 def card_history(user: User | None, card_id: int, lang: str = "ru",
@@ -116,7 +142,7 @@ def card_history(user: User | None, card_id: int, lang: str = "ru",
     card = Card.get_or_none(Card.id == card_id)
     if card is None:
         return []
-    rows = list(_rows(Correction.select().where(Correction.card == card_id)
+    rows = list(_rows(Correction.select().where((Correction.card == card_id) & readable())
                       .order_by(Correction.id), lang))
     if by_line:
         rows.sort(key=lambda r: (FIELD_ORDER.get(r.field_name, -1), r.id))
@@ -129,7 +155,9 @@ def card_history(user: User | None, card_id: int, lang: str = "ru",
 
 
 def _filtered(flt: JournalFilter) -> Any:
-    q = Correction.select()
+    # Cards, users and documents; a person's identification history has its own view (§38).
+    q = Correction.select().where(readable()
+                                  & Correction.entity.not_in(("person", "legal_entity")))
     if flt.date_from:
         q = q.where(Correction.created_at >= dt.datetime.combine(flt.date_from, dt.time.min))
     if flt.date_to:

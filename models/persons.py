@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from models import audit
 from models.matching.keys import legal_keys, person_keys
 from models.permissions import Action, require
 from models.tables import LegalEntity, Person, PersonHistory, User, now
@@ -88,8 +89,9 @@ def create_persons(rows: list[tuple[dict[str, Any], str | None]], user: User | N
         row.update(_person_keys(row))
         data.append({**row, "ref": ref, "created_by": user, "created_at": stamp,
                      "updated_at": stamp})
-    for start in range(0, len(data), 100):  # 100 rows x ~20 columns: under any bind limit
-        Person.insert_many(data[start:start + 100]).execute()
+    with audit.writing(user, "import"):
+        for start in range(0, len(data), 100):  # 100 rows x ~20 columns: under any bind limit
+            Person.insert_many(data[start:start + 100]).execute()
     return len(data)
 
 
@@ -113,6 +115,12 @@ def update_identification(person: Person, changes: dict[str, Any], user: User | 
     `changes` uses card field names; unchanged values are ignored. Only a user who may
     correct registered data does this (an operator links, never rewrites)."""
     require(user, Action.CORRECT_PERSON)
+    with audit.writing(user, "identify", reason=reason):
+        return _update_identification(person, changes, user, reason)
+
+
+def _update_identification(person: Person, changes: dict[str, Any], user: User | None,
+                           reason: str) -> list[PersonHistory]:
     history = []
     for field, value in changes.items():
         column = PERSON_COLUMNS[field]

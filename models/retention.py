@@ -192,7 +192,7 @@ def purge(user: User | None, retention: Mapping[str, int] | None = None,
     again under the write lock, so nothing decided elsewhere meanwhile is destroyed."""
     require(user, Action.PURGE)
     today = today or dt.date.today()
-    with audit.writing():
+    with audit.writing(user, "purge"):  # the database logs the destruction as such
         p = _plan(retention, today)
         if not p.cards and not p.journal_count:
             return None

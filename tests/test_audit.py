@@ -1,6 +1,10 @@
-"""The correction log cannot be rewritten: triggers refuse UPDATE and DELETE on both
-databases, and a row edited, deleted, inserted or moved by a database owner who
-dropped the triggers breaks the hash chain that `apcard audit verify` walks."""
+"""The log cannot be rewritten unnoticed. The database writes it (triggers) and refuses
+UPDATE and DELETE on both databases; whoever can switch the triggers off (a database
+owner, the PostgreSQL superuser, a writer of the SQLite file) is found out by
+`apcard audit verify`: a log row edited, deleted, inserted or moved breaks the chain; a
+card, person, legal entity or user changed, added or deleted around the log no longer
+matches the log; a log rewritten with recomputed hashes no longer leads to a seal kept
+outside the database."""
 
 from __future__ import annotations
 
@@ -11,13 +15,14 @@ from collections.abc import Iterator
 import peewee as pw
 import pytest
 
-from models import audit
-from models.audit import Correction, verify_chain
-from models.auth import add_user, os_account
+from models import audit, seal
+from models.audit import Correction, verify, verify_chain
+from models.auth import add_user, os_account, set_role
 from models.corrections import correct_card, remove_card
 from models.db import database_proxy, is_postgres
+from models.migrations import v0008_logged_path as logged_path
 from models.migrations.v0004_corrections import SQLITE_TRIGGERS
-from models.tables import Card, Role, User
+from models.tables import Card, Person, Role, User
 from tests.test_cli import one_line, run
 from tests.test_corrections import ADMIN_DAY, make_card, people  # noqa: F401
 
@@ -29,8 +34,8 @@ def sql(statement: str, *params: object) -> None:
 
 
 @contextlib.contextmanager
-def owner_hand_edit() -> Iterator[None]:
-    """What a database owner can do: switch the triggers off, edit, switch them on."""
+def log_triggers_off() -> Iterator[None]:
+    """What a database owner can do to the log: switch its triggers off, edit, on again."""
     db = database_proxy.obj
     if is_postgres(db):
         sql("ALTER TABLE correction DISABLE TRIGGER correction_no_change")
@@ -48,9 +53,44 @@ def owner_hand_edit() -> Iterator[None]:
                 sql(statement)
 
 
+@contextlib.contextmanager
+def all_triggers_off() -> Iterator[None]:
+    """The superuser (PostgreSQL: session_replication_role) or the file's writer
+    (SQLite: drops the triggers) changes the data without the log knowing."""
+    db = database_proxy.obj
+    if is_postgres(db):
+        sql("SET session_replication_role = replica")
+        try:
+            yield
+        finally:
+            sql("SET session_replication_role = DEFAULT")
+        return
+    names = [r[0] for r in db.execute_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'apcard%'")]
+    for name in names:
+        sql(f'DROP TRIGGER "{name}"')
+    try:
+        yield
+    finally:
+        for table in logged_path.LOGGED:
+            logged_path.attach(db, table)
+        logged_path.guard(db)
+
+
+def recompute_chain() -> None:
+    """Rewrite every hash from the first row, as someone who knows the algorithm would."""
+    prev = audit.GENESIS
+    for row in Correction.select().order_by(Correction.id):
+        data = dict(row.__data__)
+        data["prev_hash"] = prev
+        new = audit.row_hash(data, prev)
+        sql("UPDATE correction SET prev_hash = ?, row_hash = ? WHERE id = ?", prev, new, row.id)
+        prev = new
+
+
 @pytest.fixture
 def logged(people) -> list[Correction]:  # noqa: F811
-    """A log of 4 user rows, then 5 rows of corrections and a removal on two cards."""
+    """The users, two cards with their persons, three corrections and a removal."""
     admin = people["administrator"]
     a = make_card(people["operator"])
     b = make_card(people["operator"], journal_no="00777")
@@ -62,127 +102,243 @@ def logged(people) -> list[Correction]:  # noqa: F811
                  today=ADMIN_DAY)
     remove_card(b.id, admin, "06", "дубль", today=ADMIN_DAY)
     rows = list(Correction.select().order_by(Correction.id))
-    assert [r.id for r in rows] == list(range(1, 10))
+    assert [r.id for r in rows] == list(range(1, len(rows) + 1))
     return rows
 
 
-def test_chain_of_an_untouched_log_verifies(logged) -> None:
-    result = verify_chain()
-    assert result.ok and result.rows == 9 and result.head == logged[-1].row_hash
+def row_where(**match: object) -> Correction:
+    return next(r for r in Correction.select().order_by(Correction.id)
+                if all(getattr(r, k) == v for k, v in match.items()))
 
 
-# --- triggers ------------------------------------------------------------------------
+def test_an_untouched_log_verifies_with_its_data(logged) -> None:
+    verdict = verify([seal.make("test")])
+    assert verdict.ok and verdict.chain.rows == len(logged)
+    assert verdict.data_rows == 4 + 2 + 2 + 1  # users, persons, cards, the §38 history row
+    assert verdict.chain.head == logged[-1].row_hash == audit.head().hash
+
+
+def test_the_log_names_who_when_and_why(logged, backend) -> None:
+    row = row_where(field_name="surname", entity="card")
+    assert (row.event, row.line, row.old_value, row.new_value, row.reason_code,
+            row.reason_text) == ("correct", "14", "Қасымов", "Қасымова", "04", "опечатка")
+    assert row.user.login == "admin" and row.card_version == 2 and row.fmt == 2
+    assert row.db_user == ("postgres" if backend == "postgres" else os_account())
+    person = row_where(entity="person", field_name="surname")
+    assert (person.old_value, person.new_value, person.event) == ("Қасымов", "Қасымова",
+                                                                 "identify")
+
+
+# --- the triggers ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("statement", [
     "UPDATE correction SET new_value = 'X' WHERE id = 5",
     "UPDATE correction SET reason_text = ''",
     "DELETE FROM correction WHERE id = 5",
     "DELETE FROM correction",
+    "UPDATE seal SET hash = 'x'",
+    "DELETE FROM seal",
+    "UPDATE person_history SET old_value = 'X'",
+    "DELETE FROM person_history",
+    "DELETE FROM card",
 ])
-def test_triggers_refuse_update_and_delete(logged, statement: str) -> None:
-    with pytest.raises(pw.DatabaseError, match="append-only"):
+def test_the_database_refuses_rewriting(logged, statement: str) -> None:
+    seal.make("test")
+    with pytest.raises(pw.DatabaseError, match="append-only|never deleted"):
         sql(statement)
     assert [(r.id, r.new_value, r.reason_text, r.row_hash) for r in
             Correction.select().order_by(Correction.id)] == [
         (r.id, r.new_value, r.reason_text, r.row_hash) for r in logged]
 
 
-def test_orm_cannot_change_the_log_either(logged) -> None:
+@pytest.mark.parametrize("statement", [
+    "UPDATE card SET surname = 'X', version = version + 1",
+    "UPDATE card SET status = 'removed', version = version + 1",
+    "UPDATE card SET surname = 'X'",  # no version raised either
+    "UPDATE card SET version = version + 1",
+])
+def test_a_card_change_without_a_reason_is_refused(logged, statement: str) -> None:
+    with pytest.raises(pw.DatabaseError, match="apcard: a c"):
+        sql(statement)
+    assert Card.select().where(Card.surname == "X").count() == 0
+
+
+def test_a_change_made_outside_apcard_is_logged(logged) -> None:
+    """psql with a reason: the database writes the log row itself, with its own user."""
     db = database_proxy.obj
-    for attempt in (lambda: Correction.update(new_value="X").execute(),
-                    lambda: Correction.delete().where(Correction.id == 1).execute(),
-                    lambda: logged[0].delete_instance()):
-        with pytest.raises(pw.DatabaseError, match="append-only"), db.atomic():
-            attempt()
-    assert verify_chain().ok
+    card = Card.get(Card.journal_no == "00451")
+    with audit.writing(event=None, reason_code="04", reason="исправлено вручную"):
+        db.execute_sql(f"UPDATE card SET surname = 'Қасым', version = version + 1 "
+                       f"WHERE id = {card.id}")
+    row = Correction.select().order_by(Correction.id.desc()).first()
+    assert (row.field_name, row.new_value, row.event, row.reason_code) == (
+        "surname", "Қасым", "sql", "04")
+    assert row.user is None and row.db_user
+    assert verify().ok
 
 
-# --- tampering by hand ---------------------------------------------------------------
+# --- the log edited by its owner: the chain ---------------------------------------------
 
 def test_edited_row_detected(logged) -> None:
-    with owner_hand_edit():
-        sql("UPDATE correction SET new_value = ? WHERE id = 5", "000000001")
+    with log_triggers_off():
+        sql("UPDATE correction SET new_value = ? WHERE id = 7", "000000001")
     result = verify_chain()
-    assert (result.ok, result.broken_id, result.rows) == (False, 5, 4)
-    assert "5" in result.problem.ru and "5" in result.problem.kk
+    assert (result.ok, result.broken_id, result.rows) == (False, 7, 6)
+    assert "7" in result.problem.ru and "7" in result.problem.kk
 
 
 @pytest.mark.parametrize("column,value", [("reason_code", "07"), ("user_id", 2),
-                                          ("created_at", "2020-01-01 00:00:00")])
+                                          ("created_at", "2020-01-01 00:00:00"),
+                                          ("state", "sha256:" + "0" * 64),
+                                          ("db_user", "someone")])
 def test_any_column_edit_detected(logged, column: str, value: object) -> None:
-    with owner_hand_edit():
-        sql(f"UPDATE correction SET {column} = ? WHERE id = 6", value)
-    assert verify_chain().broken_id == 6
+    with log_triggers_off():
+        sql(f"UPDATE correction SET {column} = ? WHERE id = 8", value)
+    assert verify_chain().broken_id == 8
 
 
 def test_deleted_row_detected(logged) -> None:
-    with owner_hand_edit():
+    with log_triggers_off():
         sql("DELETE FROM correction WHERE id = 4")
     result = verify_chain()
     assert (result.ok, result.broken_id) == (False, 5)
 
 
-def test_deleted_last_rows_detected_through_the_card_version(logged) -> None:
-    with owner_hand_edit():
-        sql("DELETE FROM correction WHERE id = 9")  # the removal of card b
-    result = verify_chain()
-    assert not result.ok and result.broken_id is None
-    assert result.card_id == logged[8].card_id
-
-
-def _copy(row: Correction, **change: object) -> dict[str, object]:
-    data = {k: row.__data__[k] for k in (*audit.HASHED, "row_hash")}
-    data.update(change)
-    return data
-
-
-def _insert(data: dict[str, object]) -> None:
-    cols = ", ".join(f"{Correction._meta.fields[k].column_name}" for k in data)
-    sql(f"INSERT INTO correction ({cols}) VALUES ({', '.join('?' * len(data))})",
-        *data.values())
-
-
-def test_inserted_row_at_the_end_detected(logged) -> None:
-    last = logged[-1]
-    forged = _copy(last, id=10, new_value="registered", prev_hash=last.row_hash,
-                   row_hash="f" * 64)
-    with owner_hand_edit():
-        _insert(forged)
-    assert verify_chain().broken_id == 10
-
-
 def test_inserted_row_in_the_middle_detected_even_with_a_valid_hash(logged) -> None:
     """Someone who knows the algorithm renumbers rows 5.. and slips a row in as 5, its
     hash correctly chained to row 4: the next row no longer fits."""
-    with owner_hand_edit():
+    with log_triggers_off():
         sql("UPDATE correction SET id = id + 1000 WHERE id >= 5")
         sql("UPDATE correction SET id = id - 999 WHERE id > 1000")
-        forged = _copy(logged[4], id=5, new_value="Иванов", prev_hash=logged[3].row_hash)
+        forged = dict(logged[4].__data__, id=5, new_value="Иванов",
+                      prev_hash=logged[3].row_hash)
         forged["row_hash"] = audit.row_hash(forged, logged[3].row_hash)
-        _insert(forged)
-    result = verify_chain()
-    assert (result.ok, result.broken_id) == (False, 6)
+        cols = ", ".join(Correction._meta.fields[k].column_name for k in forged)
+        sql(f"INSERT INTO correction ({cols}) VALUES ({', '.join('?' * len(forged))})",
+            *forged.values())
+    assert verify_chain().broken_id == 6
 
 
 def test_reordered_rows_detected(logged) -> None:
-    with owner_hand_edit():
+    with log_triggers_off():
         sql("UPDATE correction SET id = 100 WHERE id = 3")
         sql("UPDATE correction SET id = 3 WHERE id = 4")
         sql("UPDATE correction SET id = 4 WHERE id = 100")
     assert verify_chain().broken_id == 3
 
 
+# --- the data changed around the log ------------------------------------------------------
+
+def _data_fault(verdict: audit.Verdict) -> tuple[str, int]:
+    assert verdict.chain.ok and verdict.data_problems, verdict
+    first = verdict.data_problems[0]
+    return first.table, first.row_id
+
+
+def test_a_card_changed_around_the_log(logged) -> None:
+    card = Card.get(Card.journal_no == "00451")
+    with all_triggers_off():
+        sql("UPDATE card SET surname = 'X' WHERE id = ?", card.id)
+    assert _data_fault(verify()) == ("card", card.id)
+
+
+def test_a_person_hidden_from_matching_around_the_log(logged) -> None:
+    """Only a match key changed: the person no longer turns up as a duplicate."""
+    person = Person.select().first()
+    with all_triggers_off():
+        sql("UPDATE person SET surname_key = 'zzz' WHERE id = ?", person.id)
+    assert _data_fault(verify()) == ("person", person.id)
+
+
+def test_a_user_made_administrator_around_the_log(logged, people) -> None:  # noqa: F811
+    with all_triggers_off():
+        sql("UPDATE \"user\" SET role = 'administrator' WHERE id = ?", people["operator"].id)
+    assert _data_fault(verify()) == ("user", people["operator"].id)
+
+
+def test_rows_added_and_deleted_around_the_log(logged, people) -> None:  # noqa: F811
+    with all_triggers_off():
+        sql("INSERT INTO \"user\" (login, full_name, position, role, failed_logins, active, "
+            "created_at) VALUES ('ghost', '', '', 'administrator', 0, ?, ?)", True, ADMIN_DAY)
+    problems = verify().data_problems
+    assert [(p.table, p.log_row) for p in problems] == [("user", None)]
+    with all_triggers_off():
+        sql("DELETE FROM person_history")
+    problems = verify().data_problems
+    assert {p.table for p in problems} == {"user", "person_history"}
+
+
+def test_the_last_user_changes_cut_off_the_log(logged, people) -> None:  # noqa: F811
+    """The tail of the log (the last rights given) deleted: the chain still holds, the
+    users no longer match it, and the seal says the log was cut."""
+    mark = seal.make("test")
+    before = audit.head().row
+    set_role("ivanova", Role.AUDITOR, by=people["administrator"])
+    sealed = seal.make("test")
+    with log_triggers_off():
+        sql("DELETE FROM correction WHERE id > ?", before)
+    verdict = verify([mark, sealed])
+    assert verdict.chain.ok
+    assert _data_fault(verdict) == ("user", people["operator"].id)
+    assert verdict.seal_problem is not None and verdict.seal_problem[0] == sealed
+
+
+def test_a_recomputed_chain_is_found_by_the_seal(logged) -> None:
+    """The owner rewrites a reason and recomputes every hash: the chain and the data
+    hold, the seal kept outside does not."""
+    mark = seal.make("test")
+    text = mark.text("outside")
+    with log_triggers_off():
+        sql("UPDATE correction SET reason_text = 'ничего не было' WHERE reason_code = '06'")
+        recompute_chain()
+    verdict = verify(seal.parse(text))
+    assert verdict.chain.ok and not verdict.data_problems
+    assert not verdict.ok and "переписан" in verdict.seal_problem[1].ru
+
+
+def test_the_whole_log_emptied(logged, backend) -> None:
+    """TRUNCATE (PostgreSQL's superuser) or DELETE without triggers (SQLite): every
+    card, person and user is now a row the log never saw."""
+    with all_triggers_off(), log_triggers_off():
+        sql("TRUNCATE correction" if backend == "postgres" else "DELETE FROM correction")
+    verdict = verify()
+    assert verdict.chain.ok and verdict.chain.rows == 0
+    assert {p.table for p in verdict.data_problems} >= {"user", "card", "person"}
+
+
 # --- the CLI ---------------------------------------------------------------------------
 
-def test_cli_verify_passes_then_fails_after_a_hand_edit(logged, cfg, capsys) -> None:
+def test_cli_verify_seal_and_tampering(logged, cfg, capsys, tmp_path) -> None:
     admin = User.get(User.login == "admin")
     add_user("me", Role.AUDITOR, by=admin, os_account_name=os_account())
+    seals = tmp_path / "seals.txt"
+    code, out, err = run(cfg, ["audit", "seal", "--out", str(seals), "--note", "month end"],
+                         capsys)
+    assert (code, err) == (0, "") and out.startswith("apcard seal: log row ")
+    assert seals.read_text(encoding="utf-8") == out
+    code, out, err = run(cfg, ["audit", "verify", "--seal", str(seals)], capsys)
+    assert (code, err) == (0, "") and "rows verified" in out and "печатей: 1" in out
+    code, out, err = run(cfg, ["audit", "verify", "--seal", "latest"], capsys)
+    assert (code, err) == (0, "")
+    card = Card.get(Card.journal_no == "00451")
+    with all_triggers_off():
+        sql("UPDATE card SET surname = 'X' WHERE id = ?", card.id)
     code, out, err = run(cfg, ["audit", "verify"], capsys)
-    assert (code, err) == (0, "") and out.startswith("10 rows verified")
-    with owner_hand_edit():
-        sql("UPDATE correction SET old_value = ? WHERE id = 4", "000000000")
+    assert code == 1 and one_line(err).startswith(f"apcard: card {card.id}: ")
+    with all_triggers_off():
+        sql("UPDATE card SET surname = 'Қасымова' WHERE id = ?", card.id)
+    with log_triggers_off():
+        sql("UPDATE correction SET old_value = ? WHERE id = 7", "000000000")
     code, out, err = run(cfg, ["audit", "verify"], capsys)
-    assert code == 1 and "first broken row 4" in one_line(err)
+    assert code == 1 and "first broken row 7" in one_line(err)
+    with log_triggers_off():
+        recompute_chain()
+    code, out, err = run(cfg, ["audit", "verify", "--seal", str(seals)], capsys)
+    assert code == 1 and "seal of row" in one_line(err)
+    (tmp_path / "empty.txt").write_text("nothing here", encoding="utf-8")
+    code, out, err = run(cfg, ["audit", "verify", "--seal", str(tmp_path / "empty.txt")],
+                         capsys)
+    assert code == 2 and "no seal line" in one_line(err)
 
 
 def test_cli_export_csv_for_the_os_user(logged, cfg, capsys, tmp_path) -> None:
@@ -198,13 +354,21 @@ def test_cli_export_csv_for_the_os_user(logged, cfg, capsys, tmp_path) -> None:
         rows = list(csv.reader(fh))
     assert len(rows) == 1 + 3 and {r[11] for r in rows[1:]} == {"04"}
     assert {r[13] for r in rows[1:]} == {"опечатка", "ФИО"}
-    code, out, err = run(cfg, ["audit", "export", "--csv", str(path), "--from", "31.02.2025"],
-                         capsys)
-    assert code == 2 and "--from" in one_line(err)
 
 
-def test_card_lines_never_change_without_a_log_row(logged) -> None:
-    """Every card at version V has log rows for each of its versions 2..V."""
-    for card in Card.select():
-        versions = {r.card_version for r in Correction.select().where(Correction.card == card.id)}
-        assert versions == set(range(2, card.version + 1))
+def test_a_seal_a_day_and_one_with_every_dispatch(people, cfg, capsys) -> None:  # noqa: F811
+    from models.corrections import change_status
+    from models.lifecycle import Event
+
+    card = make_card(people["operator"])
+    add_user("me", Role.OPERATOR, by=people["administrator"], os_account_name=os_account())
+    assert seal.latest() is None
+    run(cfg, ["card", "status", str(card.id)], capsys)  # anyone starting apcard
+    daily = seal.Seal.select().order_by(seal.Seal.id.desc()).first()
+    assert daily.source == "daily" and daily.row == audit.head().row
+    run(cfg, ["card", "status", str(card.id)], capsys)
+    assert seal.Seal.select().count() == 1  # not twice a day
+    change_status(card.id, Event.DISPATCH, people["operator"], dispatch_days=[10],
+                  today=ADMIN_DAY.replace(day=10))
+    last = seal.Seal.select().order_by(seal.Seal.id.desc()).first()
+    assert last.source == "dispatch" and last.row == audit.head().row

@@ -84,7 +84,7 @@ def test_init_leaves_existing_users_alone(db_url: str, make_cfg: Callable[[str],
                                   ["demo", "--cards", "5"]])
 def test_schema_codebooks_and_demo_need_an_administrator(
         db_url: str, make_cfg: Callable[[str], Config], capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch, args: list[str]) -> None:
+        monkeypatch: pytest.MonkeyPatch, args: list[str], backend: str) -> None:
     from models import auth
 
     open_database(db_url)
@@ -94,6 +94,11 @@ def test_schema_codebooks_and_demo_need_an_administrator(
                             ("stranger", "«stranger» не зарегистрирован в apcard")):
         monkeypatch.setattr(auth, "os_account", lambda account=account: account)
         code, out, err = run(cfg, args, capsys)
+        if backend == "postgres" and args[0] != "demo":
+            # the tests' PostgreSQL session is the superuser, who owns the schema anyway;
+            # a person's own role is refused (tests/test_pg_trust.py)
+            assert code == 0, err
+            continue
         assert code == 1 and needle in one_line(err), err
     assert [u.login for u in User.select()] == ["aigerim"] and Card.select().count() == 0
 

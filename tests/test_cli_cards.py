@@ -27,7 +27,8 @@ def test_remove_needs_a_reason_and_is_logged(card, cfg, capsys) -> None:
                              "--text", "введена с нарушением Инструкции"], capsys)
     assert code == 0 and "removed" in out
     assert Card.get_by_id(card.id).status == "removed"
-    row = Correction.select().where(Correction.card_id == card.id).order_by(
+    row = Correction.select().where((Correction.card_id == card.id)
+                                    & (Correction.field_name == "status")).order_by(
         Correction.id.desc()).get()
     assert (row.new_value, row.reason_code) == ("removed", "06")
 

@@ -25,6 +25,7 @@ from models.tables import Card, Person, PersonHistory, Role
 from tests.golden_files import check_golden
 from tests.test_cli import run
 from tests.test_validation import individual_card
+from tests.trust_helpers import set_card
 
 D = dt.date
 TODAY = D(2026, 6, 1)
@@ -116,9 +117,9 @@ def test_held_cards_are_never_purged(admin, hold) -> None:
                              admin, today=TODAY)
         assert rq.search(req.id, admin)
     elif hold == "return":
-        Card.update(status="returned").where(Card.id == card.id).execute()
+        set_card(card.id, status="returned")
     else:
-        Card.update(protest_date=D(2025, 2, 10)).where(Card.id == card.id).execute()
+        set_card(card.id, protest_date=D(2025, 2, 10))
     plan = retention.plan(admin, today=TODAY)
     assert plan.cards == [] and [(h.card_id, h.held) for h in plan.held] == [(card.id, hold)]
     assert retention.purge(admin, today=TODAY) is None

@@ -48,6 +48,15 @@ COMMANDS: list[tuple[list[str], set[str]]] = [
     (["init"], ADMIN),
     (["demo", "--cards", "1"], ADMIN),
 ]
+# PostgreSQL's superuser session (the tests' own) owns the schema anyway: the schema and
+# codebook commands are its; through a person's own role they are not (test_pg_trust).
+SUPERUSER = ({"init"}, {"db", "upgrade"}, {"codebooks", "load"})
+
+
+def allowed_here(args: list[str], allowed: set[str], backend: str) -> set[str]:
+    if backend == "postgres" and set(args[:2]) in SUPERUSER:
+        return ALL
+    return allowed
 
 
 @pytest.fixture
@@ -61,10 +70,11 @@ def setup(db, books, cfg, tmp_path):
 
 
 @pytest.mark.parametrize("role", sorted(ALL))
-def test_each_role_through_the_cli(setup, cfg, capsys, tmp_path, role: str) -> None:
+def test_each_role_through_the_cli(setup, cfg, capsys, tmp_path, backend, role: str) -> None:
     boss, card = setup
     add_user("me", role, by=boss, os_account_name=os_account())
     for args, allowed in COMMANDS:
+        allowed = allowed_here(args, allowed, backend)
         argv = [a.format(card=card.id, tmp=tmp_path) for a in args]
         code, _, err = run(cfg, argv, capsys)
         if role in allowed:
@@ -80,9 +90,11 @@ def test_each_role_through_the_cli(setup, cfg, capsys, tmp_path, role: str) -> N
         assert not User.select().where(User.login == "newbie").exists()
 
 
-def test_an_unregistered_account_gets_one_line(setup, cfg, capsys, tmp_path) -> None:
+def test_an_unregistered_account_gets_one_line(setup, cfg, capsys, tmp_path, backend) -> None:
     _, card = setup
-    for args, _ in COMMANDS:
+    for args, allowed in COMMANDS:
+        if allowed_here(args, allowed, backend) is ALL and allowed is not ALL:
+            continue
         argv = [a.format(card=card.id, tmp=tmp_path) for a in args]
         code, out, err = run(cfg, argv, capsys)
         assert code == 1 and "не зарегистрирован в apcard" in one_line(err), (argv, err)

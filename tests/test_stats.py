@@ -15,6 +15,7 @@ from models.tables import Card
 from tests.test_cli import run
 from tests.test_exchange import person_card
 from tests.test_validation import legal_card
+from tests.trust_helpers import set_card
 
 D = dt.date
 
@@ -43,9 +44,8 @@ def register(db, books, cfg):
     remove_card(gone.id, admin, "06", "внесена с нарушением", today=D(2025, 3, 2))
     Card.create(**person_card(8), status="draft", created_by=admin)
     tomb = card(9)
-    Card.update(status="purged", surname=None, given_name=None, patronymic=None,
-                birth_date=None, iin=None, address=None, person=None).where(
-        Card.id == tomb.id).execute()
+    set_card(tomb.id, status="purged", surname=None, given_name=None, patronymic=None,
+             birth_date=None, iin=None, address=None, person=None)
     return admin
 
 

@@ -179,12 +179,13 @@ async def test_operator_cannot_correct_a_registered_card(people, cfg) -> None:  
 
 
 def log_rows(card_id: int) -> list[tuple]:
-    from models.audit import Correction
+    from models.audit import Correction, readable
+    from models.corrections import FIELD_ORDER
 
+    rows = Correction.select().where((Correction.card_id == card_id) & readable()
+                                     & (Correction.event == "correct"))
     return [(r.line, r.old_value, r.new_value, r.reason_code, r.reason_text)
-            for r in Correction.select().where((Correction.card_id == card_id)
-                                               & (Correction.event == "correct"))
-            .order_by(Correction.id)]
+            for r in sorted(rows, key=lambda r: (FIELD_ORDER.get(r.field_name, 999), r.id))]
 
 
 async def test_administrator_corrects_two_lines_with_a_reason(people, cfg) -> None:  # noqa: F811

@@ -120,7 +120,7 @@ def upgrade(db: pw.Database, target: int | None = None,
     if current_version(db) > LATEST:
         raise RuntimeError(f"database schema version {current_version(db)} is newer than "
                            f"this apcard ({LATEST}): upgrade apcard")
-    with upgrade_lock(db, waiting):
+    with upgrade_lock(db, waiting), _as_owner(db) as owner:
         done = current_version(db)  # again: another upgrade may have run meanwhile
         applied = []
         migrator = migrator_for(db)
@@ -134,4 +134,27 @@ def upgrade(db: pw.Database, target: int | None = None,
                         (mod.VERSION, mod.DESCRIPTION),
                     )
                 applied.append(mod.VERSION)
+        if owner and applied:
+            from models import pgroles
+
+            pgroles.grant(db)  # new tables and functions get their groups' rights
     return applied
+
+
+@contextlib.contextmanager
+def _as_owner(db: pw.Database) -> Iterator[bool]:
+    """PostgreSQL after `apcard db roles`: the schema's objects belong to apcard_owner,
+    so the migrations run as it (the superuser may SET ROLE); True when they do."""
+    from models.db import is_postgres
+
+    if not is_postgres(db):
+        yield False
+        return
+    from models import pgroles
+
+    owner = pgroles.owner_role(db)
+    try:
+        yield owner
+    finally:
+        if owner:
+            db.execute_sql("RESET ROLE")

@@ -1,5 +1,6 @@
-"""`apcard audit verify` (walk the correction log's hash chain) and
-`apcard audit export --csv FILE` (the correction journal, filtered, as CSV)."""
+"""`apcard audit verify [--seal FILE|latest]`: the log's hash chain, every logged row of
+the data against the log, and the seals; `apcard audit seal [--out FILE]`: seal the
+log's head now; `apcard audit export --csv FILE`: the correction journal as CSV."""
 
 from __future__ import annotations
 
@@ -14,11 +15,22 @@ from tui.cli import EXIT_USAGE, CliError, open_db
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("audit", help="correction log: verify the chain, export the journal")
-    au = p.add_subparsers(dest="audit_command", required=True, metavar="{verify,export}")
-    q = au.add_parser("verify", help="check that no log row was edited, deleted, inserted "
-                      "or moved; exit 1 naming the first broken row")
+    p = sub.add_parser("audit", help="the log: verify it against the data and its seals, "
+                       "seal it, export the correction journal")
+    au = p.add_subparsers(dest="audit_command", required=True,
+                          metavar="{verify,seal,export}")
+    q = au.add_parser("verify", help="check the log's chain, every card, person, legal "
+                      "entity and user against the log, and the seals; exit 1 naming the "
+                      "first row at fault")
+    q.add_argument("--seal", metavar="FILE|latest", help="also check that the log still "
+                   "leads to every seal in FILE (or to the latest seal in the database)")
     q.set_defaults(handler=cmd_verify)
+
+    q = au.add_parser("seal", help="record the log's head now; print it as a line to keep "
+                      "outside the database")
+    q.add_argument("--out", metavar="FILE", help="also append the line to FILE")
+    q.add_argument("--note", default="", help="a note kept with the seal")
+    q.set_defaults(handler=cmd_seal)
 
     q = au.add_parser("export", help="write the correction journal as CSV")
     q.add_argument("--csv", required=True, metavar="FILE", help="output file")
@@ -48,26 +60,87 @@ def _date(text: str | None, option: str) -> dt.date | None:
     return day
 
 
+def _marks(spec: str | None):
+    from models import seal
+
+    if spec is None:
+        return []
+    if spec == "latest":
+        mark = seal.latest()
+        if mark is None:
+            raise CliError("no seal in the database yet: run `apcard audit seal`")
+        return [mark]
+    try:
+        with open(spec, encoding="utf-8") as fh:
+            text = fh.read(10_000_000)
+    except OSError as exc:
+        raise CliError(f"cannot read {spec}: {exc.strerror}") from None
+    marks = seal.parse(text)
+    if not marks:
+        raise CliError(f"{spec}: no seal line in it (apcard seal: log row N, sha256 ...)",
+                       EXIT_USAGE)
+    return marks
+
+
 def cmd_verify(ns: argparse.Namespace, cfg: Config) -> int:
-    from models.audit import verify_chain
+    from models.audit import verify
     from models.permissions import Action
     from tui.cli.core import db_errors
     from tui.cli.identity import acting_user
 
     with db_errors(cfg):
         open_db(cfg)
-        acting_user(cfg, Action.VERIFY_LOG)
-        result = verify_chain()
+        acting_user(cfg, Action.VERIFY_LOG, seal=False)
+        marks = _marks(ns.seal)
+        verdict = verify(marks)
     lang = cfg.language
-    if not result.ok:
-        assert result.problem is not None
-        where = (f"first broken row {result.broken_id}" if result.broken_id is not None
-                 else f"card {result.card_id}")
-        raise CliError(f"{where}: {result.problem(lang)}", 1)
-    Console(highlight=False, markup=False).print(
-        f"{result.rows} rows verified; " + T("тізбек бүтін, соңғы хэш {h}",
-                                             "цепочка цела, последний хэш {h}")
-        .format(h=result.head[:16])(lang))
+    chain = verdict.chain
+    if not chain.ok:
+        assert chain.problem is not None
+        where = (f"first broken row {chain.broken_id}" if chain.broken_id is not None
+                 else f"card {chain.card_id}")
+        raise CliError(f"{where}: {chain.problem(lang)}", 1)
+    if verdict.data_problems:
+        first = verdict.data_problems[0]
+        more = len(verdict.data_problems) - 1
+        raise CliError(f"{first.table} {first.row_id}: {first.message(lang)}"
+                       + (f" (+{more} more)" if more else ""), 1)
+    if verdict.seal_problem is not None:
+        mark, why = verdict.seal_problem
+        raise CliError(f"seal of row {mark.row}: {why(lang)}", 1)
+    out = Console(highlight=False, markup=False)
+    out.print(f"{chain.rows} rows verified; " + T(
+        "тізбек бүтін, соңғы хэш {h}; {n} деректер жолы журналмен сәйкес",
+        "цепочка цела, последний хэш {h}; строк данных, совпадающих с журналом: {n}"
+    ).format(h=chain.head[:16], n=verdict.data_rows)(lang)
+        + (T("; мөрлер: {s}", "; печатей: {s}").format(s=verdict.seals)(lang)
+           if verdict.seals else ""))
+    return 0
+
+
+def cmd_seal(ns: argparse.Namespace, cfg: Config) -> int:
+    from models import seal
+    from models.db import database_proxy, safe_url
+    from models.permissions import Action
+    from models.text import find_control
+    from tui.cli.core import db_errors
+    from tui.cli.identity import acting_user
+
+    if find_control(ns.note) is not None:
+        raise CliError("--note must not contain control characters", EXIT_USAGE)
+    with db_errors(cfg):
+        open_db(cfg)
+        acting_user(cfg, Action.SEAL_LOG, seal=False)
+        with database_proxy.atomic():
+            mark = seal.make("manual", ns.note[:500])
+    line = mark.text(safe_url(cfg.db_url))
+    if ns.out:
+        try:
+            with open(ns.out, "a", encoding="utf-8") as fh:
+                fh.write(line + "\n")
+        except OSError as exc:
+            raise CliError(f"cannot write {ns.out}: {exc.strerror}") from None
+    print(line)
     return 0
 
 

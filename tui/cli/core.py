@@ -22,12 +22,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("db", help=say(T("дерекқор схемасы", "схема базы")))
-    dbsub = p.add_subparsers(dest="db_command", required=True, metavar="{upgrade,version}")
+    dbsub = p.add_subparsers(dest="db_command", required=True,
+                             metavar="{upgrade,version,roles}")
     q = dbsub.add_parser("upgrade", help=say(T("схеманы осы нұсқаға жеткізу",
                                                "привести схему к этой версии")))
     q.set_defaults(handler=cmd_db_upgrade)
     q = dbsub.add_parser("version", help=say(T("схема нұсқасы", "версия схемы")))
     q.set_defaults(handler=cmd_db_version)
+    q = dbsub.add_parser("roles", help="PostgreSQL: create the roles and grants for many "
+                         "operators (database superuser; idempotent); print pg_hba.conf lines")
+    q.set_defaults(handler=_db_roles)
 
     p = sub.add_parser("demo", help=say(T("демо-карточкалар", "демонстрационные карточки")))
     p.add_argument("--cards", type=_positive, default=DEMO_CARDS, help=say(T(
@@ -265,6 +269,12 @@ def cmd_db_upgrade(ns: argparse.Namespace, cfg: Config) -> int:
         out.print(say(T(f"схема жаңартылды: {before} → {after}",
                         f"схема обновлена: {before} → {after}")))
     return 0
+
+
+def _db_roles(ns: argparse.Namespace, cfg: Config) -> int:
+    from tui.cli.dbroles import cmd_db_roles
+
+    return cmd_db_roles(ns, cfg)
 
 
 def cmd_db_version(ns: argparse.Namespace, cfg: Config) -> int:

@@ -18,9 +18,11 @@ NOT_REGISTERED = T(
     "«{acc}» не зарегистрирован в apcard: обратитесь к администратору (apcard user add)")
 
 
-def acting_user(cfg: Config, action: Action | None = Action.READ_CARD) -> User:
+def acting_user(cfg: Config, action: Action | None = Action.READ_CARD, *,
+                seal: bool = True) -> User:
     """The registered, active apcard user running this command, allowed `action`
-    (None: any registered user). Raises CliError otherwise."""
+    (None: any registered user). Raises CliError otherwise. With `seal`, the log's head
+    is sealed when the last seal is a day old (models/seal.py)."""
     from models.auth import identify_os_user, identity
     from models.permissions import PermissionDenied, require
     from models.text import strip_control
@@ -35,7 +37,22 @@ def acting_user(cfg: Config, action: Action | None = Action.READ_CARD) -> User:
             require(user, action)
         except PermissionDenied as exc:
             raise CliError(exc.message(cfg.language)) from None
+    if seal:
+        daily_seal()
     return user
+
+
+def daily_seal() -> None:
+    """A seal a day at least, whoever starts apcard first. A database this account may
+    only read (a read-only file) is not sealed: nothing else is written either."""
+    import contextlib
+
+    import peewee as pw
+
+    from models.seal import seal_if_due
+
+    with contextlib.suppress(pw.DatabaseError, pw.InterfaceError):
+        seal_if_due()
 
 
 def users_exist() -> bool:
@@ -51,8 +68,15 @@ def users_exist() -> bool:
 def administrator_or_bootstrap(cfg: Config, action: Action) -> User | None:
     """An administrator's command that also sets up a new register: while the register
     has no user at all there is nobody to ask, and it runs for whoever may write the
-    database (None). Afterwards only a user allowed `action` runs it."""
+    database (None); on PostgreSQL the database superuser (who owns everything anyway)
+    runs it too. Otherwise only a user allowed `action` runs it."""
+    from models import pgroles
+    from models.db import database_proxy, is_postgres
+
     if not users_exist():
+        return None
+    db = database_proxy.obj
+    if is_postgres(db) and pgroles.is_superuser(db):
         return None
     return acting_user(cfg, action)
 

@@ -1,0 +1,636 @@
+"""v8: the database writes the log.
+
+Triggers on the registered data (cards, persons, legal entities, users) write one log
+row per changed column (one row with the whole row for an insert or a delete) into the
+hash-chained `correction` table, with the database user, the database's time and the
+user, event and reason the application hands over in the transaction (PostgreSQL:
+`SET LOCAL apcard.event / apcard.reason_code / apcard.reason / apcard.reasons /
+apcard.user_id`; SQLite: the connection's functions apcard_ctx/apcard_reason, see
+models/logpath.py). A card changes only with its version raised by one and, once
+registered, only with a reason (dispatch and execution excepted); a card is never
+deleted; the §38 history is append-only. Every row that exists when this runs gets a
+`baseline` log row with its whole content, so the log adds up to the data from here on.
+
+Rows written before (by the application, fmt 1) keep their hashes; rows written here
+(fmt 2) hash a length-prefixed text of their columns (models.audit.canonical_v2).
+
+The SQL is generated here from the table's columns as they are when this runs, so a
+later migration that adds a column to a logged table calls `attach(db, table)` again
+(SQLite triggers name their columns; PostgreSQL's read the row as JSON).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import peewee as pw
+
+from models.db import is_postgres
+
+VERSION = 8
+DESCRIPTION = "log written by the database: triggers, reasons, baseline"
+
+GENESIS = "0" * 64
+# Advisory lock held while a log row is chained (one writer at a time).
+CHAIN_LOCK = 0x6170636C6F67
+
+
+class Logged(NamedTuple):
+    """How a table is logged. `quiet`: covered by the row's state digest only (no row of
+    its own in the log); `volatile`: not logged at all; `secret`: its rows show digests;
+    `snapshot`: an inserted row is kept whole in the log (users: no personal data of
+    offenders, which retention must be able to destroy)."""
+
+    entity: str
+    quiet: tuple[str, ...] = ()
+    volatile: tuple[str, ...] = ()
+    secret: tuple[str, ...] = ()
+    snapshot: bool = False
+
+
+LOGGED: dict[str, Logged] = {
+    "user": Logged("user", volatile=("failed_logins", "locked_until"),
+                   secret=("password_hash",), snapshot=True),
+    "person": Logged("person", quiet=("surname_key", "name_key", "patronymic_key",
+                                      "birth_year", "birth_md", "updated_at")),
+    "legal_entity": Logged("legal_entity", quiet=("name_key", "updated_at")),
+    "person_history": Logged("person_history"),
+    "card": Logged("card", quiet=("version",)),
+}
+# Card columns whose change needs no reason when the status goes to these statuses.
+NO_REASON = {"status", "dispatched_at", "executed_at"}
+NO_REASON_STATUS = ("dispatched", "accepted", "executed")
+
+# The card's line of each column, as of this version (for the log's `line`).
+CARD_LINES = {
+    "authority": "1", "place": "2", "considering_body": "3", "protocol_no": "4",
+    "protocol_date": "4", "without_protocol": "4", "refusal_no": "4-1",
+    "refusal_date": "4-1", "official_name": "5", "journal_no": "6", "journal_date": "6",
+    "received_date": "7", "subject": "8", "article": "9", "part": "9", "paragraph": "9",
+    "guilt": "9.1", "offence_date": "9.2", "decision_date": "10", "penalty_end_date": "11",
+    "main_penalty": "11.1", "extra_penalty": "11.2", "measure": "11.3",
+    "fine_imposed": "12", "fine_collected": "13", "surname": "14", "given_name": "14",
+    "patronymic": "14", "birth_date": "14.1", "address": "14.1", "id_document": "14.2",
+    "iin": "14.3", "sex": "14.4", "citizenship": "14.5", "workplace": "14.6",
+    "intoxication": "14.7", "legal_form": "15", "commercial_status": "15.1",
+    "legal_name": "16", "rnn": "16", "bin": "16", "legal_address": "16",
+    "protest_date": "19", "protest_result": "19.1", "filled_by": "21", "filled_date": "21",
+    "status": "",
+}
+
+LOG_COLUMNS = ("id", "entity", "entity_id", "card_id", "card_version", "event", "line",
+               "field_name", "old_value", "new_value", "reason_code", "reason_text", "user_id",
+               "target_user_id", "db_user", "created_at", "state", "prev_hash", "row_hash",
+               "fmt")
+
+
+def upgrade(db: pw.Database, migrator) -> None:
+    if is_postgres(db):
+        _reshape_postgres(db)
+        for sql in POSTGRES_FUNCTIONS:
+            db.execute_sql(sql.replace("CHAIN_LOCK", str(CHAIN_LOCK)).replace(
+                "CARD_LINES", _card_lines_json()))
+    else:
+        _reshape_sqlite(db)
+    for table in LOGGED:
+        attach(db, table)
+    guard(db)
+    _seal_table(db)
+    baseline(db)
+
+
+def _seal_table(db: pw.Database) -> None:
+    """The chain's head recorded where the log's writers cannot change it (models/seal.py)."""
+    class Seal(pw.Model):
+        row = pw.IntegerField()
+        hash = pw.CharField(max_length=64)
+        at = pw.DateTimeField()
+        source = pw.CharField(max_length=16, default="manual")
+        db_user = pw.CharField(max_length=64, default="")
+        note = pw.TextField(default="")
+
+        class Meta:
+            database = db
+            table_name = "seal"
+
+    db.create_tables([Seal])
+    if is_postgres(db):
+        db.execute_sql(SEAL_FUNCTION)
+        db.execute_sql("CREATE TRIGGER apcard_append_only BEFORE UPDATE OR DELETE ON seal "
+                       "FOR EACH ROW EXECUTE FUNCTION apcard_append_only()")
+    else:
+        for op in ("UPDATE", "DELETE"):
+            db.execute_sql(f"CREATE TRIGGER apcard_seal_no_{op.lower()} BEFORE {op} ON seal "
+                           f"BEGIN SELECT RAISE(ABORT, 'apcard: seal is append-only: {op} "
+                           "refused'); END")
+
+
+SEAL_FUNCTION = """CREATE OR REPLACE FUNCTION apcard_seal(p_source text, p_note text)
+RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE v_row integer; v_hash text; v_id integer;
+BEGIN
+  PERFORM pg_advisory_xact_lock(CHAIN_LOCK);
+  SELECT id, row_hash INTO v_row, v_hash FROM correction ORDER BY id DESC LIMIT 1;
+  INSERT INTO seal (row, hash, at, source, db_user, note)
+  VALUES (coalesce(v_row, 0), coalesce(v_hash, repeat('0', 64)), localtimestamp(0),
+          left(p_source, 16), session_user, coalesce(p_note, ''))
+  RETURNING id INTO v_id;
+  RETURN v_id;
+END $$""".replace("CHAIN_LOCK", str(CHAIN_LOCK))
+
+
+# --- the log table's new columns -------------------------------------------------------
+
+def _reshape_postgres(db: pw.Database) -> None:
+    for sql in (
+        "ALTER TABLE correction ADD COLUMN entity VARCHAR(16) NOT NULL DEFAULT 'card'",
+        "ALTER TABLE correction ADD COLUMN entity_id INTEGER",
+        "ALTER TABLE correction ADD COLUMN db_user VARCHAR(64) NOT NULL DEFAULT ''",
+        "ALTER TABLE correction ADD COLUMN state VARCHAR(71)",
+        "ALTER TABLE correction ADD COLUMN fmt SMALLINT NOT NULL DEFAULT 1",
+        "ALTER TABLE correction ALTER COLUMN user_id DROP NOT NULL",
+        "CREATE INDEX correction_entity_entity_id ON correction (entity, entity_id)",
+        # The append-only trigger refuses UPDATE: off for the back-fill of the new
+        # columns, on again below in the same transaction.
+        "ALTER TABLE correction DISABLE TRIGGER correction_no_change",
+        "UPDATE correction SET entity = 'user', entity_id = target_user_id WHERE event = 'user'",
+        "UPDATE correction SET entity_id = card_id WHERE event <> 'user'",
+        "UPDATE correction SET entity = 'document' WHERE event <> 'user' AND card_id IS NULL",
+        "ALTER TABLE correction ENABLE TRIGGER correction_no_change",
+    ):
+        db.execute_sql(sql)
+
+
+SQLITE_LOG_TABLE = """CREATE TABLE correction (
+    id INTEGER NOT NULL PRIMARY KEY,
+    card_id INTEGER REFERENCES card (id) ON DELETE RESTRICT,
+    card_version INTEGER,
+    event VARCHAR(16) NOT NULL,
+    line VARCHAR(8) NOT NULL,
+    field_name VARCHAR(32) NOT NULL,
+    old_value TEXT,
+    new_value TEXT,
+    reason_code VARCHAR(8),
+    reason_text TEXT NOT NULL,
+    user_id INTEGER REFERENCES user (id) ON DELETE RESTRICT,
+    target_user_id INTEGER REFERENCES user (id) ON DELETE RESTRICT,
+    created_at DATETIME NOT NULL,
+    prev_hash VARCHAR(64) NOT NULL,
+    row_hash VARCHAR(64) NOT NULL,
+    entity VARCHAR(16) NOT NULL DEFAULT 'card',
+    entity_id INTEGER,
+    db_user VARCHAR(64) NOT NULL DEFAULT '',
+    state VARCHAR(71),
+    fmt INTEGER NOT NULL DEFAULT 1)"""
+
+
+def _reshape_sqlite(db: pw.Database) -> None:
+    """SQLite cannot drop a NOT NULL: the table is rebuilt with its rows, indexes and
+    triggers."""
+    old = ("id, card_id, card_version, event, line, field_name, old_value, new_value, "
+           "reason_code, reason_text, user_id, target_user_id, created_at, prev_hash, row_hash")
+    keep = [r[0] for r in db.execute_sql(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'correction' AND type IN "
+        "('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name")]
+    for sql in (
+        "ALTER TABLE correction RENAME TO correction_v7",
+        SQLITE_LOG_TABLE,
+        f"INSERT INTO correction ({old}, entity, entity_id) SELECT {old}, "
+        "CASE WHEN event = 'user' THEN 'user' WHEN card_id IS NULL THEN 'document' "
+        "ELSE 'card' END, CASE WHEN event = 'user' THEN target_user_id ELSE card_id END "
+        "FROM correction_v7 ORDER BY id",
+        "DROP TABLE correction_v7",
+        *keep,
+        'CREATE INDEX "correction_entity_entity_id" ON "correction" ("entity", "entity_id")',
+    ):
+        db.execute_sql(sql)
+
+
+def _card_lines_json() -> str:
+    import json
+
+    return json.dumps(CARD_LINES, separators=(",", ":")).replace("'", "''")
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------
+
+POSTGRES_FUNCTIONS = [
+    # A value the application handed over in this transaction ('' when none).
+    """CREATE OR REPLACE FUNCTION apcard_setting(name text) RETURNS text
+    LANGUAGE sql STABLE AS $$ SELECT coalesce(current_setting('apcard.' || name, true), '') $$""",
+    # The session's role is a person's own login role, a direct member of `grp`.
+    """CREATE OR REPLACE FUNCTION apcard_is(grp text) RETURNS boolean
+    LANGUAGE sql STABLE AS $$ SELECT EXISTS (SELECT 1 FROM pg_auth_members m
+      JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member
+      WHERE r.rolname = session_user AND g.rolname = grp) $$""",
+    """CREATE OR REPLACE FUNCTION apcard_personal() RETURNS boolean
+    LANGUAGE sql STABLE AS $$ SELECT apcard_is('apcard_operator')
+      OR apcard_is('apcard_administrator') OR apcard_is('apcard_auditor') $$""",
+    # The apcard user acting: a personal role's own user; otherwise (a shared role, the
+    # superuser) the one the application names.
+    """CREATE OR REPLACE FUNCTION apcard_actor() RETURNS integer
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    DECLARE v integer; s text := apcard_setting('user_id');
+    BEGIN
+      IF apcard_personal() THEN
+        SELECT id INTO v FROM "user" WHERE os_account = session_user;
+        RETURN v;
+      END IF;
+      IF s ~ '^[0-9]{1,9}$' THEN SELECT id INTO v FROM "user" WHERE id = s::integer; END IF;
+      RETURN v;
+    END $$""",
+    # A JSON value as the log's text: booleans 1/0, numbers and strings as they are.
+    """CREATE OR REPLACE FUNCTION apcard_text(j jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE AS $$ SELECT CASE jsonb_typeof(j) WHEN 'null' THEN NULL
+      WHEN 'boolean' THEN CASE WHEN j = 'true'::jsonb THEN '1' ELSE '0' END
+      ELSE j #>> '{}' END $$""",
+    # A time in one form for both databases: a space before the hour, no trailing zeros.
+    """CREATE OR REPLACE FUNCTION apcard_norm(t text) RETURNS text
+    LANGUAGE sql IMMUTABLE AS $$ SELECT CASE
+      WHEN t ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?$'
+      THEN regexp_replace(regexp_replace(overlay(t placing ' ' from 11 for 1),
+        '([.][0-9]*?)0+$', '\\1'), '[.]$', '')
+      ELSE t END $$""",
+    """CREATE OR REPLACE FUNCTION apcard_field(t text) RETURNS text
+    LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN t IS NULL THEN '~;'
+      ELSE length(t)::text || ':' || t || ';' END $$""",
+    """CREATE OR REPLACE FUNCTION apcard_digest(t text) RETURNS text
+    LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN t IS NULL THEN NULL
+      ELSE 'sha256:' || encode(sha256(convert_to(t, 'UTF8')), 'hex') END $$""",
+    # The digest of a whole row (models.logpath.state computes the same in Python).
+    """CREATE OR REPLACE FUNCTION apcard_state(r jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE AS $$ SELECT apcard_digest(coalesce(string_agg(apcard_field(key)
+      || apcard_field(apcard_norm(apcard_text(value))), '' ORDER BY key COLLATE "C"), ''))
+      FROM jsonb_each(r) $$""",
+    """CREATE OR REPLACE FUNCTION apcard_card_line(field text) RETURNS text
+    LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce('CARD_LINES'::jsonb ->> field, '') $$""",
+    # [code, text] of the reason for one column: its own (apcard.reasons, a JSON object
+    # column -> [code, text]) or the transaction's.
+    """CREATE OR REPLACE FUNCTION apcard_reason_for(field text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE AS $$
+    DECLARE m text := apcard_setting('reasons'); r jsonb;
+    BEGIN
+      IF m <> '' THEN
+        BEGIN r := m::jsonb -> field; EXCEPTION WHEN others THEN r := NULL; END;
+      END IF;
+      IF r IS NULL OR jsonb_typeof(r) <> 'array' THEN
+        r := jsonb_build_array(apcard_setting('reason_code'), apcard_setting('reason'));
+      END IF;
+      RETURN r;
+    END $$""",
+    # The one writer of the log: chains a row to the last one. Owned by the schema's
+    # owner; no login role may INSERT into the log itself, nor call this.
+    """CREATE OR REPLACE FUNCTION apcard_chain(p_entity text, p_id integer, p_card integer,
+      p_version integer, p_event text, p_line text, p_field text, p_old text, p_new text,
+      p_code text, p_reason text, p_user integer, p_target integer, p_state text)
+    RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    DECLARE
+      v_id integer; v_prev text; v_at timestamp := localtimestamp(0); v_hash text;
+      v_code text := left(nullif(p_code, ''), 8); v_event text := left(p_event, 16);
+      v_line text := left(coalesce(p_line, ''), 8); v_reason text := coalesce(p_reason, '');
+    BEGIN
+      PERFORM pg_advisory_xact_lock(CHAIN_LOCK);
+      SELECT id, row_hash INTO v_id, v_prev FROM correction ORDER BY id DESC LIMIT 1;
+      v_id := coalesce(v_id, 0) + 1;
+      v_prev := coalesce(v_prev, repeat('0', 64));
+      v_hash := encode(sha256(convert_to(apcard_field(v_id::text) || apcard_field(p_entity)
+        || apcard_field(p_id::text) || apcard_field(p_card::text)
+        || apcard_field(p_version::text) || apcard_field(v_event) || apcard_field(v_line)
+        || apcard_field(p_field) || apcard_field(p_old) || apcard_field(p_new)
+        || apcard_field(v_code) || apcard_field(v_reason) || apcard_field(p_user::text)
+        || apcard_field(p_target::text) || apcard_field(session_user::text)
+        || apcard_field(to_char(v_at, 'YYYY-MM-DD HH24:MI:SS')) || apcard_field(p_state)
+        || apcard_field(v_prev), 'UTF8')), 'hex');
+      INSERT INTO correction (id, entity, entity_id, card_id, card_version, event, line,
+        field_name, old_value, new_value, reason_code, reason_text, user_id, target_user_id,
+        db_user, created_at, state, prev_hash, row_hash, fmt)
+      VALUES (v_id, p_entity, p_id, p_card, p_version, v_event, v_line, p_field, p_old,
+        p_new, v_code, v_reason, p_user, p_target, session_user, v_at, p_state, v_prev,
+        v_hash, 2);
+    END $$""",
+    # A logged table's change, with the user, event and reason of the transaction.
+    """CREATE OR REPLACE FUNCTION apcard_append(p_entity text, p_id integer, p_card integer,
+      p_version integer, p_line text, p_field text, p_old text, p_new text, p_state text)
+    RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    DECLARE r jsonb := apcard_reason_for(p_field);
+    BEGIN
+      PERFORM apcard_chain(p_entity, p_id, p_card, p_version,
+        coalesce(nullif(apcard_setting('event'), ''), CASE WHEN p_field <> '*' THEN 'sql'
+          WHEN p_state IS NULL THEN 'delete' ELSE 'insert' END),
+        p_line, p_field, p_old, p_new, r ->> 0, r ->> 1, apcard_actor(),
+        CASE WHEN p_entity = 'user' THEN p_id END, p_state);
+    END $$""",
+    # The application's note about a document (not a logged table): entity 'document'.
+    """CREATE OR REPLACE FUNCTION apcard_note(p_card integer, p_version integer,
+      p_event text, p_line text, p_field text, p_old text, p_new text, p_code text,
+      p_reason text, p_target integer)
+    RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    BEGIN
+      PERFORM apcard_chain('document', NULL, p_card, p_version, p_event, p_line, p_field,
+        p_old, p_new, p_code, p_reason, apcard_actor(), p_target, NULL);
+    END $$""",
+    # The log trigger of a table. Arguments (comma-separated lists): entity, quiet,
+    # volatile and secret columns, 'snapshot' or ''. Trigger functions run as their owner
+    # (SECURITY DEFINER): a login role needs no right on the log nor on these functions.
+    """CREATE OR REPLACE FUNCTION apcard_log_row() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    DECLARE
+      entity text := TG_ARGV[0];
+      quiet text[] := string_to_array(TG_ARGV[1], ',');
+      volatile text[] := string_to_array(TG_ARGV[2], ',');
+      secret text[] := string_to_array(TG_ARGV[3], ',');
+      snapshot boolean := TG_ARGV[4] = 'snapshot';
+      purge boolean := apcard_setting('event') = 'purge';
+      o jsonb; n jsonb; k text; rid integer; v_card integer; v_ver integer; v_state text;
+      ov text; nv text; shown integer := 0;
+    BEGIN
+      IF TG_OP <> 'INSERT' THEN o := to_jsonb(OLD) - volatile; END IF;
+      IF TG_OP <> 'DELETE' THEN
+        n := to_jsonb(NEW) - volatile;
+        v_state := apcard_state(n - 'id');
+      END IF;
+      rid := coalesce((n ->> 'id')::integer, (o ->> 'id')::integer);
+      IF entity = 'card' AND TG_OP <> 'DELETE' THEN
+        v_card := rid; v_ver := (n ->> 'version')::integer;
+      END IF;
+      IF TG_OP = 'INSERT' THEN
+        PERFORM apcard_append(entity, rid, v_card, v_ver, '', '*', NULL,
+          CASE WHEN snapshot THEN (apcard_hide(n, secret) - quiet - 'id')::text END, v_state);
+      ELSIF TG_OP = 'DELETE' THEN
+        PERFORM apcard_append(entity, rid, NULL, NULL, '', '*',
+          CASE WHEN snapshot THEN (apcard_hide(o, secret) - quiet - 'id')::text END, NULL, NULL);
+      ELSE
+        FOR k IN SELECT key FROM jsonb_each(n - quiet - 'id') ORDER BY key COLLATE "C" LOOP
+          IF (o -> k) IS DISTINCT FROM (n -> k) THEN
+            ov := apcard_text(o -> k); nv := apcard_text(n -> k);
+            IF k = ANY(secret) THEN ov := apcard_digest(ov); nv := apcard_digest(nv); END IF;
+            IF purge AND k <> 'status' THEN ov := NULL; END IF;
+            PERFORM apcard_append(entity, rid, v_card, v_ver,
+              CASE WHEN entity = 'card' THEN apcard_card_line(k) ELSE '' END, k, ov, nv,
+              v_state);
+            shown := shown + 1;
+          END IF;
+        END LOOP;
+        IF shown = 0 AND o IS DISTINCT FROM n THEN  -- only columns the log does not show
+          PERFORM apcard_append(entity, rid, v_card, v_ver, '', '*', NULL, NULL, v_state);
+        END IF;
+      END IF;
+      RETURN NULL;
+    END $$""",
+    """CREATE OR REPLACE FUNCTION apcard_hide(r jsonb, secret text[]) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE AS $$
+    DECLARE s text; out jsonb := r;
+    BEGIN
+      FOREACH s IN ARRAY secret LOOP
+        IF out ? s THEN out := jsonb_set(out, ARRAY[s], coalesce(
+          to_jsonb(apcard_digest(out ->> s)), 'null'::jsonb)); END IF;
+      END LOOP;
+      RETURN out;
+    END $$""",
+    # A card: version up by one with every change; once registered, a reason for every
+    # change but dispatch, acceptance and execution; a personal role that is not an
+    # administrator only dispatches and records acceptance; never deleted.
+    """CREATE OR REPLACE FUNCTION apcard_card_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    DECLARE o jsonb; n jsonb; changed text[]; v_code text;
+    BEGIN
+      IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION USING MESSAGE = 'apcard: a card is never deleted: removal is a '
+          || 'status with a reason';
+      END IF;
+      o := to_jsonb(OLD) - 'version';
+      n := to_jsonb(NEW) - 'version';
+      SELECT array_agg(key) INTO changed FROM jsonb_each(n)
+        WHERE (n -> key) IS DISTINCT FROM (o -> key);
+      IF changed IS NULL THEN
+        IF NEW.version IS DISTINCT FROM OLD.version THEN
+          RAISE EXCEPTION USING MESSAGE = 'apcard: a card version changes only with its lines';
+        END IF;
+        RETURN NEW;
+      END IF;
+      IF NEW.version IS DISTINCT FROM OLD.version + 1 THEN
+        RAISE EXCEPTION USING MESSAGE = 'apcard: a card change raises its version by one';
+      END IF;
+      IF OLD.status <> 'draft' AND NOT (changed <@ ARRAY['status', 'dispatched_at',
+          'executed_at'] AND NEW.status IN ('dispatched', 'accepted', 'executed')) THEN
+        IF apcard_setting('reason') = '' AND apcard_setting('reason_code') = ''
+            AND apcard_setting('reasons') = '' THEN
+          RAISE EXCEPTION USING MESSAGE = 'apcard: a change to a registered card needs a '
+            || 'reason: SET LOCAL apcard.reason_code and apcard.reason';
+        END IF;
+        v_code := apcard_setting('reason_code');
+        IF v_code <> '' AND NOT EXISTS (SELECT 1 FROM codebook_entry e
+            WHERE e.book = 'correction_reason' AND e.code = v_code) THEN
+          RAISE EXCEPTION USING MESSAGE = 'apcard: unknown reason code';
+        END IF;
+      END IF;
+      IF apcard_personal() AND NOT apcard_is('apcard_administrator')
+          AND NEW.status IS DISTINCT FROM OLD.status
+          AND NOT (OLD.status IN ('registered', 'corrected') AND NEW.status = 'dispatched')
+          AND NOT (OLD.status = 'dispatched' AND NEW.status = 'accepted') THEN
+        RAISE EXCEPTION USING MESSAGE = 'apcard: only an administrator changes this status';
+      END IF;
+      RETURN NEW;
+    END $$""",
+    # Users: a personal role that is not an administrator changes only its own password.
+    """CREATE OR REPLACE FUNCTION apcard_user_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    BEGIN
+      IF apcard_personal() AND NOT apcard_is('apcard_administrator')
+          AND (TG_OP <> 'UPDATE' OR OLD.os_account IS DISTINCT FROM session_user) THEN
+        RAISE EXCEPTION USING MESSAGE = 'apcard: only an administrator changes users';
+      END IF;
+      RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END $$""",
+    """CREATE OR REPLACE FUNCTION apcard_append_only() RETURNS trigger
+    LANGUAGE plpgsql AS $$ BEGIN
+      RAISE EXCEPTION USING MESSAGE = 'apcard: ' || TG_TABLE_NAME || ' is append-only: '
+        || TG_OP || ' refused';
+    END $$""",
+    # The §38 history: never changed; deleted only with its person by a destruction
+    # (§14, event 'purge'), which the log records.
+    """CREATE OR REPLACE FUNCTION apcard_history_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$ BEGIN
+      IF TG_OP = 'DELETE' AND apcard_setting('event') = 'purge' THEN RETURN OLD; END IF;
+      RAISE EXCEPTION USING MESSAGE = 'apcard: person_history is append-only: '
+        || TG_OP || ' refused';
+    END $$""",
+]
+
+
+def _list(names: tuple[str, ...]) -> str:
+    return ",".join(names)
+
+
+def attach(db: pw.Database, table: str) -> None:
+    """(Re)create the log triggers of a logged table (idempotent)."""
+    how = LOGGED[table]
+    if is_postgres(db):
+        db.execute_sql(f'DROP TRIGGER IF EXISTS apcard_log ON "{table}"')
+        db.execute_sql(
+            f'CREATE TRIGGER apcard_log AFTER INSERT OR UPDATE OR DELETE ON "{table}" '
+            f"FOR EACH ROW EXECUTE FUNCTION apcard_log_row('{how.entity}', "
+            f"'{_list(how.quiet)}', '{_list(how.volatile)}', '{_list(how.secret)}', "
+            f"'{'snapshot' if how.snapshot else ''}')")
+        return
+    stated = [c.name for c in db.get_columns(table)
+              if c.name not in how.volatile and c.name != "id"]
+    shown = [c for c in stated if c not in how.quiet]
+    for op in ("insert", "update", "delete"):
+        db.execute_sql(f'DROP TRIGGER IF EXISTS "apcard_log_{table}_{op}"')
+    insert = _sqlite_append(how, stated, "NEW", "*", "insert")
+    db.execute_sql(f'CREATE TRIGGER "apcard_log_{table}_insert" AFTER INSERT ON "{table}" '
+                   f"BEGIN {insert}; END")
+    body = [_sqlite_append(how, stated, "NEW", c, "column") for c in shown]
+    same = " AND ".join(f'OLD."{c}" IS NEW."{c}"' for c in shown) or "1"
+    differ = " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in how.quiet
+                         if c in stated) or "0"
+    body.append(_sqlite_append(how, stated, "NEW", "*", "quiet") + f" AND ({same}) AND ({differ})")
+    db.execute_sql(f'CREATE TRIGGER "apcard_log_{table}_update" AFTER UPDATE ON "{table}" '
+                   f"BEGIN {'; '.join(body)}; END")
+    delete = _sqlite_append(how, stated, "OLD", "*", "delete")
+    db.execute_sql(f'CREATE TRIGGER "apcard_log_{table}_delete" AFTER DELETE ON "{table}" '
+                   f"BEGIN {delete}; END")
+
+
+def _json(row: str, columns: list[str], secret: tuple[str, ...] = ()) -> str:
+    """The row as a JSON object. A function takes at most 127 arguments (SQLite's
+    default limit): the first 60 columns by json_object, the rest added 60 at a time by
+    json_insert (which keeps null members, unlike json_patch)."""
+    def value(c: str) -> str:
+        return f'apcard_digest({row}."{c}")' if c in secret else f'{row}."{c}"'
+
+    out = "json_object(" + ", ".join(f"'{c}', {value(c)}" for c in columns[:60]) + ")"
+    for start in range(60, len(columns), 60):
+        chunk = columns[start:start + 60]
+        out = f"json_insert({out}, " + ", ".join(f"'$.{c}', {value(c)}" for c in chunk) + ")"
+    return out
+
+
+def _sqlite_append(how: Logged, stated: list[str], row: str, field: str, kind: str) -> str:
+    """One INSERT into the log from a trigger (`row` NEW or OLD; `r` for the baseline).
+    kind: insert, delete, column (one changed column), quiet (only unshown columns)."""
+    rid = f"{row}.id"
+    is_card = how.entity == "card"
+    card = rid if is_card and kind != "delete" else "NULL"
+    version = f"{row}.version" if is_card and kind != "delete" else "NULL"
+    target = rid if how.entity == "user" else "NULL"
+    state = "NULL" if kind == "delete" else f"apcard_state({_json(row, stated)})"
+    where = ""
+    if kind == "column":
+        line = CARD_LINES.get(field, "") if is_card else ""
+        old, new = f'OLD."{field}"', f'{row}."{field}"'
+        if field in how.secret:
+            old, new = f"apcard_digest({old})", f"apcard_digest({new})"
+        else:
+            old, new = f"CAST({old} AS TEXT)", f"CAST({new} AS TEXT)"
+        if field != "status":  # a destruction (§14) leaves no former value in the log
+            old = f"CASE WHEN apcard_ctx('event') = 'purge' THEN NULL ELSE {old} END"
+        where = f' WHERE OLD."{field}" IS NOT {row}."{field}"'
+        default_event = "sql"
+    else:
+        line = ""
+        shown = [c for c in stated if c not in how.quiet]
+        whole = _json(row, shown, how.secret) if how.snapshot else "NULL"
+        old, new = {"insert": ("NULL", whole), "delete": (whole, "NULL")}.get(kind,
+                                                                              ("NULL", "NULL"))
+        default_event = {"insert": "insert", "delete": "delete"}.get(kind, "sql")
+        where = " WHERE 1" if kind == "quiet" else ""
+    values = (f"n.id, '{how.entity}', {rid}, {card}, {version}, n.event, '{line}', '{field}', "
+              f"{old}, {new}, n.code, n.reason, n.uid, {target}, n.dbu, n.at, {state}, n.prev")
+    return (
+        f"INSERT INTO correction ({', '.join(LOG_COLUMNS)}) "
+        f"SELECT {values}, apcard_hash({values}), 2 FROM ("
+        "SELECT COALESCE(MAX(id), 0) + 1 AS id, "
+        f"COALESCE((SELECT row_hash FROM correction ORDER BY id DESC LIMIT 1), '{GENESIS}') "
+        f"AS prev, COALESCE(NULLIF(apcard_ctx('event'), ''), '{default_event}') AS event, "
+        f"NULLIF(apcard_reason('{field}', 0), '') AS code, apcard_reason('{field}', 1) "
+        "AS reason, apcard_user() AS uid, apcard_ctx('db_user') AS dbu, "
+        "strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime') AS at FROM correction) AS n"
+        + where)
+
+
+# --- guards -----------------------------------------------------------------------------
+
+def guard(db: pw.Database) -> None:
+    """Card version and reason rules, cards never deleted, users changed by their
+    administrators (PostgreSQL personal roles), §38 history append-only."""
+    if is_postgres(db):
+        for sql in (
+            "DROP TRIGGER IF EXISTS apcard_guard ON card",
+            "CREATE TRIGGER apcard_guard BEFORE UPDATE OR DELETE ON card "
+            "FOR EACH ROW EXECUTE FUNCTION apcard_card_guard()",
+            'DROP TRIGGER IF EXISTS apcard_guard ON "user"',
+            'CREATE TRIGGER apcard_guard BEFORE INSERT OR UPDATE OR DELETE ON "user" '
+            "FOR EACH ROW EXECUTE FUNCTION apcard_user_guard()",
+            "DROP TRIGGER IF EXISTS apcard_append_only ON person_history",
+            "CREATE TRIGGER apcard_append_only BEFORE UPDATE OR DELETE ON person_history "
+            "FOR EACH ROW EXECUTE FUNCTION apcard_history_guard()",
+        ):
+            db.execute_sql(sql)
+        return
+    columns = [c.name for c in db.get_columns("card") if c.name not in ("id", "version")]
+    same = " AND ".join(f'OLD."{c}" IS NEW."{c}"' for c in columns)
+    same_but = " AND ".join(f'OLD."{c}" IS NEW."{c}"' for c in columns if c not in NO_REASON)
+    statuses = ", ".join(f"'{s}'" for s in NO_REASON_STATUS)
+    for sql in (
+        "DROP TRIGGER IF EXISTS apcard_card_guard",
+        "DROP TRIGGER IF EXISTS apcard_card_no_delete",
+        "DROP TRIGGER IF EXISTS apcard_history_no_update",
+        "DROP TRIGGER IF EXISTS apcard_history_no_delete",
+        "CREATE TRIGGER apcard_card_guard BEFORE UPDATE ON card BEGIN "
+        "SELECT RAISE(ABORT, 'apcard: a card version changes only with its lines') "
+        f"WHERE ({same}) AND NEW.version IS NOT OLD.version; "
+        "SELECT RAISE(ABORT, 'apcard: a card change raises its version by one') "
+        f"WHERE NOT ({same}) AND NEW.version IS NOT OLD.version + 1; "
+        "SELECT RAISE(ABORT, 'apcard: a change to a registered card needs a reason') "
+        f"WHERE NOT ({same}) AND OLD.status <> 'draft' AND apcard_ctx('reason') = '' "
+        "AND apcard_ctx('reason_code') = '' AND apcard_ctx('reasons') = '' "
+        f"AND NOT (({same_but}) AND NEW.status IN ({statuses})); "
+        "SELECT RAISE(ABORT, 'apcard: unknown reason code') "
+        "WHERE apcard_ctx('reason_code') <> '' AND NOT EXISTS (SELECT 1 FROM codebook_entry "
+        "WHERE book = 'correction_reason' AND code = apcard_ctx('reason_code')); END",
+        "CREATE TRIGGER apcard_card_no_delete BEFORE DELETE ON card BEGIN "
+        "SELECT RAISE(ABORT, 'apcard: a card is never deleted: removal is a status with a "
+        "reason'); END",
+        "CREATE TRIGGER apcard_history_no_update BEFORE UPDATE ON person_history BEGIN "
+        "SELECT RAISE(ABORT, 'apcard: person_history is append-only: UPDATE refused'); END",
+        "CREATE TRIGGER apcard_history_no_delete BEFORE DELETE ON person_history BEGIN "
+        "SELECT RAISE(ABORT, 'apcard: person_history is append-only: DELETE refused') "
+        "WHERE apcard_ctx('event') <> 'purge'; END",
+    ):
+        db.execute_sql(sql)
+
+
+# --- baseline -------------------------------------------------------------------------
+
+def baseline(db: pw.Database) -> None:
+    """A `baseline` row with the state (and, for users, the content) of every row
+    already there: from here on the log adds up to the data."""
+    if is_postgres(db):
+        db.execute_sql("SELECT set_config('apcard.event', 'baseline', true)")
+        for table, how in LOGGED.items():
+            card = "r.id" if how.entity == "card" else "NULL"
+            version = "r.version" if how.entity == "card" else "NULL"
+            volatile = "'{" + _list(how.volatile) + "}'::text[]"
+            quiet = "'{" + _list(how.quiet) + "}'::text[]"
+            secret = "'{" + _list(how.secret) + "}'::text[]"
+            whole = (f"(apcard_hide(to_jsonb(r) - {volatile}, {secret}) - {quiet} - 'id')::text"
+                     if how.snapshot else "NULL")
+            db.execute_sql(
+                f'DO $$ DECLARE r record; BEGIN FOR r IN SELECT * FROM "{table}" ORDER BY id '
+                f"LOOP PERFORM apcard_append('{how.entity}', r.id, {card}, {version}, '', '*', "
+                f"NULL, {whole}, apcard_state(to_jsonb(r) - {volatile} - 'id')); "
+                "END LOOP; END $$")
+        db.execute_sql("SELECT set_config('apcard.event', '', true)")
+        return
+    from models import logpath
+
+    with logpath.context(event="baseline"):
+        for table, how in LOGGED.items():
+            stated = [c.name for c in db.get_columns(table)
+                      if c.name not in how.volatile and c.name != "id"]
+            sql = _sqlite_append(how, stated, "r", "*", "insert")
+            sql = sql.replace(") AS n", f') AS n, (SELECT * FROM "{table}" WHERE id = ?) AS r')
+            for (rid,) in db.execute_sql(f'SELECT id FROM "{table}" ORDER BY id').fetchall():
+                db.execute_sql(sql, (rid,))

@@ -1,0 +1,115 @@
+"""Seals: the log's head (last row, its hash, the time) recorded where the writers of the
+log cannot change it, so that a log rewritten from the start (hashes recomputed) or cut
+short is found out by `apcard audit verify --seal FILE|latest`.
+
+Where a seal is kept:
+- the `seal` table: on PostgreSQL written only by apcard_seal(), a function of the
+  schema's owner that reads the head itself (no login role may insert, change or delete
+  a seal); on SQLite by the application;
+- every export package to the Directorate (models.exchange puts `seal_text()` in its
+  manifest), out of reach of anyone here once it is sent;
+- a line of text an administrator prints or mails (`apcard audit seal`, `--out FILE`).
+
+Automatic seals: on every dispatch, and when the last one is older than a day (checked
+whenever someone starts apcard).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import peewee as pw
+
+from models.auditlog import Correction, Head, head
+from models.db import database_proxy, is_postgres
+from models.i18n import T
+from models.tables import BaseModel, now
+
+DAILY = dt.timedelta(days=1)
+_LINE = re.compile(r"apcard seal: log row (\d+), sha256 ([0-9a-f]{64})")
+
+
+class Seal(BaseModel):
+    row = pw.IntegerField()
+    hash = pw.CharField(max_length=64)
+    at = pw.DateTimeField()
+    source = pw.CharField(max_length=16, default="manual")  # manual, daily, dispatch, export
+    db_user = pw.CharField(max_length=64, default="")
+    note = pw.TextField(default="")
+
+    class Meta:
+        table_name = "seal"
+
+
+@dataclass(frozen=True)
+class SealMark:
+    """A seal as text carries it: the row, its hash, when."""
+
+    row: int
+    hash: str
+    at: dt.datetime | None = None
+
+    def text(self, where: str = "") -> str:
+        when = self.at.strftime("%Y-%m-%d %H:%M:%S") if self.at else "?"
+        return (f"apcard seal: log row {self.row}, sha256 {self.hash}, {when}"
+                + (f", {where}" if where else ""))
+
+
+def make(source: str = "manual", note: str = "") -> SealMark:
+    """Seal the log's head now (committed with the caller's transaction, if any)."""
+    db = database_proxy.obj
+    if is_postgres(db):
+        sid = db.execute_sql("SELECT apcard_seal(%s, %s)", (source[:16], note)).fetchone()[0]
+        row = Seal.get_by_id(sid)
+    else:
+        from models.logpath import os_account
+
+        h = head()
+        row = Seal.create(row=h.row, hash=h.hash, at=now(), source=source[:16],
+                          db_user=os_account(), note=note)
+    return SealMark(row.row, row.hash, row.at)
+
+
+def latest() -> SealMark | None:
+    row = Seal.select().order_by(Seal.id.desc()).first()
+    return SealMark(row.row, row.hash, row.at) if row else None
+
+
+def due(at: dt.datetime | None = None) -> bool:
+    """No seal in the last day (and the log is not empty)."""
+    at = at or now()
+    last = Seal.select(pw.fn.MAX(Seal.at)).scalar()
+    return (last is None or at - last >= DAILY) and head().row > 0
+
+
+def seal_if_due(source: str = "daily") -> SealMark | None:
+    db = database_proxy.obj
+    if "seal" not in db.get_tables() or not due():
+        return None
+    with db.atomic():
+        return make(source)
+
+
+def parse(text: str) -> list[SealMark]:
+    """Every seal line in a text (a file of seals, a mail, a manifest)."""
+    return [SealMark(int(m.group(1)), m.group(2)) for m in _LINE.finditer(text)]
+
+
+def check(marks: list[SealMark], head_now: Head) -> tuple[SealMark, T] | None:
+    """The first seal the log no longer leads to, with why (the chain itself must have
+    been verified first: then row N's hash stands for everything up to N)."""
+    for mark in marks:
+        row = Correction.get_or_none(Correction.id == mark.row)
+        if row is None:
+            return mark, T(
+                "Мөр {n} жазбаны атайды, ал журналда {h} жазба: журнал қысқартылған",
+                "Печать называет запись {n}, а в журнале записей {h}: журнал укорочен"
+            ).format(n=mark.row, h=head_now.row)
+        if row.row_hash != mark.hash:
+            return mark, T(
+                "{n} жазбасының хэші мөрдегідей емес: журнал қайта жазылған",
+                "Хэш записи {n} не тот, что в печати: журнал переписан"
+            ).format(n=mark.row)
+    return None
