@@ -23,11 +23,12 @@ define apt_install
 	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $(1) >/dev/null
 endef
 
-.PHONY: help setup run test system-deps
+.PHONY: help setup run test system-deps install
 
 help:
 	@echo "make run    set up (virtualenv, database, codebooks, demo register) and open apcard"
 	@echo "make test   set up, then ruff check and the test suite on SQLite and PostgreSQL"
+	@echo "make install [PREFIX=/opt/apcard] [DB=URL] [ADMIN=account] [SSHD=1]   (as root)"
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found" >&2; exit 1; }
@@ -70,3 +71,65 @@ test: setup system-deps
 	echo "ruff check"; $(BIN)/ruff check . || rc=1; \
 	$(BIN)/python -m pytest -ra || rc=1; \
 	exit $$rc
+
+# --- a server install for many operators (README: "Server install") -----------------
+# As root: a virtualenv under PREFIX on a Python every account may run, the system config
+# in CONFDIR, the `apcard` command in BINDIR, the group GROUP whose members are forced into
+# apcard over SSH, a SQLite folder they share (DATADIR), and with ADMIN the register made
+# with that OS account as its first administrator. Run again: the code is replaced, the
+# config, the data and the users are kept.
+PREFIX ?= /opt/apcard
+CONFDIR ?= /etc/apcard
+BINDIR ?= /usr/local/bin
+DATADIR ?= /var/lib/apcard
+GROUP ?= apcard
+SYS_PYTHON ?= /usr/bin/python3.11
+DB ?= sqlite:///$(DATADIR)/apcard.db
+ADMIN ?=
+SSHD ?= 0
+
+install:
+	@[ "$$(id -u)" = 0 ] || { echo "make install: run it as root" >&2; exit 1; }
+	@real="$$(readlink -f $(SYS_PYTHON))"; case "$$real" in /root/*|/home/*) \
+		echo "make install: $(SYS_PYTHON) is $$real, which other accounts cannot run" >&2; exit 1;; esac
+	@$(SYS_PYTHON) -c "import ensurepip" 2>/dev/null || { $(call apt_install,python3.11-venv); }
+	@getent group $(GROUP) >/dev/null || groupadd --system $(GROUP)
+	install -d -m 0755 $(PREFIX) $(PREFIX)/share
+	@# A virtualenv's scripts name its path: it is made where it stays.
+	[ -x $(PREFIX)/venv/bin/python ] || $(SYS_PYTHON) -m venv $(PREFIX)/venv
+	$(PREFIX)/venv/bin/pip install --quiet --disable-pip-version-check --upgrade '.[postgres]' 2>&1 \
+		| { grep -v "^WARNING: Location" || true; }
+	chmod -R a+rX,go-w $(PREFIX)
+	install -d -m 2770 -o root -g $(GROUP) $(DATADIR)
+	install -d -m 0755 $(CONFDIR)
+	@if [ ! -e $(CONFDIR)/config.toml ]; then \
+		sed 's|^url = ".*"|url = "$(subst &,\&,$(DB))"|' config.toml > $(CONFDIR)/config.toml; \
+		chmod 0644 $(CONFDIR)/config.toml; \
+		echo "wrote $(CONFDIR)/config.toml (database: $(DB))"; \
+	else echo "kept $(CONFDIR)/config.toml"; fi
+	install -d -m 0755 $(BINDIR)
+	printf '%s\n' '#!/bin/sh' '# apcard for every account: files it creates stay its group'"'"'s.' \
+		'umask 007' 'APCARD_CONFIG="$${APCARD_CONFIG:-$(CONFDIR)/config.toml}"' \
+		'export APCARD_CONFIG' 'exec $(PREFIX)/venv/bin/apcard "$$@"' > $(BINDIR)/apcard
+	chmod 0755 $(BINDIR)/apcard
+	printf '%s\n' '# apcard: an SSH login of a member of $(GROUP) lands in apcard, nothing else.' \
+		'Match Group $(GROUP)' '    ForceCommand $(BINDIR)/apcard' '    PermitTTY yes' \
+		'    X11Forwarding no' '    AllowTcpForwarding no' '    AllowAgentForwarding no' \
+		'    AllowStreamLocalForwarding no' '    PermitTunnel no' \
+		> $(PREFIX)/share/sshd-apcard.conf
+	@if [ "$(SSHD)" = 1 ]; then install -D -m 0644 $(PREFIX)/share/sshd-apcard.conf \
+		/etc/ssh/sshd_config.d/apcard.conf && echo "sshd: /etc/ssh/sshd_config.d/apcard.conf (reload sshd)"; \
+	else echo "sshd snippet: $(PREFIX)/share/sshd-apcard.conf (SSHD=1 installs it)"; fi
+	@if [ -n "$(ADMIN)" ]; then \
+		id "$(ADMIN)" >/dev/null || { echo "make install: no OS account $(ADMIN)" >&2; exit 1; }; \
+		usermod -a -G $(GROUP) "$(ADMIN)"; \
+		case "$(DB)" in \
+		postgres*) runuser -u postgres -- env APCARD_CONFIG=$(CONFDIR)/config.toml \
+			$(PREFIX)/venv/bin/apcard init --admin "$(ADMIN)" && \
+			runuser -u postgres -- env APCARD_CONFIG=$(CONFDIR)/config.toml \
+			$(PREFIX)/venv/bin/apcard codebooks load >/dev/null;; \
+		*) runuser -u "$(ADMIN)" -g $(GROUP) -- $(BINDIR)/apcard init && \
+			runuser -u "$(ADMIN)" -g $(GROUP) -- $(BINDIR)/apcard codebooks load >/dev/null;; \
+		esac; \
+	fi
+	@echo "installed: $(BINDIR)/apcard; per operator: useradd -G $(GROUP) NAME, then as an administrator: apcard user add LOGIN --role operator --os-account NAME"

@@ -2,6 +2,8 @@
 
 Every model function that reads protected data or writes registered data calls
 `require(user, action)` first, so the CLI, the TUI and scripts get the same answer.
+On PostgreSQL the database enforces the same rights for whatever program connects
+(models/pgroles.py: grants, column rights and the card's triggers).
 """
 
 from __future__ import annotations

@@ -6,8 +6,9 @@ Where a seal is kept:
 - the `seal` table: on PostgreSQL written only by apcard_seal(), a function of the
   schema's owner that reads the head itself (no login role may insert, change or delete
   a seal); on SQLite by the application;
-- every export package to the Directorate (models.exchange puts `seal_text()` in its
-  manifest), out of reach of anyone here once it is sent;
+- every export package to the Directorate (models.exchange puts the head's hash in its
+  manifest as `audit_seal`, and seals here with source `export`), out of reach of anyone
+  here once it is sent (`verify --seal manifest.json` checks one);
 - a line of text an administrator prints or mails (`apcard audit seal`, `--out FILE`).
 
 Automatic seals: on every dispatch, and when the last one is older than a day (checked
@@ -22,13 +23,15 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from models.auditlog import Correction, Head, head
+from models.auditlog import GENESIS, Correction, Head, head
 from models.db import database_proxy, is_postgres
 from models.i18n import T
 from models.tables import BaseModel, now
 
 DAILY = dt.timedelta(days=1)
 _LINE = re.compile(r"apcard seal: log row (\d+), sha256 ([0-9a-f]{64})")
+# An export package's manifest carries the head's hash alone (models.exchange).
+_MANIFEST = re.compile(r'"audit_seal"\s*:\s*"([0-9a-f]{64})"')
 
 
 class Seal(BaseModel):
@@ -93,14 +96,22 @@ def seal_if_due(source: str = "daily") -> SealMark | None:
 
 
 def parse(text: str) -> list[SealMark]:
-    """Every seal line in a text (a file of seals, a mail, a manifest)."""
-    return [SealMark(int(m.group(1)), m.group(2)) for m in _LINE.finditer(text)]
+    """Every seal in a text: seal lines (a file of seals, a mail) and export manifests'
+    `audit_seal` (a hash without its row: row 0)."""
+    marks = [SealMark(int(m.group(1)), m.group(2)) for m in _LINE.finditer(text)]
+    return marks + [SealMark(0, m.group(1)) for m in _MANIFEST.finditer(text)]
 
 
 def check(marks: list[SealMark], head_now: Head) -> tuple[SealMark, T] | None:
     """The first seal the log no longer leads to, with why (the chain itself must have
     been verified first: then row N's hash stands for everything up to N)."""
     for mark in marks:
+        if mark.row == 0:  # a hash alone: some row of the log must still have it
+            if mark.hash != GENESIS and not Correction.select().where(
+                    Correction.row_hash == mark.hash).exists():
+                return mark, T("Мөрдегі хэш журналда жоқ: журнал қайта жазылған",
+                               "Хэша из печати нет в журнале: журнал переписан")
+            continue
         row = Correction.get_or_none(Correction.id == mark.row)
         if row is None:
             return mark, T(

@@ -56,6 +56,10 @@ class PgServer:
     user: str
     password: str | None
     maintenance_db: str
+    # A server this file started: its Unix socket's folder and its data folder (peer
+    # authentication tests add pg_hba.conf lines there).
+    socket_dir: str = ""
+    data_dir: str = ""
 
     def url(self, dbname: str) -> str:
         auth = self.user + (f":{self.password}" if self.password else "")
@@ -116,7 +120,9 @@ class _LocalServer:
                 "-c max_connections=100")
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
                   "-o", opts, "start")
-        return PgServer("127.0.0.1", self.port, "postgres", None, "postgres")
+        os.chmod(self.dir, 0o755)  # other OS accounts reach the socket (peer tests)
+        return PgServer("127.0.0.1", self.port, "postgres", None, "postgres",
+                        str(self.dir), str(self.data))
 
     def stop(self) -> None:
         with contextlib.suppress(Exception):

@@ -288,12 +288,15 @@ def test_a_recomputed_chain_is_found_by_the_seal(logged) -> None:
     hold, the seal kept outside does not."""
     mark = seal.make("test")
     text = mark.text("outside")
+    manifest = f'{{"kind": "cards", "audit_seal": "{mark.hash}"}}'  # an export package's
+    assert verify(seal.parse(manifest)).ok
     with log_triggers_off():
         sql("UPDATE correction SET reason_text = 'ничего не было' WHERE reason_code = '06'")
         recompute_chain()
     verdict = verify(seal.parse(text))
     assert verdict.chain.ok and not verdict.data_problems
     assert not verdict.ok and "переписан" in verdict.seal_problem[1].ru
+    assert "переписан" in verify(seal.parse(manifest)).seal_problem[1].ru
 
 
 def test_the_whole_log_emptied(logged, backend) -> None:

@@ -9,16 +9,18 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from models.audit import GENESIS, Correction
+from models.audit import Correction
 from models.card_schema import FIELDS, Kind
 
 
 def audit_seal() -> str:
-    """The sender's audit seal: the head of its correction log's hash chain. A receiver
-    that keeps the seals of a sender's packages sees a log that was rewritten (the seal
-    of a later package no longer follows from the same history)."""
-    last = Correction.select(Correction.row_hash).order_by(Correction.id.desc()).first()
-    return last.row_hash if last else GENESIS
+    """The sender's audit seal: the head of its correction log's hash chain, also sealed
+    here (models.audit.seal, source `export`). A receiver that keeps the seals of a
+    sender's packages sees a log that was rewritten (`apcard audit verify --seal` with a
+    kept manifest: its hash is no longer in the log)."""
+    from models import audit
+
+    return audit.seal("export").hash
 
 
 def typed(name: str, text: str | None) -> Any:

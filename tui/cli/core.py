@@ -19,6 +19,11 @@ DEMO_CARDS = 2500
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("init", help=say(T(
         "дерекқорды құру немесе жаңарту", "создать или обновить базу")))
+    p.add_argument("--admin", metavar="ACCOUNT", help=say(T(
+        "бос тізілімде осы ОЖ есептік жазбасы бірінші әкімші болады (PostgreSQL: init-ті "
+        "дерекқордың суперпайдаланушысы іске қосқанда)",
+        "в пустом реестре первым администратором становится эта учётная запись ОС "
+        "(PostgreSQL: когда init запускает суперпользователь базы)")))
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("db", help=say(T("дерекқор схемасы", "схема базы")))
@@ -158,8 +163,27 @@ def cmd_init(ns: argparse.Namespace, cfg: Config) -> int:
         migrations.upgrade(db, waiting=_upgrade_waiting)
         after = migrations.current_version(db)
         out.print(say(_schema_news(cfg, before, after)))
-        out.print(say(_first_admin(cfg)))
+        out.print(say(_first_admin(cfg, ns.admin)))
+        _roles_for_superuser(db, out)
     return 0
+
+
+def _roles_for_superuser(db, out) -> None:
+    """PostgreSQL's superuser running init also sets up the roles (`apcard db roles`)."""
+    from models import pgroles
+    from models.db import is_postgres
+
+    if is_postgres(db) and pgroles.is_superuser(db):
+        with db.atomic():
+            mapped = pgroles.apply(db)
+        names = ", ".join(mapped) or "—"
+        out.print(say(T(f"PostgreSQL рөлдері мен құқықтары орнатылды; кіру рөлдері: {names}. "
+                        "pg_hba.conf-қа басқа `local` жолдарының алдына қосып, PostgreSQL-ды "
+                        "қайта жүктеңіз:",
+                        f"роли и права PostgreSQL установлены; роли входа: {names}. Добавьте "
+                        "в pg_hba.conf перед другими строками `local` и перезагрузите "
+                        "PostgreSQL:")), markup=False)
+        out.print(pgroles.hba_lines(db).rstrip(), markup=False)
 
 
 def _schema_administrator(cfg: Config) -> None:
@@ -214,6 +238,20 @@ def _os_account() -> str:
     return name
 
 
+def _named_account(name: str) -> str:
+    """An OS account given by name: it must exist in the password database."""
+    import pwd
+
+    from models.text import strip_control
+
+    try:
+        return pwd.getpwnam(name).pw_name
+    except KeyError:
+        shown = strip_control(name)[:64]
+        raise CliError(T(f"бұл машинада {shown!r} ОЖ есептік жазбасы жоқ",
+                         f"на этой машине нет учётной записи ОС {shown!r}")) from None
+
+
 def _full_name(account: str) -> str:
     """The account's real name from the password database (GECOS), if any."""
     try:
@@ -227,12 +265,19 @@ def _full_name(account: str) -> str:
     return clean(gecos)[:150] if gecos and find_control(gecos) is None else ""
 
 
-def _first_admin(cfg: Config) -> T:
-    """With no user yet, the OS account running `init` becomes the first administrator."""
+def _first_admin(cfg: Config, named: str | None = None) -> T:
+    """With no user yet, the OS account running `init` (or the one `--admin` names: the
+    database superuser sets up a register for its administrator) becomes the first
+    administrator."""
     from models.auth import AuthError, ensure_first_admin
     from models.tables import Role, User
 
-    account = _os_account()
+    account = _named_account(named) if named else _os_account()
+    if named and User.select().exists():
+        raise CliError(T("--admin бос тізілімнің бірінші әкімшісін атайды; мұнда "
+                         "пайдаланушылар бар (apcard user add)",
+                         "--admin называет первого администратора пустого реестра; здесь "
+                         "уже есть пользователи (apcard user add)"))
     try:
         created = ensure_first_admin(account, _full_name(account))
     except AuthError as exc:

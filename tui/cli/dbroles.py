@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 
 from models.config import Config
-from tui.cli.base import CliError
+from models.i18n import T
+from tui.cli.base import CliError, say
 
 
 def cmd_db_roles(ns: argparse.Namespace, cfg: Config) -> int:
@@ -16,22 +17,30 @@ def cmd_db_roles(ns: argparse.Namespace, cfg: Config) -> int:
     # A database failure is one line from tui.cli.main's catch-all.
     db = open_database(cfg.db_url, cfg.pool_size, cfg.busy_timeout_ms)
     if not is_postgres(db):
-        raise CliError("SQLite has no database roles: whoever can write the database "
-                       "file is trusted (see README: trust on SQLite)")
+        raise CliError(T("SQLite-та дерекқор рөлдері жоқ: файлға жаза алатын кез келген адамға "
+                         "сенім артылады (README: Trust)",
+                         "в SQLite нет ролей базы: доверяют всякому, кто может писать в "
+                         "файл базы (README: Trust)"))
     if not pgroles.is_superuser(db):
-        raise CliError("`apcard db roles` hands the schema to apcard_owner and grants "
-                       "rights: run it as the database superuser "
-                       "(sudo -u postgres apcard db roles)")
+        raise CliError(T("`apcard db roles` дерекқордың суперпайдаланушысымен іске "
+                         "қосылады (sudo -u postgres apcard db roles)",
+                         "`apcard db roles` запускает суперпользователь базы "
+                         "(sudo -u postgres apcard db roles)"))
     if migrations.current_version(db) != migrations.LATEST:
-        raise CliError("the schema is not current: run `apcard init` or "
-                       "`apcard db upgrade` first")
+        raise CliError(T("схема ескі: алдымен `apcard init` немесе `apcard db upgrade`",
+                         "схема устарела: сначала `apcard init` или `apcard db upgrade`"))
     with db.atomic():
         mapped = pgroles.apply(db)
     hba = pgroles.hba_lines(db)
-    print("roles: apcard_owner (no login, owns the schema), apcard_operator, "
-          "apcard_administrator, apcard_auditor")
-    print("login roles (OS account = role): " + (", ".join(mapped) if mapped else "none yet "
-          "(apcard user add LOGIN --role ROLE --os-account NAME)"))
-    print("add to pg_hba.conf, before any other `local` line, then reload PostgreSQL:")
+    print(say(T("рөлдер: apcard_owner (кірмейді, схема иесі), apcard_operator, "
+                "apcard_administrator, apcard_auditor",
+                "роли: apcard_owner (без входа, владелец схемы), apcard_operator, "
+                "apcard_administrator, apcard_auditor")))
+    names = ", ".join(mapped) or "—"
+    print(say(T(f"кіру рөлдері (ОЖ есептік жазбасы = рөл): {names}",
+                f"роли входа (учётная запись ОС = роль): {names}")))
+    print(say(T("pg_hba.conf-қа басқа `local` жолдарының алдына қосып, PostgreSQL-ды қайта "
+                "жүктеңіз:", "добавьте в pg_hba.conf перед другими строками `local` и "
+                "перезагрузите PostgreSQL:")))
     print(hba, end="")
     return 0

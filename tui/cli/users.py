@@ -130,7 +130,7 @@ def cmd_passwd(ns: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_list(ns: argparse.Namespace, cfg: Config) -> int:
-    from models.auth import list_users, role_label
+    from models.auth import list_users, lock_state, role_label
     from models.tables import now
 
     open_db(cfg)
@@ -143,11 +143,12 @@ def cmd_list(ns: argparse.Namespace, cfg: Config) -> int:
         table.add_column(head(lang))
     at = now()
     for u in users:
+        locked = lock_state(u.login, at)
         if not u.active:
             state = T("өшірілген", "отключён")
-        elif u.locked_until and u.locked_until > at:
+        elif locked is not None:
             state = T("бұғатталған {t} дейін", "заблокирован до {t}").format(
-                t=u.locked_until.strftime("%H:%M"))
+                t=locked.strftime("%H:%M"))
         else:
             state = T("белсенді", "активен")
         table.add_row(u.login, u.full_name, role_label(u.role)(lang), u.os_account or "",
