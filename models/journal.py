@@ -123,6 +123,8 @@ def _rows(query: Any, lang: str) -> Iterator[LogRow]:
         reason = r.reason_text
         if r.entity == "user" and not reason and r.target_user_id in users:
             reason = users[r.target_user_id].login  # whose rights changed
+        if u is None and r.entity == "user" and r.field_name == "*":
+            u = users.get(r.target_user_id)  # the first administrator, made by `init`
         yield LogRow(
             id=r.id, at=r.created_at, user_login=u.login if u else (r.db_user or "?"),
             user_name=u.full_name if u else "", event=r.event, card_id=r.card_id,
