@@ -183,7 +183,8 @@ def _map_users(db: pw.Database) -> list[str]:
 def sync_login(db: pw.Database, account: str, role: str | None) -> None:
     """The OS account's login role in its group (None: in no group: it signs in to
     nothing). Nothing happens before `apcard db roles` (no groups yet)."""
-    if not groups_exist(db) or not _one(db, "SELECT to_regproc('apcard_grant_login')"):
+    if not groups_exist(db) or not _one(db, "SELECT to_regproc('apcard_grant_login') "
+                                            "IS NOT NULL"):
         return  # roles exist on the server, but this database was not given them yet
     db.execute_sql("SELECT apcard_grant_login(%s, %s)", (account, GROUPS.get(role or "")))
 
@@ -198,9 +199,10 @@ def hba_lines(db: pw.Database) -> str:
 
 
 def owner_role(db: pw.Database) -> bool:
-    """Take the owner's role for schema changes (SET ROLE), when it exists and this
-    session may; False otherwise."""
-    if not _one(db, "SELECT 1 FROM pg_roles WHERE rolname = %s", (OWNER,)):
+    """Take the owner's role for schema changes (SET ROLE), when this database was given
+    to it (`apcard db roles`) and this session may; False otherwise."""
+    if _one(db, "SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'public'") \
+            != OWNER:
         return False
     if not _one(db, "SELECT pg_has_role(session_user, %s, 'MEMBER')", (OWNER,)):
         return False
