@@ -114,7 +114,16 @@ def run_rows(name: str, args: argparse.Namespace) -> list[Row]:
     return [{"bench": name, **row} for row in json.loads(out_path.read_text())["rows"]]
 
 
+def run_audit(args: argparse.Namespace) -> list[Row]:
+    from bench import bench_audit as ba
+
+    out = ba.run(1000 if args.quick else 5000)
+    (RESULTS / "audit.json").write_text(json.dumps(out, indent=1) + "\n")
+    return ba.report(out)
+
+
 KNOWN = {"tui": run_tui, "matching": run_matching, "documents": run_documents,
+         "audit": run_audit,
          **{name: (lambda args, name=name: run_rows(name, args)) for name in ROWS_BENCHES}}
 
 

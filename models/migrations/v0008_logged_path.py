@@ -360,8 +360,10 @@ POSTGRES_FUNCTIONS = [
         PERFORM apcard_append(entity, rid, NULL, NULL, '', '*',
           CASE WHEN snapshot THEN (apcard_hide(o, secret) - quiet - 'id')::text END, NULL, NULL);
       ELSE
-        FOR k IN SELECT key FROM jsonb_each(n - quiet - 'id') ORDER BY key COLLATE "C" LOOP
-          IF (o -> k) IS DISTINCT FROM (n -> k) THEN
+        FOR k IN SELECT a.attname FROM pg_attribute a WHERE a.attrelid = TG_RELID
+            AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum LOOP
+          IF (n ? k) AND NOT (k = ANY(quiet)) AND k <> 'id'
+              AND (o -> k) IS DISTINCT FROM (n -> k) THEN
             ov := apcard_text(o -> k); nv := apcard_text(n -> k);
             IF k = ANY(secret) THEN ov := apcard_digest(ov); nv := apcard_digest(nv); END IF;
             IF purge AND k <> 'status' THEN ov := NULL; END IF;
@@ -476,18 +478,30 @@ def attach(db: pw.Database, table: str) -> None:
     stated = [c.name for c in db.get_columns(table)
               if c.name not in how.volatile and c.name != "id"]
     shown = [c for c in stated if c not in how.quiet]
-    for op in ("insert", "update", "delete"):
-        db.execute_sql(f'DROP TRIGGER IF EXISTS "apcard_log_{table}_{op}"')
+    for (name,) in db.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?",
+            (f"apcard_log_{table}_%",)).fetchall():
+        db.execute_sql(f'DROP TRIGGER "{name}"')
     insert = _sqlite_append(how, stated, "NEW", "*", "insert")
     db.execute_sql(f'CREATE TRIGGER "apcard_log_{table}_insert" AFTER INSERT ON "{table}" '
                    f"BEGIN {insert}; END")
-    body = [_sqlite_append(how, stated, "NEW", c, "column") for c in shown]
-    same = " AND ".join(f'OLD."{c}" IS NEW."{c}"' for c in shown) or "1"
-    differ = " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in how.quiet
-                         if c in stated) or "0"
-    body.append(_sqlite_append(how, stated, "NEW", "*", "quiet") + f" AND ({same}) AND ({differ})")
-    db.execute_sql(f'CREATE TRIGGER "apcard_log_{table}_update" AFTER UPDATE ON "{table}" '
-                   f"BEGIN {'; '.join(body)}; END")
+    # One trigger per column, `UPDATE OF` it: SQLite runs only those whose column the
+    # UPDATE sets (a dispatch sets three of a card's sixty).
+    # SQLite fires the newest trigger first: made last column first, one change's rows
+    # come out in the order of the table's columns (the card's lines).
+    for i, column in reversed(list(enumerate(shown))):
+        body = _sqlite_append(how, stated, "NEW", column, "column")
+        db.execute_sql(f'CREATE TRIGGER "apcard_log_{table}_u{i}" AFTER UPDATE OF "{column}" '
+                       f'ON "{table}" WHEN OLD."{column}" IS NOT NEW."{column}" '
+                       f"BEGIN {body}; END")
+    quiet = [c for c in how.quiet if c in stated]
+    if quiet:
+        same = " AND ".join(f'OLD."{c}" IS NEW."{c}"' for c in shown) or "1"
+        differ = " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in quiet)
+        body = _sqlite_append(how, stated, "NEW", "*", "quiet")
+        db.execute_sql(f'CREATE TRIGGER "apcard_log_{table}_quiet" AFTER UPDATE OF '
+                       f'{", ".join(chr(34) + c + chr(34) for c in quiet)} ON "{table}" '
+                       f"WHEN ({same}) AND ({differ}) BEGIN {body}; END")
     delete = _sqlite_append(how, stated, "OLD", "*", "delete")
     db.execute_sql(f'CREATE TRIGGER "apcard_log_{table}_delete" AFTER DELETE ON "{table}" '
                    f"BEGIN {delete}; END")
@@ -507,16 +521,22 @@ def _json(row: str, columns: list[str], secret: tuple[str, ...] = ()) -> str:
     return out
 
 
-def _sqlite_append(how: Logged, stated: list[str], row: str, field: str, kind: str) -> str:
-    """One INSERT into the log from a trigger (`row` NEW or OLD; `r` for the baseline).
-    kind: insert, delete, column (one changed column), quiet (only unshown columns)."""
+HASHED_COLUMNS = ("id", "entity", "entity_id", "card_id", "card_version", "event", "line",
+                  "field_name", "old_value", "new_value", "reason_code", "reason_text",
+                  "user_id", "target_user_id", "db_user", "created_at", "state", "prev_hash")
+
+
+def _sqlite_append(how: Logged, stated: list[str], row: str, field: str, kind: str,
+                   source: str = "") -> str:
+    """One INSERT into the log from a trigger (`row` NEW or OLD), or from the baseline
+    (`row` r, `source` the table's row). kind: insert, delete, column (one changed
+    column), quiet (only columns the log does not show changed)."""
     rid = f"{row}.id"
     is_card = how.entity == "card"
     card = rid if is_card and kind != "delete" else "NULL"
     version = f"{row}.version" if is_card and kind != "delete" else "NULL"
     target = rid if how.entity == "user" else "NULL"
     state = "NULL" if kind == "delete" else f"apcard_state({_json(row, stated)})"
-    where = ""
     if kind == "column":
         line = CARD_LINES.get(field, "") if is_card else ""
         old, new = f'OLD."{field}"', f'{row}."{field}"'
@@ -526,8 +546,7 @@ def _sqlite_append(how: Logged, stated: list[str], row: str, field: str, kind: s
             old, new = f"CAST({old} AS TEXT)", f"CAST({new} AS TEXT)"
         if field != "status":  # a destruction (§14) leaves no former value in the log
             old = f"CASE WHEN apcard_ctx('event') = 'purge' THEN NULL ELSE {old} END"
-        where = f' WHERE OLD."{field}" IS NOT {row}."{field}"'
-        default_event = "sql"
+        default_event = "sql"  # the trigger's WHEN: only a column that changed
     else:
         line = ""
         shown = [c for c in stated if c not in how.quiet]
@@ -535,19 +554,22 @@ def _sqlite_append(how: Logged, stated: list[str], row: str, field: str, kind: s
         old, new = {"insert": ("NULL", whole), "delete": (whole, "NULL")}.get(kind,
                                                                               ("NULL", "NULL"))
         default_event = {"insert": "insert", "delete": "delete"}.get(kind, "sql")
-        where = " WHERE 1" if kind == "quiet" else ""
-    values = (f"n.id, '{how.entity}', {rid}, {card}, {version}, n.event, '{line}', '{field}', "
-              f"{old}, {new}, n.code, n.reason, n.uid, {target}, n.dbu, n.at, {state}, n.prev")
-    return (
-        f"INSERT INTO correction ({', '.join(LOG_COLUMNS)}) "
-        f"SELECT {values}, apcard_hash({values}), 2 FROM ("
-        "SELECT COALESCE(MAX(id), 0) + 1 AS id, "
-        f"COALESCE((SELECT row_hash FROM correction ORDER BY id DESC LIMIT 1), '{GENESIS}') "
-        f"AS prev, COALESCE(NULLIF(apcard_ctx('event'), ''), '{default_event}') AS event, "
-        f"NULLIF(apcard_reason('{field}', 0), '') AS code, apcard_reason('{field}', 1) "
-        "AS reason, apcard_user() AS uid, apcard_ctx('db_user') AS dbu, "
-        "strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime') AS at FROM correction) AS n"
-        + where)
+    values = {
+        "id": "(SELECT COALESCE(MAX(id), 0) + 1 FROM correction)", "entity": f"'{how.entity}'",
+        "entity_id": rid, "card_id": card, "card_version": version,
+        "event": f"COALESCE(NULLIF(apcard_ctx('event'), ''), '{default_event}')",
+        "line": f"'{line}'", "field_name": f"'{field}'", "old_value": old, "new_value": new,
+        "reason_code": f"NULLIF(apcard_reason('{field}', 0), '')",
+        "reason_text": f"apcard_reason('{field}', 1)", "user_id": "apcard_user()",
+        "target_user_id": target, "db_user": "apcard_ctx('db_user')",
+        "created_at": "strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime')", "state": state,
+        "prev_hash": "COALESCE((SELECT row_hash FROM correction ORDER BY id DESC LIMIT 1), "
+                     f"'{GENESIS}')"}
+    inner = ", ".join(f"{v} AS {k}" for k, v in values.items())
+    cols = ", ".join(f"n.{k}" for k in HASHED_COLUMNS)
+    return (f"INSERT INTO correction ({', '.join(LOG_COLUMNS)}) "
+            f"SELECT {cols}, apcard_hash({cols}), 2 FROM (SELECT {inner}"
+            + (f" FROM {source}" if source else "") + ") AS n")
 
 
 # --- guards -----------------------------------------------------------------------------
@@ -630,7 +652,7 @@ def baseline(db: pw.Database) -> None:
         for table, how in LOGGED.items():
             stated = [c.name for c in db.get_columns(table)
                       if c.name not in how.volatile and c.name != "id"]
-            sql = _sqlite_append(how, stated, "r", "*", "insert")
-            sql = sql.replace(") AS n", f') AS n, (SELECT * FROM "{table}" WHERE id = ?) AS r')
+            sql = _sqlite_append(how, stated, "r", "*", "insert",
+                                 f'(SELECT * FROM "{table}" WHERE id = ?) AS r')
             for (rid,) in db.execute_sql(f'SELECT id FROM "{table}" ORDER BY id').fetchall():
                 db.execute_sql(sql, (rid,))
