@@ -89,7 +89,7 @@ def upgrade(db: pw.Database, migrator) -> None:
         _reshape_postgres(db)
         for sql in POSTGRES_FUNCTIONS:
             db.execute_sql(sql.replace("CHAIN_LOCK", str(CHAIN_LOCK)).replace(
-                "CARD_LINES", _card_lines_json()))
+                "CARD_LINES", _card_lines_json()).replace("CARD_POS", _card_pos_json()))
     else:
         _reshape_sqlite(db)
     for table in LOGGED:
@@ -206,6 +206,12 @@ def _reshape_sqlite(db: pw.Database) -> None:
         db.execute_sql(sql)
 
 
+def _card_pos_json() -> str:
+    import json
+
+    return json.dumps({name: i for i, name in enumerate(CARD_LINES)}, separators=(",", ":"))
+
+
 def _card_lines_json() -> str:
     import json
 
@@ -264,6 +270,9 @@ POSTGRES_FUNCTIONS = [
       FROM jsonb_each(r) $$""",
     """CREATE OR REPLACE FUNCTION apcard_card_line(field text) RETURNS text
     LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce('CARD_LINES'::jsonb ->> field, '') $$""",
+    """CREATE OR REPLACE FUNCTION apcard_card_pos(field text) RETURNS integer
+    LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce(('CARD_POS'::jsonb ->> field)::integer,
+      999) $$""",
     # [code, text] of the reason for one column: its own (apcard.reasons, a JSON object
     # column -> [code, text]) or the transaction's.
     """CREATE OR REPLACE FUNCTION apcard_reason_for(field text) RETURNS jsonb
@@ -360,10 +369,11 @@ POSTGRES_FUNCTIONS = [
         PERFORM apcard_append(entity, rid, NULL, NULL, '', '*',
           CASE WHEN snapshot THEN (apcard_hide(o, secret) - quiet - 'id')::text END, NULL, NULL);
       ELSE
-        FOR k IN SELECT a.attname FROM pg_attribute a WHERE a.attrelid = TG_RELID
-            AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum LOOP
-          IF (n ? k) AND NOT (k = ANY(quiet)) AND k <> 'id'
-              AND (o -> k) IS DISTINCT FROM (n -> k) THEN
+        -- One change's rows in the card's line order (others: by name), as on SQLite.
+        FOR k IN SELECT key FROM jsonb_each(n - quiet - 'id')
+            WHERE (o -> key) IS DISTINCT FROM (n -> key)
+            ORDER BY apcard_card_pos(key), key COLLATE "C" LOOP
+          IF TRUE THEN
             ov := apcard_text(o -> k); nv := apcard_text(n -> k);
             IF k = ANY(secret) THEN ov := apcard_digest(ov); nv := apcard_digest(nv); END IF;
             IF purge AND k <> 'status' THEN ov := NULL; END IF;
@@ -487,9 +497,11 @@ def attach(db: pw.Database, table: str) -> None:
                    f"BEGIN {insert}; END")
     # One trigger per column, `UPDATE OF` it: SQLite runs only those whose column the
     # UPDATE sets (a dispatch sets three of a card's sixty).
-    # SQLite fires the newest trigger first: made last column first, one change's rows
-    # come out in the order of the table's columns (the card's lines).
-    for i, column in reversed(list(enumerate(shown))):
+    # SQLite fires the newest trigger first: made last first, one change's rows come out
+    # in the card's line order (others: by name), as PostgreSQL's apcard_log_row writes.
+    pos = {name: i for i, name in enumerate(CARD_LINES)} if how.entity == "card" else {}
+    ordered = sorted(shown, key=lambda c: (pos.get(c, 999), c))
+    for i, column in reversed(list(enumerate(ordered))):
         body = _sqlite_append(how, stated, "NEW", column, "column")
         db.execute_sql(f'CREATE TRIGGER "apcard_log_{table}_u{i}" AFTER UPDATE OF "{column}" '
                        f'ON "{table}" WHEN OLD."{column}" IS NOT NEW."{column}" '
