@@ -1,6 +1,6 @@
 """The log of every change to registered data, as other modules use it.
 
-The database writes the log (triggers, migration v0008); models/auditlog.py holds the
+The database writes the log (triggers, migration v0010); models/auditlog.py holds the
 table, the transaction that hands the database who, what and why, and the hash chain;
 models/replay.py checks the data against the log; models/seal.py anchors the chain's
 head outside the database.

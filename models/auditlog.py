@@ -4,14 +4,14 @@ table, the transaction that hands the database who, what and why, the hash chain
 The log of every change to registered data: append-only, hash-chained, written by the
 database itself.
 
-Triggers on cards, persons, legal entities and users (migration v0008) write a row per
+Triggers on cards, persons, legal entities and users (migration v0010) write a row per
 changed column (a whole-row row, field `*`, for an insert or a delete) with the database
 user, the database's time and the user, event and reason the application hands over
 with `writing(...)`. A card of the register changes only with a reason (dispatch and
 execution excepted) and is never deleted; no row of the log is ever updated or deleted.
 So a change made outside apcard (psql, the sqlite3 shell) is logged or refused.
 
-Rows written before v0008 (fmt 1) were written by the application; their hash is
+Rows written before v0010 (fmt 1) were written by the application; their hash is
 sha256 of `canonical` and the previous hash. Rows since (fmt 2) hash
 `models.logpath.canonical_v2`. `verify_chain` walks both; models/replay.py checks the
 data against the log; models/seal.py anchors the chain's head outside the database.

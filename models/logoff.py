@@ -16,7 +16,7 @@ def unlogged(db: Any) -> Iterator[None]:
     (this connection only); SQLite: the triggers dropped and made again. The rows loaded
     have no log rows: `apcard audit verify` names them. Never used by the application."""
     from models.db import is_postgres
-    from models.migrations import v0008_logged_path as triggers
+    from models.migrations import v0010_logged_path as triggers
 
     if is_postgres(db):
         db.execute_sql("SET session_replication_role = replica")

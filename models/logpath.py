@@ -1,6 +1,6 @@
 """The logged path, application side: what the application hands the database's log
 triggers in a transaction (who, which event, why), and the SQLite functions the
-triggers call. The triggers themselves are in models/migrations/v0008_logged_path.py.
+triggers call. The triggers themselves are in models/migrations/v0010_logged_path.py.
 
 PostgreSQL: `SET LOCAL`-style settings (set_config(..., true)), read by the triggers:
     apcard.user_id      the apcard user, honoured only for a session that is not a

@@ -117,7 +117,7 @@ def check_table(table: str, entity: str, volatile: tuple[str, ...]) -> Iterator[
 
 def check_data(limit: int = 20) -> tuple[list[DataProblem], int]:
     """Up to `limit` problems over every logged table, and how many rows were checked."""
-    from models.migrations.v0008_logged_path import LOGGED
+    from models.migrations.v0010_logged_path import LOGGED
 
     problems: list[DataProblem] = []
     tables = set(_db().get_tables())

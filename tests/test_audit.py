@@ -20,7 +20,7 @@ from models.audit import Correction, verify, verify_chain
 from models.auth import add_user, os_account, set_role
 from models.corrections import correct_card, remove_card
 from models.db import database_proxy, is_postgres
-from models.migrations import v0008_logged_path as logged_path
+from models.migrations import v0010_logged_path as logged_path
 from models.migrations.v0004_corrections import SQLITE_TRIGGERS
 from models.tables import Card, Person, Role, User
 from tests.test_cli import one_line, run
@@ -320,7 +320,7 @@ def test_cli_verify_seal_and_tampering(logged, cfg, capsys, tmp_path) -> None:
     assert (code, err) == (0, "") and out.startswith("apcard seal: log row ")
     assert seals.read_text(encoding="utf-8") == out
     code, out, err = run(cfg, ["audit", "verify", "--seal", str(seals)], capsys)
-    assert (code, err) == (0, "") and "rows verified" in out and "печатей: 1" in out
+    assert (code, err) == (0, "") and "цепочка цела" in out and "печатей: 1" in out
     code, out, err = run(cfg, ["audit", "verify", "--seal", "latest"], capsys)
     assert (code, err) == (0, "")
     card = Card.get(Card.journal_no == "00451")
@@ -333,15 +333,15 @@ def test_cli_verify_seal_and_tampering(logged, cfg, capsys, tmp_path) -> None:
     with log_triggers_off():
         sql("UPDATE correction SET old_value = ? WHERE id = 7", "000000000")
     code, out, err = run(cfg, ["audit", "verify"], capsys)
-    assert code == 1 and "first broken row 7" in one_line(err)
+    assert code == 1 and "запись журнала 7" in one_line(err)
     with log_triggers_off():
         recompute_chain()
     code, out, err = run(cfg, ["audit", "verify", "--seal", str(seals)], capsys)
-    assert code == 1 and "seal of row" in one_line(err)
+    assert code == 1 and "печать записи" in one_line(err)
     (tmp_path / "empty.txt").write_text("nothing here", encoding="utf-8")
     code, out, err = run(cfg, ["audit", "verify", "--seal", str(tmp_path / "empty.txt")],
                          capsys)
-    assert code == 2 and "no seal line" in one_line(err)
+    assert code == 2 and "нет строки печати" in one_line(err)
 
 
 def test_cli_export_csv_for_the_os_user(logged, cfg, capsys, tmp_path) -> None:

@@ -182,7 +182,7 @@ def test_cli_as_personal_roles(roles, make_cfg, db_url, capsys) -> None:
     code, _, err = run(as_operator, ["user", "add", "sneak", "--role", "administrator"], capsys)
     assert code == 1 and "не разрешено" in one_line(err)
     code, _, err = run(as_operator, ["db", "roles"], capsys)
-    assert code == 1 and "superuser" in one_line(err)
+    assert code == 1 and "суперпользователь" in one_line(err)
     code, _, err = run(as_operator, ["db", "upgrade"], capsys)
     assert code == 1 and one_line(err)
     code, out, err = run(make_cfg(url_as(db_url, "auditor")), ["audit", "verify"], capsys)

@@ -68,16 +68,19 @@ def _marks(spec: str | None):
     if spec == "latest":
         mark = seal.latest()
         if mark is None:
-            raise CliError("no seal in the database yet: run `apcard audit seal`")
+            raise CliError(T("дерекқорда мөр әлі жоқ: `apcard audit seal`",
+                             "в базе ещё нет печати: `apcard audit seal`"))
         return [mark]
     try:
         with open(spec, encoding="utf-8") as fh:
             text = fh.read(10_000_000)
     except OSError as exc:
-        raise CliError(f"cannot read {spec}: {exc.strerror}") from None
+        raise CliError(T(f"{spec} оқылмады: {exc.strerror}",
+                         f"не прочитать {spec}: {exc.strerror}")) from None
     marks = seal.parse(text)
     if not marks:
-        raise CliError(f"{spec}: no seal line in it (apcard seal: log row N, sha256 ...)",
+        raise CliError(T(f"{spec}: мөр жолы жоқ (apcard seal: log row N, sha256 ...)",
+                         f"{spec}: нет строки печати (apcard seal: log row N, sha256 ...)"),
                        EXIT_USAGE)
     return marks
 
@@ -97,24 +100,27 @@ def cmd_verify(ns: argparse.Namespace, cfg: Config) -> int:
     chain = verdict.chain
     if not chain.ok:
         assert chain.problem is not None
-        where = (f"first broken row {chain.broken_id}" if chain.broken_id is not None
-                 else f"card {chain.card_id}")
-        raise CliError(f"{where}: {chain.problem(lang)}", 1)
+        raise CliError(T(f"журналдың {chain.broken_id} жазбасы: {chain.problem.kk}",
+                         f"запись журнала {chain.broken_id}: {chain.problem.ru}"), 1)
     if verdict.data_problems:
         first = verdict.data_problems[0]
         more = len(verdict.data_problems) - 1
-        raise CliError(f"{first.table} {first.row_id}: {first.message(lang)}"
-                       + (f" (+{more} more)" if more else ""), 1)
+        raise CliError(T(f"{first.table} {first.row_id}: {first.message.kk}"
+                         + (f" (тағы {more})" if more else ""),
+                         f"{first.table} {first.row_id}: {first.message.ru}"
+                         + (f" (и ещё {more})" if more else "")), 1)
     if verdict.seal_problem is not None:
         mark, why = verdict.seal_problem
-        raise CliError(f"seal of row {mark.row}: {why(lang)}", 1)
+        raise CliError(T(f"{mark.row} жазбасының мөрі: {why.kk}",
+                         f"печать записи {mark.row}: {why.ru}"), 1)
     out = Console(highlight=False, markup=False)
-    out.print(f"{chain.rows} rows verified; " + T(
-        "тізбек бүтін, соңғы хэш {h}; {n} деректер жолы журналмен сәйкес",
-        "цепочка цела, последний хэш {h}; строк данных, совпадающих с журналом: {n}"
-    ).format(h=chain.head[:16], n=verdict.data_rows)(lang)
-        + (T("; мөрлер: {s}", "; печатей: {s}").format(s=verdict.seals)(lang)
-           if verdict.seals else ""))
+    out.print(T("журнал: {r} жазба, тізбек бүтін, соңғы хэш {h}; {n} деректер жолы "
+                "журналмен сәйкес",
+                "журнал: записей {r}, цепочка цела, последний хэш {h}; строк данных, "
+                "совпадающих с журналом: {n}"
+                ).format(r=chain.rows, h=chain.head[:16], n=verdict.data_rows)(lang)
+              + (T("; мөрлер: {s}", "; печатей: {s}").format(s=verdict.seals)(lang)
+                 if verdict.seals else ""))
     return 0
 
 
@@ -127,7 +133,8 @@ def cmd_seal(ns: argparse.Namespace, cfg: Config) -> int:
     from tui.cli.identity import acting_user
 
     if find_control(ns.note) is not None:
-        raise CliError("--note must not contain control characters", EXIT_USAGE)
+        raise CliError(T("--note: басқару таңбалары болмауы керек",
+                         "--note: управляющие символы недопустимы"), EXIT_USAGE)
     with db_errors(cfg):
         open_db(cfg)
         acting_user(cfg, Action.SEAL_LOG, seal=False)
@@ -139,7 +146,8 @@ def cmd_seal(ns: argparse.Namespace, cfg: Config) -> int:
             with open(ns.out, "a", encoding="utf-8") as fh:
                 fh.write(line + "\n")
         except OSError as exc:
-            raise CliError(f"cannot write {ns.out}: {exc.strerror}") from None
+            raise CliError(T(f"{ns.out} жазылмады: {exc.strerror}",
+                             f"не записать {ns.out}: {exc.strerror}")) from None
     print(line)
     return 0
 

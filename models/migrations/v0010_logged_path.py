@@ -1,4 +1,4 @@
-"""v8: the database writes the log.
+"""v10: the database writes the log.
 
 Triggers on the registered data (cards, persons, legal entities, users) write one log
 row per changed column (one row with the whole row for an insert or a delete) into the
@@ -27,7 +27,7 @@ import peewee as pw
 
 from models.db import is_postgres
 
-VERSION = 8
+VERSION = 10
 DESCRIPTION = "log written by the database: triggers, reasons, baseline"
 
 GENESIS = "0" * 64
@@ -53,7 +53,8 @@ LOGGED: dict[str, Logged] = {
                    secret=("password_hash",), snapshot=True),
     "person": Logged("person", quiet=("surname_key", "name_key", "patronymic_key",
                                       "birth_year", "birth_md", "updated_at")),
-    "legal_entity": Logged("legal_entity", quiet=("name_key", "updated_at")),
+    "legal_entity": Logged("legal_entity", quiet=("name_key", "name_rkey", "name_skey",
+                                                  "updated_at")),
     "person_history": Logged("person_history"),
     "card": Logged("card", quiet=("version",)),
 }
