@@ -97,6 +97,8 @@ install:
 	install -d -m 0755 $(PREFIX) $(PREFIX)/share
 	@# A virtualenv's scripts name its path: it is made where it stays.
 	[ -x $(PREFIX)/venv/bin/python ] || $(SYS_PYTHON) -m venv $(PREFIX)/venv
+	@# setuptools keeps modules of earlier builds in build/: none may reach the install.
+	rm -rf build
 	$(PREFIX)/venv/bin/pip install --quiet --disable-pip-version-check --upgrade '.[postgres]' 2>&1 \
 		| { grep -v "^WARNING: Location" || true; }
 	chmod -R a+rX,go-w $(PREFIX)

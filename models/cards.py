@@ -86,13 +86,13 @@ def register_card(values: dict[str, Any], user: User | None, person: Person | No
         if kind in (Subject.LEGAL, Subject.ENTREPRENEUR) and legal is None:
             legal = create_legal_entity(row, user)
         stamp = now()
+        claim_journal_no(row, journal_proposed)  # its counter's lock is held till the commit
         card = Card.create(**row, status=Status.REGISTERED.value, koap_edition=row_edition(row),
                            person=person if kind != Subject.LEGAL else None,
                            legal_entity=legal if kind != Subject.INDIVIDUAL else None,
                            created_by=user, created_at=stamp, registered_at=stamp)
         if decision is not None:
             settle(decision, card.person_id, card.legal_entity_id, user)
-        claim_journal_no(card, journal_proposed)  # last: its lock is held till the commit
         return card
 
 

@@ -21,6 +21,7 @@ the counter on when it is higher.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import peewee as pw
 
@@ -96,31 +97,30 @@ def _locked_last(authority: str, year: int) -> int:
     return int(row[0])
 
 
-def claim_journal_no(card: Card, proposed: str | None = None) -> str | None:
-    """Inside the save's transaction, after the card is written: make its journal
+def claim_journal_no(row: dict[str, Any], proposed: str | None = None) -> str | None:
+    """Inside the save's transaction, before the card is written (the database logs a
+    card's insert; a change right after it would be a correction): make its journal
     number its own. A number equal to `proposed` (what next_journal_no offered and the
-    operator kept) is moved to the next free one if another card took it meanwhile. A
-    number the operator typed is the paper journal's and is kept as typed. Returns
-    the number now on the card (None when line 6 holds no number)."""
-    number = (card.journal_no or "").strip()
-    if not number.isdigit() or not card.authority or card.journal_date is None:
-        return card.journal_no
-    year = card.journal_date.year
+    operator kept) is moved to the next free one if another card took it meanwhile (the
+    new number is put in `row`). A number the operator typed is the paper journal's and
+    is kept as typed. The counter's row stays locked till the commit. Returns the number
+    (None when line 6 holds no number)."""
+    number = (row.get("journal_no") or "").strip()
+    authority, day = row.get("authority"), row.get("journal_date")
+    if not number.isdigit() or not authority or day is None:
+        return row.get("journal_no")
+    year = day.year
     n = int(number)
-    last = _locked_last(card.authority, year)
+    last = _locked_last(authority, year)
     kept = proposed is not None and number == proposed.strip()
-    if kept and number_holder(card.authority, year, n, card.id) is not None:
+    if kept and number_holder(authority, year, n, None) is not None:
         n = max(n, last) + 1
-        while number_holder(card.authority, year, n, card.id) is not None:
+        while number_holder(authority, year, n, None) is not None:
             n += 1  # a number typed above the counter, or received from elsewhere
         number = f"{n:0{PAD}d}"
-        Card.update(journal_no=number).where(Card.id == card.id).execute()
-        card.journal_no = number
+        row["journal_no"] = number
     if last < n < LARGEST:
         (JournalCounter.update(last_no=n)
-         .where((JournalCounter.authority == card.authority) & (JournalCounter.year == year))
+         .where((JournalCounter.authority == authority) & (JournalCounter.year == year))
          .execute())
     return number
-
-
-JOURNAL_TABLES: list[type[BaseModel]] = [JournalCounter]

@@ -183,7 +183,11 @@ def test_audit_verify_without_its_log_table(fresh: str, capsys: pytest.CaptureFi
 def test_demo_without_the_right_role(fresh: str, capsys: pytest.CaptureFixture[str]) -> None:
     import sqlite3
 
+    from models.logpath import SQLITE_FUNCTIONS
+
     conn = sqlite3.connect(fresh[len("sqlite:///"):])
+    for name, (fn, nargs) in SQLITE_FUNCTIONS.items():  # the log's triggers call them
+        conn.create_function(name, nargs, fn)
     conn.execute("UPDATE user SET role = 'auditor'")
     conn.commit()
     conn.close()

@@ -12,34 +12,48 @@ from rich.console import Console
 from models.config import Config
 from models.i18n import T
 from tui.cli import EXIT_USAGE, CliError, open_db
+from tui.cli.base import say
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("audit", help="the log: verify it against the data and its seals, "
-                       "seal it, export the correction journal")
+    p = sub.add_parser("audit", help=say(T(
+        "журнал: деректермен және мөрлермен тексеру, мөр басу, түзетулер журналын шығару",
+        "журнал: проверка по данным и печатям, печать, выгрузка журнала исправлений")))
     au = p.add_subparsers(dest="audit_command", required=True,
                           metavar="{verify,seal,export}")
-    q = au.add_parser("verify", help="check the log's chain, every card, person, legal "
-                      "entity and user against the log, and the seals; exit 1 naming the "
-                      "first row at fault")
-    q.add_argument("--seal", metavar="FILE|latest", help="also check that the log still "
-                   "leads to every seal in FILE (or to the latest seal in the database)")
+    q = au.add_parser("verify", help=say(T(
+        "журнал тізбегін, әр карточканы, адамды, ұйымды, пайдаланушыны журналмен және "
+        "мөрлерді тексеру; ақау болса алғашқы жолды атап, 1 кодымен шығу",
+        "проверить цепочку журнала, каждую карточку, лицо, организацию и пользователя по "
+        "журналу и печати; при изъяне код 1 и первая строка с ним")))
+    q.add_argument("--seal", metavar="FILE|latest", help=say(T(
+        "журнал FILE-дағы әр мөрге (не дерекқордағы соңғы мөрге) әлі жететінін тексеру",
+        "проверить, что журнал ещё ведёт к каждой печати в FILE (или к последней в базе)")))
     q.set_defaults(handler=cmd_verify)
 
-    q = au.add_parser("seal", help="record the log's head now; print it as a line to keep "
-                      "outside the database")
-    q.add_argument("--out", metavar="FILE", help="also append the line to FILE")
-    q.add_argument("--note", default="", help="a note kept with the seal")
+    q = au.add_parser("seal", help=say(T(
+        "журнал басына қазір мөр басу; дерекқордан тыс сақталатын жолды басып шығару",
+        "опечатать голову журнала сейчас; напечатать строку для хранения вне базы")))
+    q.add_argument("--out", metavar="FILE", help=say(T("жолды FILE-ға да қосу",
+                                                       "дописать строку и в FILE")))
+    q.add_argument("--note", default="", help=say(T("мөрмен сақталатын ескерту",
+                                                     "примечание к печати")))
     q.set_defaults(handler=cmd_seal)
 
-    q = au.add_parser("export", help="write the correction journal as CSV")
-    q.add_argument("--csv", required=True, metavar="FILE", help="output file")
-    q.add_argument("--from", dest="date_from", metavar="DD.MM.YYYY", help="from this day")
-    q.add_argument("--to", dest="date_to", metavar="DD.MM.YYYY", help="up to this day")
-    q.add_argument("--user", help="made by this login")
-    q.add_argument("--reason", help="reason code (codebook correction_reason)")
-    q.add_argument("--card", type=_card_id, help="card number (id)")
-    q.add_argument("--line", help="card line, as printed: 9, 14.3")
+    q = au.add_parser("export", help=say(T("түзетулер журналын CSV-ға жазу",
+                                           "записать журнал исправлений в CSV")))
+    q.add_argument("--csv", required=True, metavar="FILE", help=say(T("шығыс файл",
+                                                                      "выходной файл")))
+    q.add_argument("--from", dest="date_from", metavar="DD.MM.YYYY",
+                   help=say(T("осы күннен", "с этого дня")))
+    q.add_argument("--to", dest="date_to", metavar="DD.MM.YYYY",
+                   help=say(T("осы күнге дейін", "по этот день")))
+    q.add_argument("--user", help=say(T("осы логин жасаған", "сделанные этим логином")))
+    q.add_argument("--reason", help=say(T("себеп коды (correction_reason)",
+                                          "код причины (correction_reason)")))
+    q.add_argument("--card", type=_card_id, help=say(T("карточка нөмірі (id)",
+                                                       "номер карточки (id)")))
+    q.add_argument("--line", help=say(T("карточка жолы: 9, 14.3", "строка карточки: 9, 14.3")))
     q.set_defaults(handler=cmd_export)
 
 

@@ -34,8 +34,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.set_defaults(handler=cmd_db_upgrade)
     q = dbsub.add_parser("version", help=say(T("схема нұсқасы", "версия схемы")))
     q.set_defaults(handler=cmd_db_version)
-    q = dbsub.add_parser("roles", help="PostgreSQL: create the roles and grants for many "
-                         "operators (database superuser; idempotent); print pg_hba.conf lines")
+    q = dbsub.add_parser("roles", help=say(T(
+        "PostgreSQL: көп операторға рөлдер мен құқықтар (суперпайдаланушы; қайталауға болады); "
+        "pg_hba.conf жолдары", "PostgreSQL: роли и права для многих операторов "
+        "(суперпользователь; повторяемо); строки pg_hba.conf")))
     q.set_defaults(handler=_db_roles)
 
     p = sub.add_parser("demo", help=say(T("демо-карточкалар", "демонстрационные карточки")))
