@@ -375,3 +375,20 @@ def test_a_seal_a_day_and_one_with_every_dispatch(people, cfg, capsys) -> None: 
                   today=ADMIN_DAY.replace(day=10))
     last = seal.Seal.select().order_by(seal.Seal.id.desc()).first()
     assert last.source == "dispatch" and last.row == audit.head().row
+
+
+def test_a_register_older_than_the_log_verifies_after_the_upgrade(empty_db_url) -> None:
+    """Rows written before the database logged (by the old application, or by hand) get
+    a baseline row each in the upgrade: from then on the log adds up to the data."""
+    from models import migrations
+    from models.db import open_database
+    from tests.test_migrations import fill_v1
+
+    db = open_database(empty_db_url)
+    migrations.upgrade(db, target=1)
+    written = fill_v1(db)
+    migrations.upgrade(db)
+    verdict = verify()
+    assert verdict.ok, verdict
+    assert verdict.data_rows >= sum(len(written[t]) for t in ("user", "person", "card"))
+    assert {r.event for r in Correction.select().where(Correction.fmt == 2)} == {"baseline"}
