@@ -9,6 +9,8 @@ from urllib.parse import unquote, urlparse
 
 import peewee as pw
 
+from models import wal
+
 database_proxy = pw.DatabaseProxy()
 
 
@@ -26,6 +28,7 @@ def _sqlite(url: str, busy_timeout_ms: int) -> pw.SqliteDatabase:
             raise DatabaseError(f"cannot create database folder {folder}: {exc.strerror}") from None
         if Path(path).exists() and not os.access(path, os.W_OK):
             raise DatabaseError(f"database file {path} is read-only")
+        wal.watch(path)  # the log copied back off the save's path (models/wal.py)
     db = pw.SqliteDatabase(
         path,
         pragmas={
@@ -34,6 +37,7 @@ def _sqlite(url: str, busy_timeout_ms: int) -> pw.SqliteDatabase:
             "busy_timeout": busy_timeout_ms,
             "synchronous": "normal",
             "cache_size": -16000,
+            "wal_autocheckpoint": wal.PAGES_BEFORE_WRITERS_CHECKPOINT,
         },
         timeout=busy_timeout_ms / 1000,
     )
