@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import subprocess
 import sys
 import tempfile
@@ -35,18 +34,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+from bench.bench_exchange import config  # noqa: E402
+
+
 class TrialFailed(Exception):
     pass
-
-
-def config(folder: Path, url: str, tier: str, code: str, parent: str) -> Path:
-    text = (ROOT / "config.toml").read_text(encoding="utf-8")
-    for key, value in (("url", url), ("tier", tier), ("code", code), ("parent", parent)):
-        text = re.sub(rf'(?m)^{key}\s*=\s*".*?"', f'{key} = "{value}"', text, count=1)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def apcard(cfg: Path, *args: str) -> str:

@@ -127,3 +127,13 @@ def make_tiers(backend: str, db_url: str, tmp_path: Path,
             reg.user = add_user(f"admin_{name}", Role.ADMINISTRATOR, by=None,
                                 os_account_name=os_account())
     return regs
+
+
+@pytest.fixture
+def tiers(backend: str, db_url: str, tmp_path: Path,
+          request: pytest.FixtureRequest) -> Iterator[dict[str, Register]]:
+    """The three registers (a test module takes it with `tiers = registers.tiers`)."""
+    regs = make_tiers(backend, db_url, tmp_path / "registers", request)
+    yield regs
+    for reg in regs.values():
+        reg.close()

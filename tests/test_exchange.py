@@ -20,7 +20,8 @@ from models.exchange.receive import receive
 from models.exchange.tables import CardOrigin, Package, PackageCard
 from models.ids import make_iin
 from models.tables import Card, Person
-from tests.registers import Register, make_tiers
+from tests import registers
+from tests.registers import Register
 from tests.test_validation import individual_card, legal_card
 
 D = dt.date
@@ -32,12 +33,7 @@ PEOPLE = [("Қасымов", "Ерлан", "Нұрланұлы", D(1985, 3, 12),
           ("Омаров", "Дархан", "Серікұлы", D(1979, 11, 23), "1")]
 
 
-@pytest.fixture
-def tiers(backend: str, db_url: str, tmp_path: Path, request: pytest.FixtureRequest):
-    regs = make_tiers(backend, db_url, tmp_path / "registers", request)
-    yield regs
-    for reg in regs.values():
-        reg.close()
+tiers = registers.tiers
 
 
 def person_card(n: int, **over):

@@ -13,18 +13,13 @@ from models.corrections import correct_card
 from models.exchange.tables import CardOrigin
 from models.reconcile import due_date, quarter_bounds, reconcile, write_csv, write_statement
 from models.tables import Card
-from tests.registers import make_tiers
+from tests import registers
 from tests.test_exchange import answer, fill_body, person_card, send
 
 D = dt.date
 
 
-@pytest.fixture
-def tiers(backend: str, db_url: str, tmp_path: Path, request: pytest.FixtureRequest):
-    regs = make_tiers(backend, db_url, tmp_path / "registers", request)
-    yield regs
-    for reg in regs.values():
-        reg.close()
+tiers = registers.tiers
 
 
 def both_ways(body, dr, tmp: Path):

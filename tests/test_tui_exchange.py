@@ -12,8 +12,8 @@ import pytest
 from models.cards import register_card
 from models.exchange.queue import waiting
 from models.tables import Card
+from tests import registers
 from tests.golden_files import check_golden
-from tests.registers import make_tiers
 from tests.test_exchange import DISPATCH_DAY, person_card, send
 from tests.tui_helpers import make_app, screen_text, settle, type_in
 
@@ -30,12 +30,7 @@ def masked(text: str) -> str:
     return re.sub(r"\d\d\.\d\d\.(\d\d\d\d|\d\d)\b", "DD.MM.YY", text) + "\n"
 
 
-@pytest.fixture
-def tiers(backend: str, db_url: str, tmp_path: Path, request: pytest.FixtureRequest):
-    regs = make_tiers(backend, db_url, tmp_path / "registers", request)
-    yield regs
-    for reg in regs.values():
-        reg.close()
+tiers = registers.tiers
 
 
 async def test_queue_decides_same_person(tiers, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pwd
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -156,49 +157,45 @@ class PackagesScreen(DocWindow):
         self.app.push_screen(ReconcileScreen(self.session, str(manifest.get("quarter")), path))
 
     # -- the work, in a thread: a package can hold 100,000 cards -------------------------
+    def _guarded(self, job: Callable[[], str]) -> None:
+        """Run `job` (in a worker thread); what it says, or why it was refused, goes to
+        the message line."""
+        try:
+            text = job()
+        except (ExchangeError, PermissionDenied) as exc:
+            text = self.tr(exc.message)
+        except Exception as exc:
+            if not is_database_error(exc):
+                raise
+            text = one_line(exc)
+        finally:
+            close_database()  # this thread's connection
+        self.app.call_from_thread(self._done, text)
+
     @work(thread=True, exclusive=True, group="packages")
     def _import(self, path: Path) -> None:
         from models.exchange.receive import receive
 
-        try:
+        def job() -> str:
             got = receive(self.session.cfg, self.session.user, path, ack_dir=folder("outbox"))
-        except (ExchangeError, PermissionDenied) as exc:
-            self.app.call_from_thread(self.say, self.tr(exc.message))
-            return
-        except Exception as exc:
-            if not is_database_error(exc):
-                raise
-            self.app.call_from_thread(self.say, one_line(exc))
-            return
-        finally:
-            close_database()
-        if got.already:
-            text = self.tr(ALREADY).format(i=got.ident)
-        else:
+            if got.already:
+                return self.tr(ALREADY).format(i=got.ident)
             text = self.tr(IMPORTED).format(i=got.ident, c=counts_text(got.results, self.lang))
-        if got.ack is not None:
-            text += self.tr(ACK).format(p=got.ack.ident)
-        self.app.call_from_thread(self._done, text)
+            return text + (self.tr(ACK).format(p=got.ack.ident) if got.ack else "")
+
+        self._guarded(job)
 
     @work(thread=True, exclusive=True, group="packages")
     def _export(self) -> None:
         from models.exchange.export import export_cards
 
-        try:
+        def job() -> str:
             written = export_cards(self.session.cfg, self.session.user, folder("outbox"),
                                    today=dt.date.today())
-        except (ExchangeError, PermissionDenied) as exc:
-            self.app.call_from_thread(self.say, self.tr(exc.message))
-            return
-        except Exception as exc:
-            if not is_database_error(exc):
-                raise
-            self.app.call_from_thread(self.say, one_line(exc))
-            return
-        finally:
-            close_database()
-        self.app.call_from_thread(self._done, self.tr(EXPORTED).format(
-            i=written.ident, n=written.records, p=written.path.name))
+            return self.tr(EXPORTED).format(i=written.ident, n=written.records,
+                                            p=written.path.name)
+
+        self._guarded(job)
 
     def _done(self, text: str) -> None:
         self.reload()
