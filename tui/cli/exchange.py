@@ -17,7 +17,7 @@ from pathlib import Path
 
 from models.config import Config
 from models.i18n import T
-from tui.cli import CliError, open_db
+from tui.cli.base import CliError, open_db
 
 
 def register(sub: argparse._SubParsersAction) -> None:

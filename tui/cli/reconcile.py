@@ -9,7 +9,7 @@ from pathlib import Path
 
 from models.config import Config
 from models.i18n import T
-from tui.cli import EXIT_USAGE, CliError, open_db
+from tui.cli.base import EXIT_USAGE, CliError, open_db
 from tui.cli.exchange import _refusals, _say, _user
 
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from models.config import Config
-from tui.cli import EXIT_USAGE, CliError, open_db
+from tui.cli.base import EXIT_USAGE, CliError, open_db
 
 
 def register(sub: argparse._SubParsersAction) -> None:
