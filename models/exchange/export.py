@@ -242,6 +242,19 @@ def _close(pkg: Package, manifest: dict[str, Any], skipped: list[tuple[int, int]
                        manifest=fmt.dumps(manifest)).where(Package.id == pkg.id).execute()
 
 
+def _sent_items(package_id: int) -> Iterator[list[tuple]]:
+    """(card, uid, version, base version, action) of a sent package's cards, in the
+    order they were written, a chunk at a time."""
+    last = 0
+    while rows := list(PackageCard.select(PackageCard.id, PackageCard.card, PackageCard.uid,
+                                          PackageCard.version, PackageCard.base_version,
+                                          PackageCard.action)
+                       .where((PackageCard.package == package_id) & (PackageCard.id > last))
+                       .order_by(PackageCard.id).limit(CHUNK).tuples()):
+        last = rows[-1][0]
+        yield [r[1:] for r in rows]
+
+
 def reexport(ident: str, out: Path, gz: bool = False, progress: Progress | None = None
              ) -> Written:
     """Write a package sent earlier again, identical to the first time: each card at the
@@ -257,11 +270,8 @@ def reexport(ident: str, out: Path, gz: bool = False, progress: Progress | None 
     target = fmt.package_path(out, pkg.ident, gz)
     writer = fmt.PackageWriter(target)
     try:
-        items = list(PackageCard.select(PackageCard.card, PackageCard.uid, PackageCard.version,
-                                        PackageCard.base_version, PackageCard.action)
-                     .where(PackageCard.package == pkg.id).order_by(PackageCard.id).tuples())
-        for start in range(0, len(items), CHUNK):
-            part = items[start:start + CHUNK]
+        done = 0
+        for part in _sent_items(pkg.id):
             cards = {c.id: c for c in Card.select().where(Card.id.in_([i[0] for i in part]))}
             why = history.reasons((i[0], i[3], i[2]) for i in part)
             for cid, card_uid, version, base, action in part:
@@ -270,8 +280,9 @@ def reexport(ident: str, out: Path, gz: bool = False, progress: Progress | None 
                                                    card.version)
                 writer.write(card_record(card_uid, version, base, action, values, status,
                                          why.get(cid), person_ref(pkg.sender, card.person_id)))
+            done += len(part)
             if progress:
-                progress(start + len(part), len(items))
+                progress(done, pkg.records)
         manifest = writer.finish(head)
     except BaseException:
         writer.discard()
