@@ -100,7 +100,7 @@ def run(cards: int, backends: list[str]) -> dict:
     src = cardbank.demo_register(cards)
     with tempfile.TemporaryDirectory(prefix="apcard-exchange-") as t:
         tmp = Path(t)
-        body_db = cardbank.copy_of(src, tmp / "body.db")
+        body_db = cardbank.upgraded_copy(src, tmp / "body.db")
         body = config(tmp / "body", f"sqlite:///{body_db}", "body", "BODY-685", "DIR-75")
         (tmp / "out").mkdir()
         exp = apcard(body, "export", "--out", str(tmp / "out"), "--any-day")

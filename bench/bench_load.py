@@ -161,7 +161,7 @@ def package(cards: int, tmp: Path) -> Path:
     src = cardbank.demo_register(cards)
     cached = src.with_name(src.stem + ".package.jsonl")
     if not cached.exists():
-        body_db = cardbank.copy_of(src, tmp / "body.db")
+        body_db = cardbank.upgraded_copy(src, tmp / "body.db")
         cfg = config(tmp / "body", f"sqlite:///{body_db}", "body", "BODY-685", "DIR-75")
         res = apcard(cfg, "export", "--out", str(cached), "--any-day")
         del res

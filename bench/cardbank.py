@@ -28,11 +28,11 @@ VERSION = 1
 
 
 def _code_hash(*names: str) -> str:
+    """The code that makes a cached register; a newer schema is not a reason to make it
+    again (`upgraded_copy` brings a copy up to date, as `apcard db upgrade` would)."""
     h = hashlib.sha256(str(VERSION).encode())
     for name in names:
         h.update((ROOT / name).read_bytes())
-    for mig in sorted((ROOT / "models" / "migrations").glob("v*.py")):
-        h.update(mig.name.encode())
     return h.hexdigest()[:10]
 
 
@@ -66,7 +66,7 @@ def demo_register(n: int, seed: int = 1, log=print) -> Path:
     """n demo cards (models.demo) in a body's register; cached."""
     import datetime as dt
 
-    path = CACHE / f"cards_{n}_s{seed}_{_code_hash('models/demo.py', 'models/demo_data.py', 'models/cards.py')}.db"
+    path = CACHE / f"cards_{n}_s{seed}_{_code_hash('models/demo.py', 'models/demo_data.py')}.db"
     if path.exists():
         return path
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -90,6 +90,21 @@ def demo_register(n: int, seed: int = 1, log=print) -> Path:
     return path
 
 
+def upgraded_copy(path: Path, to: Path) -> Path:
+    """A copy of a cached register with its schema brought up to this apcard's."""
+    from models import migrations
+    from models.db import make_database
+
+    copy_of(path, to)
+    db = make_database(f"sqlite:///{to}")
+    db.connect()
+    try:
+        migrations.upgrade(db)
+    finally:
+        db.close()
+    return to
+
+
 def copy_of(path: Path, to: Path) -> Path:
     for suffix in ("-wal", "-shm"):
         Path(str(to) + suffix).unlink(missing_ok=True)
@@ -101,7 +116,7 @@ def big_register(n: int, seed: int = 1, base: int = 5000, log=print) -> Path:
     """n cards for statistics: a demo register of `base` cards copied over and over with
     their line 6 dates spread over 2024-2025 (the columns statistics read are the
     demo's, the volume is the register's). Cached."""
-    path = CACHE / f"stats_{n}_s{seed}_{_code_hash('bench/cardbank.py')}.db"
+    path = CACHE / f"stats_{n}_s{seed}_{_code_hash('models/demo.py', 'models/demo_data.py')}.db"
     if path.exists():
         return path
     src = demo_register(base, seed, log)
