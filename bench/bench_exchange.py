@@ -56,10 +56,12 @@ def config(folder: Path, url: str, tier: str, code: str, parent: str) -> Path:
 
 def apcard(cfg: Path, *args: str) -> dict:
     """Run the apcard command as its own process; its wall time and peak RSS."""
-    code = ("import resource, sys, time; from tui.cli import main; t = time.perf_counter(); "
-            "rc = main(sys.argv[1:]); print('BENCH', time.perf_counter() - t, "
-            "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); "
-            "sys.exit(rc)")
+    # VmHWM: this process's own peak (getrusage's ru_maxrss would carry the bench's own
+    # peak over the fork). The import's worker processes check batches of a fixed size.
+    code = ("import sys, time; from tui.cli import main; t = time.perf_counter(); "
+            "rc = main(sys.argv[1:]); hwm = [l.split()[1] for l in open('/proc/self/status') "
+            "if l.startswith('VmHWM')][0]; "
+            "print('BENCH', time.perf_counter() - t, hwm, file=sys.stderr); sys.exit(rc)")
     res = subprocess.run([sys.executable, "-c", code, "--config", str(cfg), *args], cwd=ROOT,
                          capture_output=True, text=True, timeout=3600)
     if res.returncode:

@@ -22,6 +22,7 @@ from typing import Any
 
 import peewee as pw
 
+from models import bulk
 from models.card_schema import FIELDS
 from models.cards import row_edition as edition
 from models.config import Config
@@ -175,8 +176,7 @@ def export_cards(cfg: Config, user: User | None, out: Path, *, any_day: bool = F
         for chunk in _chunks(ids):
             rows = _write_chunk(me, pkg, chunk, writer, by_action, by_status, skipped)
             with database_proxy.atomic():
-                for start in range(0, len(rows), 100):
-                    PackageCard.insert_many(rows[start:start + 100]).execute()
+                bulk.insert_rows(PackageCard, rows)
             done += len(chunk)
             if progress:
                 progress(done, len(ids))
@@ -194,13 +194,13 @@ def export_cards(cfg: Config, user: User | None, out: Path, *, any_day: bool = F
 def _write_chunk(me: Org, pkg: Package, chunk: list[int], writer: fmt.PackageWriter,
                  by_action: Counter[str], by_status: Counter[str],
                  skipped: list[tuple[int, int]]) -> list[dict[str, Any]]:
-    cards = {c.id: c for c in Card.select().where(Card.id.in_(chunk))}
+    cards = {c["id"]: c for c in Card.select().where(Card.id.in_(chunk)).dicts()}
     origins = dict(CardOrigin.select(CardOrigin.card, CardOrigin.uid)
                    .where(CardOrigin.card.in_(chunk)).tuples())
     sent = {c: (u, v) for c, u, v in CardOutbox.select(CardOutbox.card, CardOutbox.uid,
                                                       CardOutbox.sent_version)
             .where(CardOutbox.card.in_(chunk)).tuples()}
-    why = history.reasons((cid, sent[cid][1], cards[cid].version) for cid in chunk
+    why = history.reasons((cid, sent[cid][1], cards[cid]["version"]) for cid in chunk
                           if cid in sent and cid in cards)
     rows = []
     for cid in chunk:
@@ -208,18 +208,19 @@ def _write_chunk(me: Org, pkg: Package, chunk: list[int], writer: fmt.PackageWri
         if card is None:
             continue
         base = sent[cid][1] if cid in sent else None
-        if card.status == Status.PURGED.value or (base is None and card.status
-                                                   not in UNSENT_LIVE):
-            skipped.append((cid, card.version))  # destroyed here; the receiver keeps its own
+        status, version = card["status"], card["version"]
+        if status == Status.PURGED.value or (base is None and status not in UNSENT_LIVE):
+            skipped.append((cid, version))  # destroyed here; the receiver keeps its own
             continue
         action = "register" if base is None else (
-            "remove" if card.status == Status.REMOVED.value else "correct")
+            "remove" if status == Status.REMOVED.value else "correct")
         card_uid = sent[cid][0] if cid in sent else origins.get(cid) or uid(me.code, cid)
-        writer.write(card_record(card_uid, card.version, base, action, card_values(card),
-                                 card.status, why.get(cid), person_ref(me.code, card.person_id)))
+        writer.write(card_record(card_uid, version, base, action,
+                                 {n: card[n] for n in FIELDS}, status, why.get(cid),
+                                 person_ref(me.code, card["person"])))
         by_action[action] += 1
-        by_status[card.status] += 1
-        rows.append({"package": pkg.id, "card": cid, "uid": card_uid, "version": card.version,
+        by_status[status] += 1
+        rows.append({"package": pkg.id, "card": cid, "uid": card_uid, "version": version,
                      "base_version": base, "action": action})
     return rows
 

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+from models import bulk
 from models.card_schema import FIELDS, Subject
 from models.cards import card_row, row_edition
 from models.config import Config
 from models.corrections import CorrectionRefused, correct_card, remove_card
 from models.db import is_postgres
-from models.exchange import bulk
 from models.exchange.checker import (
     ACTIONS,
     Checked,
