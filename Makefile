@@ -23,7 +23,7 @@ define apt_install
 	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $(1) >/dev/null
 endef
 
-.PHONY: help setup run test system-deps install
+.PHONY: help setup run test system-deps install trial-exchange
 
 help:
 	@echo "make run    set up (virtualenv, database, codebooks, demo register) and open apcard"
@@ -71,6 +71,11 @@ test: setup system-deps
 	echo "ruff check"; $(BIN)/ruff check . || rc=1; \
 	$(BIN)/python -m pytest -ra || rc=1; \
 	exit $$rc
+
+# The data bank end to end: a body on SQLite, a Directorate and the central bank on a
+# throw-away PostgreSQL exchange the demo register's cards (bench/trial_exchange.py).
+trial-exchange: setup system-deps
+	$(BIN)/python bench/trial_exchange.py
 
 # --- a server install for many operators (README: "Server install") -----------------
 # As root: a virtualenv under PREFIX on a Python every account may run, the system config

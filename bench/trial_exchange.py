@@ -10,14 +10,20 @@ SQLite, its Directorate and the central bank on PostgreSQL (a throw-away server)
    candidate: same person); its acknowledgement goes back and the body imports it.
 3. The Directorate forwards the cards to the central bank, which checks them the same
    way (its own queue decided likewise) and acknowledges them.
-4. Quarterly reconciliation of the busiest quarter, both ways: no difference.
+4. Quarterly reconciliation of the busiest quarter, both ways: no difference; the
+   quarter's statistics by region identical in the three registers, every card of the
+   body and of the Directorate accepted.
 5. A faulty card (keyed by an older program: no line 5) is planted at the body and sent
    with the next dispatch; the Directorate returns it with its reason and its deadline;
    the body's acknowledgement import marks it returned.
 6. Reconciliation again: exactly the planted card, with its cause.
 
-Every step but the queue decisions and the planting runs the `apcard` command; the
-script stops with exit code 1 at the first step that does not do what it should.
+Every step but the planting runs the `apcard` command (`export`, `import`, `queue list`
+and `queue decide`, `reconcile`, `stats`); what the registers hold is then read from
+their databases and checked. The script stops with exit code 1 at the first step that
+does not do what it should.
+
+    make trial-exchange                                # the same, from a fresh clone
 """
 
 from __future__ import annotations
@@ -41,13 +47,13 @@ class TrialFailed(Exception):
     pass
 
 
-def apcard(cfg: Path, *args: str) -> str:
+def apcard(cfg: Path, *args: str, quiet: bool = False) -> str:
     res = subprocess.run([sys.executable, "-c", "import sys; from tui.cli import main; "
                           "sys.exit(main())", "--config", str(cfg), "--lang", "ru", *args],
                          cwd=ROOT, capture_output=True, text=True, timeout=3600)
     if res.returncode:
         raise TrialFailed(f"apcard {' '.join(args)}: {res.stderr.strip()}")
-    for line in res.stderr.strip().splitlines():
+    for line in [] if quiet else res.stderr.strip().splitlines():
         print(f"    {line}")
     return res.stdout.strip()
 
@@ -81,18 +87,22 @@ def busiest_quarter(cfg: Path) -> str:
 
 
 def decide_queue(cfg: Path) -> int:
-    from models.auth import require_os_user
-    from models.exchange.queue import decide, waiting
-
-    c, db = bind(cfg)
+    """The operator's decisions, by the CLI: each waiting card is its top candidate."""
+    listing = apcard(cfg, "queue", "list", quiet=True)
     n = 0
-    for w in waiting():
-        top = w.candidates[0]
-        decide(c, w.id, "same", require_os_user(),
-               person_id=top.id if top.kind == "person" else None,
-               legal_id=top.id if top.kind == "legal" else None)
+    item = None
+    for line in listing.splitlines():
+        cols = line.split("\t")
+        if not line.startswith("\t"):
+            item = cols[0]
+            continue
+        if item is None:
+            continue
+        kind, ident = cols[1].split()
+        apcard(cfg, "queue", "decide", item, "same",
+               "--person" if kind == "person" else "--legal", ident, quiet=True)
+        item = None
         n += 1
-    db.close_all() if hasattr(db, "close_all") else db.close()
     return n
 
 
@@ -113,20 +123,40 @@ def plant(cfg: Path, quarter: str) -> str:
     return uid(c.org_code, card.id)
 
 
-def returned_card(cfg: Path, card_uid: str) -> tuple[str, str]:
-    from models.audit import Correction
+def statuses(cfg: Path) -> dict[str, int]:
+    import peewee as pw
+
     from models.tables import Card
 
     _, db = bind(cfg)
+    got = dict(Card.select(Card.status, pw.fn.COUNT(Card.id)).group_by(Card.status).tuples())
+    db.close()
+    return got
+
+
+def returned_card(cfg: Path, card_uid: str) -> tuple[str, str, dt.date | None, dt.date]:
+    """The planted card at the body: its status, the reason logged with its return, the
+    deadline the Directorate's acknowledgement gave, and the one expected (§12: 3 working
+    days of the configured calendar from the day the Directorate received it: today)."""
+    from models.audit import Correction
+    from models.exchange.common import return_due
+    from models.exchange.tables import PackageCard
+    from models.tables import Card
+
+    c, db = bind(cfg)
     card = Card.get_by_id(int(card_uid.split(":")[1]))
     row = (Correction.select().where((Correction.card == card.id)
                                      & (Correction.new_value == "returned")).first())
+    sent = (PackageCard.select().where(PackageCard.uid == card_uid)
+            .order_by(PackageCard.id.desc()).first())
     db.close()
-    return card.status, (row.reason_text if row else "")
+    return (card.status, row.reason_text if row else "", sent.return_due if sent else None,
+            return_due(dt.date.today(), c))
 
 
 def run(cards: int, tmp: Path) -> None:
     from bench.pgserver import PgServer
+    from models.reconcile import quarter_bounds
 
     out = tmp / "out"
     out.mkdir()
@@ -174,16 +204,32 @@ def run(cards: int, tmp: Path) -> None:
             if "Расхождений нет" not in report:
                 raise TrialFailed(f"differences found at {mine.parent.name}:\n{report}")
 
+        step(f"   statistics of {quarter} by region: the same figures in the three registers")
+        start, end = quarter_bounds(quarter)
+        cut = ("stats", "--by", "region", "--from", f"{start:%d.%m.%Y}", "--to",
+               f"{end:%d.%m.%Y}")
+        tables = {cfg.parent.name: apcard(cfg, *cut, "--csv") for cfg in (body, dr, central)}
+        print("\n".join(f"    | {x}" for x in apcard(central, *cut).splitlines()[:8]))
+        if len(set(tables.values())) != 1:
+            raise TrialFailed(f"statistics differ between the registers: {tables}")
+        accepted = {cfg.parent.name: statuses(cfg) for cfg in (body, dr)}
+        print(f"    statuses: {accepted}")
+        if any(set(v) != {"accepted"} for v in accepted.values()):
+            raise TrialFailed(f"not every card accepted: {accepted}")
+
         step("5. a faulty card planted at the body goes with the next dispatch")
         planted = plant(body, quarter)
         print(f"    planted {planted}")
         package2 = apcard(body, "export", "--out", str(out), "--any-day")
         ack4 = apcard(dr, "import", package2, "--ack-out", str(out))
         apcard(body, "import", ack4.splitlines()[-1])
-        status, reason = returned_card(body, planted)
-        print(f"    at the body: {planted} {status}; reason: {reason}")
+        status, reason, due, expected = returned_card(body, planted)
+        print(f"    at the body: {planted} {status}; deadline {due:%d.%m.%Y}; reason: {reason}"
+              if due else f"    at the body: {planted} {status}; no deadline")
         if status != "returned" or "5:" not in reason:
             raise TrialFailed(f"{planted} is {status} ({reason!r}), expected returned at line 5")
+        if due != expected or f"{due:%d.%m.%Y}" not in reason:
+            raise TrialFailed(f"deadline {due}, expected {expected} (3 working days)")
 
         step(f"6. reconciliation of {quarter} again: exactly the planted card")
         statement = apcard(dr, "reconcile", "--quarter", quarter, "--write-statement", "--for",
