@@ -317,6 +317,7 @@ def test_large_package_checked_by_worker_processes(tiers, tmp_path: Path,
     monkeypatch.setattr(checker, "PARALLEL_FROM", 1)
     monkeypatch.setattr(intake, "BATCH", 4)
     monkeypatch.setattr(intake, "BATCH_SQLITE", 4)
+    monkeypatch.setattr(intake, "ANALYSE_FROM", 4)
     body, dr = tiers["body"], tiers["dir"]
     ids = fill_body(body, 14)
     _, got = send(body, dr, tmp_path)
@@ -324,6 +325,10 @@ def test_large_package_checked_by_worker_processes(tiers, tmp_path: Path,
     with dr.use():
         assert Person.select().count() == 3
         assert Card.select().count() == len(ids)
+        if dr.url.startswith("postgres"):  # the tables were analysed as the cards came in
+            [(rows,)] = dr.db.execute_sql("SELECT reltuples FROM pg_class "
+                                          "WHERE oid = 'card'::regclass").fetchall()
+            assert rows >= 4
 
 
 def test_the_senders_decisions_travel_with_the_person(tiers, tmp_path: Path) -> None:

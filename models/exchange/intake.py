@@ -42,12 +42,14 @@ from models.exchange.format import dumps
 from models.exchange.linking import LEGAL_KINDS, PERSON_KINDS, Links
 from models.exchange.reasons import reason_list, reason_of
 from models.exchange.tables import CardOrigin, ImportQueue, Package, PackageCard
+from models.matching.tables import LegalNameVariant
 from models.persons import add_legal_variants, legal_columns, person_columns
 from models.tables import Card, LegalEntity, Person, Status, User, card_values, now
 from models.text import strip_control
 from models.validation import ERROR, Issue, errors
 
 BATCH = 500
+ANALYSE_FROM = 1000  # cards written before the tables' statistics are first refreshed
 BATCH_SQLITE = 200  # a shorter write lock for the operators keying meanwhile
 GONE = (Status.REMOVED.value, Status.PURGED.value)
 
@@ -85,6 +87,7 @@ class Intake:
         self.results: Counter[str] = Counter()
         # route keys of the new persons and entities of the batches written last
         self.recent: deque[set[Hashable]] = deque()
+        self.planner = Planner()
 
     def run(self, records: Iterator[dict[str, Any]],
             progress: Callable[[int], None] | None = None) -> Counter[str]:
@@ -107,6 +110,7 @@ class Intake:
                 batch, result = ahead.popleft()
                 carry = self._batch(batch, result(), checkers.depth)
                 done += len(batch) - len(carry)
+                self.planner.wrote(len(batch) - len(carry))
                 if progress:
                     progress(done)
         except BaseException:
@@ -340,6 +344,43 @@ def accept(pkg: Package, rec: dict[str, Any], values: dict[str, Any], person: An
         Person.update(ref=ref).where((Person.id == card.person_id)
                                      & Person.ref.is_null()).execute()
     return Outcome("accepted", card.id)
+
+
+class Planner:
+    """PostgreSQL plans the look-ups of matching from its statistics of the tables (a
+    prepared statement's plan too). A register that grows by a package from a few rows
+    to many would be matched with plans made for nearly empty tables (sequential scans
+    that get slower with every batch) until autovacuum catches up, which a busy server
+    does late: so the tables the import reads are analysed each time the cards written
+    reach the size they had at the last analysis (a few times per package)."""
+
+    TABLES = (Person, LegalEntity, LegalNameVariant, Card, CardOrigin, PackageCard)
+
+    def __init__(self) -> None:
+        self.on = is_postgres()
+        self.written = 0
+        self.due = max(ANALYSE_FROM, self._cards()) if self.on else 0
+
+    @staticmethod
+    def _cards() -> int:
+        from models.db import database_proxy
+
+        row = database_proxy.obj.execute_sql(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+            (Card._meta.table_name,)).fetchone()
+        return max(int(row[0]), 0) if row else 0
+
+    def wrote(self, n: int) -> None:
+        self.written += n
+        if not self.on or self.written < self.due:
+            return
+        from models.db import database_proxy
+
+        db = database_proxy.obj
+        for model in self.TABLES:
+            db.execute_sql(f'ANALYZE "{model._meta.table_name}"')
+        self.written = 0
+        self.due = max(ANALYSE_FROM, self._cards())
 
 
 def _journal_day(rec: dict[str, Any]) -> dt.date | None:
