@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from models.i18n import T
+
 # Kazakhstan's public holidays since 2022 (Republic Day 25 October restored, Independence
 # Day one day): the defaults when config.toml has no [calendar] section.
 DEFAULT_HOLIDAYS = ("01-01", "01-02", "01-07", "03-08", "03-21", "03-22", "03-23", "05-01",
@@ -36,7 +38,12 @@ _MAX_SCAN = 400
 
 
 class CalendarError(ValueError):
-    """A malformed [calendar] entry; str() names the key."""
+    """A malformed [calendar] entry: one line naming the key, in both languages
+    (`message`); str() is the Russian line."""
+
+    def __init__(self, message: T) -> None:
+        super().__init__(message.ru)
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,7 @@ class WorkCalendar:
         if section is None:
             return cls.default()
         if not isinstance(section, Mapping):
-            raise CalendarError("calendar must be a table")
+            raise CalendarError(T("calendar кесте болуы керек", "calendar должен быть таблицей"))
         holidays = tuple(_month_day(t, "calendar.holidays")
                          for t in _list(section, "holidays", DEFAULT_HOLIDAYS))
         not_moved = frozenset(_month_day(t, "calendar.not_moved")
@@ -70,21 +77,30 @@ class WorkCalendar:
             if key in ("holidays", "not_moved"):
                 continue
             if not (isinstance(key, str) and key.isdigit() and len(key) == 4):
-                raise CalendarError(f"unknown key calendar.{key} (a year's table is [calendar.2025])")
+                raise CalendarError(T(f"calendar.{key} деген кілт жоқ (жыл кестесі: "
+                                      "[calendar.2025])",
+                                      f"неизвестный ключ calendar.{key} (таблица года: "
+                                      "[calendar.2025])"))
             year = int(key)
             if not isinstance(value, Mapping):
-                raise CalendarError(f"calendar.{key} must be a table with days_off / working_days")
+                raise CalendarError(T(f"calendar.{key} days_off / working_days кестесі болуы "
+                                      "керек",
+                                      f"calendar.{key} должен быть таблицей с days_off / "
+                                      "working_days"))
             for k in value:
                 if k not in ("days_off", "working_days"):
-                    raise CalendarError(f"unknown key calendar.{key}.{k}")
+                    raise CalendarError(T(f"calendar.{key}.{k} деген кілт жоқ",
+                                          f"неизвестный ключ calendar.{key}.{k}"))
             off |= _dates(value, "days_off", year)
             work |= _dates(value, "working_days", year)
             years.append(year)
         both = off & work
         if both:
             day = min(both)
-            raise CalendarError(f"calendar.{day.year}: {day.isoformat()} is both a day off "
-                                "and a working day")
+            raise CalendarError(T(f"calendar.{day.year}: {day.isoformat()} әрі демалыс, әрі "
+                                  "жұмыс күні",
+                                  f"calendar.{day.year}: {day.isoformat()} одновременно выходной "
+                                  "и рабочий день"))
         return cls(holidays, not_moved, frozenset(off), frozenset(work), tuple(sorted(years)))
 
     # -- questions ---------------------------------------------------------------------
@@ -110,7 +126,8 @@ class WorkCalendar:
                 left -= 1
                 if left == 0:
                     return day
-        raise CalendarError(f"no working day within {_MAX_SCAN} days of {start}")
+        raise CalendarError(T(f"{start} күнінен кейін {_MAX_SCAN} күнде жұмыс күні жоқ",
+                              f"за {_MAX_SCAN} дней после {start} нет рабочего дня"))
 
     def next_working_day(self, day: dt.date) -> dt.date:
         """`day` itself if it is a working day, else the first one after it."""
@@ -118,7 +135,8 @@ class WorkCalendar:
             if self.is_working_day(day):
                 return day
             day += dt.timedelta(days=1)
-        raise CalendarError(f"no working day within {_MAX_SCAN} days")
+        raise CalendarError(T(f"{_MAX_SCAN} күнде жұмыс күні жоқ",
+                              f"за {_MAX_SCAN} дней нет рабочего дня"))
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days after `start` up to and including `end` (0 when end <= start)."""
@@ -157,26 +175,32 @@ def _days_off(cal: WorkCalendar, year: int) -> frozenset[dt.date]:
 def _list(section: Mapping[str, Any], key: str, default: Iterable[str]) -> list[Any]:
     value = section.get(key, list(default))
     if not isinstance(value, list):
-        raise CalendarError(f"calendar.{key} must be a list like [\"01-01\", \"03-08\"]")
+        raise CalendarError(T(f'calendar.{key} ["01-01", "03-08"] сияқты тізім болуы керек',
+                              f'calendar.{key} должен быть списком вида ["01-01", "03-08"]'))
     return value
 
 
 def _month_day(text: Any, key: str) -> tuple[int, int]:
     if not isinstance(text, str) or len(text) != 5 or text[2] != "-" \
             or not (text[:2] + text[3:]).isascii() or not (text[:2] + text[3:]).isdigit():
-        raise CalendarError(f"{key}: {text!r} is not a month and day like \"03-21\"")
+        raise CalendarError(T(f'{key}: {text!r} "03-21" сияқты ай мен күн емес',
+                              f'{key}: {text!r} — не месяц и день вида "03-21"'))
     month, day = int(text[:2]), int(text[3:])
     try:
         dt.date(2024, month, day)  # a leap year: 02-29 is a valid holiday date
     except ValueError:
-        raise CalendarError(f"{key}: {text!r} is not a day of the year") from None
+        raise CalendarError(T(f"{key}: {text!r} жылдың күні емес",
+                              f"{key}: {text!r} — не день года")) from None
     return month, day
 
 
 def _dates(table: Mapping[str, Any], key: str, year: int) -> set[dt.date]:
     value = table.get(key, [])
     if not isinstance(value, list):
-        raise CalendarError(f"calendar.{year}.{key} must be a list of dates like [{year}-05-08]")
+        raise CalendarError(T(f"calendar.{year}.{key} [{year}-05-08] сияқты күндер тізімі "
+                              "болуы керек",
+                              f"calendar.{year}.{key} должен быть списком дат вида "
+                              f"[{year}-05-08]"))
     out = set()
     for item in value:
         day = item if isinstance(item, dt.date) and not isinstance(item, dt.datetime) else None
@@ -186,8 +210,13 @@ def _dates(table: Mapping[str, Any], key: str, year: int) -> set[dt.date]:
             except ValueError:
                 day = None
         if day is None:
-            raise CalendarError(f"calendar.{year}.{key}: {item!r} is not a date like {year}-05-08")
+            raise CalendarError(T(f"calendar.{year}.{key}: {item!r} {year}-05-08 сияқты күн "
+                                  "емес",
+                                  f"calendar.{year}.{key}: {item!r} — не дата вида "
+                                  f"{year}-05-08"))
         if day.year != year:
-            raise CalendarError(f"calendar.{year}.{key}: {day.isoformat()} is not in {year}")
+            raise CalendarError(T(f"calendar.{year}.{key}: {day.isoformat()} {year} жылында "
+                                  "емес",
+                                  f"calendar.{year}.{key}: {day.isoformat()} не в {year} году"))
         out.add(day)
     return out

@@ -189,7 +189,7 @@ def _check(data: dict[str, Any], path: Path) -> dict[str, dict[str, Any]]:
     try:
         WorkCalendar.from_config(out["calendar"] or None)
     except CalendarError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+        raise ConfigError(T(f"{path}: {exc.message.kk}", f"{path}: {exc.message.ru}")) from None
     return out
 
 

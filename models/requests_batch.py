@@ -48,10 +48,15 @@ COLUMNS = ("number", "request_date", "received_on", "delivery", "surname", "give
 DATES = ("request_date", "received_on", "birth_date", "former_birth_date")
 YES = {"1", "y", "yes", "true", "да", "д", "иә", "и", "+", "x", "х"}
 MAX_ROWS = 100_000
+NOT_CSV = T("{path}: UTF-8 CSV файлы емес", "{path}: не CSV-файл в UTF-8")
 
 
 class BatchError(Exception):
-    """The file cannot be read at all: one line."""
+    """The file cannot be read at all: one line, in both languages."""
+
+    def __init__(self, text: T) -> None:
+        super().__init__(text.ru)
+        self.message = text
 
 
 @dataclass(frozen=True)
@@ -70,24 +75,27 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         fh = open(path, encoding="utf-8-sig", newline="")
     except OSError as exc:
-        raise BatchError(f"cannot read {path}: {exc.strerror}") from None
+        raise BatchError(T(f"{path} оқылмады: {exc.strerror}",
+                           f"не прочитать {path}: {exc.strerror}")) from None
     with fh:
         try:
             reader = csv.DictReader(fh)
             header = reader.fieldnames or []
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise BatchError(f"{path}: not a UTF-8 CSV file ({exc})") from None
+        except (UnicodeDecodeError, csv.Error):
+            raise BatchError(NOT_CSV.format(path=path)) from None
         unknown = [h for h in header if h.strip() not in COLUMNS]
         if not header or unknown:
-            raise BatchError(f"{path}: unknown column(s) {', '.join(unknown)[:100] or '(none)'}"
-                             f"; expected some of {', '.join(COLUMNS)}")
+            cols, known = ", ".join(unknown)[:100] or "—", ", ".join(COLUMNS)
+            raise BatchError(T(f"{path}: белгісіз бағандар {cols}; мүмкіні: {known}",
+                               f"{path}: неизвестные столбцы {cols}; допустимы: {known}"))
         try:
             for n, row in enumerate(reader, start=2):
                 if n > MAX_ROWS + 1:
-                    raise BatchError(f"{path}: more than {MAX_ROWS} rows")
+                    raise BatchError(T(f"{path}: {MAX_ROWS} жолдан көп",
+                                       f"{path}: больше {MAX_ROWS} строк"))
                 yield n, {k.strip(): (v or "") for k, v in row.items() if k is not None}
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise BatchError(f"{path}: not a UTF-8 CSV file ({exc})") from None
+        except (UnicodeDecodeError, csv.Error):
+            raise BatchError(NOT_CSV.format(path=path)) from None
 
 
 def row_values(row: Mapping[str, str]) -> dict[str, Any]:

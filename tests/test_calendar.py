@@ -5,6 +5,7 @@ line naming the key."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -69,20 +70,23 @@ def test_defaults_without_a_calendar_section() -> None:
 
 
 @pytest.mark.parametrize("section, message", [
-    ({"holidays": "01-01"}, "calendar.holidays must be a list"),
-    ({"holidays": ["13-01"]}, "not a day of the year"),
-    ({"holidays": ["1-1"]}, "not a month and day"),
-    ({"holidays": ["٠١-٠١"]}, "not a month and day"),
-    ({"2025": {"days_off": [D(2024, 5, 8)]}}, "is not in 2025"),
-    ({"2025": {"days_off": ["tomorrow"]}}, "is not a date"),
-    ({"2025": {"day_off": []}}, "unknown key calendar.2025.day_off"),
-    ({"holiday": []}, "unknown key calendar.holiday"),
+    ({"holidays": "01-01"}, "calendar.holidays должен быть списком"),
+    ({"holidays": ["13-01"]}, "не день года"),
+    ({"holidays": ["1-1"]}, "не месяц и день"),
+    ({"holidays": ["٠١-٠١"]}, "не месяц и день"),
+    ({"2025": {"days_off": [D(2024, 5, 8)]}}, "не в 2025 году"),
+    ({"2025": {"days_off": ["tomorrow"]}}, "не дата"),
+    ({"2025": {"day_off": []}}, "неизвестный ключ calendar.2025.day_off"),
+    ({"holiday": []}, "неизвестный ключ calendar.holiday"),
     ({"2025": {"days_off": [D(2025, 5, 3)], "working_days": [D(2025, 5, 3)]}},
-     "both a day off and a working day"),
+     "одновременно выходной и рабочий день"),
 ])
 def test_bad_entries_are_one_line(section: dict, message: str) -> None:
-    with pytest.raises(CalendarError, match=message):
+    with pytest.raises(CalendarError, match=message) as caught:
         WorkCalendar.from_config(section)
+    kk = caught.value.message.kk  # the same line in Kazakh, naming the same key
+    assert kk != caught.value.message.ru and "\n" not in kk
+    assert not re.search(r"\b(?:is|not|must|unknown|both)\b", kk)
 
 
 def test_config_error_names_the_key(tmp_path: Path) -> None:

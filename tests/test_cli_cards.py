@@ -25,7 +25,7 @@ def test_remove_needs_a_reason_and_is_logged(card, cfg, capsys) -> None:
     assert code == 1 and err.count("\n") == 1 and Card.get_by_id(card.id).status == "registered"
     code, out, _ = run(cfg, ["card", "remove", str(card.id), "--reason", "06",
                              "--text", "введена с нарушением Инструкции"], capsys)
-    assert code == 0 and "removed" in out
+    assert code == 0 and "исключена" in out
     assert Card.get_by_id(card.id).status == "removed"
     row = Correction.select().where((Correction.card_id == card.id)
                                     & (Correction.field_name == "status")).order_by(
@@ -64,6 +64,6 @@ def test_operator_cannot_remove(db, books, cfg, capsys) -> None:
 def test_unknown_card_and_bad_number(db, cfg, capsys) -> None:
     add_user("op", Role.OPERATOR, by=None, os_account_name=os_account())
     code, _, err = run(cfg, ["card", "status", "999"], capsys)
-    assert code == 1 and "no card 999" in err
+    assert code == 1 and "нет карточки 999" in err
     code, _, err = run(cfg, ["card", "status", "abc"], capsys)
-    assert code == 2 and "not a card number" in err
+    assert code == 2 and "не номер карточки" in err

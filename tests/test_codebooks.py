@@ -318,7 +318,7 @@ def test_cli_show_unknown_book_lists_names(cfg: Config,
     code, out, err = run(cfg, ["codebooks", "show", "nosuch"], capsys)
     assert code == 2 and out == ""
     lines = err.strip().splitlines()
-    assert len(lines) == 1 and "unknown codebook 'nosuch'" in lines[0]
+    assert len(lines) == 1 and "нет справочника 'nosuch'" in lines[0]
     assert "article_part" in lines[0] and "correction_reason" in lines[0]
 
 
@@ -327,7 +327,7 @@ def test_cli_show_needs_loaded_books_and_a_real_date(cfg: Config,
     code, _, err = run(cfg, ["codebooks", "show", "sex"], capsys)
     assert code == 1 and "apcard codebooks load" in err and len(err.strip().splitlines()) == 1
     code, _, err = run(cfg, ["codebooks", "show", "mrp", "--on", "2020-13-01"], capsys)
-    assert code == 2 and "not a date" in err
+    assert code == 2 and "не дата" in err
 
 
 def test_cli_load_refuses_broken_files(cfg: Config, files_copy: Path, monkeypatch: pytest.MonkeyPatch,

@@ -60,11 +60,11 @@ def test_import_reports_bad_rows_and_imports_the_rest(operator: User, cfg: Confi
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(cfg, ["persons", "import", people_csv], capsys)
     assert code == 1
-    assert "3 added, 0 already in the register" in out and "8 rejected" in out
+    assert "добавлено 3, уже в реестре (тот же ref) 0" in out and "отклонено 8" in out
     lines = err.strip().splitlines()
-    assert [ln.split(":")[0] for ln in lines] == [f"row {n}" for n in (3, 5, 6, 7, 8, 9, 10, 11)]
-    assert "birth_date" in lines[0] and "check digit" in lines[1]
-    assert "repeats row 2" in lines[2] and "sex" in lines[5] and "control" in lines[6]
+    assert [ln.split(":")[0] for ln in lines] == [f"строка {n}" for n in (3, 5, 6, 7, 8, 9, 10, 11)]
+    assert "birth_date" in lines[0] and "контрольная цифра" in lines[1]
+    assert "повторяет строку 2" in lines[2] and "sex" in lines[5] and "управляющие" in lines[6]
     assert "\x1b" not in err
     open_database(cfg.db_url)
     assert sorted(p.ref for p in Person.select()) == ["A1", "A3", "A9"]
@@ -80,7 +80,7 @@ def test_importing_the_same_file_twice_adds_nobody(operator: User, cfg: Config, 
     assert run(cfg, ["persons", "import", path], capsys)[0] == 0
     code, out, err = run(cfg, ["persons", "import", path], capsys)
     assert (code, err) == (0, "")
-    assert "0 added, 20 already in the register" in out
+    assert "добавлено 0, уже в реестре (тот же ref) 20" in out
     open_database(cfg.db_url)
     assert Person.select().count() == 20
 
@@ -89,10 +89,10 @@ def test_import_header_and_file_errors_are_one_line(cfg: Config, tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(cfg, ["persons", "import", write(tmp_path, "h.csv", "ref,surname\n")],
                        capsys)
-    assert code == 2 and "lacks column(s) name, patronymic" in err
+    assert code == 2 and "нет столбцов: name, patronymic" in err
     assert len(err.strip().splitlines()) == 1
     code, _, err = run(cfg, ["persons", "import", str(tmp_path / "missing.csv")], capsys)
-    assert code == 1 and err.startswith("apcard: cannot read") and "Traceback" not in err
+    assert code == 1 and err.startswith("apcard: не прочитать") and "Traceback" not in err
 
 
 def test_search_json_lines_shape(operator: User, cfg: Config, people_csv: str,
@@ -122,7 +122,7 @@ def test_search_batch_one_line_per_probe_best_first(operator: User, cfg: Config,
     code, out, err = run(cfg, ["persons", "search", "--batch", batch, "--json", "--limit", "3"],
                          capsys)
     # An impossible birth date is left out and said so; the row is searched all the same.
-    assert code == 0 and err.strip().startswith("row 5: ") and "1962-99-21" in err
+    assert code == 0 and err.strip().startswith("строка 5: ") and "1962-99-21" in err
     docs = [json.loads(line) for line in out.strip().splitlines()]
     assert [d["probe"] for d in docs] == ["p1", "p2", "p3", "p4"]
     assert docs[3]["candidates"][0]["ref"] == "A9"  # Цой Виктор, found without the date
@@ -138,7 +138,7 @@ def test_search_table_and_usage_errors(operator: User, cfg: Config, people_csv: 
                                        capsys: pytest.CaptureFixture[str]) -> None:
     run(cfg, ["persons", "import", people_csv], capsys)
     code, out, _ = run(cfg, ["persons", "search", "--iin", GOOD_IIN], capsys)
-    assert code == 0 and "Ахметов" in out and "exact" in out and GOOD_IIN in out
+    assert code == 0 and "Ахметов" in out and "точное" in out and GOOD_IIN in out
     code, _, err = run(cfg, ["persons", "search"], capsys)
     assert code == 2 and "--surname" in err
     code, _, err = run(cfg, ["persons", "search", "--iin", "12345"], capsys)
@@ -156,7 +156,7 @@ def test_db_option_is_honoured(cfg: Config, people_csv: str, tmp_path: Path,
     other = f"sqlite:///{tmp_path / 'other.db'}"
     assert run(cfg, ["--db", other, "init"], capsys)[0] == 0
     code, out, _ = run(cfg, ["persons", "import", people_csv], capsys, db=other)
-    assert "3 added" in out
+    assert "добавлено 3," in out
     open_database(other)
     assert Person.select().count() == 3
     open_database(cfg.db_url)
@@ -197,7 +197,7 @@ def test_search_is_never_refused_for_a_doubtful_field(operator: User, cfg: Confi
     assert docs["q1"]["candidates"][0]["ref"] == "A3"  # the IIN one slip away
     assert docs["q2"]["candidates"][0]["ref"] == "A9"  # DD.MM.YYYY read; sex, IIN left out
     lines = err.strip().splitlines()
-    assert any(ln.startswith("row 2: ") and "контрольная" in ln for ln in lines)
-    assert sum(ln.startswith("row 3: ") for ln in lines) == 2  # sex and IIN
-    assert "q3" not in docs and any(ln.startswith("row 4: ") for ln in lines)
+    assert any(ln.startswith("строка 2: ") and "контрольная" in ln for ln in lines)
+    assert sum(ln.startswith("строка 3: ") for ln in lines) == 2  # sex and IIN
+    assert "q3" not in docs and any(ln.startswith("строка 4: ") for ln in lines)
     assert code == 1 and "\x1b" not in err + out

@@ -213,4 +213,4 @@ def test_cli_batch_contract(admin, cfg, capsys, tmp_path) -> None:
     bad.write_text("who,what\n1,2\n", encoding="utf-8")
     code, _, err = run(cfg, ["requests", "answer", str(bad), "--out", str(tmp_path / "o")],
                        capsys)
-    assert code == 1 and "unknown column" in err and err.count("\n") == 1
+    assert code == 1 and "неизвестные столбцы" in err and err.count("\n") == 1

@@ -136,6 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _last_resort(exc: Exception, cfg: Config | None) -> int:
+    from models.calendar import CalendarError
     from models.db import DatabaseError, one_line
     from models.permissions import PermissionDenied
     from tui.cli.core import database_error, db_error_line
@@ -147,6 +148,9 @@ def _last_resort(exc: Exception, cfg: Config | None) -> int:
         raise exc
     if isinstance(exc, PermissionDenied):  # a model function refused the acting user
         _fail(exc.message(session_language()))
+        return 1
+    if isinstance(exc, CalendarError):  # a deadline past what config's calendar allows
+        _fail(say(exc.message))
         return 1
     line = db_error_line(exc, cfg.db_url if cfg else None)
     if line:

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from models.config import Config
+from models.i18n import T
 from tui.cli import CliError, open_db
+from tui.cli.base import os_error, say
 
 
 def acting_user(cfg: Config) -> Any:
@@ -55,13 +57,15 @@ def date_arg(text: str) -> dt.date:
 
     day = parse_date(text.strip()) if text.isascii() else None
     if day is None:
-        raise argparse.ArgumentTypeError(f"not a date (DD.MM.YYYY): {text[:20]!r}")
+        raise argparse.ArgumentTypeError(say(T(f"күн емес (КК.АА.ЖЖЖЖ): {text[:20]!r}",
+                                                f"не дата (ДД.ММ.ГГГГ): {text[:20]!r}")))
     return day
 
 
 def number_arg(text: str) -> int:
     if not text.isascii() or not text.isdigit() or not 0 < int(text) < 2**31:
-        raise argparse.ArgumentTypeError(f"not a number: {text[:20]!r}")
+        raise argparse.ArgumentTypeError(say(T(f"сан емес: {text[:20]!r}",
+                                                f"не число: {text[:20]!r}")))
     return int(text)
 
 
@@ -77,4 +81,5 @@ def write_out(text: str, path: str | None) -> None:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
     except OSError as exc:
-        raise CliError(f"cannot write {target}: {exc.strerror}") from None
+        raise CliError(T(f"{target} жазылмады: {os_error(exc)}",
+                         f"не записать {target}: {os_error(exc)}")) from None

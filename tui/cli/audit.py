@@ -12,7 +12,7 @@ from rich.console import Console
 from models.config import Config
 from models.i18n import T
 from tui.cli import EXIT_USAGE, CliError, open_db
-from tui.cli.base import say
+from tui.cli.base import os_error, say
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -59,7 +59,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _card_id(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"not a card number: {text[:20]!r}")
+        raise argparse.ArgumentTypeError(say(T(f"карточка нөмірі емес: {text[:20]!r}",
+                                                f"не номер карточки: {text[:20]!r}")))
     return int(text)
 
 
@@ -70,7 +71,8 @@ def _date(text: str | None, option: str) -> dt.date | None:
         return None
     day = parse_date(text.strip())
     if day is None:
-        raise CliError(f"{option}: not a date {text[:20]!r} (DD.MM.YYYY)", EXIT_USAGE)
+        raise CliError(T(f"{option}: күн емес {text[:20]!r} (КК.АА.ЖЖЖЖ)",
+                         f"{option}: не дата {text[:20]!r} (ДД.ММ.ГГГГ)"), EXIT_USAGE)
     return day
 
 
@@ -89,8 +91,8 @@ def _marks(spec: str | None):
         with open(spec, encoding="utf-8") as fh:
             text = fh.read(10_000_000)
     except OSError as exc:
-        raise CliError(T(f"{spec} оқылмады: {exc.strerror}",
-                         f"не прочитать {spec}: {exc.strerror}")) from None
+        raise CliError(T(f"{spec} оқылмады: {os_error(exc)}",
+                         f"не прочитать {spec}: {os_error(exc)}")) from None
     marks = seal.parse(text)
     if not marks:
         raise CliError(T(f"{spec}: мөр жолы жоқ (apcard seal: log row N, sha256 ...)",
@@ -160,8 +162,8 @@ def cmd_seal(ns: argparse.Namespace, cfg: Config) -> int:
             with open(ns.out, "a", encoding="utf-8") as fh:
                 fh.write(line + "\n")
         except OSError as exc:
-            raise CliError(T(f"{ns.out} жазылмады: {exc.strerror}",
-                             f"не записать {ns.out}: {exc.strerror}")) from None
+            raise CliError(T(f"{ns.out} жазылмады: {os_error(exc)}",
+                             f"не записать {ns.out}: {os_error(exc)}")) from None
     print(line)
     return 0
 
@@ -177,7 +179,8 @@ def cmd_export(ns: argparse.Namespace, cfg: Config) -> int:
                         user_login=ns.user, reason_code=ns.reason, card_id=ns.card, line=ns.line)
     for value in (ns.user, ns.reason, ns.line):
         if value is not None and find_control(value) is not None:
-            raise CliError("filters must not contain control characters", EXIT_USAGE)
+            raise CliError(T("сүзгілерде басқару таңбалары болмауы керек",
+                             "в фильтрах недопустимы управляющие символы"), EXIT_USAGE)
     with db_errors(cfg):
         open_db(cfg)
         try:
@@ -185,7 +188,8 @@ def cmd_export(ns: argparse.Namespace, cfg: Config) -> int:
         except PermissionDenied as exc:
             raise CliError(exc.message(cfg.language)) from None
         except OSError as exc:
-            raise CliError(f"cannot write {ns.csv}: {exc.strerror}") from None
+            raise CliError(T(f"{ns.csv} жазылмады: {os_error(exc)}",
+                             f"не записать {ns.csv}: {os_error(exc)}")) from None
     Console(highlight=False, markup=False).print(
         T("{n} жазба {f} файлына жазылды", "Записей выгружено: {n} в {f}")
         .format(n=n, f=ns.csv)(cfg.language))

@@ -11,8 +11,16 @@ import datetime as dt
 from models.config import Config
 from models.i18n import T
 from tui.cli import CliError, open_db
+from tui.cli.base import say
 
 STEPS = ("return", "remove", "execute")
+CARD_MV = T("КАРТОЧКА", "КАРТОЧКА")
+CARD_NO = T("карточка нөмірі (id)", "номер карточки (id)")
+STEP_HELP = (T("карточканы түзетуге органына қайтару (себебі керек)",
+               "вернуть карточку органу на исправление (нужна причина)"),
+             T("карточканы алып тастау: себебімен жұмсақ жою",
+               "удалить карточку: мягкое удаление с причиной"),
+             T("жаза орындалды деп белгілеу", "отметить исполнение взыскания"))
 
 RETURN_BY = T("Басқарма қайтаратын соңғы күн {d}", "Управление возвращает до {d}")
 RETURNED_LATE = T("мерзімінен кеш қайтарылды", "возвращена с опозданием")
@@ -27,43 +35,62 @@ RETURNED_SUMMARY = T("қайтарылғаны {n}, мерзімі өткені 
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("card", help="a card's life: status, dispatch, return, remove, execute")
+    p = sub.add_parser("card", help=say(T(
+        "карточка өмірі: күйі, жіберу, қайтару, алып тастау, орындау",
+        "жизнь карточки: состояние, отправка, возврат, удаление, исполнение")))
     cs = p.add_subparsers(dest="card_command", required=True,
                           metavar="{status,dispatch,return,remove,execute,protest,returned}")
-    q = cs.add_parser("status", help="status, version and return deadline of a card")
-    q.add_argument("card", type=_card_id)
+    q = cs.add_parser("status", help=say(T("карточканың күйі, нұсқасы және қайтару мерзімі",
+                                           "состояние, версия и срок возврата карточки")))
+    q.add_argument("card", type=_card_id, metavar=say(CARD_MV), help=say(CARD_NO))
     q.set_defaults(handler=cmd_status)
-    q = cs.add_parser("dispatch", help="send every registered or corrected card (on a "
-                      "dispatch day of config.toml)")
+    q = cs.add_parser("dispatch", help=say(T(
+        "әр тіркелген не түзетілген карточканы жіберу (config.toml жіберу күнінде)",
+        "отправить все зарегистрированные и исправленные карточки (в день отправки "
+        "по config.toml)")))
     q.set_defaults(handler=cmd_dispatch)
-    for step, text in zip(STEPS, ("return a card to its body for correction (reason needed)",
-                                  "remove a card: soft deletion with a reason",
-                                  "mark the penalty executed"), strict=True):
-        q = cs.add_parser(step, help=text)
-        q.add_argument("card", type=_card_id)
-        q.add_argument("--reason", help="reason code (codebook correction_reason)")
-        q.add_argument("--text", help="reason text (required with --reason)")
+    for step, text in zip(STEPS, STEP_HELP, strict=True):
+        q = cs.add_parser(step, help=say(text))
+        q.add_argument("card", type=_card_id, metavar=say(CARD_MV), help=say(CARD_NO))
+        q.add_argument("--reason", help=say(T("себеп коды (correction_reason анықтамалығы)",
+                                              "код причины (справочник correction_reason)")))
+        q.add_argument("--text", help=say(T("себеп мәтіні (--reason-мен міндетті)",
+                                            "текст причины (обязателен с --reason)")))
         if step == "execute":
-            q.add_argument("--on", help="the day the penalty was fully executed (DD.MM.YYYY; "
-                           "default today): retention counts from it")
+            q.add_argument("--on", help=say(T(
+                "жаза толық орындалған күн (КК.АА.ЖЖЖЖ; әдепкі бүгін): сақтау мерзімі "
+                "осы күннен есептеледі",
+                "день полного исполнения взыскания (ДД.ММ.ГГГГ; по умолчанию сегодня): "
+                "срок хранения считается от него")))
         q.set_defaults(handler=cmd_step, step=step)
-    q = cs.add_parser("protest", help="a protest's result (lines 19, 19.1, §33): a changed "
-                      "decision files a new card linked to this one")
-    q.add_argument("card", type=_card_id)
-    q.add_argument("--date", required=True, help="line 19: date of the protest (DD.MM.YYYY)")
-    q.add_argument("--result", required=True, help="line 19.1: code of codebook protest_result")
-    q.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
-                   help="a line of the new card the decision changed (e.g. main_penalty=01)")
+    q = cs.add_parser("protest", help=say(T(
+        "наразылық нәтижесі (19, 19.1-жолдар, 33-т.): өзгерген шешім осы карточкаға "
+        "байланысты жаңа карточка береді",
+        "результат протеста (строки 19, 19.1, п. 33): изменённое решение даёт новую "
+        "карточку, связанную с этой")))
+    q.add_argument("card", type=_card_id, metavar=say(CARD_MV), help=say(CARD_NO))
+    q.add_argument("--date", required=True, help=say(T(
+        "19-жол: наразылық күні (КК.АА.ЖЖЖЖ)", "строка 19: дата протеста (ДД.ММ.ГГГГ)")))
+    q.add_argument("--result", required=True, help=say(T(
+        "19.1-жол: protest_result анықтамалығының коды",
+        "строка 19.1: код справочника protest_result")))
+    q.add_argument("--set", action="append", default=[], metavar=say(T("ӨРІС=МӘН", "ПОЛЕ=ЗНАЧ")),
+                   help=say(T("шешім өзгерткен жаңа карточканың жолы (мысалы main_penalty=01)",
+                              "строка новой карточки, изменённая решением (например "
+                              "main_penalty=01)")))
     q.set_defaults(handler=cmd_protest)
-    q = cs.add_parser("returned", help="cards returned for correction: the Directorate's "
-                      "3-working-day deadline (§12) and the dispatch day they go back with; "
-                      "overdue ones marked")
+    q = cs.add_parser("returned", help=say(T(
+        "түзетуге қайтарылған карточкалар: Басқарманың 3 жұмыс күндік мерзімі (12-т.) және "
+        "қайта жіберілетін күн; мерзімі өткендері белгіленеді",
+        "возвращённые на исправление карточки: 3 рабочих дня Управления (п. 12) и день "
+        "отправки, с которым они уходят обратно; просроченные отмечены")))
     q.set_defaults(handler=cmd_returned)
 
 
 def _card_id(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"not a card number: {text[:20]!r}")
+        raise argparse.ArgumentTypeError(say(T(f"карточка нөмірі емес: {text[:20]!r}",
+                                                f"не номер карточки: {text[:20]!r}")))
     return int(text)
 
 
@@ -72,15 +99,6 @@ def _user(cfg: Config, action=None):
     from tui.cli.identity import acting_user
 
     return acting_user(cfg, action)
-
-
-def _refused(exc: Exception, lang: str) -> CliError:
-    message = getattr(exc, "message", None)
-    text = message(lang) if message is not None else str(exc)
-    issues = getattr(exc, "issues", None) or []
-    if issues:
-        text += ": " + "; ".join(f"{i.line} {i.message(lang)}" for i in issues[:5])
-    return CliError(text)
 
 
 def cmd_status(ns: argparse.Namespace, cfg: Config) -> int:
@@ -94,10 +112,10 @@ def cmd_status(ns: argparse.Namespace, cfg: Config) -> int:
         _user(cfg, Action.READ_CARD)
         card = Card.get_or_none(Card.id == ns.card)
         if card is None:
-            raise CliError(f"no card {ns.card}")
+            raise CliError(T(f"{ns.card} карточкасы жоқ", f"нет карточки {ns.card}"))
         lang = cfg.language
-        line = f"card {card.id}: {lifecycle.status_label(card.status)(lang)}, " \
-               f"version {card.version}"
+        line = T("{id} карточка: {s}, {v}-нұсқа", "карточка {id}: {s}, версия {v}").format(
+            id=card.id, s=lifecycle.status_label(card.status)(lang), v=card.version)(lang)
         due = lifecycle.card_deadlines(card, cfg)
         if due.return_by is not None and card.status in ("dispatched", "returned"):
             line += ", " + RETURN_BY(lang).format(d=f"{due.return_by:%d.%m.%Y}")
@@ -114,6 +132,7 @@ def cmd_status(ns: argparse.Namespace, cfg: Config) -> int:
 def cmd_dispatch(ns: argparse.Namespace, cfg: Config) -> int:
     from models.corrections import CorrectionRefused, dispatch_due
     from models.permissions import PermissionDenied
+    from tui.cli.acting import refused
     from tui.cli.core import db_errors
 
     with db_errors(cfg):
@@ -121,22 +140,24 @@ def cmd_dispatch(ns: argparse.Namespace, cfg: Config) -> int:
         try:
             n = dispatch_due(_user(cfg), cfg.dispatch_days, cal=cfg.calendar)
         except (CorrectionRefused, PermissionDenied) as exc:
-            raise _refused(exc, cfg.language) from None
-    print(f"dispatched {n} card(s)")
+            raise refused(exc, cfg.language) from None
+    print(say(T(f"жіберілген карточкалар: {n}", f"отправлено карточек: {n}")))
     return 0
 
 
 def cmd_step(ns: argparse.Namespace, cfg: Config) -> int:
     from models.corrections import CorrectionRefused, change_status
-    from models.lifecycle import Event
+    from models.lifecycle import Event, status_label
     from models.permissions import PermissionDenied
     from models.validation import parse_date
+    from tui.cli.acting import refused
     from tui.cli.core import db_errors
 
     on = getattr(ns, "on", None)
     executed_on = parse_date(on.strip()) if on and on.isascii() else None
     if on and executed_on is None:
-        raise CliError(f"--on: not a date (DD.MM.YYYY): {on[:20]!r}")
+        raise CliError(T(f"--on: күн емес (КК.АА.ЖЖЖЖ): {on[:20]!r}",
+                         f"--on: не дата (ДД.ММ.ГГГГ): {on[:20]!r}"))
     with db_errors(cfg):
         open_db(cfg)
         try:
@@ -144,8 +165,10 @@ def cmd_step(ns: argparse.Namespace, cfg: Config) -> int:
                                   reason_text=ns.text, executed_on=executed_on,
                                   cal=cfg.calendar)
         except (CorrectionRefused, PermissionDenied) as exc:
-            raise _refused(exc, cfg.language) from None
-    print(f"card {saved.card_id}: {saved.status} (version {saved.version})")
+            raise refused(exc, cfg.language) from None
+    print(T("{id} карточка: {s} ({v}-нұсқа)", "карточка {id}: {s} (версия {v})").format(
+        id=saved.card_id, s=status_label(saved.status)(cfg.language), v=saved.version)(
+        cfg.language))
     return 0
 
 
@@ -163,12 +186,14 @@ def cmd_protest(ns: argparse.Namespace, cfg: Config) -> int:
 
     day = parse_date(ns.date.strip()) if ns.date.isascii() else None
     if day is None:
-        raise CliError(f"--date: not a date (DD.MM.YYYY): {ns.date[:20]!r}")
+        raise CliError(T(f"--date: күн емес (КК.АА.ЖЖЖЖ): {ns.date[:20]!r}",
+                         f"--date: не дата (ДД.ММ.ГГГГ): {ns.date[:20]!r}"))
     changes = {}
     for item in ns.set:
         name, sep, text = item.partition("=")
         if not sep or name.strip() not in FIELDS:
-            raise CliError(f"--set {item[:40]!r}: expected FIELD=VALUE with a card field name")
+            raise CliError(T(f"--set {item[:40]!r}: ӨРІС=МӘН керек (карточка өрісінің атауы)",
+                             f"--set {item[:40]!r}: нужно ПОЛЕ=ЗНАЧ (имя поля карточки)"))
         value, issues = parse_field(FIELDS[name.strip()], text)
         if errors(issues):
             raise CliError(f"--set {name}: {issues[0].message(cfg.language)}")

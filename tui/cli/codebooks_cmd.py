@@ -13,6 +13,7 @@ from models.config import Config
 from models.i18n import T
 from models.text import strip_control
 from tui.cli import EXIT_USAGE, CliError, open_db
+from tui.cli.base import say
 
 # Data keys too long or too internal for the one-line summary column of `show`.
 HIDDEN_DATA = {"text", "scope", "source", "note", "chapter_title", "parse_notes", "source_part",
@@ -21,18 +22,30 @@ LIST_SHOWN = 6  # longer lists are shown as their length
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("codebooks", help="codebooks: load the files, check them, show one")
+    p = sub.add_parser("codebooks", help=say(T(
+        "анықтамалықтар: файлдарды жүктеу, тексеру, біреуін көрсету",
+        "справочники: загрузить файлы, проверить, показать один")))
     cs = p.add_subparsers(dest="codebooks_command", required=True, metavar="{load,check,show}")
-    q = cs.add_parser("load", help="load or update the codebooks in the database (idempotent)")
+    q = cs.add_parser("load", help=say(T(
+        "анықтамалықтарды дерекқорға жүктеу не жаңарту (қайталауға болады)",
+        "загрузить или обновить справочники в базе (можно повторять)")))
     q.set_defaults(handler=cmd_load)
-    q = cs.add_parser("check", help="check the codebook files; each fault as file:row: message")
+    q = cs.add_parser("check", help=say(T(
+        "анықтамалық файлдарын тексеру; әр ақау файл:жол: хабар түрінде",
+        "проверить файлы справочников; каждый изъян как файл:строка: сообщение")))
     q.set_defaults(handler=cmd_check)
-    q = cs.add_parser("show", help="print one codebook as a table")
-    q.add_argument("name", help="codebook name (authority, kato, article, penalty, ...)")
-    q.add_argument("filter", nargs="?", default="",
-                   help="code prefix or part of a name (Kazakh letters may be typed as Russian)")
-    q.add_argument("--on", type=_date, help="only entries valid on this date (YYYY-MM-DD)")
-    q.add_argument("--limit", type=_limit, default=0, help="print at most this many rows")
+    q = cs.add_parser("show", help=say(T("бір анықтамалықты кесте етіп көрсету",
+                                         "показать один справочник таблицей")))
+    q.add_argument("name", metavar=say(T("АНЫҚТАМАЛЫҚ", "СПРАВОЧНИК")), help=say(T("анықтамалық атауы (authority, kato, article, penalty, ...)",
+                                      "имя справочника (authority, kato, article, penalty, ...)")))
+    q.add_argument("filter", nargs="?", default="", metavar=say(T("СҮЗГІ", "ФИЛЬТР")), help=say(T(
+        "код басы не атауының бөлігі (қазақ әріптерін орысша теруге болады)",
+        "начало кода или часть названия (казахские буквы можно набирать русскими)")))
+    q.add_argument("--on", type=_date, help=say(T(
+        "тек осы күні күшіндегі жазбалар (ЖЖЖЖ-АА-КК)",
+        "только записи, действующие на эту дату (ГГГГ-ММ-ДД)")))
+    q.add_argument("--limit", type=_limit, default=0, help=say(T(
+        "ең көбі осынша жол көрсету", "показать не больше стольких строк")))
     q.set_defaults(handler=cmd_show)
 
 
@@ -42,12 +55,15 @@ def _date(text: str) -> dt.date:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD or DD.MM.YYYY): {text[:20]!r}")
+    raise argparse.ArgumentTypeError(say(T(
+        f"күн емес (ЖЖЖЖ-АА-КК не КК.АА.ЖЖЖЖ): {text[:20]!r}",
+        f"не дата (ГГГГ-ММ-ДД или ДД.ММ.ГГГГ): {text[:20]!r}")))
 
 
 def _limit(text: str) -> int:
     if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"not a whole number: {text[:20]!r}")
+        raise argparse.ArgumentTypeError(say(T(f"бүтін сан емес: {text[:20]!r}",
+                                                f"не целое число: {text[:20]!r}")))
     return int(text)
 
 
@@ -68,8 +84,11 @@ def cmd_load(ns: argparse.Namespace, cfg: Config) -> int:
         try:
             result = load(db)
         except CodebookError as exc:
-            raise CliError(f"the codebook files have {len(exc.faults)} fault(s), first: "
-                           f"{exc.faults[0]} (run `apcard codebooks check`)") from None
+            n, first = len(exc.faults), exc.faults[0]
+            raise CliError(T(f"анықтамалық файлдарында ақау {n}, біріншісі: {first} "
+                             "(`apcard codebooks check` орындаңыз)",
+                             f"в файлах справочников изъянов: {n}, первый: {first} "
+                             "(выполните `apcard codebooks check`)")) from None
     table = Table(title=T("Анықтамалықтар жүктелді", "Справочники загружены")(lang))
     table.add_column(T("Анықтамалық", "Справочник")(lang), no_wrap=True)
     table.add_column(T("Нұсқа", "Версия")(lang), no_wrap=True)
@@ -145,18 +164,23 @@ def cmd_show(ns: argparse.Namespace, cfg: Config) -> int:
     try:
         catalog = read_catalog()
     except CodebookError as exc:
-        raise CliError(f"codebook catalog: {exc.faults[0]}") from None
+        raise CliError(T(f"анықтамалықтар каталогы: {exc.faults[0]}",
+                         f"каталог справочников: {exc.faults[0]}")) from None
     names = list(dict.fromkeys(cb.book for cb in catalog))
     if ns.name not in names:
-        raise CliError(f"unknown codebook {strip_control(ns.name[:40])!r}; known: "
-                       f"{', '.join(names)}", EXIT_USAGE)
+        name, known = strip_control(ns.name[:40]), ", ".join(names)
+        raise CliError(T(f"{name!r} деген анықтамалық жоқ; бары: {known}",
+                         f"нет справочника {name!r}; есть: {known}"), EXIT_USAGE)
     title = next(cb.title for cb in catalog if cb.book == ns.name)
     with db_errors(cfg):
         open_db(cfg)
         reader(cfg)
         codebook.reload()
         if not codebook.entries(ns.name):
-            raise CliError(f"codebook {ns.name} is not loaded: run `apcard codebooks load`")
+            raise CliError(T(f"{ns.name} анықтамалығы жүктелмеген: `apcard codebooks load` "
+                             "орындаңыз",
+                             f"справочник {ns.name} не загружен: выполните "
+                             "`apcard codebooks load`"))
         rows = codebook.search(ns.name, ns.filter, ns.on)
     shown = rows[:ns.limit] if ns.limit else rows
     on = ns.on.strftime("%d.%m.%Y") if ns.on else ""

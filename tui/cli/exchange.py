@@ -17,38 +17,56 @@ from pathlib import Path
 
 from models.config import Config
 from models.i18n import T
-from tui.cli.base import CliError, open_db
+from tui.cli.base import CliError, open_db, say
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="write the package of cards due for the tier above "
-                       "(dispatches them), or an acknowledgement, or a package again")
-    p.add_argument("--out", required=True, metavar="PATH", help="package file, or a folder")
-    p.add_argument("--any-day", action="store_true",
-                   help="a body's dispatch outside the dispatch days of config.toml")
-    p.add_argument("--again", metavar="IDENT", help="write a package sent before again "
-                   "(identical)")
-    p.add_argument("--ack", metavar="SENDER", help="the acknowledgement for SENDER of what "
-                   "was received and decided since the last one")
-    p.add_argument("--gz", action="store_true", help="gzip-compressed (when PATH is a folder)")
+    p = sub.add_parser("export", help=say(T(
+        "жоғары деңгейге жіберілетін карточкалар пакетін (оларды жібереді), түбіртекті не "
+        "пакетті қайта жазу",
+        "записать пакет карточек для уровня выше (отправляет их), квитанцию или пакет заново")))
+    p.add_argument("--out", required=True, metavar="PATH", help=say(T(
+        "пакет файлы не қалта", "файл пакета или папка")))
+    p.add_argument("--any-day", action="store_true", help=say(T(
+        "органның config.toml жіберу күндерінен тыс жіберуі",
+        "отправка органа вне дней отправки config.toml")))
+    p.add_argument("--again", metavar="IDENT", help=say(T(
+        "бұрын жіберілген пакетті қайта жазу (дәл сондай)",
+        "записать ранее отправленный пакет заново (идентичный)")))
+    p.add_argument("--ack", metavar="SENDER", help=say(T(
+        "SENDER үшін соңғысынан бері алынған және шешілгеннің түбіртегі",
+        "квитанция для SENDER о принятом и решённом после предыдущей")))
+    p.add_argument("--gz", action="store_true", help=say(T(
+        "gzip-пен сығылған (PATH қалта болса)", "сжатый gzip (когда PATH — папка)")))
     p.set_defaults(handler=cmd_export)
 
-    p = sub.add_parser("import", help="import a package of cards or an acknowledgement")
-    p.add_argument("path", metavar="PATH")
-    p.add_argument("--ack-out", metavar="DIR", help="folder for the acknowledgement "
-                   "(default: the package's folder)")
+    p = sub.add_parser("import", help=say(T("карточкалар пакетін не түбіртекті қабылдау",
+                                            "принять пакет карточек или квитанцию")))
+    p.add_argument("path", metavar="PATH", help=say(T("пакет не түбіртек файлы",
+                                                      "файл пакета или квитанции")))
+    p.add_argument("--ack-out", metavar="DIR", help=say(T(
+        "түбіртек қалтасы (әдепкі: пакет қалтасы)", "папка для квитанции (по умолчанию папка "
+        "пакета)")))
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("queue", help="received cards waiting for a decision on the person")
+    p = sub.add_parser("queue", help=say(T("адам туралы шешімді күтетін қабылданған карточкалар",
+                                           "принятые карточки, ждущие решения о лице")))
     qs = p.add_subparsers(dest="queue_command", required=True, metavar="{list,decide}")
-    q = qs.add_parser("list", help="waiting cards with their candidates and deadlines")
+    q = qs.add_parser("list", help=say(T("күтудегі карточкалар, үміткерлері мен мерзімдері",
+                                         "ожидающие карточки, их кандидаты и сроки")))
     q.set_defaults(handler=cmd_queue_list)
-    q = qs.add_parser("decide", help="same person, a different person, or return the card")
-    q.add_argument("id", type=int)
-    q.add_argument("decision", choices=("same", "different", "return"))
-    q.add_argument("--person", type=int, help="the candidate person (same)")
-    q.add_argument("--legal", type=int, help="the candidate legal entity (same)")
-    q.add_argument("--reason", default="", help="why the card is returned (return)")
+    q = qs.add_parser("decide", help=say(T("сол адам, басқа адам, не карточканы қайтару",
+                                           "то же лицо, другое лицо или вернуть карточку")))
+    q.add_argument("id", type=int, help=say(T("кезек нөмірі", "номер в очереди")))
+    q.add_argument("decision", choices=("same", "different", "return"), help=say(T(
+        "same: сол адам, different: басқа, return: қайтару",
+        "same: то же лицо, different: другое, return: вернуть")))
+    q.add_argument("--person", type=int, help=say(T("үміткер адам (same)",
+                                                    "лицо-кандидат (same)")))
+    q.add_argument("--legal", type=int, help=say(T("үміткер заңды тұлға (same)",
+                                                   "юрлицо-кандидат (same)")))
+    q.add_argument("--reason", default="", help=say(T("карточканы қайтару себебі (return)",
+                                                      "почему карточка возвращается (return)")))
     q.set_defaults(handler=cmd_queue_decide)
 
 
@@ -97,7 +115,7 @@ def cmd_export(ns: argparse.Namespace, cfg: Config) -> int:
     with _refusals(cfg):
         open_db(cfg)
         user = _user(cfg)
-        with _bar("export") as tick:
+        with _bar(say(T("шығару", "выгрузка"))) as tick:
             if ns.again:
                 written = export.reexport(ns.again, out, ns.gz, tick)
             elif ns.ack:
@@ -125,7 +143,7 @@ def cmd_import(ns: argparse.Namespace, cfg: Config) -> int:
     with _refusals(cfg):
         open_db(cfg)
         user = _user(cfg)
-        with _bar("import") as tick:
+        with _bar(say(T("қабылдау", "приём"))) as tick:
             got = receive(cfg, user, path, ack_dir=ack_dir, progress=tick)
     if got.already:
         _say(cfg, T("{i} бұрын енгізілген: ештеңе өзгерген жоқ",
@@ -160,6 +178,7 @@ def cmd_queue_list(ns: argparse.Namespace, cfg: Config) -> int:
         late = T(" МЕРЗІМІ ӨТТІ", " ПРОСРОЧЕНО")(cfg.language) if w.overdue(today) else ""
         print(f"{w.id}\t{w.uid}\t{w.deadline:%d.%m.%Y}{late}\t{strip_control(w.label)}")
         for c in w.candidates:
+            # tab-separated for scripts (bench/trial_exchange.py): kind and band as codes
             print(f"\t{c.kind} {c.id}\t{c.band} {c.score:.2f}\t{strip_control(c.label)}")
     _say(cfg, T("Күтуде: {n}", "Ожидают: {n}").format(n=len(items)))
     return 0
@@ -172,5 +191,8 @@ def cmd_queue_decide(ns: argparse.Namespace, cfg: Config) -> int:
         open_db(cfg)
         out = queue.decide(cfg, ns.id, ns.decision, _user(cfg), person_id=ns.person,
                            legal_id=ns.legal, reason=ns.reason)
-    print(f"{ns.id}: {out.result}" + (f" ({out.card_id})" if out.card_id else ""))
+    from models.exchange.common import RESULT_LABELS
+
+    result = RESULT_LABELS.get(out.result, T(out.result, out.result))(cfg.language)
+    print(f"{ns.id}: {result}" + (f" ({out.card_id})" if out.card_id else ""))
     return 0

@@ -12,6 +12,7 @@ from models.config import Config
 from models.i18n import T
 from tui.cli import CliError
 from tui.cli.acting import date_arg, number_arg, refused, session
+from tui.cli.base import say
 
 COUNT = T("Жазба: {n}", "Записей: {n}")
 ADDED = T("Журналға жазылды: № {n}, {d}", "Записано в журнал: № {n}, {d}")
@@ -19,48 +20,71 @@ SAVED = T("{card} карточкасының журнал жазбасы сақ�
 
 
 def filter_arguments(q: argparse.ArgumentParser) -> None:
-    q.add_argument("--from", dest="date_from", type=date_arg, help="registered on or after")
-    q.add_argument("--to", dest="date_to", type=date_arg, help="registered on or before")
-    q.add_argument("--status", help="card status (registered, dispatched, ...) or no_card")
-    q.add_argument("--body", help="authority code (line 1 or 3)")
-    q.add_argument("--article", help="article of the Code (line 9)")
+    q.add_argument("--from", dest="date_from", type=date_arg,
+                   help=say(T("осы күні не одан кейін тіркелген", "зарегистрированные с этого дня")))
+    q.add_argument("--to", dest="date_to", type=date_arg,
+                   help=say(T("осы күні не одан бұрын тіркелген", "зарегистрированные по этот день")))
+    q.add_argument("--status", help=say(T("карточка күйі (registered, dispatched, ...) не no_card",
+                                          "состояние карточки (registered, dispatched, ...) или "
+                                          "no_card")))
+    q.add_argument("--body", help=say(T("орган коды (1 не 3-жол)", "код органа (строка 1 или 3)")))
+    q.add_argument("--article", help=say(T("Кодекс бабы (9-жол)", "статья Кодекса (строка 9)")))
 
 
 def journal_filter(ns: argparse.Namespace):
     from models.registration_journal import JournalFilter
 
     if ns.date_from and ns.date_to and ns.date_from > ns.date_to:
-        raise CliError("--from is after --to")
+        raise CliError(T("--from күні --to күнінен кейін", "--from позже --to"))
     return JournalFilter(ns.date_from, ns.date_to, ns.status, ns.body, ns.article)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("journal", help="registration journal of administrative cases "
-                       "(Appendix 2): list, add an entry without a card, set columns 3 and 9")
+    p = sub.add_parser("journal", help=say(T(
+        "әкімшілік істерді тіркеу журналы (2-қосымша): тізім, карточкасыз жазба, 3 және "
+        "9-бағандар",
+        "журнал регистрации административных дел (приложение 2): список, запись без "
+        "карточки, графы 3 и 9")))
     js = p.add_subparsers(dest="journal_command", required=True, metavar="{list,add,set}")
-    q = js.add_parser("list", help="entries of a period, oldest first")
+    q = js.add_parser("list", help=say(T("кезең жазбалары, ескісі бірінші",
+                                         "записи за период, сначала старые")))
     filter_arguments(q)
     q.set_defaults(handler=cmd_list)
-    q = js.add_parser("add", help="a proceeding without a card (terminated, sent to court...)")
-    q.add_argument("--number", help="registration number (default: the next one)")
-    q.add_argument("--date", type=date_arg, help="registration date (default: today)")
-    q.add_argument("--result", required=True, help="proceeding_result code (02 terminated, "
-                   "03 sent to court, 04 by jurisdiction, 05 released)")
-    q.add_argument("--result-date", type=date_arg, help="date of consideration (column 7)")
-    q.add_argument("--offender", default="", help="column 4: name, birth date, position, work")
-    q.add_argument("--legal", default="", help="column 5: legal entity, address")
-    q.add_argument("--article", required=True)
-    q.add_argument("--part", default="")
-    q.add_argument("--paragraph", default="")
-    q.add_argument("--filing-body", default="", help="column 2")
-    q.add_argument("--court-body", default="", help="column 3")
-    q.add_argument("--decision-no", default="", help="column 9")
-    q.add_argument("--in-force", type=date_arg, help="column 9: date in force")
-    q.add_argument("--penalty", default="", help="column 10")
-    q.add_argument("--filled-by", default="", help="column 8")
+    q = js.add_parser("add", help=say(T(
+        "карточкасыз іс (тоқтатылған, сотқа жіберілген...)",
+        "дело без карточки (прекращено, направлено в суд...)")))
+    q.add_argument("--number", help=say(T("тіркеу нөмірі (әдепкі: келесісі)",
+                                          "регистрационный номер (по умолчанию следующий)")))
+    q.add_argument("--date", type=date_arg, help=say(T("тіркеу күні (әдепкі: бүгін)",
+                                                       "дата регистрации (по умолчанию сегодня)")))
+    q.add_argument("--result", required=True, help=say(T(
+        "proceeding_result коды (02 тоқтатылды, 03 сотқа жіберілді, 04 қарауына қарай, "
+        "05 босатылды)",
+        "код proceeding_result (02 прекращено, 03 направлено в суд, 04 по подведомственности, "
+        "05 освобождён)")))
+    q.add_argument("--result-date", type=date_arg, help=say(T("қаралған күні (7-баған)",
+                                                              "дата рассмотрения (графа 7)")))
+    q.add_argument("--offender", default="", help=say(T(
+        "4-баған: аты-жөні, туған күні, лауазымы, жұмыс орны",
+        "графа 4: ФИО, дата рождения, должность, место работы")))
+    q.add_argument("--legal", default="", help=say(T("5-баған: заңды тұлға, мекенжайы",
+                                                     "графа 5: юридическое лицо, адрес")))
+    q.add_argument("--article", required=True, help=say(T("бап", "статья")))
+    q.add_argument("--part", default="", help=say(T("бөлік", "часть")))
+    q.add_argument("--paragraph", default="", help=say(T("тармақ", "пункт")))
+    q.add_argument("--filing-body", default="", help=say(T("2-баған", "графа 2")))
+    q.add_argument("--court-body", default="", help=say(T("3-баған", "графа 3")))
+    q.add_argument("--decision-no", default="", help=say(T("9-баған", "графа 9")))
+    q.add_argument("--in-force", type=date_arg, help=say(T("9-баған: заңды күшіне енген күні",
+                                                           "графа 9: дата вступления в силу")))
+    q.add_argument("--penalty", default="", help=say(T("10-баған", "графа 10")))
+    q.add_argument("--filled-by", default="", help=say(T("8-баған", "графа 8")))
     q.set_defaults(handler=cmd_add)
-    q = js.add_parser("set", help="a card's columns 3 and 9 (court body, decision no., in force)")
-    q.add_argument("card", type=number_arg)
+    q = js.add_parser("set", help=say(T(
+        "карточканың 3 және 9-бағандары (сот органы, қаулы №, күшіне енуі)",
+        "графы 3 и 9 карточки (орган суда, № постановления, вступление в силу)")))
+    q.add_argument("card", type=number_arg, metavar=say(T("КАРТОЧКА", "КАРТОЧКА")),
+                   help=say(T("карточка нөмірі", "номер карточки")))
     q.add_argument("--court-body")
     q.add_argument("--decision-no")
     q.add_argument("--in-force", type=date_arg)

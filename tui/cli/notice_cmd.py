@@ -13,6 +13,7 @@ from models.config import Config
 from models.i18n import T
 from tui.cli import CliError
 from tui.cli.acting import date_arg, number_arg, refused, session
+from tui.cli.base import say
 
 MADE = T("№ {id} хабарлама жасалды; мерзімі {due}{late}; 13-жол: {total}",
          "Извещение № {id} составлено; срок {due}{late}; строка 13: {total}")
@@ -21,32 +22,55 @@ MADE_RELEASE = T("№ {id} хабарлама жасалды; мерзімі {du
 LATE = T(" (МЕРЗІМІ ӨТКЕН)", " (ПРОСРОЧЕНО)")
 HEAD = (T("№", "№"), T("түрі", "вид"), T("карточка", "карточка"), T("күні", "дата"),
         T("мерзімі", "срок"), T("кеш", "поздно"), T("сома / негіз", "сумма / основание"))
+CARD_NO = T("карточка нөмірі", "номер карточки")
+RESPONSIBLE = T("жауапты лауазымды адам (әдепкі: сіз)", "ответственное лицо (по умолчанию вы)")
 COUNT = T("Хабарлама: {n}, кеш: {late}", "Извещений: {n}, с опозданием: {late}")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("notice", help="notices of execution (App. 3) and of release (App. 4)")
+    p = sub.add_parser("notice", help=say(T(
+        "орындау (3-қосымша) және босату (4-қосымша) туралы хабарламалар",
+        "уведомления об исполнении (приложение 3) и об освобождении (приложение 4)")))
     ns = p.add_subparsers(dest="notice_command", required=True,
                           metavar="{execution,release,list}")
-    q = ns.add_parser("execution", help="a payment: notice of execution, line 13 grows")
-    q.add_argument("card", type=number_arg)
-    q.add_argument("--amount", required=True, help="tenge paid")
-    q.add_argument("--paid-on", required=True, type=date_arg, help="date of the payment")
-    q.add_argument("--proof-on", type=date_arg, help="proof of payment received (default today)")
-    q.add_argument("--responsible", default="", help="responsible official (default: you)")
+    q = ns.add_parser("execution", help=say(T(
+        "төлем: орындау туралы хабарлама, 13-жол өседі",
+        "платёж: уведомление об исполнении, строка 13 растёт")))
+    q.add_argument("card", type=number_arg, metavar=say(T("КАРТОЧКА", "КАРТОЧКА")),
+                   help=say(CARD_NO))
+    q.add_argument("--amount", required=True, help=say(T("төленген теңге", "уплачено тенге")))
+    q.add_argument("--paid-on", required=True, type=date_arg,
+                   help=say(T("төлем күні", "дата платежа")))
+    q.add_argument("--proof-on", type=date_arg, help=say(T(
+        "төлем туралы растау алынған күн (әдепкі бүгін)",
+        "дата получения подтверждения платежа (по умолчанию сегодня)")))
+    q.add_argument("--responsible", default="", help=say(RESPONSIBLE))
     q.set_defaults(handler=cmd_execution)
-    q = ns.add_parser("release", help="release from liability or penalty (Code's ground)")
-    q.add_argument("card", type=number_arg)
-    q.add_argument("--from", dest="release_kind", choices=("liability", "penalty"), required=True)
-    q.add_argument("--date", required=True, type=date_arg, help="release date")
-    q.add_argument("--ground", required=True, help="article (codebook release_ground)")
-    q.add_argument("--ground-text", default="", help="the act or decision relied on")
-    q.add_argument("--ground-date", type=date_arg)
-    q.add_argument("--responsible", default="")
+    q = ns.add_parser("release", help=say(T(
+        "жауаптылықтан не жазадан босату (Кодекс негізі)",
+        "освобождение от ответственности или взыскания (основание по Кодексу)")))
+    q.add_argument("card", type=number_arg, metavar=say(T("КАРТОЧКА", "КАРТОЧКА")),
+                   help=say(CARD_NO))
+    q.add_argument("--from", dest="release_kind", choices=("liability", "penalty"), required=True,
+                   help=say(T("liability: жауаптылықтан, penalty: жазадан",
+                              "liability: от ответственности, penalty: от взыскания")))
+    q.add_argument("--date", required=True, type=date_arg,
+                   help=say(T("босату күні", "дата освобождения")))
+    q.add_argument("--ground", required=True, help=say(T(
+        "бап (release_ground анықтамалығы)", "статья (справочник release_ground)")))
+    q.add_argument("--ground-text", default="", help=say(T(
+        "негізделген акт не шешім", "акт или решение, на котором основано")))
+    q.add_argument("--ground-date", type=date_arg, help=say(T(
+        "актінің не шешімнің күні", "дата акта или решения")))
+    q.add_argument("--responsible", default="", help=say(RESPONSIBLE))
     q.set_defaults(handler=cmd_release)
-    q = ns.add_parser("list", help="notices, newest first; late ones marked")
-    q.add_argument("--kind", choices=("execution", "release"))
-    q.add_argument("--late", action="store_true", help="only those made after their deadline")
+    q = ns.add_parser("list", help=say(T(
+        "хабарламалар, жаңасы бірінші; кештері белгіленеді",
+        "уведомления, сначала новые; просроченные отмечены")))
+    q.add_argument("--kind", choices=("execution", "release"), help=say(T(
+        "execution: орындау, release: босату", "execution: исполнение, release: освобождение")))
+    q.add_argument("--late", action="store_true", help=say(T(
+        "тек мерзімінен кейін жасалғандары", "только составленные после срока")))
     q.set_defaults(handler=cmd_list)
 
 
@@ -116,5 +140,5 @@ def print_notice(ns: argparse.Namespace, cfg: Config, user: Any, at: dt.datetime
     require(user, Action.READ_CARD)
     notice = Notice.get_or_none(Notice.id == ns.id)
     if notice is None:
-        raise CliError(f"no notice {ns.id}")
+        raise CliError(T(f"№ {ns.id} хабарлама жоқ", f"нет уведомления № {ns.id}"))
     return notice_document(notice, cfg.language, user.login, at)

@@ -25,39 +25,56 @@ from models.config import Config
 from models.i18n import T
 from models.text import find_control, strip_control
 from tui.cli import EXIT_USAGE, CliError, open_db
+from tui.cli.base import os_error, say
 
 IMPORT_COLUMNS = ("ref", "surname", "name", "patronymic", "birth_date", "sex", "iin")
 SEARCH_COLUMNS = ("probe", "surname", "name", "patronymic", "birth_date", "sex", "iin")
 BATCH = 500  # persons written per transaction
 MAX_ID = 64  # ref / probe length (Person.ref)
+EMPTY = T("{col}: бос", "{col}: пусто")
+ROW = T("{n}-жол", "строка {n}")
+TABLE_HEAD = (T("#", "#"), T("ұпай", "балл"), T("деңгейі", "степень"), T("адам", "лицо"),
+              T("ref", "ref"), T("аты-жөні", "ФИО"),
+              T("туған", "рождён"), T("ЖСН", "ИИН"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("persons", help="import persons, search the register for a person")
+    p = sub.add_parser("persons", help=say(T("адамдарды қосу, тізілімнен адамды іздеу",
+                                             "добавить лиц, искать лицо в реестре")))
     ps = p.add_subparsers(dest="persons_command", required=True, metavar="{import,search}")
-    q = ps.add_parser("import", help="add persons from a CSV file (" + ",".join(IMPORT_COLUMNS)
-                      + "); a ref already in the register is skipped")
-    q.add_argument("file", metavar="FILE.csv")
+    cols = ",".join(IMPORT_COLUMNS)
+    q = ps.add_parser("import", help=say(T(
+        f"адамдарды CSV файлынан қосу ({cols}); тізілімде бар ref өткізіледі",
+        f"добавить лиц из CSV-файла ({cols}); ref, уже бывший в реестре, пропускается")))
+    q.add_argument("file", metavar="FILE.csv", help=say(T("CSV файлы", "CSV-файл")))
     q.set_defaults(handler=cmd_import)
 
-    q = ps.add_parser("search", help="candidates for one person, or for each row of a CSV file")
-    q.add_argument("--surname", default="")
-    q.add_argument("--name", default="", help="given name")
-    q.add_argument("--patronymic", default="")
-    q.add_argument("--birth-date", default="", metavar="YYYY-MM-DD")
-    q.add_argument("--iin", default="")
-    q.add_argument("--batch", metavar="FILE.csv",
-                   help="probes: " + ",".join(SEARCH_COLUMNS) + " (one search per row)")
-    q.add_argument("--limit", type=_limit, default=10, help="candidates per probe (default 10)")
-    q.add_argument("--json", action="store_true",
-                   help='JSON Lines: {"probe": ..., "candidates": [{"ref", "person_id", '
-                   '"score", "band"}, ...]} per probe, best first')
+    q = ps.add_parser("search", help=say(T(
+        "бір адамға не CSV файлының әр жолына үміткерлер",
+        "кандидаты для одного лица или для каждой строки CSV-файла")))
+    q.add_argument("--surname", default="", help=say(T("тегі", "фамилия")))
+    q.add_argument("--name", default="", help=say(T("аты", "имя")))
+    q.add_argument("--patronymic", default="", help=say(T("әкесінің аты", "отчество")))
+    q.add_argument("--birth-date", default="", metavar="YYYY-MM-DD",
+                   help=say(T("туған күні", "дата рождения")))
+    q.add_argument("--iin", default="", help=say(T("ЖСН", "ИИН")))
+    cols = ",".join(SEARCH_COLUMNS)
+    q.add_argument("--batch", metavar="FILE.csv", help=say(T(
+        f"іздеулер: {cols} (әр жолға бір іздеу)", f"запросы: {cols} (поиск на каждую строку)")))
+    q.add_argument("--limit", type=_limit, default=10, help=say(T(
+        "бір іздеуге үміткер саны (әдепкі 10)", "кандидатов на запрос (по умолчанию 10)")))
+    q.add_argument("--json", action="store_true", help=say(T(
+        'JSON Lines: әр іздеуге {"probe": ..., "candidates": [{"ref", "person_id", "score", '
+        '"band"}, ...]}, ең жақсысы бірінші',
+        'JSON Lines: на каждый запрос {"probe": ..., "candidates": [{"ref", "person_id", '
+        '"score", "band"}, ...]}, лучшие первыми')))
     q.set_defaults(handler=cmd_search)
 
 
 def _limit(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 100:
-        raise argparse.ArgumentTypeError(f"must be a number 1..100, got {text[:20]!r}")
+        raise argparse.ArgumentTypeError(say(T(f"1..100 аралығындағы сан керек: {text[:20]!r}",
+                                                f"нужно число 1..100: {text[:20]!r}")))
     return int(text)
 
 
@@ -90,13 +107,15 @@ def parse_person(raw: dict[str, str], lang: str, need_names: bool) -> dict[str, 
 
     for column, value in raw.items():
         if value and find_control(value) is not None:
-            raise RowError(f"{column}: control characters or escape sequences are not allowed")
+            raise RowError(T(f"{column}: басқару таңбалары не escape-тізбектер болмауы керек",
+                             f"{column}: управляющие символы и escape-последовательности "
+                             "недопустимы")(lang))
     surname = _text("surname", raw.get("surname", ""), lang, "surname")
     given = _text("given_name", raw.get("name", ""), lang, "name")
     if need_names and not surname:
-        raise RowError("surname: empty")
+        raise RowError(EMPTY.format(col="surname")(lang))
     if need_names and not given:
-        raise RowError("name: empty")
+        raise RowError(EMPTY.format(col="name")(lang))
     values: dict[str, Any] = {"surname": surname or "", "given_name": given or "",
                               "patronymic": _text("patronymic", raw.get("patronymic", ""),
                                                   lang, "patronymic") or ""}
@@ -105,19 +124,24 @@ def parse_person(raw: dict[str, str], lang: str, need_names: bool) -> dict[str, 
         try:
             values["birth_date"] = dt.date.fromisoformat(born)
         except ValueError:
-            raise RowError(f"birth_date: not a date YYYY-MM-DD: {born[:20]!r}") from None
+            raise RowError(T(f"birth_date: ЖЖЖЖ-АА-КК күні емес: {born[:20]!r}",
+                             f"birth_date: не дата ГГГГ-ММ-ДД: {born[:20]!r}")(lang)) from None
         if not dt.date(1900, 1, 1) <= values["birth_date"] <= dt.date.today():
-            raise RowError(f"birth_date: {born} is not a plausible birth date")
+            raise RowError(T(f"birth_date: {born} мүмкін туған күн емес",
+                             f"birth_date: {born} — невозможная дата рождения")(lang))
     sex = (raw.get("sex") or "").strip()
     if sex not in ("", "1", "2"):
-        raise RowError(f"sex: must be 1 or 2, got {sex[:10]!r}")
+        raise RowError(T(f"sex: 1 не 2 болуы керек: {sex[:10]!r}",
+                         f"sex: должно быть 1 или 2: {sex[:10]!r}")(lang))
     values["sex"] = sex
     iin = (raw.get("iin") or "").strip()
     if iin:
         if len(iin) != 12 or not (iin.isascii() and iin.isdigit()):
-            raise RowError(f"iin: must be 12 digits, got {iin[:20]!r}")
+            raise RowError(T(f"iin: 12 цифр болуы керек: {iin[:20]!r}",
+                             f"iin: должно быть 12 цифр: {iin[:20]!r}")(lang))
         if not iin_valid(iin):
-            raise RowError(f"iin: {iin} has a wrong check digit")
+            raise RowError(T(f"iin: {iin}: бақылау цифры қате",
+                             f"iin: {iin}: неверная контрольная цифра")(lang))
         values["iin"] = iin
     return values
 
@@ -184,50 +208,60 @@ def read_rows(path: str, columns: tuple[str, ...], lang: str, need_names: bool,
     try:
         fh = open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
     except OSError as exc:
-        raise CliError(f"cannot read {path}: {exc.strerror}") from None
+        raise CliError(T(f"{path} оқылмады: {os_error(exc)}",
+                         f"не прочитать {path}: {os_error(exc)}")) from None
     with fh:
         reader = csv.reader(fh)
         try:
             header = [h.strip().lower() for h in next(reader, [])]
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise CliError(f"{path}: not a UTF-8 CSV file ({exc})") from None
+        except (csv.Error, UnicodeDecodeError):
+            raise CliError(T(f"{path}: UTF-8 CSV файлы емес",
+                             f"{path}: не CSV-файл в UTF-8")) from None
         missing = [c for c in columns if c not in header]
         if missing:
-            raise CliError(f"{path}: header lacks column(s) {', '.join(missing)} "
-                           f"(expected {','.join(columns)})", EXIT_USAGE)
+            lacks, want = ", ".join(missing), ",".join(columns)
+            raise CliError(T(f"{path}: тақырыпта бағандар жоқ: {lacks} (керегі: {want})",
+                             f"{path}: в заголовке нет столбцов: {lacks} (нужны: {want})"),
+                           EXIT_USAGE)
         seen: dict[str, int] = {}
         while True:
             try:
                 cells = next(reader)
             except StopIteration:
                 break
-            except (csv.Error, UnicodeDecodeError) as exc:
-                errors.append(f"row {reader.line_num}: unreadable ({exc})")
+            except (csv.Error, UnicodeDecodeError):
+                errors.append(T(f"{reader.line_num}-жол: оқылмайды",
+                                f"строка {reader.line_num}: не читается")(lang))
                 continue
             line = reader.line_num
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) != len(header):
-                errors.append(f"row {line}: {len(cells)} fields, the header has {len(header)}")
+                errors.append(T(f"{line}-жол: {len(cells)} өріс, тақырыпта {len(header)}",
+                                f"строка {line}: полей {len(cells)}, в заголовке {len(header)}"
+                                )(lang))
                 continue
             raw = dict(zip(header, cells, strict=True))
             key = raw[columns[0]].strip()
             try:
                 if not key:
-                    raise RowError(f"{columns[0]}: empty")
+                    raise RowError(EMPTY.format(col=columns[0])(lang))
                 if len(key) > MAX_ID:
-                    raise RowError(f"{columns[0]}: longer than {MAX_ID} characters")
+                    raise RowError(T(f"{columns[0]}: {MAX_ID} таңбадан ұзын",
+                                     f"{columns[0]}: длиннее {MAX_ID} символов")(lang))
                 if key in seen:
-                    raise RowError(f"{columns[0]} {key[:MAX_ID]!r} repeats row {seen[key]}")
+                    raise RowError(T(f"{columns[0]} {key[:MAX_ID]!r} {seen[key]}-жолды қайталайды",
+                                     f"{columns[0]} {key[:MAX_ID]!r} повторяет строку {seen[key]}"
+                                     )(lang))
                 if notes is None:
                     values = parse_person(raw, lang, need_names)
                 else:
                     values, said = parse_probe(raw, lang)
-                    notes += [f"row {line}: {n}" for n in said]
+                    notes += [f"{ROW.format(n=line)(lang)}: {n}" for n in said]
             except RowError as exc:
                 from models.text import strip_control
 
-                errors.append(f"row {line}: {strip_control(str(exc))}")
+                errors.append(f"{ROW.format(n=line)(lang)}: {strip_control(str(exc))}")
                 continue
             seen[key] = line
             yield Row(line, key, values)
@@ -257,9 +291,10 @@ def cmd_import(ns: argparse.Namespace, cfg: Config) -> int:
     with db_errors(cfg):
         db = open_db(cfg)
         user = _user(cfg, "person.create")
-        with Progress("import", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        label = say(T("қосу", "добавление"))
+        with Progress(label, BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err, transient=True, disable=not err.is_terminal) as bar:
-            task = bar.add_task("import", total=len(rows))
+            task = bar.add_task(label, total=len(rows))
             for start in range(0, len(rows), BATCH):
                 chunk = rows[start:start + BATCH]
                 with db.atomic():
@@ -271,8 +306,11 @@ def cmd_import(ns: argparse.Namespace, cfg: Config) -> int:
                 bar.update(task, completed=start + len(chunk))
     for line in errors:
         err.print(line, markup=False)
-    Console(highlight=False).print(f"{added} added, {present} already in the register "
-                                   f"(same ref), {len(errors)} rejected")
+    Console(highlight=False).print(T(
+        f"қосылды {added}, тізілімде бұрыннан бар (сол ref) {present}, қабылданбады "
+        f"{len(errors)}",
+        f"добавлено {added}, уже в реестре (тот же ref) {present}, отклонено {len(errors)}"
+    )(cfg.language))
     return 1 if errors else 0
 
 
@@ -282,8 +320,10 @@ def _single_probe(ns: argparse.Namespace, cfg: Config, notes: list[str]) -> Row:
     raw = {"surname": ns.surname, "name": ns.name, "patronymic": ns.patronymic,
            "birth_date": ns.birth_date, "iin": ns.iin}
     if not any(raw.values()):
-        raise CliError("give --surname and --name (with --birth-date), or --iin, or --batch FILE",
-                       EXIT_USAGE)
+        raise CliError(T("--surname мен --name (--birth-date-пен), не --iin, не --batch FILE "
+                         "беріңіз",
+                         "укажите --surname и --name (с --birth-date), или --iin, или "
+                         "--batch FILE"), EXIT_USAGE)
     try:
         values, said = parse_probe(raw, cfg.language)
     except RowError as exc:
@@ -307,7 +347,9 @@ def cmd_search(ns: argparse.Namespace, cfg: Config) -> int:
 
     single = any((ns.surname, ns.name, ns.patronymic, ns.birth_date, ns.iin))
     if ns.batch and single:
-        raise CliError("--batch cannot be combined with --surname/--name/... options",
+        raise CliError(T("--batch параметрі --surname/--name/... параметрлерімен бірге "
+                         "берілмейді",
+                         "--batch нельзя сочетать с параметрами --surname/--name/..."),
                        EXIT_USAGE)
     errors: list[str] = []
     notes: list[str] = []
@@ -330,25 +372,27 @@ def cmd_search(ns: argparse.Namespace, cfg: Config) -> int:
                      "band": c.band} for c in cands]}
                 sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
             else:
-                _print_table(out, row, cands)
+                _print_table(out, row, cands, cfg.language)
     for line in errors:
         err.print(line, markup=False)
     return 1 if errors else 0
 
 
-def _print_table(out: Console, row: Row, cands: list) -> None:
+def _print_table(out: Console, row: Row, cands: list, lang: str) -> None:
+    from models.requests import band_label
     from models.text import strip_control
 
-    title = escape(f"probe {strip_control(row.key)}") if row.line else "candidates"
+    title = escape(T(f"{strip_control(row.key)} іздеуі", f"запрос {strip_control(row.key)}")(
+        lang)) if row.line else T("үміткерлер", "кандидаты")(lang)
     t = Table(title=title, title_justify="left")
-    for col in ("#", "score", "band", "person", "ref", "surname name patronymic", "born", "IIN"):
-        t.add_column(col)
+    for col in TABLE_HEAD:
+        t.add_column(col(lang))
     for i, c in enumerate(cands, 1):
         name = strip_control(" ".join(x for x in (c.surname, c.given_name, c.patronymic) if x))
-        t.add_row(str(i), f"{c.score:.3f}", c.band, str(c.person_id),
+        t.add_row(str(i), f"{c.score:.3f}", band_label(c.band)(lang), str(c.person_id),
                   escape(strip_control(c.ref or "")), escape(name),
                   c.birth_date.isoformat() if c.birth_date else "", c.iin or "")
     if cands:
         out.print(t)
     else:
-        out.print(f"{title}: no candidates")
+        out.print(f"{title}: " + T("үміткер жоқ", "кандидатов нет")(lang))

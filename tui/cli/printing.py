@@ -11,34 +11,47 @@ from collections.abc import Callable
 from typing import Any
 
 from models.config import Config
+from models.i18n import T
 from tui.cli import CliError
 from tui.cli.acting import number_arg, session, write_out
+from tui.cli.base import say
 
 # kind -> (help, builder module, builder function); each builder takes
 # (namespace, lang, user, printed_at) and returns a models.printing Document.
-KINDS: dict[str, tuple[str, str, str]] = {
-    "card": ("a card as on paper (Appendix 1)", "tui.cli.printing", "_card"),
-    "journal": ("the registration journal of a period (Appendix 2)", "tui.cli.journal_cmd",
-                "print_journal"),
-    "notice": ("a notice of execution or of release (Appendix 3, 4)", "tui.cli.notice_cmd",
-               "print_notice"),
-    "answer": ("the answer to a liability request (Appendix 5)", "tui.cli.requests_cmd",
-               "print_answer"),
-    "act": ("a destruction act (§14)", "tui.cli.purge_cmd", "print_act"),
+KINDS: dict[str, tuple[T, str, str]] = {
+    "card": (T("қағаздағыдай карточка (1-қосымша)", "карточка как на бумаге (приложение 1)"),
+             "tui.cli.printing", "_card"),
+    "journal": (T("кезеңнің тіркеу журналы (2-қосымша)",
+                  "журнал регистрации за период (приложение 2)"),
+                "tui.cli.journal_cmd", "print_journal"),
+    "notice": (T("орындау не босату туралы хабарлама (3, 4-қосымша)",
+                 "уведомление об исполнении или освобождении (приложения 3, 4)"),
+               "tui.cli.notice_cmd", "print_notice"),
+    "answer": (T("жауаптылыққа тарту туралы сұрауға жауап (5-қосымша)",
+                 "ответ на запрос о привлечении к ответственности (приложение 5)"),
+               "tui.cli.requests_cmd", "print_answer"),
+    "act": (T("жою актісі (14-т.)", "акт уничтожения (п. 14)"), "tui.cli.purge_cmd",
+            "print_act"),
 }
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("print", help="printouts: card, journal, notice, answer, act "
-                       "(text for 80/132-column printers, or HTML for A4)")
+    p = sub.add_parser("print", help=say(T(
+        "басып шығару: карточка, журнал, хабарлама, жауап, акт (80/132 бағанды принтерге "
+        "мәтін, не A4-ке HTML)",
+        "печать: карточка, журнал, уведомление, ответ, акт (текст для принтеров на 80/132 "
+        "колонки или HTML для A4)")))
     ps = p.add_subparsers(dest="print_kind", required=True, metavar="{" + ",".join(KINDS) + "}")
     for kind, (text, _, _) in KINDS.items():
-        q = ps.add_parser(kind, help=text)
+        q = ps.add_parser(kind, help=say(text))
         _arguments(kind, q)
-        q.add_argument("--format", choices=("text", "html"), default="text")
+        q.add_argument("--format", choices=("text", "html"), default="text",
+                       help=say(T("мәтін не HTML", "текст или HTML")))
         q.add_argument("--width", type=int, choices=(80, 132), default=80,
-                       help="text: characters per line (80 or 132)")
-        q.add_argument("--out", help="write to this file instead of stdout")
+                       help=say(T("мәтін: жолдағы таңба саны (80 не 132)",
+                                  "текст: символов в строке (80 или 132)")))
+        q.add_argument("--out", help=say(T("stdout орнына осы файлға жазу",
+                                                "записать в этот файл вместо stdout")))
         q.set_defaults(handler=cmd_print, kind=kind)
 
 
@@ -49,7 +62,7 @@ def _arguments(kind: str, q: argparse.ArgumentParser) -> None:
 
 
 def _id_argument(q: argparse.ArgumentParser) -> None:
-    q.add_argument("id", type=number_arg, help="its number")
+    q.add_argument("id", type=number_arg, help=say(T("нөмірі", "номер")))
 
 
 def _journal_arguments(q: argparse.ArgumentParser) -> None:
@@ -86,5 +99,5 @@ def _card(ns: argparse.Namespace, cfg: Config, user: Any, at: dt.datetime) -> An
     require(user, Action.READ_CARD)
     card = Card.get_or_none(Card.id == ns.id)
     if card is None:
-        raise CliError(f"no card {ns.id}")
+        raise CliError(T(f"{ns.id} карточкасы жоқ", f"нет карточки {ns.id}"))
     return card_document(card, cfg.language, user.login, at, link_notes(card.id, cfg.language))

@@ -14,6 +14,7 @@ from models.config import Config
 from models.i18n import T
 from tui.cli import CliError
 from tui.cli.acting import session
+from tui.cli.base import say
 
 DUE = T("Жоюға жататын карточкалар: {n} (кәмелетке толмағандар {m}, сыбайлас жемқорлық {c}); "
         "ұсталғаны: {h}; журнал жазбалары: {j}",
@@ -30,10 +31,14 @@ HEAD = (T("карточка", "карточка"), T("орындалды", "ис
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("purge", help="destroy what retention made due (§13, §14), under a "
-                       "numbered act; --dry-run lists it")
-    p.add_argument("--dry-run", action="store_true", help="list what is due, change nothing")
-    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p = sub.add_parser("purge", help=say(T(
+        "сақтау мерзімі біткенді нөмірлі акт бойынша жою (13, 14-т.); --dry-run тізімін береді",
+        "уничтожить то, чей срок хранения истёк (пп. 13, 14), по нумерованному акту; "
+        "--dry-run выводит список")))
+    p.add_argument("--dry-run", action="store_true", help=say(T(
+        "жоюға жататынын көрсету, ештеңе өзгертпеу", "показать, что подлежит, ничего не менять")))
+    p.add_argument("--yes", action="store_true", help=say(T("растауды сұрамау",
+                                                            "не спрашивать подтверждения")))
     p.set_defaults(handler=cmd_purge)
 
 
@@ -64,7 +69,10 @@ def cmd_purge(ns: argparse.Namespace, cfg: Config) -> int:
             return 0
         if not ns.yes:
             if not sys.stdin.isatty():
-                raise CliError("purge destroys data: confirm with --yes (or run it at a terminal)")
+                raise CliError(T("purge деректерді жояды: --yes арқылы растаңыз (не терминалда "
+                                 "іске қосыңыз)",
+                                 "purge уничтожает данные: подтвердите через --yes (или "
+                                 "запустите в терминале)"))
             typed = input(CONFIRM(lang).format(n=len(p.cards))).strip()
             if typed != str(len(p.cards)):
                 print(CANCELLED(lang))
@@ -85,7 +93,7 @@ def print_act(ns: argparse.Namespace, cfg: Config, user: Any, at: dt.datetime) -
     require(user, Action.READ_RETENTION)
     act = DestructionAct.get_or_none(DestructionAct.id == ns.id)
     if act is None:
-        raise CliError(f"no destruction act {ns.id}")
+        raise CliError(T(f"№ {ns.id} жою актісі жоқ", f"нет акта уничтожения № {ns.id}"))
     return act_document(act, cfg.language, user.login, at)
 
 

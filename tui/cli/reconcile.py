@@ -9,22 +9,29 @@ from pathlib import Path
 
 from models.config import Config
 from models.i18n import T
-from tui.cli.base import EXIT_USAGE, CliError, open_db
+from tui.cli.base import EXIT_USAGE, CliError, open_db, say
 from tui.cli.exchange import _refusals, _say, _user
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("reconcile", help="quarterly reconciliation with the tier next to "
-                       "this register: write a statement, or compare one")
-    p.add_argument("--quarter", required=True, metavar="YYYYQn", help="e.g. 2025Q1")
-    p.add_argument("--with", dest="statement", metavar="PATH",
-                   help="the other side's statement to compare with this register")
-    p.add_argument("--csv", metavar="FILE", help="also write the report as CSV")
-    p.add_argument("--write-statement", action="store_true",
-                   help="write this register's statement for --for instead")
-    p.add_argument("--for", dest="counterpart", metavar="CODE",
-                   help="the organisation the statement is for (default: the parent)")
-    p.add_argument("--out", metavar="PATH", help="statement file or folder")
+    p = sub.add_parser("reconcile", help=say(T(
+        "көрші деңгеймен тоқсандық салыстыру: акт жазу не салыстыру",
+        "квартальная сверка с соседним уровнем: записать акт или сравнить")))
+    p.add_argument("--quarter", required=True, metavar=say(T("ЖЖЖЖQn", "ГГГГQn")), help=say(T(
+        "мысалы 2025Q1", "например 2025Q1")))
+    p.add_argument("--with", dest="statement", metavar="PATH", help=say(T(
+        "осы тізілімімен салыстырылатын екінші жақтың актісі",
+        "акт другой стороны для сравнения с этим реестром")))
+    p.add_argument("--csv", metavar="FILE", help=say(T("есепті CSV-ға да жазу",
+                                                       "записать отчёт и в CSV")))
+    p.add_argument("--write-statement", action="store_true", help=say(T(
+        "орнына осы тізілімнің --for үшін актісін жазу",
+        "вместо этого записать акт этого реестра для --for")))
+    p.add_argument("--for", dest="counterpart", metavar="CODE", help=say(T(
+        "акт жасалатын ұйым (әдепкі: жоғары тұрған)",
+        "организация, для которой акт (по умолчанию вышестоящая)")))
+    p.add_argument("--out", metavar="PATH", help=say(T("акт файлы не қалта",
+                                                       "файл акта или папка")))
     p.set_defaults(handler=cmd_reconcile)
 
 
@@ -33,7 +40,8 @@ def cmd_reconcile(ns: argparse.Namespace, cfg: Config) -> int:
 
     if ns.write_statement:
         if not ns.out:
-            raise CliError("reconcile: --write-statement needs --out PATH", EXIT_USAGE)
+            raise CliError(T("reconcile: --write-statement үшін --out PATH керек",
+                             "reconcile: для --write-statement нужен --out PATH"), EXIT_USAGE)
         with _refusals(cfg):
             open_db(cfg)
             path = reconcile.write_statement(cfg, _user(cfg), ns.quarter,
@@ -42,7 +50,8 @@ def cmd_reconcile(ns: argparse.Namespace, cfg: Config) -> int:
         print(path)
         return 0
     if not ns.statement:
-        raise CliError("reconcile: give --with PATH (or --write-statement)", EXIT_USAGE)
+        raise CliError(T("reconcile: --with PATH (не --write-statement) беріңіз",
+                         "reconcile: укажите --with PATH (или --write-statement)"), EXIT_USAGE)
     with _refusals(cfg):
         open_db(cfg)
         report = reconcile.reconcile(cfg, _user(cfg), ns.quarter, Path(ns.statement).expanduser())

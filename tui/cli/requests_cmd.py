@@ -21,6 +21,7 @@ from models.config import Config
 from models.i18n import T
 from tui.cli import CliError
 from tui.cli.acting import date_arg, number_arg, refused, session
+from tui.cli.base import os_error, say
 
 ADDED = T("№ {id} сұрау тіркелді; мерзімі {due}", "Запрос № {id} зарегистрирован; срок {due}")
 FOUND = T("Үміткер: {n}, шешілмегені: {left}", "Кандидатов: {n}, не решено: {left}")
@@ -38,16 +39,20 @@ STATUS = {"open": T("ашық", "открыт"), "answered": T("жауап бе�
           "returned": T("қайтарылды", "возвращён")}
 DECISION = {"same": T("сол тұлға", "то же лицо"), "different": T("басқа", "другое"),
             "": T("шешілмеген", "не решено")}
+REQUEST_NO = T("сұрау нөмірі", "номер запроса")
 HEAD = (T("№", "№"), T("сұрау", "запрос"), T("түсті", "поступил"), T("мерзімі", "срок"),
         T("күйі", "статус"), T("өтті", "просроч."), T("тұлға", "лицо"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("requests", help="liability requests (App. 5): add, list, show, "
-                       "search, confirm, answer (one, or a CSV batch), return")
+    p = sub.add_parser("requests", help=say(T(
+        "жауаптылыққа тарту туралы сұраулар (5-қосымша): енгізу, тізім, көрсету, іздеу, "
+        "растау, жауап (біреу не CSV буыны), қайтару",
+        "запросы о привлечении к ответственности (приложение 5): ввод, список, показ, поиск, "
+        "подтверждение, ответ (один или пакет CSV), возврат")))
     rs = p.add_subparsers(dest="requests_command", required=True,
                           metavar="{add,list,show,search,confirm,answer,return}")
-    q = rs.add_parser("add", help="key a request from paper")
+    q = rs.add_parser("add", help=say(T("қағаздағы сұрауды енгізу", "ввести запрос с бумаги")))
     for name in ("number", "surname", "given-name", "patronymic", "birthplace", "address",
                  "iin", "rnn", "bin", "legal-name", "legal-address", "grounds", "head",
                  "executor", "sender-body", "sender-address", "former-surname",
@@ -55,32 +60,49 @@ def register(sub: argparse._SubParsersAction) -> None:
         q.add_argument(f"--{name}", default="")
     for name in ("birth-date", "request-date", "received", "former-birth-date"):
         q.add_argument(f"--{name}", type=date_arg)
-    q.add_argument("--legal", action="store_true", help="a legal entity or entrepreneur")
-    q.add_argument("--repetition", action="store_true", help="repetition to establish: 1 day")
-    q.add_argument("--hand", action="store_true", help="delivered by hand (default: post)")
+    q.add_argument("--legal", action="store_true", help=say(T(
+        "заңды тұлға не кәсіпкер", "юридическое лицо или предприниматель")))
+    q.add_argument("--repetition", action="store_true", help=say(T(
+        "қайталануды анықтау: 1 күн", "установить повторность: 1 день")))
+    q.add_argument("--hand", action="store_true", help=say(T(
+        "қолма-қол жеткізілді (әдепкі: пошта)", "доставлен нарочно (по умолчанию почтой)")))
     q.set_defaults(handler=cmd_add)
-    q = rs.add_parser("list", help="requests with deadlines (5 / 1 working days)")
-    q.add_argument("--status", choices=("open", "answered", "returned"))
-    q.add_argument("--overdue", action="store_true")
+    q = rs.add_parser("list", help=say(T(
+        "сұраулар мерзімдерімен (5 / 1 жұмыс күні)", "запросы со сроками (5 / 1 рабочий день)")))
+    q.add_argument("--status", choices=("open", "answered", "returned"), help=say(T(
+        "open: ашық, answered: жауап берілді, returned: қайтарылды",
+        "open: открыт, answered: исполнен, returned: возвращён")))
+    q.add_argument("--overdue", action="store_true", help=say(T(
+        "тек мерзімі өткендері", "только просроченные")))
     q.set_defaults(handler=cmd_list)
-    for name, text in (("show", "candidates found, with their cards"),
-                       ("search", "search the register for the request's person")):
-        q = rs.add_parser(name, help=text)
-        q.add_argument("id", type=number_arg)
+    for name, text in (("show", T("табылған үміткерлер карточкаларымен",
+                                  "найденные кандидаты с их карточками")),
+                       ("search", T("сұраудағы адамды тізілімнен іздеу",
+                                    "поиск лица из запроса в реестре"))):
+        q = rs.add_parser(name, help=say(text))
+        q.add_argument("id", type=number_arg, help=say(REQUEST_NO))
         q.set_defaults(handler=cmd_show, search=name == "search")
-    q = rs.add_parser("confirm", help="decide one candidate: same person or different")
-    q.add_argument("id", type=number_arg)
-    q.add_argument("candidate", type=number_arg)
-    q.add_argument("decision", choices=("same", "different"))
+    q = rs.add_parser("confirm", help=say(T(
+        "бір үміткер туралы шешім: сол адам не басқа", "решение по кандидату: то же лицо или другое")))
+    q.add_argument("id", type=number_arg, help=say(REQUEST_NO))
+    q.add_argument("candidate", type=number_arg, metavar=say(T("ҮМІТКЕР", "КАНДИДАТ")),
+                   help=say(T("үміткер нөмірі", "номер кандидата")))
+    q.add_argument("decision", choices=("same", "different"), help=say(T(
+        "same: сол адам, different: басқа", "same: то же лицо, different: другое")))
     q.set_defaults(handler=cmd_confirm)
-    q = rs.add_parser("answer", help="answer request ID, or every request of FILE.csv")
-    q.add_argument("target", help="a request number, or a CSV file of requests")
-    q.add_argument("--out", help="batch: folder for the answers (created)")
-    q.add_argument("--executor", default="", help="who made the check (default: you)")
+    q = rs.add_parser("answer", help=say(T(
+        "ID сұрауына не FILE.csv әр сұрауына жауап", "ответить на запрос ID или на каждый из FILE.csv")))
+    q.add_argument("target", metavar="ID|FILE.csv", help=say(T("сұрау нөмірі не сұраулардың CSV файлы",
+                                        "номер запроса или CSV-файл запросов")))
+    q.add_argument("--out", help=say(T("буын: жауаптар қалтасы (құрылады)",
+                                       "пакет: папка для ответов (создаётся)")))
+    q.add_argument("--executor", default="", help=say(T(
+        "тексеруді жасаған (әдепкі: сіз)", "кто провёл проверку (по умолчанию вы)")))
     q.set_defaults(handler=cmd_answer)
-    q = rs.add_parser("return", help="§39: return a faulty request unexecuted")
-    q.add_argument("id", type=number_arg)
-    q.add_argument("--reason", required=True)
+    q = rs.add_parser("return", help=say(T(
+        "39-т.: қате сұрауды орындамай қайтару", "п. 39: вернуть неверный запрос без исполнения")))
+    q.add_argument("id", type=number_arg, help=say(REQUEST_NO))
+    q.add_argument("--reason", required=True, help=say(T("қайтару себебі", "причина возврата")))
     q.set_defaults(handler=cmd_return)
 
 
@@ -192,18 +214,20 @@ def _answer_batch(path: Path, ns: argparse.Namespace, cfg: Config) -> int:
     from models.requests_batch import BatchError, answer_batch
 
     if not ns.out:
-        raise CliError("requests answer FILE.csv needs --out DIR")
+        raise CliError(T("requests answer FILE.csv үшін --out DIR керек",
+                         "для requests answer FILE.csv нужен --out DIR"))
     if not path.is_file():
-        raise CliError(f"no such file: {path}")
+        raise CliError(T(f"мұндай файл жоқ: {path}", f"нет такого файла: {path}"))
     lang = cfg.language
     with session(cfg) as user:
         try:
             outcomes = answer_batch(path, Path(ns.out), user, lang=lang,
                                     thresholds=cfg.matching, cal=cfg.calendar)
         except BatchError as exc:
-            raise CliError(str(exc)) from None
+            raise CliError(exc.message) from None
         except OSError as exc:
-            raise CliError(f"cannot write to {ns.out}: {exc.strerror}") from None
+            raise CliError(T(f"{ns.out} ішіне жазылмады: {os_error(exc)}",
+                             f"не записать в {ns.out}: {os_error(exc)}")) from None
     count = {s: sum(o.status == s for o in outcomes) for s in
              ("answered", "no_information", "needs_confirmation", "refused")}
     for o in outcomes:
@@ -235,5 +259,5 @@ def print_answer(ns: argparse.Namespace, cfg: Config, user: Any, at: dt.datetime
     require(user, Action.READ_REQUESTS)
     req = LiabilityRequest.get_or_none(LiabilityRequest.id == ns.id)
     if req is None:
-        raise CliError(f"no request {ns.id}")
+        raise CliError(T(f"№ {ns.id} сұрау жоқ", f"нет запроса № {ns.id}"))
     return answer_document(req, cfg.language, user.login, at)

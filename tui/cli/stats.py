@@ -10,22 +10,33 @@ import sys
 from pathlib import Path
 
 from models.config import Config
-from tui.cli.base import EXIT_USAGE, CliError, open_db
+from models.i18n import T
+from tui.cli.base import EXIT_USAGE, CliError, open_db, say
+
+DATE = T("КК.АА.ЖЖЖЖ", "ДД.ММ.ГГГГ")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     from models.stats import DIMENSIONS
 
-    p = sub.add_parser("stats", help="statistics of the register: counts and fines by "
-                       "article, body, region, subject, penalty or period")
-    p.add_argument("--by", required=True, choices=DIMENSIONS)
-    p.add_argument("--from", dest="date_from", metavar="DD.MM.YYYY",
-                   help="line 6 date from (default: the first day of this year)")
-    p.add_argument("--to", dest="date_to", metavar="DD.MM.YYYY", help="up to (default: today)")
-    p.add_argument("--csv", nargs="?", const="-", metavar="FILE",
-                   help="CSV to FILE (or to stdout) instead of the table")
-    p.add_argument("--html", metavar="FILE", help="also write the printout as HTML")
-    p.add_argument("--repeat", action="store_true", help="also list repeat offenders")
+    p = sub.add_parser("stats", help=say(T(
+        "тізілім статистикасы: бап, орган, өңір, субъект, жаза не кезең бойынша саны мен "
+        "айыппұлдары",
+        "статистика реестра: количество и штрафы по статье, органу, региону, субъекту, "
+        "взысканию или периоду")))
+    p.add_argument("--by", required=True, choices=DIMENSIONS, help=say(T(
+        "топтау белгісі", "признак группировки")))
+    p.add_argument("--from", dest="date_from", metavar=say(DATE), help=say(T(
+        "6-жол күнінен бастап (әдепкі: биылғы жылдың бірінші күні)",
+        "с даты строки 6 (по умолчанию с первого дня этого года)")))
+    p.add_argument("--to", dest="date_to", metavar=say(DATE), help=say(T(
+        "осы күнге дейін (әдепкі: бүгін)", "по эту дату (по умолчанию сегодня)")))
+    p.add_argument("--csv", nargs="?", const="-", metavar="FILE", help=say(T(
+        "кесте орнына CSV-ны FILE-ға (не stdout-қа)", "CSV в FILE (или в stdout) вместо таблицы")))
+    p.add_argument("--html", metavar="FILE", help=say(T("басып шығаруды HTML-ге де жазу",
+                                                        "записать и печатную форму в HTML")))
+    p.add_argument("--repeat", action="store_true", help=say(T(
+        "қайталап құқық бұзғандарды да тізу", "также список повторных нарушителей")))
     p.set_defaults(handler=cmd_stats)
 
 
@@ -36,7 +47,8 @@ def _date(text: str | None, option: str, default: dt.date) -> dt.date:
         return default
     day = parse_date(text.strip())
     if day is None:
-        raise CliError(f"stats: {option}: not a date {text[:20]!r} (DD.MM.YYYY)", EXIT_USAGE)
+        raise CliError(T(f"stats: {option}: күн емес {text[:20]!r} (КК.АА.ЖЖЖЖ)",
+                         f"stats: {option}: не дата {text[:20]!r} (ДД.ММ.ГГГГ)"), EXIT_USAGE)
     return day
 
 
@@ -49,7 +61,8 @@ def cmd_stats(ns: argparse.Namespace, cfg: Config) -> int:
     date_from = _date(ns.date_from, "--from", today.replace(month=1, day=1))
     date_to = _date(ns.date_to, "--to", today)
     if date_to < date_from:
-        raise CliError("stats: --to is before --from", EXIT_USAGE)
+        raise CliError(T("stats: --to күні --from күнінен бұрын", "stats: --to раньше --from"),
+                       EXIT_USAGE)
     lang = cfg.language
     with _refusals(cfg):
         open_db(cfg)

@@ -14,40 +14,48 @@ from models.config import Config
 from models.i18n import T
 from models.tables import Role
 from tui.cli import EXIT_USAGE, CliError, open_db
+from tui.cli.base import say
 
 ROLES = [r.value for r in Role]
+ROLE_HELP = T("operator (оператор) | administrator (әкімші) | auditor (аудитор)",
+              "operator (оператор) | administrator (администратор) | auditor (аудитор)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("user", help="users and roles")
+    p = sub.add_parser("user", help=say(T("пайдаланушылар мен рөлдер", "пользователи и роли")))
     us = p.add_subparsers(dest="user_command", required=True,
                           metavar="{add,list,set-role,passwd}")
-    q = us.add_parser("add", help="add a user")
-    q.add_argument("login")
-    q.add_argument("--role", required=True, help="operator | administrator | auditor")
-    q.add_argument("--name", default="", help="full name")
-    q.add_argument("--os-account", help="operating-system account that signs in as this user")
+    q = us.add_parser("add", help=say(T("пайдаланушы қосу", "добавить пользователя")))
+    q.add_argument("login", metavar=say(T("ЛОГИН", "ЛОГИН")), help=say(T("apcard логині", "логин apcard")))
+    q.add_argument("--role", required=True, help=say(ROLE_HELP))
+    q.add_argument("--name", default="", help=say(T("аты-жөні", "ФИО")))
+    q.add_argument("--os-account", help=say(T("осы пайдаланушы ретінде кіретін ОЖ есептік жазбасы",
+                                   "учётная запись ОС, входящая как этот пользователь")))
     q.add_argument("--password-stdin", action="store_true",
-                   help="read a password for terminal sign-in from standard input")
+                   help=say(T("терминалдан кіру құпиясөзін стандартты кірістен оқу",
+                              "прочитать пароль для входа с терминала со стандартного ввода")))
     q.set_defaults(handler=cmd_add)
 
-    q = us.add_parser("list", help="list users")
+    q = us.add_parser("list", help=say(T("пайдаланушылар тізімі", "список пользователей")))
     q.set_defaults(handler=cmd_list)
 
-    q = us.add_parser("set-role", help="change a user's role")
-    q.add_argument("login")
-    q.add_argument("role", help="operator | administrator | auditor")
+    q = us.add_parser("set-role", help=say(T("пайдаланушы рөлін өзгерту", "сменить роль пользователя")))
+    q.add_argument("login", metavar=say(T("ЛОГИН", "ЛОГИН")), help=say(T("apcard логині", "логин apcard")))
+    q.add_argument("role", help=say(ROLE_HELP))
     q.set_defaults(handler=cmd_set_role)
 
-    q = us.add_parser("passwd", help="set a user's password (own, or anyone's as administrator)")
-    q.add_argument("login")
-    q.add_argument("--password-stdin", action="store_true", help="read it from standard input")
+    q = us.add_parser("passwd", help=say(T(
+        "құпиясөз орнату (өзіңіздікін, әкімші кез келгеннің)",
+        "задать пароль (свой, администратор — любой)")))
+    q.add_argument("login", metavar=say(T("ЛОГИН", "ЛОГИН")), help=say(T("apcard логині", "логин apcard")))
+    q.add_argument("--password-stdin", action="store_true", help=say(T("стандартты кірістен оқу", "прочитать со стандартного ввода")))
     q.set_defaults(handler=cmd_passwd)
 
 
 def _role(text: str) -> str:
     if text not in ROLES:
-        raise CliError(f"unknown role {text[:32]!r}: choose operator, administrator or auditor",
+        raise CliError(T(f"{text[:32]!r} деген рөл жоқ: operator, administrator не auditor",
+                         f"нет роли {text[:32]!r}: operator, administrator или auditor"),
                        EXIT_USAGE)
     return text
 
@@ -71,10 +79,12 @@ def _password(from_stdin: bool) -> str:
         line = sys.stdin.readline()
         return line[:-1] if line.endswith("\n") else line
     if not sys.stdin.isatty():
-        raise CliError("no terminal to ask the password on: use --password-stdin", EXIT_USAGE)
-    first = getpass.getpass("password: ")
-    if getpass.getpass("again: ") != first:
-        raise CliError("the two passwords differ", EXIT_USAGE)
+        raise CliError(T("құпиясөзді сұрайтын терминал жоқ: --password-stdin қолданыңыз",
+                         "нет терминала, чтобы спросить пароль: используйте --password-stdin"),
+                       EXIT_USAGE)
+    first = getpass.getpass(say(T("құпиясөз: ", "пароль: ")))
+    if getpass.getpass(say(T("тағы бір рет: ", "ещё раз: "))) != first:
+        raise CliError(T("екі құпиясөз әртүрлі", "пароли не совпадают"), EXIT_USAGE)
     return first
 
 
@@ -92,7 +102,7 @@ def _run(cfg: Config, fn):
 
 
 def cmd_add(ns: argparse.Namespace, cfg: Config) -> int:
-    from models.auth import add_user
+    from models.auth import add_user, role_label
 
     role = _role(ns.role)
     password = _password(True) if ns.password_stdin else None
@@ -102,18 +112,19 @@ def cmd_add(ns: argparse.Namespace, cfg: Config) -> int:
                                       password=password))
     Console(highlight=False, markup=False).print(_say(cfg, T("Қосылды: {login} ({role})",
                                                "Добавлен: {login} ({role})").format(
-        login=user.login, role=user.role)))
+        login=user.login, role=role_label(user.role)(cfg.language))))
     return 0
 
 
 def cmd_set_role(ns: argparse.Namespace, cfg: Config) -> int:
-    from models.auth import set_role
+    from models.auth import role_label, set_role
 
     role = _role(ns.role)
     open_db(cfg)
     user = _run(cfg, lambda: set_role(ns.login, role, by=_actor(cfg)))
     Console(highlight=False, markup=False).print(_say(cfg, T("{login}: рөлі {role}", "{login}: роль {role}")
-                                        .format(login=user.login, role=user.role)))
+                                        .format(login=user.login,
+                                                role=role_label(user.role)(cfg.language))))
     return 0
 
 
