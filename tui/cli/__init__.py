@@ -51,7 +51,7 @@ COMMAND_WORDS = frozenset({"init", "db", "demo", "codebooks", "user", "persons",
 def build_parser(groups: bool = True) -> argparse.ArgumentParser:
     from tui.cli.parser import TopParser
 
-    parser = TopParser(_version())
+    parser = TopParser(_version)
     sub = parser.add_subparsers(dest="command", metavar=say(T("КОМАНДА", "КОМАНДА")))
     for name in GROUPS if groups else ():
         importlib.import_module(name).register(sub)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import re
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from models.i18n import LANGUAGES, T
 from tui.cli.base import EXIT_USAGE, CliError, say
@@ -145,14 +145,29 @@ class Parser(argparse.ArgumentParser):
                        EXIT_USAGE)
 
 
+class _Version(argparse.Action):
+    """--version: the installed version, looked up only when asked (reading the
+    package metadata costs every start some 30 ms)."""
+
+    def __init__(self, option_strings: list[str], dest: str, version: Callable[[], str],
+                 help: str | None = None) -> None:
+        super().__init__(option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                         nargs=0, help=help)
+        self.version = version
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(f"apcard {self.version()}")  # on stdout, as argparse's own
+        parser.exit()
+
+
 class TopParser(Parser):
     """`apcard` itself: --version, and a help that lists every command."""
 
-    def __init__(self, version: str) -> None:
+    def __init__(self, version: Callable[[], str]) -> None:
         super().__init__(prog="apcard", top=True, description=say(T(
             "1-ӘП карточкаларының тізілімі (әкімшілік құқық бұзушылықтар)",
             "Реестр карточек 1-АП (административные правонарушения)")))
-        self.add_argument("--version", action="version", version=f"apcard {version}",
+        self.add_argument("--version", action=_Version, version=version,
                           help=say(T("нұсқасы", "версия")))
 
     def format_help(self) -> str:
