@@ -274,6 +274,8 @@ def test_cli_contract(tiers, tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert ack.name == "DIR-75-BODY-685-A000001.jsonl" and ack.exists()
     code, out, err = run(dr.cfg, ["import", str(path)], capsys)
     assert (code, out) == (0, "") and "уже введён" in err
+    code, out, err = run(dr.cfg, ["--lang", "kk", "import", str(path)], capsys)
+    assert (code, out) == (0, "") and "бұрын енгізілген" in err
     code, out, err = run(body.cfg, ["import", str(ack)], capsys)
     assert code == 0, err
     # a package for someone else, or none: exit 1, one line

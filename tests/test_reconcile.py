@@ -88,6 +88,11 @@ def test_cli(tiers, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
                                     str(statement), "--csv", str(tmp_path / "r.csv")], capsys)
     assert code == 0, err
     assert "Расхождений нет" in out and (tmp_path / "r.csv").exists()
+    code, out, err = run(body.cfg, ["--lang", "kk", "reconcile", "--quarter", "2025Q1",
+                                    "--with", str(statement)], capsys)
+    assert code == 0 and "Айырмашылық жоқ" in out and "тоқсанын салыстыру" in out, err
+    code, _, err = run(body.cfg, ["--lang", "kk", "reconcile", "--quarter", "2025Q1"], capsys)
+    assert code == 2 and "беріңіз" in err
     code, _, err = run(body.cfg, ["reconcile", "--quarter", "2025Q2", "--with",
                                   str(statement)], capsys)
     assert code == 1 and err.count("\n") == 1

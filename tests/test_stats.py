@@ -98,6 +98,13 @@ def test_cli_table_csv_and_html(register, cfg, tmp_path: Path,
     assert code == 0, err
     assert out.splitlines()[1].startswith("02,") and ",7," in out.splitlines()[1]
     code, _, err = run(cfg, ["stats", "--by", "article", "--from", "32.01.2025"], capsys)
-    assert code == 2 and err.count("\n") == 1
+    assert code == 2 and err.count("\n") == 1 and "не дата" in err
+    # the session's language: headings, and a refusal
+    code, out, err = run(cfg, ["--lang", "kk", "stats", "--by", "article", "--from",
+                               "01.01.2025", "--to", "31.12.2025"], capsys)
+    assert code == 0 and "Бап" in out and "Статья" not in out, out
+    code, _, err = run(cfg, ["--lang", "kk", "stats", "--by", "article", "--from",
+                             "02.01.2025", "--to", "01.01.2025"], capsys)
+    assert code == 2 and "бұрын" in err
     code, _, err = run(cfg, ["stats", "--by", "colour"], capsys)
     assert code == 2
