@@ -86,6 +86,7 @@ def build(cards: int, persons: int, seed: int, say) -> Path:
     from codebooks import loader
     from models import migrations
     from models.db import close_database, open_database
+    from models.logoff import unlogged
     from models.tables import User
 
     db = open_database(f"sqlite:///{tmp}")
@@ -93,8 +94,11 @@ def build(cards: int, persons: int, seed: int, say) -> Path:
     loader.load(db)
     User.create(login="bench", full_name="Bench Operator", role="operator")
     templates = _templates(seed)
+    with unlogged(db):  # generated cards, not an audited register: copied in unlogged
+        db.close()
+        _bulk_cards(tmp, templates, cards, persons, seed)
+        db.connect()
     close_database()
-    _bulk_cards(tmp, templates, cards, persons, seed)
     tmp.rename(path)
     Path(f"{tmp}.upgrade-lock").unlink(missing_ok=True)  # the migration lock's file
     say(f"register of {cards:,} cards built in {time.perf_counter() - t0:.0f} s: {path.name}")

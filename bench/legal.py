@@ -139,7 +139,7 @@ def build_sqlite(n: int, seed: int) -> Path:
     """The cached legal-entity register file for (n, seed), generated if missing."""
     from models import migrations
     from models.db import make_database
-    from models.matching.keys import legal_keys, legal_variants
+    from models.logoff import unlogged
 
     path = cache_path(n, seed)
     if path.exists():
@@ -150,7 +150,19 @@ def build_sqlite(n: int, seed: int) -> Path:
     db = make_database(f"sqlite:///{tmp}")
     db.connect()
     migrations.upgrade(db)
+    with unlogged(db):  # generated firms, not an audited register: copied in unlogged
+        db.close()
+        _fill(tmp, n, seed)
+        db.connect()
     db.close()
+    tmp.rename(path)
+    Path(f"{tmp}.upgrade-lock").unlink(missing_ok=True)  # the migration lock's file
+    return path
+
+
+def _fill(tmp: Path, n: int, seed: int) -> None:
+    from models.matching.keys import legal_keys, legal_variants
+
     stamp = "2024-01-01 00:00:00"
     rows = []
     for e in generate(n, seed):
@@ -166,9 +178,6 @@ def build_sqlite(n: int, seed: int) -> Path:
                                            for v in legal_variants(r["name_key"])])
         conn.execute("ANALYZE")
         conn.commit()
-    tmp.rename(path)
-    Path(f"{tmp}.upgrade-lock").unlink(missing_ok=True)  # the migration lock's file
-    return path
 
 
 def load_postgres(sqlite_path: Path, url: str) -> None:
