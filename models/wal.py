@@ -7,8 +7,8 @@ background thread of each process that opened the register checkpoints it as soo
 the log holds a megabyte (PASSIVE: it never waits for, nor blocks, readers and
 writers), so a save only appends to the log. Should the log still grow (a reader
 keeping an old snapshot stops the writers from starting it over), past 16 MB the
-thread empties it (TRUNCATE; it gives up at once if a writer is busy: the next look
-tries again). The writers' own checkpoint stays on,
+thread empties it (TRUNCATE) in the first pause of two seconds in the writing: a
+TRUNCATE makes writers wait while it copies. The writers' own checkpoint stays on,
 at a size the thread keeps the log far below, should the thread ever fall behind.
 """
 
@@ -22,7 +22,8 @@ import time
 
 PAGES_BEFORE_WRITERS_CHECKPOINT = 20_000  # ~80 MB: reached only if the thread stops
 LOG_LIMIT = 1 << 20  # bytes of log that make the thread checkpoint
-LOG_TRUNCATE = 16 << 20  # bytes of log that make it start the log over
+LOG_TRUNCATE = 16 << 20  # bytes of log that make it start the log over ...
+IDLE_S = 2.0  # ... once nothing was written for this long (TRUNCATE makes writers wait)
 INTERVAL = 0.5  # seconds between looks at the log
 BUSY_S = 0.02  # how long a checkpoint waits for a writer before the next look
 
@@ -62,8 +63,10 @@ def _run() -> None:
                     with _lock:
                         _paths.discard(path)
                 else:
-                    size = os.path.getsize(path + "-wal")
-                    if size > LOG_LIMIT:
-                        checkpoint(path, "TRUNCATE" if size > LOG_TRUNCATE else "PASSIVE")
+                    log = os.stat(path + "-wal")
+                    idle = time.time() - log.st_mtime > IDLE_S
+                    if log.st_size > LOG_LIMIT:
+                        checkpoint(path, "TRUNCATE" if log.st_size > LOG_TRUNCATE and idle
+                                   else "PASSIVE")
             except (OSError, sqlite3.Error):
                 continue  # busy, locked, gone: the next look tries again
