@@ -297,6 +297,19 @@ def any_date_slip(d: dt.date, rng: random.Random) -> dt.date | None:
     return transposed(d, rng) or digit_slip(d, rng)
 
 
+# The Latin layout's keys under the Russian letters: a name typed with the layout unswitched.
+_RU_KEYS = str.maketrans("йцукенгшщзхъфывапролджэячсмитьбюё", "qwertyuiop[]asdfghjkl;'zxcvbnm,.`")
+
+
+def latin_layout(word: str) -> str | None:
+    """The keys a Russian-keyboard word comes out as on the Latin layout (Кравченко ->
+    Rhfdxtyrj); None for a word with Kazakh letters (typed on another layout)."""
+    if any(ch in KK_LETTERS for ch in word.lower()):
+        return None
+    return "".join(ch.lower().translate(_RU_KEYS).upper() if ch.isupper()
+                   else ch.translate(_RU_KEYS) for ch in word)
+
+
 # -- IIN ----------------------------------------------------------------------------------
 
 def iin_digit(iin: str, rng: random.Random) -> str:

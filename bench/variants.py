@@ -227,6 +227,36 @@ def v_ocr(p: Person, rng: random.Random) -> Person | None:
     return _with(p, **{part: read}, birth_date=born or p["birth_date"])
 
 
+# -- further kinds: what keyed cards and requests also carry ---------------------------------
+
+def v_layout_date(p: Person, rng: random.Random) -> Person | None:
+    """The Latin layout left on: the surname (or every name) typed as its keys
+    (Rhfdxtyrj), and a date slip."""
+    parts = ("surname",) if rng.random() < 0.5 else NAME_PARTS
+    return _dated(p, rng, **{k: slips.latin_layout(p[k]) if p[k] else "" for k in parts})
+
+
+def v_name_patronymic(p: Person, rng: random.Random) -> Person | None:
+    """Given name and patronymic keyed into each other's fields."""
+    if not p["patronymic"]:
+        return None
+    return _with(p, given_name=p["patronymic"], patronymic=p["given_name"])
+
+
+def v_year_only_typo(p: Person, rng: random.Random) -> Person | None:
+    """Only the birth year known (01.01) and a typo in the surname."""
+    d = p["birth_date"]
+    if (d.month, d.day) == (1, 1):
+        return None
+    return _with(p, surname=slips.typo(p["surname"], rng), birth_date=d.replace(month=1, day=1))
+
+
+def v_married_date(p: Person, rng: random.Random) -> Person | None:
+    """A woman under another surname, and a date slip."""
+    q = v_married_name(p, rng)
+    return _dated(q, rng) if q else None
+
+
 VARIATIONS: dict[str, Variation] = {
     "exact": v_exact, "kk_letters": v_kk_letters, "kk_dropped": v_kk_dropped,
     "latin": v_latin, "homoglyph": v_homoglyph, "case_space": v_case_space,
@@ -244,4 +274,6 @@ VARIATIONS: dict[str, Variation] = {
     "latin+date": v_latin_date, "no_patronymic+date": v_no_patronymic_date,
     "name_typo+date": v_name_typo_date, "swapped+date": v_swapped_date,
     "two_typos": v_two_typos, "ocr+date": v_ocr,
+    "layout+date": v_layout_date, "name_patronymic_swapped": v_name_patronymic,
+    "year_only+typo": v_year_only_typo, "married+date": v_married_date,
 }

@@ -147,3 +147,13 @@ def test_keys_dict_holds_the_indexed_columns() -> None:
     assert legal_keys("ТОО «Строй Береке-2005»") == {
         "name_key": "stroibereke2005", "name_rkey": "5002ekerebiorts",
         "name_skey": "2005 bereke stroi"}
+
+
+def test_a_name_typed_on_the_latin_layout_is_read_as_meant() -> None:
+    from models.matching.layout import wrong_layout
+
+    assert wrong_layout("Rhfdxtyrj") == "Кравченко"
+    assert wrong_layout("F,fq D.") == "Абай В."  # the initial keeps its full stop
+    assert wrong_layout("Yehkfy-Ctyz") == "Нурлан-Сеня"
+    assert wrong_layout("Иванов") is None and wrong_layout("") is None
+    assert wrong_layout("Kassymov") == "Лфыыньщм"  # a Latin spelling: the search tries both

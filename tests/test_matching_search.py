@@ -11,6 +11,7 @@ import pytest
 from models.ids import make_iin
 from models.matching import (
     EXACT,
+    POSSIBLE,
     PROBABLE,
     find_candidates,
     find_legal_candidates,
@@ -89,6 +90,10 @@ VARIATIONS = {
                      "birth_date": dt.date(1986, 3, 12)},
     "surname_and_name_swapped": {"surname": "Нурлан", "given_name": "Касымов",
                                  "birth_date": BORN},
+    "name_and_patronymic_swapped": {"surname": "Касымов", "given_name": "Серікұлы",
+                                    "patronymic": "Нұрлан", "birth_date": BORN},
+    "latin_keyboard_layout_and_a_day_off": {"surname": "Rfcsvjd", "given_name": "Yehkfy",
+                                            "birth_date": dt.date(1985, 3, 13)},
     "iin_only": {"iin": IIN},
     "iin_with_garbled_name": {"surname": "Вомысак", "given_name": "Нарлун", "iin": IIN},
     "mistyped_iin": {"surname": "Касымов", "given_name": "Нурлан", "birth_date": BORN,
@@ -102,6 +107,16 @@ def test_each_variation_finds_the_person_first(register: dict[str, Person], kind
     assert cands, f"{kind}: nobody found"
     assert cands[0].person_id == register["target"].id, (kind, cands)
     assert cands[0].band in (EXACT, PROBABLE)
+
+
+def test_a_typo_and_the_birth_year_alone_still_find_the_person_first(
+        register: dict[str, Person]) -> None:
+    """01.01 keyed because only the year was known, and a slip in the surname: no key
+    of the person is met exactly but the given name, the patronymic and the year."""
+    cands = find_candidates({"surname": "Касымрв", "given_name": "Нурлан",
+                             "patronymic": "Серикович", "birth_date": dt.date(1985, 1, 1)})
+    assert cands and cands[0].person_id == register["target"].id
+    assert "date_year_only" in cands[0].reasons
 
 
 def test_birth_date_is_read_from_a_valid_iin(db) -> None:
@@ -278,6 +293,9 @@ def test_legal_entity_by_bin_rnn_and_name(db) -> None:
     assert find_legal_candidates({"rnn": "271800059535"})[0].legal_entity_id == le.id
     by_name = find_legal_candidates({"name": '"Береке 2005" ЖШС'})
     assert by_name[0].legal_entity_id == le.id and by_name[0].band == PROBABLE
+    # A name one letter off, no number: offered first, but another firm may bear it.
+    slipped = find_legal_candidates({"name": "ТОО Берене-2005"})
+    assert slipped[0].legal_entity_id == le.id and slipped[0].band == POSSIBLE
     wrong_bin = find_legal_candidates({"name": "Береке-2005", "bin": "990140004654"})
     assert wrong_bin[0].legal_entity_id == other.id
     record_legal_distinct(le, other, None)
@@ -312,7 +330,9 @@ def _no_full_scan(db, plan: str, table: str) -> None:
     {"surname": "Иванова-Петрова", "given_name": "Анна"},
     {"surname": "Касымов Н.С.", "birth_date": BORN},
     {"iin": IIN[:11] + "0"},
-], ids=["everything", "no_date", "one_field", "iin_only"])
+    {"surname": "Касымов", "given_name": "Серикович", "patronymic": "Нурлан",
+     "birth_date": dt.date(1985, 1, 1)},
+], ids=["everything", "no_date", "one_field", "iin_only", "year_only_swapped"])
 def test_every_candidate_query_uses_an_index(db, probe: dict) -> None:
     """No lookup of a search reads the whole person table (EXPLAIN on either engine)."""
     from models.matching.candidates import _NAMESAKES, statement

@@ -8,8 +8,9 @@ still found by a lookup that its slips do not touch:
 
   IIN, or a valid IIN one slip away | surname root + birth year | surname root + birth
   month/day | given name + any date one slip from the birth date | patronymic + any
-  such date | the birth date alone | surname root + given name (nearest birth years
-  first) | the same with surname and given name exchanged
+  such date | the birth date alone | given name (patronymic) + any day of the year
+  when the date is 01.01 (the year alone known) | surname root + given name (nearest
+  birth years first) | the same with surname and given name exchanged
 
 (surname roots: every part of a double surname, without sex and reform endings; the
 dates one slip away: models.matching.slips.date_slips). Each candidate is then scored
@@ -21,24 +22,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 from models.db import is_postgres
 from models.matching.keys import KEY_LENGTH, Probe, month_day
-from models.matching.normalize import name_words, skeleton, surname_root
+from models.matching.layout import wrong_layout
+from models.matching.normalize import name_words, patronymic_stem, skeleton, surname_root
 from models.matching.prepared import padded, run
 from models.matching.score import (
     DEFAULT_THRESHOLDS,
+    EXACT,
     NAMESAKE_CAP,
     POSSIBLE,
+    PROBABLE,
     PersonSide,
     Verdict,
     band,
     score_person,
 )
-from models.matching.slips import date_slips, iin_neighbours
+from models.matching.slips import date_slips, iin_neighbours, year_only
 from models.matching.tables import PersonDistinct
 from models.tables import Card, Person
 
@@ -108,7 +112,8 @@ _SELECT = "SELECT " + ", ".join(_q(f.column_name) for f in _PERSON_COLUMNS) + \
 # One statement per search: each branch is a bounded indexed lookup (the index named
 # in models.tables.Person.Meta serves it). Plain SQL text, because composing it with
 # the query builder cost more than running it.
-_LIMITS = {"surname_year": 100, "names": 60, "date": 150}
+_LIMITS = {"surname_year": 100, "names": 60, "date": 150, "name_year": 100,
+           "patronymic_year": 100}
 
 
 class _Route(NamedTuple):
@@ -153,8 +158,15 @@ def _routes(probe: Probe, keys: dict[str, Any]) -> list[_Route]:
         dates = padded(list(date_slips(born)), 16)
         md = month_day(born)
         if roots:
-            extra, more = _first_letters([("name_key", keys["name_key"]),
-                                          ("patronymic_key", keys["patronymic_key"])])
+            letters = [("name_key", keys["name_key"]),
+                       ("patronymic_key", keys["patronymic_key"])]
+            # given name and patronymic keyed into each other's fields
+            swapped = [("name_key", skeleton(probe.names[2])),
+                       ("patronymic_key", patronymic_stem(probe.names[1]))]
+            if probe.names[1] and probe.names[2] and \
+                    [k[:1] for _, k in swapped] != [k[:1] for _, k in letters]:
+                letters += swapped
+            extra, more = _first_letters(letters)
             out.append(_Route("surname_year", f'"surname_key" IN ({_marks(roots)}) AND '
                               f'"birth_year" = {{p}}{extra}', [*roots, born.year, *more],
                               'ABS("birth_md" - {p})', (md,)))
@@ -171,6 +183,20 @@ def _routes(probe: Probe, keys: dict[str, Any]) -> list[_Route]:
         extra, more = _first_letters([("surname_key", sk), ("name_key", keys["name_key"]),
                                       ("patronymic_key", keys["patronymic_key"])])
         out.append(_Route("date", f'"birth_date" = {{p}}{extra}', [born, *more]))
+        if year_only(born):
+            # 01.01: often the year alone was known. The person is stored with the real
+            # day, which no slip of 01.01 reaches: the given name (patronymic) and any
+            # day of that year.
+            year = [dt.date(born.year, 1, 1), dt.date(born.year, 12, 31)]
+            for route, column, key, other in (("name_year", "name_key", nk, "patronymic_key"),
+                                              ("patronymic_year", "patronymic_key", pk,
+                                               "name_key")):
+                if key:
+                    extra, more = _first_letters([("surname_key", sk),
+                                                  (other, pk if other == "patronymic_key"
+                                                   else nk)])
+                    out.append(_Route(route, f'"{column}" = {{p}} AND "birth_date" BETWEEN '
+                                      f"{{p}} AND {{p}}{extra}", [key, *year, *more]))
     if roots and nk:
         where = f'"surname_key" IN ({_marks(roots)}) AND "name_key" = {{p}}'
         if born is not None:
@@ -296,6 +322,22 @@ def find_candidates(probe: Mapping[str, Any] | Probe, limit: int = 10,
     p = probe if isinstance(probe, Probe) else Probe.from_dict(dict(probe))
     if p.empty or limit <= 0:
         return []
+    found = _search(p, limit, thresholds)
+    if found and found[0].band in (EXACT, PROBABLE):
+        return found
+    # Names typed with the Latin keyboard layout on (Rhfdxtyrj for Кравченко): read as
+    # the Cyrillic keys they were meant for, searched again, the better score kept.
+    meant = {f: wrong_layout(getattr(p, f)) for f in ("surname", "given_name", "patronymic")}
+    if not any(meant.values()):
+        return found
+    best = {c.person_id: c for c in found}
+    for c in _search(replace(p, **{f: v for f, v in meant.items() if v}), limit, thresholds):
+        if c.person_id not in best or c.score > best[c.person_id].score:
+            best[c.person_id] = replace(c, reasons=(*c.reasons, "keyboard_layout"))
+    return sorted(best.values(), key=lambda c: (-c.score, c.person_id))[:limit]
+
+
+def _search(p: Probe, limit: int, thresholds: Mapping[str, float] | None) -> list[Candidate]:
     keys = p.keys()
     rows, common, gone = _fetch(p, keys)
     if p.person_id is not None:
@@ -305,7 +347,9 @@ def find_candidates(probe: Mapping[str, Any] | Probe, limit: int = 10,
     side = PersonSide(p.surname_skeleton, keys["name_key"], keys["patronymic_key"],
                       p.effective_birth_date, p.iin, p.effective_sex,
                       _parts(p.names[0]), keys["surname_key"], p.names[:2],
-                      p.birth_date is None and bool(p.iin))
+                      p.birth_date is None and bool(p.iin),
+                      (skeleton(p.names[2])[:KEY_LENGTH], patronymic_stem(p.names[1])[:KEY_LENGTH])
+                      if p.names[1] and p.names[2] else ())
 
     floor = {**DEFAULT_THRESHOLDS, **(thresholds or {})}[POSSIBLE]
 

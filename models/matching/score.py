@@ -101,6 +101,9 @@ class PersonSide(NamedTuple):
     surname_root: str = ""
     texts: tuple[str, ...] = ()  # surname and given name as typed (for _with_typed)
     from_iin: bool = False  # birth date and sex read from the IIN, not typed
+    # The probe's patronymic read as a given name and its given name as a patronymic
+    # (keyed into each other's fields: "Есбол Болатович" as name "Болатович"); () if not both.
+    name_patronymic: tuple[str, str] = ()
 
 
 class Verdict(NamedTuple):
@@ -220,6 +223,20 @@ def _swap(probe: PersonSide, cand: PersonSide) -> bool:
                 probe.name_key[:1] == cand.surname_key[:1])
 
 
+def _name_patronymic_swapped(probe: PersonSide, cand: PersonSide, s_name: float | None,
+                             w_name: float) -> tuple[float, float] | None:
+    """(name, patronymic) similarities when the probe's given name and patronymic were
+    keyed into each other's fields and that explains both far better; else None."""
+    if not probe.name_patronymic or s_name is None or s_name >= NAME_CONFLICT or \
+            w_name != W_NAME or not cand.patronymic_key:
+        return None
+    sw_name = part_sim(probe.name_patronymic[0], cand.name_key)
+    sw_pat = part_sim(probe.name_patronymic[1], cand.patronymic_key)
+    if sw_name is None or sw_pat is None or min(sw_name, sw_pat) < NAME_CONFLICT:
+        return None
+    return sw_name * SWAP_FACTOR, sw_pat * SWAP_FACTOR
+
+
 def score_person(probe: PersonSide, cand: PersonSide, namesakes: int = 0,
                  floor: float = 0.0) -> Verdict:
     """The verdict on a candidate. Below `floor` (the lowest score worth showing) the
@@ -252,17 +269,23 @@ def score_person(probe: PersonSide, cand: PersonSide, namesakes: int = 0,
             s_sur, s_name = sw_sur * SWAP_FACTOR, sw_name * SWAP_FACTOR
             w_name = W_NAME
             reasons.append("names_swapped")
+    s_pat_swapped = _name_patronymic_swapped(probe, cand, s_name, w_name)
+    if s_pat_swapped is not None:
+        s_name, s_pat_swapped = s_pat_swapped
+        reasons.append("name_patronymic_swapped")
     if not numbers and _weighted([(w_sur, s_sur), (w_name, s_name), (w_pat, 1.0),
                                   (W_DATE, s_date)]) < floor:
         return Verdict(0.0, False, ())
     if why_date:
         reasons.append(why_date)
-    w_pat, s_pat = _part(probe.patronymic_key, cand.patronymic_key, W_PATRONYMIC)
+    w_pat, s_pat = (W_PATRONYMIC, s_pat_swapped) if s_pat_swapped is not None else \
+        _part(probe.patronymic_key, cand.patronymic_key, W_PATRONYMIC)
     parts = [(w_sur, s_sur), (w_name, s_name), (W_DATE, s_date)]
     if s_pat is not None:  # often missing; absence is no evidence at all
         parts.append((w_pat, s_pat))
     score = _weighted(parts)
     perfect = all(s == 1.0 for _, s in parts) and "names_swapped" not in reasons \
+        and "name_patronymic_swapped" not in reasons \
         and w_name == W_NAME and (s_pat is None or w_pat == W_PATRONYMIC)
     if s_name is not None and s_name < NAME_CONFLICT and w_name == W_NAME:
         # Another given name: a brother, a sister, a twin, not a slip of the pen.
@@ -341,14 +364,20 @@ ONE_SIDE_INITIALS = 0.9
 WORD_ORDER_SIM = 0.98  # the same words in another order
 OTHER_MARKS = 0.85
 NEAR_NUMBER_PULL = 0.5
+NAME_SLIP_FACTOR = 0.93  # 0.92 * 0.93 < 0.86: a name one slip off stays below "probable"
 NEAR_NAME_TRUST = 0.85
 LEGAL_NAME_CONFLICT = 0.6  # a BIN (RNN) one slip from the firm's: half the way to certain
 
 
 def score_legal(name_s: float | None, probe_bin: str, cand_bin: str, probe_rnn: str,
                 cand_rnn: str) -> Verdict:
-    # A name alone is never "exact": two firms may share it in different regions.
+    # A name alone is never "exact": two firms may share it in different regions. Nor
+    # is a name that is not the same words "probable" by itself: among many thousand
+    # firms one letter tells them apart (Қымбат / Сымбат, Кенбеков / Кенберов); a typo is
+    # still offered, first, as "possible".
     score = 0.92 * (UNKNOWN if name_s is None else name_s)
+    if name_s is not None and name_s < WORD_ORDER_SIM:
+        score *= NAME_SLIP_FACTOR
     reasons: list[str] = []
     for kind, a, b, valid in (("bin", probe_bin, cand_bin, iin_valid),
                               ("rnn", probe_rnn, cand_rnn, rnn_valid)):
