@@ -62,6 +62,7 @@ def reload() -> None:
     _keyed.clear()
     _family.clear()
     _parents.clear()
+    _last_search[:] = [None, "", []]
 
 
 def _book(book: str) -> _Book:
@@ -188,6 +189,22 @@ def _search_keys(rows: list[Entry]) -> list[tuple[Entry, str, str, str]]:
     return got
 
 
+# The last search: (its book's search texts, the query, the rows it matched). A letter
+# typed into a directory's filter scans only the rows the filter matched before it.
+_last_search: list[Any] = [None, "", []]
+
+
+def _narrowed(keyed: list[tuple[Entry, str, str, str]],
+              q: str) -> list[tuple[Entry, str, str, str]]:
+    """The rows query `q` can match: when it only adds to the last query on the same
+    rows, the rows that one matched (each word it had is inside a word of `q`, and a
+    code starting with `q` starts with it); otherwise every row."""
+    base, last, hits = _last_search
+    if base is keyed and last and q.startswith(last):
+        return hits
+    return keyed
+
+
 def search(book: str, text: str, on: dt.date | None = None, parent: str | None = None,
            limit: int | None = None) -> list[Entry]:
     """Type-to-filter, Kazakh letters typed as Russian ones matching: entries whose code
@@ -199,20 +216,23 @@ def search(book: str, text: str, on: dt.date | None = None, parent: str | None =
         return rows[:limit] if limit else list(rows)
     q = " ".join(words)
     keyed = _search_keys(rows)
-    by_code = [e for e, code, _, _ in keyed if code.startswith(q)]
-    if len(words) == 1:
-        own = [e for e, code, k, _ in keyed if q in k and not code.startswith(q)]
-        family = [e for e, code, k, f in keyed
-                  if q not in k and q in f and not code.startswith(q)]
-    else:
-        own, family = [], []
-        for e, code, k, f in keyed:
-            if code.startswith(q):
-                continue
-            if all(w in k for w in words):
-                own.append(e)
-            elif f and all(w in f for w in words):
-                family.append(e)
+    by_code: list[Entry] = []
+    own: list[Entry] = []
+    family: list[Entry] = []
+    hits: list[tuple[Entry, str, str, str]] = []
+    one = len(words) == 1
+    for t in _narrowed(keyed, q):
+        e, code, k, f = t
+        if code.startswith(q):
+            by_code.append(e)
+        elif q in k if one else all(w in k for w in words):
+            own.append(e)
+        elif f and (q in f if one else all(w in f for w in words)):
+            family.append(e)
+        else:
+            continue
+        hits.append(t)
+    _last_search[:] = [keyed, q, hits]
     out = by_code + own + family
     return out[:limit] if limit else out
 

@@ -271,6 +271,19 @@ def test_type_to_filter_finds_kazakh_letters_typed_as_russian(books) -> None:
     assert "350000000" in [e.code for e in codebook.search("kato", "караганды облысы")]
 
 
+def test_filter_typed_letter_by_letter_finds_what_a_fresh_search_finds(books) -> None:
+    # A letter typed scans only what the filter matched before it: the same entries, in
+    # the same order, as the whole book searched anew (words added, letters taken back,
+    # another parent, a code's beginning).
+    typed = ["5", "59", "592", "59", "", "д", "до", "дор", "дор ", "дор ж", "дорож", "о",
+             "обл", "обл к", "обл ка", "облк"]
+    for book, parent in (("article_part", None), ("article_part", "592"), ("kato", None)):
+        chain = [[e.code for e in codebook.search(book, text, parent=parent)] for text in typed]
+        for text, got in zip(typed, chain, strict=True):
+            codebook.reload()
+            assert got == [e.code for e in codebook.search(book, text, parent=parent)], text
+
+
 # --- the command line -----------------------------------------------------------------
 
 def run(cfg: Config, args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

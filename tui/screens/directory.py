@@ -34,7 +34,8 @@ HINT = T("Код немесе атаудың бөлігі   Enter: таңдау 
          "Код или часть названия   Enter: выбрать   Esc: закрыть")
 FOUND = T("табылды: {n}", "найдено: {n}")
 LIMIT = 2000  # rows kept in the list; the filter narrows the rest
-DETAIL_LINES = 3  # the selected entry's full text under the list
+DETAIL_LINES = 3
+WARM = "0"  # a filter that makes a book's search texts (its result is not shown)  # the selected entry's full text under the list
 
 
 class DirectoryScreen(QuietModal[Entry | None]):
@@ -76,6 +77,11 @@ class DirectoryScreen(QuietModal[Entry | None]):
         # No widget takes focus: every key comes here, in order, so typing into the
         # filter and moving in the list cannot overtake each other.
         self.relabel()
+
+    def on_screen_resume(self) -> None:
+        # The book's search texts are made while the operator reads the opened window,
+        # not on the first key typed into its filter (12 ms for the article parts).
+        self.call_after_refresh(self.load, WARM)
 
     def relabel(self) -> None:
         self.query_one("#title", TextLine).set_text(self.tr(self.title_text))
