@@ -46,7 +46,7 @@ async def test_discarded_card_leaves_the_person_as_it_was(books, cfg) -> None:
         text = screen_text(app)
         assert isinstance(app.screen, DuplicatesScreen)
         assert "КОНФЛИКТ" in text and "точно" not in text  # same IIN, another person
-        await type_in(pilot, "enter")  # the differences, none ticked
+        await type_in(pilot, "1")  # the differences, none ticked
         text = screen_text(app)
         assert "ИИН совпадает, данные другого лица" in text and "[x] 1" not in text
         await type_in(pilot, "space", "1")  # tick the surname, correct the marked line
@@ -68,7 +68,7 @@ async def test_the_decision_is_applied_when_the_card_is_saved(books, cfg) -> Non
         await type_in(pilot, "enter")
         await settle(pilot)
         await wait_for(pilot, lambda: isinstance(app.screen, DuplicatesScreen))
-        await type_in(pilot, "enter", "space", "1", "f2")
+        await type_in(pilot, "1", "space", "1", "f2")
         await settle(pilot)
         if not isinstance(app.screen, CardScreen):  # warnings to confirm
             await type_in(pilot, "f2")
@@ -80,18 +80,85 @@ async def test_the_decision_is_applied_when_the_card_is_saved(books, cfg) -> Non
     assert (row.old_value, row.new_value) == ("Касымов", "Тестов")
 
 
-async def test_enter_links_without_changing_the_register(books, cfg) -> None:
+async def test_enter_on_a_conflict_links_nothing(books, cfg) -> None:
+    """The same IIN with another person's data: Enter, Enter never links the card to
+    that person; the card keeps a warning at 14.3, and linking takes 1 then 2."""
     known = known_person()
     app = draft_app(cfg, values=TESTOV, focus="iin")  # an operator
     async with app.run_test(size=SIZE) as pilot:
         await resumed(pilot)
         await type_in(pilot, "enter")
         await settle(pilot)
+        await wait_for(pilot, lambda: "Enter Не связывать" in screen_text(app))
+        await type_in(pilot, "enter", "enter")
+        assert isinstance(app.screen, CardScreen)
+        decision = app.screen.state.decision
+        assert decision.person_id is None and decision.undecided == (known.id,)
+        assert decision.different_from == ()  # nothing recorded about the pair
+        assert app.screen.state.marks().get("iin") == "warning"
+        assert "Номер есть у другого лица" in screen_text(app)
+        await type_in(pilot, "f6")  # decide after all: explicitly the same person
+        await settle(pilot)
         await wait_for(pilot, lambda: isinstance(app.screen, DuplicatesScreen))
-        await type_in(pilot, "enter", "enter")  # the differences; Enter: link, no change
+        await type_in(pilot, "1", "enter")  # Enter still does not link
+        assert isinstance(app.screen, DuplicatesScreen)
+        assert "2 или 1" in screen_text(app)
+        await type_in(pilot, "2")
         assert isinstance(app.screen, CardScreen)
         assert app.screen.state.decision.person_id == known.id
         assert app.screen.state.decision.correct == ()
+        assert app.screen.state.marks().get("iin") != "warning"
+
+
+async def test_enter_enter_f2_f2_on_a_conflict_saves_a_new_person(books, cfg) -> None:
+    """The field trial's keys: a card for Петров with Шевченко's IIN, Enter, Enter on
+    the conflict row, then F2 F2. The card's person is a new Петров, Шевченко keeps
+    his cards and data, and the pair is still offered (undecided)."""
+    from models.matching.tables import PersonDistinct
+
+    shevchenko = create_person({"surname": "Шевченко", "given_name": "Павел",
+                                "patronymic": "Андреевич", "birth_date": dt.date(1990, 4, 22),
+                                "iin": "900422399226", "sex": "1"}, registrar())
+    petrov = {**INDIVIDUAL_TEXTS, "surname": "Петров", "given_name": "Иван",
+              "patronymic": "Сергеевич", "birth_date": "01011980", "iin": "900422399226"}
+    app = draft_app(cfg, values=petrov, focus="iin")
+    async with app.run_test(size=SIZE) as pilot:
+        await resumed(pilot)
+        await type_in(pilot, "enter")
+        await settle(pilot)
+        await wait_for(pilot, lambda: "КОНФЛИКТ" in screen_text(app))
+        await type_in(pilot, "enter", "enter", "f2")
+        await settle(pilot)
+        assert "Номер есть у другого лица" in screen_text(app)  # asked to confirm
+        await type_in(pilot, "f2")
+        await settle(pilot)
+        await wait_for(pilot, lambda: "Сохранено" in screen_text(app))
+    card = Card.get()
+    assert card.person_id != shevchenko.id
+    assert (card.person.surname, card.person.birth_date) == ("Петров", dt.date(1980, 1, 1))
+    assert Person.get_by_id(shevchenko.id).surname == "Шевченко"
+    assert PersonDistinct.select().count() == 0 and PersonHistory.select().count() == 0
+
+
+async def test_save_on_a_conflict_waits_for_the_warning(books, cfg) -> None:
+    """F2 straight away: the window opens; Enter on the conflict returns to the card
+    with the warning instead of saving unseen; F2, F2 then saves a new person."""
+    known = known_person()
+    app = draft_app(cfg, values=TESTOV, focus="iin")
+    async with app.run_test(size=SIZE) as pilot:
+        await resumed(pilot)
+        await type_in(pilot, "f2")
+        await settle(pilot)
+        if not isinstance(app.screen, DuplicatesScreen):  # warnings confirmed first
+            await type_in(pilot, "f2")
+            await settle(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, DuplicatesScreen))
+        await type_in(pilot, "enter")
+        assert isinstance(app.screen, CardScreen) and Card.select().count() == 0
+        await type_in(pilot, "f2", "f2")
+        await settle(pilot)
+        await wait_for(pilot, lambda: "Сохранено" in screen_text(app))
+    assert Card.get().person_id != known.id
 
 
 async def test_config_thresholds_and_max_candidates_reach_the_card(books, cfg) -> None:

@@ -123,7 +123,7 @@ async def test_duplicates_conflict(books, cfg) -> None:
         await wait_for(pilot, lambda: "Прежних карточек нет" in screen_text(app))
         assert isinstance(app.screen, DuplicatesScreen)
         check("duplicates_list", app)
-        await type_in(pilot, "enter")
+        await type_in(pilot, "1")  # a conflict: only 1 opens the differences
         check("duplicates_differences", app)
 
 

@@ -22,6 +22,8 @@ from typing import Any
 
 import peewee as pw
 
+from models.card_schema import FIELDS
+from models.field_values import WARNING, Issue
 from models.i18n import T
 from models.matching.keys import LegalProbe, Probe, as_date, person_keys
 from models.matching.normalize import legal_name_key
@@ -174,6 +176,8 @@ def settle_legal_fingerprint(probe: LegalProbe | Mapping[str, Any] | str,
 # --- the duplicates window's decision, applied when the card is saved ----------------
 
 EXACT, CONFLICT = "exact", "conflict"
+UNDECIDED = T("Нөмір басқа тұлғада бар: шешілмеді (F6)",
+              "Номер есть у другого лица: не решено (F6)")
 SAME_PERSON_REASON = T("Карточканы енгізу кезінде түзетілді (сол адам)",
                        "Исправлено при вводе карточки (то же лицо)")
 
@@ -189,17 +193,29 @@ class Decision:
     to it; `correct` names identification fields taken from the card into the person's
     data (§38: former values kept; needs the role that may correct). Not same:
     `different_from` lists the candidates declared different from the card's own new
-    person (or entity, `legal`)."""
+    person (or entity, `legal`). Left undecided (`undecided`: the candidates sharing the
+    card's identification number with other data): the card gets its own new person
+    (entity), nothing is recorded about the pair (offered again next time), and the card
+    carries a warning at the number until it is saved."""
 
     person_id: int | None = None
     legal_entity_id: int | None = None
     correct: tuple[str, ...] = ()
     different_from: tuple[int, ...] = ()
     legal: bool = False
+    undecided: tuple[int, ...] = ()
 
     @property
     def same(self) -> bool:
         return self.person_id is not None or self.legal_entity_id is not None
+
+    def warnings(self) -> list[Issue]:
+        """What the card shows while the decision stands: an identification number
+        shared with another record's data, left undecided."""
+        if not self.undecided:
+            return []
+        field = "bin" if self.legal else "iin"
+        return [Issue(FIELDS[field].line, field, WARNING, UNDECIDED)]
 
 
 def take(decision: Decision, values: Mapping[str, Any], user: User | None

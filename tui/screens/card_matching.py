@@ -100,7 +100,11 @@ class DuplicateFinder:
             if decision is None:  # Esc: back to the card, nothing decided
                 return
             self.host.state.decide(decision)
-            if then is not None:
+            self.host.recheck()  # a conflict left undecided is a warning on the card
+            if decision.undecided:
+                # Saving waits: the operator sees the warning, F2 again saves with it.
+                self.host.say(self.host.tr(decision.warnings()[0].message))
+            elif then is not None:
                 then(decision)
 
         from tui.screens.duplicates import DuplicatesScreen

@@ -138,16 +138,19 @@ class CardState:
         bad = {i.field for i in parsed}
         values = {n: (None if n in bad else v) for n, v in self.typed_values().items()}
         card = [i for i in validate_card(values, today) if i.field not in bad]
-        self.issues = parsed + card
+        decided = self.decision.warnings() if self.decision is not None else []
+        self.issues = parsed + card + decided
         return self.issues
 
     def shown(self) -> list[Issue]:
         """Issues the operator should see now: a field's own once it is left, a line's
         others once the line is left (a rule about line 4 waits while the operator is
-        still on line 4), or all of them once a save was tried. In form order."""
+        still on line 4), or all of them once a save was tried; the duplicates
+        window's at once. In form order."""
         left = self.lines_left
+        decided = self.decision.warnings() if self.decision is not None else []
         out = [i for i in self.issues if self.show_all or CHUNK_OF.get(i.field) in left
-               or (i.field in self.touched and self.text(i.field))]
+               or (i.field in self.touched and self.text(i.field)) or i in decided]
         return sorted(out, key=lambda i: (not i.is_error, FORM_ORDER.get(i.field, 0)))
 
     def blocking(self, name: str) -> list[Issue]:

@@ -7,6 +7,10 @@ candidates, best first, with the selected one's address and earlier cards.
                role that may correct), 1 takes the ticked ones, 2 / Enter links
                without changing anything
     2          a different person: none of the listed is offered again for the card
+    On a conflict (the same IIN, BIN or RNN with another record's data) Enter links
+    nothing: the card keeps its own new person and a warning at the number, the pair
+    stays undecided. Linking to the conflicting record takes 1 (then 2 or 1 for a
+    person): never the default key.
     3          the selected candidate's cards (Enter on one opens it)
     Esc        back to the card, nothing decided
 
@@ -59,6 +63,11 @@ HINT = T("1/Enter Сол адам  2 Басқа адам  3 Карточкала
          "1/Enter То же лицо  2 Другое лицо  3 Его карточки  Esc Назад")
 HINT_LEGAL = T("1/Enter Сол ұйым  2 Басқа ұйым  3 Карточкалары  Esc Қайту",
                "1/Enter Та же организация  2 Другая  3 Карточки  Esc Назад")
+HINT_CONFLICT = T("Enter Байланыстырмау  1 Сол адам  2 Басқа адам  3 Карточкалары  Esc Қайту",
+                  "Enter Не связывать  1 То же лицо  2 Другое лицо  3 Его карточки  Esc Назад")
+HINT_CONFLICT_LEGAL = T(
+    "Enter Байланыстырмау  1 Сол ұйым  2 Басқа ұйым  3 Карточкалары  Esc Қайту",
+    "Enter Не связывать  1 Та же организация  2 Другая  3 Карточки  Esc Назад")
 HINT_CARDS = T("Enter Карточканы ашу  3/Esc Тізімге қайту",
                "Enter Открыть карточку  3/Esc Назад к списку")
 FIX_TITLE = T("Карточка тізілімнен өзгеше: {who}", "Карточка расходится с реестром: {who}")
@@ -66,6 +75,10 @@ CONFLICT_TITLE = T("ЖСН бірдей, деректер басқа адамд�
                    "ИИН совпадает, данные другого лица: {who}")
 FIX_HINT = T("Бос орын [x]  1 Белгіленгенді түзету  2/Enter Түзетпей байланыстыру  Esc Қайту",
              "Пробел [x]  1 Исправить отмеченное  2/Enter Связать без изменений  Esc Назад")
+FIX_HINT_CONFLICT = T("Бос орын [x]  1 Белгіленгенді түзету  2 Түзетпей байланыстыру  Esc Қайту",
+                      "Пробел [x]  1 Исправить отмеченное  2 Связать без изменений  Esc Назад")
+CONFLICT_ENTER = T("Басқа адаммен байланыстыру: 2 немесе 1; байланыстырмау: Esc, Enter",
+                   "Связать с другим лицом: 2 или 1; не связывать: Esc, затем Enter")
 NONE_TICKED = T("Ештеңе белгіленбеген: Бос орын белгілейді", "Ничего не отмечено: Пробел отмечает")
 MAY_NOT_CORRECT = T("Тізілімдегі деректерді тек әкімші түзетеді: 2 түзетпей байланыстырады",
                     "Данные реестра исправляет только администратор: 2 связывает без изменений")
@@ -139,8 +152,12 @@ class DuplicatesScreen(QuietModal[Decision | None]):
         rows = [self._row(c) for c in self.found]
         pick = self.query_one("#candidates", PickList)
         pick.set_rows(rows, pick.index)
-        hint = {"cards": HINT_CARDS, "fix": FIX_HINT}.get(
-            self.mode, HINT_LEGAL if self.legal else HINT)
+        conflict = self._conflict()
+        if self.mode == "list" and conflict:
+            hint = HINT_CONFLICT_LEGAL if self.legal else HINT_CONFLICT
+        else:
+            hint = {"cards": HINT_CARDS, "fix": FIX_HINT_CONFLICT if conflict else FIX_HINT
+                    }.get(self.mode, HINT_LEGAL if self.legal else HINT)
         self._set("#hint", self.tr(hint))
         self._show_selected()
 
@@ -169,6 +186,11 @@ class DuplicatesScreen(QuietModal[Decision | None]):
         if not self.found:
             return None
         return self.found[self.query_one("#candidates", PickList).index]
+
+    def _conflict(self) -> bool:
+        """The selected candidate shares the card's number with another record's data."""
+        c = self._selected()
+        return c is not None and agreement(c, self.values) == CONFLICT
 
     def _show_selected(self) -> None:
         c = self._selected()
@@ -239,16 +261,22 @@ class DuplicatesScreen(QuietModal[Decision | None]):
     def on_pick_list_moved(self, event: PickList.Moved) -> None:
         if event.pick.id == "candidates":
             event.stop()
-            self._show_selected()
+            self.relabel()  # the hint says what Enter does on this row
 
     def on_pick_list_picked(self, event: PickList.Picked) -> None:
         event.stop()
         if event.pick.id == "candidates" and self.mode == "list":
-            self._same()
+            if self._conflict():
+                self._undecided()  # Enter: the choice that changes nothing
+            else:
+                self._same()
         elif event.pick.id == "cards" and self.mode == "cards":
             self._open_card(event.index)
         elif event.pick.id == "cards" and self.mode == "fix":
-            self._link(correct=False)  # Enter: the choice that changes nothing
+            if self._conflict():  # linking another record's data is never the default
+                self._set("#address", self.tr(CONFLICT_ENTER))
+            else:
+                self._link(correct=False)  # Enter: the choice that changes nothing
 
     def action_choice(self, key: str) -> None:
         """1 / 2 / 3 / Space / Esc, by the window's mode (bound with priority, so they
@@ -296,6 +324,7 @@ class DuplicatesScreen(QuietModal[Decision | None]):
         if self.legal:
             self.dismiss(Decision(legal_entity_id=c.legal_entity_id, legal=True))
             return
+        conflict = self._conflict()
         try:
             self.changes = person_changes(c.person_id, self.values)
         except Exception as exc:
@@ -303,7 +332,7 @@ class DuplicatesScreen(QuietModal[Decision | None]):
                 raise
             self._set("#title", self.tr(DB_FAILED))  # the window stays: may be retried
             return
-        if not self.changes:
+        if not self.changes and not conflict:
             self._link(correct=False)
             return
         self.take = set()  # nothing ticked: the operator chooses what the register takes
@@ -325,6 +354,12 @@ class DuplicatesScreen(QuietModal[Decision | None]):
             self._set("#address", self.tr(MAY_NOT_CORRECT))
             return
         self.dismiss(Decision(person_id=c.person_id, correct=fields))
+
+    def _undecided(self) -> None:
+        """A new record for the card; the conflicting ones neither linked nor declared
+        different: nothing about them is written, the card keeps a warning."""
+        ids = tuple(self._cid(c) for c in self.found if agreement(c, self.values) == CONFLICT)
+        self.dismiss(Decision(undecided=ids, legal=self.legal))
 
     def _different(self) -> None:
         ids = tuple(self._cid(c) for c in self.found)
