@@ -60,7 +60,6 @@ def reload() -> None:
     _cache.clear()
     _valid.clear()
     _keyed.clear()
-    _family.clear()
     _parents.clear()
     _last_search[:] = [None, "", []]
 
@@ -159,32 +158,29 @@ def _key(e: Entry) -> str:
     return e.search_key or fold(f"{e.code} {e.name.kk} {e.name.ru}")
 
 
-_family: dict[tuple[str, str, str], str] = {}
 _parents: dict[tuple[str, str | None], str] = {}  # (book, parent) -> the parents' texts
 
 
-def _family_key(e: Entry) -> str:
-    """The entry's search text with its parents' ("астан" finds Astana's districts)."""
-    k = (e.book, e.version, e.code)
-    if k not in _family:
-        up = (e.book, e.parent)
-        if up not in _parents:
-            _parents[up] = " ".join(_key(p) for p in lineage(e))
-        _family[k] = f"{_key(e)} {_parents[up]}" if _parents[up] else _key(e)
-    return _family[k]
+def _parents_key(e: Entry) -> str:
+    """The search text of the entry's parents ("астан" finds Astana's districts): one
+    string per parent, shared by its children (2 MiB less for the article parts)."""
+    up = (e.book, e.parent)
+    if up not in _parents:
+        _parents[up] = " ".join(_key(p) for p in lineage(e))
+    return _parents[up]
 
 
 _keyed: dict[int, list[tuple[Entry, str, str, str]]] = {}
 
 
 def _search_keys(rows: list[Entry]) -> list[tuple[Entry, str, str, str]]:
-    """(entry, code, its own search text, with its parents') for a list of `entries`,
-    made once per list: a filter key then only scans strings."""
+    """(entry, code, its own search text, its parents') for a list of `entries`, made
+    once per list: a filter key then only scans strings."""
     got = _keyed.get(id(rows))
     if got is None or (got and got[0][0] is not rows[0]):
         if len(_keyed) > 256:
             _keyed.clear()
-        got = _keyed[id(rows)] = [(e, e.code, _key(e), _family_key(e) if e.parent else "")
+        got = _keyed[id(rows)] = [(e, e.code, _key(e), _parents_key(e) if e.parent else "")
                                   for e in rows]
     return got
 
@@ -227,8 +223,8 @@ def search(book: str, text: str, on: dt.date | None = None, parent: str | None =
             by_code.append(e)
         elif q in k if one else all(w in k for w in words):
             own.append(e)
-        elif f and (q in f if one else all(w in f for w in words)):
-            family.append(e)
+        elif f and (q in f if one else all(w in k or w in f for w in words)):
+            family.append(e)  # a word has no space: it is in the entry's text or its parents'
         else:
             continue
         hits.append(t)
