@@ -5,18 +5,20 @@ One draft per user for a new card (Draft.card is None). The data is what the ent
 screen needs to put the operator back exactly where they were: the text of every
 field as typed, the focused field and the cursor, the fields kept for the next card.
 
-The same row keeps the user's pins ("pins": the fields pinned for the next card and
-their texts), which outlive the draft: a card saved, discarded or declined on the next
-start still leaves the next card with the batch's pinned authority, place, official...
+The same row keeps the user's pins ("pins": the fields pinned for the next card, their
+texts and the day they were last typed), which outlive the draft: a card saved, discarded
+or declined on the next start still leaves the next card with the batch's pinned
+authority, place, official... A pinned date does not outlive its day (`pins_on`).
 Control characters never reach the database: they are dropped here as well.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
-from models.card_schema import FIELDS
+from models.card_schema import FIELDS, Kind
 from models.db import database_proxy
 from models.i18n import LANGUAGES
 from models.tables import Draft, User, now
@@ -35,12 +37,50 @@ def _texts(raw: Any) -> dict[str, str]:
     return {k: strip_control(str(v)) for k, v in raw.items() if k in FIELDS and v}
 
 
-def _clean_pins(data: Any) -> dict[str, Any] | None:
+def _clean_pins(data: Any, day: dt.date | None = None) -> dict[str, Any] | None:
+    """Pins as stored; with `day`, stamped as typed on that day (else the stored stamp)."""
     if not isinstance(data, dict):
         return None
     pinned = _names(data.get("pinned"))
-    return {"pinned": pinned,
-            "values": {k: v for k, v in _texts(data.get("values")).items() if k in pinned}}
+    out: dict[str, Any] = {
+        "pinned": pinned,
+        "values": {k: v for k, v in _texts(data.get("values")).items() if k in pinned}}
+    stamp = day.isoformat() if day is not None else data.get("day")
+    if isinstance(stamp, str) and _day(stamp) is not None:
+        out["day"] = stamp
+    return out
+
+
+def _day(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+# Line 7 is the day the card is keyed (§34-1: for a body keying its own cards, the day
+# of entry): pinned, it stands for "today" and moves on with the days.
+TODAY_DATES = ("received_date",)
+
+
+def pins_on(values: dict[str, str], typed_on: dt.date | None, today: dt.date
+            ) -> tuple[dict[str, str], list[str]]:
+    """The pinned texts for a card keyed on `today`, and the fields whose pinned date
+    was dropped. Codes, names and numbers stay pinned whatever the day. A date pinned on
+    an earlier day (or on an unknown day) does not carry over: line 7 becomes today's
+    date; any other pinned date (line 6, line 21: the paper batch's) is dropped, so a
+    new day's first card never takes yesterday's date unseen."""
+    if typed_on == today:
+        return dict(values), []
+    out, dropped = {}, []
+    for name, text in values.items():
+        if FIELDS[name].kind != Kind.DATE:
+            out[name] = text
+        elif name in TODAY_DATES:
+            out[name] = today.strftime("%d%m%Y")
+        else:
+            dropped.append(name)
+    return out, dropped
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
@@ -89,7 +129,8 @@ def save_draft(user: User, data: dict[str, Any]) -> None:
     """Write (or replace) the user's draft of a new card; its pinned fields become the
     user's pins too."""
     draft = _clean(data)
-    pins = _clean_pins({"pinned": draft["pinned"], "values": draft["values"]})
+    pins = _clean_pins({"pinned": draft["pinned"], "values": draft["values"]},
+                       dt.date.today())
     _write(user, {**draft, "pins": pins})
 
 
@@ -113,10 +154,12 @@ def save_pins(user: User, pinned: set[str] | list[str], values: dict[str, str]) 
     """The fields `user` keeps pinned for the next card and their texts (the draft, if
     any, is left as it is)."""
     stored = _stored(_row(user))
-    _write(user, {**stored, "pins": _clean_pins({"pinned": list(pinned), "values": values})})
+    _write(user, {**stored, "pins": _clean_pins({"pinned": list(pinned), "values": values},
+                                                dt.date.today())})
 
 
 def load_pins(user: User) -> dict[str, Any] | None:
-    """{"pinned": [field names], "values": {name: text}}, or None when the user never
+    """{"pinned": [field names], "values": {name: text}, "day": "YYYY-MM-DD" they were
+    last typed (absent in pins older than the stamp)}, or None when the user never
     pinned anything (the card's default pins apply)."""
     return _clean_pins(_stored(_row(user)).get("pins"))

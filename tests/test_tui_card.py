@@ -417,14 +417,13 @@ async def test_a_proposed_journal_number_taken_meanwhile_moves_on(books, cfg) ->
 
     app = make_app(cfg)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await type_in(pilot, *INDIVIDUAL_KEYS)  # line 6: the number proposed for its year
         offered = raw(app, "journal_no")
         other = User.create(login="op2", full_name="Оператор 2", role="operator")
         register_card(individual_card(journal_no=offered, authority=cfg.authority,
                                       surname="Ахметов", protocol_no="000999999"),
                       other, journal_proposed=offered)
-        await type_in(pilot, *INDIVIDUAL_KEYS, "39320", "enter", "39320", "enter",
-                      *INDIVIDUAL_TAIL, "f2")
+        await type_in(pilot, "39320", "enter", "39320", "enter", *INDIVIDUAL_TAIL, "f2")
         await settle(pilot)
         moved = f"{int(offered) + 1:05d}"
         status = screen_text(app).splitlines()[22]

@@ -99,7 +99,23 @@ class ApcardApp(App[int], inherit_bindings=False):
 
     def on_open_screen(self, message: tx.OpenScreen) -> None:
         message.stop()
-        self.push_screen(screen_class(message.command)(self.session, message.card_id))
+        window = screen_class(message.command)
+        if not self._back_to(window):
+            self.push_screen(window(self.session, message.card_id))
+
+    def _back_to(self, window: type) -> bool:
+        """F5 on a card opened from the search window: back to that window, its fields
+        and results as they were left, instead of a second one on top. Only read-only
+        cards lie above it (a card being corrected is never closed this way)."""
+        stack = self.screen_stack
+        below = next((i for i in range(len(stack) - 1, 0, -1)
+                      if isinstance(stack[i], window)), None)
+        above = stack[below + 1:] if below is not None else []
+        if below is None or not all(getattr(s, "just_shown", False) for s in above):
+            return False
+        for _ in above:
+            self.pop_screen()
+        return True
 
 
 def run_app(cfg: Config, user: User) -> int:

@@ -170,6 +170,11 @@ class CardScreen(QuietScreen):
     def correcting(self) -> bool:
         return self.corrector.active
 
+    @property
+    def just_shown(self) -> bool:
+        """A registered card only looked at: closing it loses nothing."""
+        return self.readonly and not self.corrector.active
+
     def typed(self) -> None:
         self.greeting = False
         self.drafts.changed()
@@ -185,6 +190,9 @@ class CardScreen(QuietScreen):
 
     def move_on(self, name: str) -> None:
         self.keys.leave(name, 1)
+
+    def field_left(self, name: str) -> None:
+        self.cards.left(name)
 
     def lone_escape(self) -> None:
         """Esc: back to the card list from a registered card; while correcting, drop
@@ -240,12 +248,18 @@ class CardScreen(QuietScreen):
             self.cards.toggle_pin(self.state.focus)
 
     def action_errors(self) -> None:
-        from tui.screens.messages import IssuesScreen
+        from tui.screens.messages import SAVE, IssuesScreen
 
         self.state.check()
         issues = self.state.issues if self.state.show_all else self.state.shown()
-        self.open(IssuesScreen(self.lang, issues),
-                  lambda name: self.focus_field(name) if name in FIELDS else None)
+
+        def chosen(name: str | None) -> None:
+            if name == SAVE:  # the save key on the list: save as from the card
+                self.action_save()
+            elif name in FIELDS:
+                self.focus_field(name)
+
+        self.open(IssuesScreen(self.lang, issues), chosen)
 
     def action_directory(self, full: bool = False) -> None:
         self.directories.open(self.state.focus, full)

@@ -105,7 +105,11 @@ SAVE = "__save__"
 class IssuesScreen(QuietModal[str | None]):
     """Errors and warnings of the card, in form order. Enter on one goes to its field
     (the result is the field name). With `confirm`, the card has only warnings and the
-    result SAVE means "save anyway" (F2 or Y); Esc goes back to the card."""
+    result SAVE means "save anyway" (F2 or Y); Esc goes back to the card.
+
+    The save key acts here too, as it would on the card, without an Esc first: after a
+    refused save ("errors") it goes to the first error; on the plain list it closes the
+    list with SAVE, and the card tries to save."""
 
     TITLE_ERRORS = T("Сақталмады: қателерді түзетіңіз", "Не сохранено: исправьте ошибки")
     TITLE_LIST = T("Қателер мен ескертулер", "Ошибки и предупреждения")
@@ -152,9 +156,20 @@ class IssuesScreen(QuietModal[str | None]):
         if event.key == "escape":
             event.stop()
             self.dismiss(None)
-        elif self.mode == "confirm" and (event.key in self.save_keys or char in YES_KEYS):
+        elif self.mode == "confirm" and (self._is_save(event.key) or char in YES_KEYS):
             event.stop()
             self.dismiss(SAVE)
+        elif self._is_save(event.key):
+            event.stop()
+            first = next((i.field for i in self.issues if i.is_error), None)
+            self.dismiss(first if self.mode == "errors" and first else SAVE)
+
+    def _is_save(self, key: str) -> bool:
+        """The save key (F2, Alt+2 and what config.toml [keys] gives it)."""
+        if key in self.save_keys:
+            return True
+        session = getattr(self.app, "session", None)
+        return session is not None and session.keymap.is_key_of(key, "save")
 
 
 def issue_line(issue: Issue, lang: str) -> str:

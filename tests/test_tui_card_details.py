@@ -1,0 +1,161 @@
+"""The card screen's details a keyer meets all day: the save key on the error list, F5
+from a card found by F5, line 6's number for the card's own year, pinned dates on a new
+day; and the demo register's line 6 numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from models import drafts
+from models.cards import next_journal_no, register_card
+from models.tables import Card, Draft
+from tests.test_validation import legal_card
+from tests.tui_helpers import (  # noqa: F401 (backend: the UI tests' fixture)
+    INDIVIDUAL_KEYS,
+    INDIVIDUAL_TAIL,
+    backend,
+    make_app,
+    raw,
+    screen_text,
+    settle,
+    type_in,
+    wait_for,
+)
+from tui.screens.card import CardScreen
+from tui.screens.card_list import CardListScreen
+from tui.screens.messages import IssuesScreen
+
+SIZE = (80, 24)
+FULL_CARD = (*INDIVIDUAL_KEYS, "39320", "enter", "39320", "enter", *INDIVIDUAL_TAIL)
+
+
+async def test_save_key_on_the_error_list_goes_to_the_first_error(books, cfg) -> None:
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, "01", "Касымов", "enter", "f2")
+        await settle(pilot)
+        assert isinstance(app.screen, IssuesScreen)
+        first = next(i.field for i in app.screen.issues if i.is_error)
+        await type_in(pilot, "f2")  # no Esc first
+        await settle(pilot)
+        assert isinstance(app.screen, CardScreen) and app.screen.state.focus == first
+
+
+async def test_save_key_on_the_plain_list_saves(books, cfg) -> None:
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, *FULL_CARD, "f12")
+        await settle(pilot)
+        assert isinstance(app.screen, IssuesScreen)
+        await type_in(pilot, "f2")
+        await settle(pilot)
+        assert isinstance(app.screen, CardScreen)
+        assert "Сохранено: карточка №" in screen_text(app)
+    assert Card.select().where(Card.surname == "Касымов").count() == 1
+
+
+async def test_f5_from_a_found_card_returns_to_the_search(books, cfg) -> None:
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, *FULL_CARD, "f2")
+        await settle(pilot)
+        for _ in range(3):  # search, open the card, search again: never a pile
+            await type_in(pilot, "f5")
+            await settle(pilot)
+            assert isinstance(app.screen, CardListScreen) and len(app.screen_stack) == 2
+            if "Найдено: 1" not in screen_text(app):
+                await type_in(pilot, "tab", "касым", "enter")
+                await settle(pilot)
+            assert "Найдено: 1" in screen_text(app)  # the results as they were left
+            await type_in(pilot, "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, CardScreen) and app.screen.readonly
+            assert len(app.screen_stack) == 3
+
+
+async def test_line_6_number_is_proposed_from_the_cards_year(books, cfg) -> None:
+    """A 2025 card keyed now: line 6's date in 2025 proposes 2025's next number, which
+    the save keeps (not this year's number moved on at the save); the next card, line
+    6's date pinned, is proposed the number after it."""
+    from models.auth import add_user
+
+    boss = add_user("boss", "administrator", by=None)
+    register_card(legal_card(), boss, today=dt.date(2025, 3, 1))  # 2025: no. 00451
+    assert cfg.authority == "685" and dt.date.today().year != 2025
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        assert raw(app, "journal_no") == next_journal_no("685", dt.date.today().year)
+        await type_in(pilot, *INDIVIDUAL_KEYS)
+        assert raw(app, "journal_no") == "00452"
+        await type_in(pilot, "39320", "enter", "39320", "enter", *INDIVIDUAL_TAIL, "f2")
+        await settle(pilot)
+        assert "Сохранено: карточка №" in screen_text(app)  # not "number moved"
+        assert raw(app, "journal_date") == "03022025"  # pinned for the batch
+        assert raw(app, "journal_no") == "00453"
+    assert Card.get(Card.surname == "Касымов").journal_no == "00452"
+
+
+def _pins_typed_on(user, day: dt.date, values: dict[str, str]) -> None:
+    drafts.save_pins(user, list(values), values)
+    row = Draft.get(Draft.user == user)
+    data = json.loads(row.data)
+    data["pins"]["day"] = day.isoformat()
+    row.data = json.dumps(data)
+    row.save()
+
+
+async def test_pinned_dates_do_not_outlive_their_day(books, cfg) -> None:
+    today = dt.date.today()
+    yesterday = today - dt.timedelta(days=1)
+    app = make_app(cfg)
+    _pins_typed_on(app.session.user, yesterday, {
+        "authority": "685", "place": "751110000", "journal_date": "03022025",
+        "received_date": yesterday.strftime("%d%m%Y"), "filled_date": "05022025",
+        "filled_by": "Иванова С.К., инспектор"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert raw(app, "authority") == "685" and raw(app, "place") == "751110000"
+        assert raw(app, "filled_by") == "Иванова С.К., инспектор"  # codes, names stay
+        assert raw(app, "received_date") == today.strftime("%d%m%Y")  # line 7: today
+        assert raw(app, "journal_date") == "" and raw(app, "filled_date") == ""
+        assert "journal_date" in app.screen.state.pinned  # still pinned, for today's
+        assert "Даты прошлого дня сняты (стр. 6, 21): наберите заново" in screen_text(app)
+
+
+async def test_pinned_dates_of_today_stay(books, cfg) -> None:
+    app = make_app(cfg)
+    drafts.save_pins(app.session.user, ["journal_date", "authority"],
+                     {"journal_date": "03022025", "authority": "685"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert raw(app, "journal_date") == "03022025" and raw(app, "authority") == "685"
+        assert "сняты" not in screen_text(app)
+
+
+def test_pins_on_a_new_day() -> None:
+    day = dt.date(2026, 3, 2)
+    pins = {"authority": "685", "received_date": "27022026", "journal_date": "20022026",
+            "filled_date": "20022026"}
+    assert drafts.pins_on(pins, day, day) == (pins, [])
+    kept, dropped = drafts.pins_on(pins, dt.date(2026, 2, 27), day)
+    assert kept == {"authority": "685", "received_date": "02032026"}
+    assert sorted(dropped) == ["filled_date", "journal_date"]
+    assert drafts.pins_on(pins, None, day) == (kept, dropped)  # pins older than the stamp
+
+
+def test_demo_line_6_numbers_are_unique_in_each_journal(books) -> None:
+    """Each body's journal of a year numbers its cards once: no two demo cards of one
+    authority and year share line 6's number, also after a second demo run."""
+    from collections import Counter
+
+    from models.auth import add_user
+    from models.demo import load_demo
+
+    boss = add_user("boss", "administrator", by=None)
+    load_demo(150, 3, boss, today=dt.date(2026, 1, 15))
+    load_demo(100, 4, boss, today=dt.date(2026, 1, 15))
+    seen = Counter((c.authority, c.journal_date.year, int(c.journal_no))
+                   for c in Card.select(Card.authority, Card.journal_date, Card.journal_no))
+    assert sum(seen.values()) == 250 and max(seen.values()) == 1
+    assert len({a for a, _, _ in seen}) > 1  # several bodies, each its own numbering
