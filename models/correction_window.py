@@ -36,8 +36,8 @@ def check(status: str, found_on: dt.date | None, today: dt.date, window_days: in
                              "Дата обнаружения ошибки не может быть в будущем"))
     if status == Status.RETURNED.value:
         return RETURN, found, ""
-    last = found + dt.timedelta(days=window_days)
-    if today <= last:
+    last = closed_on(status, found, today, window_days)
+    if last is None:
         return OWN, found, ""
     text = override_reason or ""
     if find_control(text) is not None:
@@ -51,6 +51,16 @@ def check(status: str, found_on: dt.date | None, today: dt.date, window_days: in
             f"Ошибка обнаружена {found:%d.%m.%Y}: месячный срок истёк {last:%d.%m.%Y} (§6). "
             "Нужен возврат Управления или разрешение администратора с причиной"))
     return OVERRIDE, found, text
+
+
+def closed_on(status: str, found_on: dt.date, today: dt.date, window_days: int = 30
+              ) -> dt.date | None:
+    """The last day of the month window when it has passed (an override is needed);
+    None when the correction is within it or the Directorate returned the card."""
+    if status == Status.RETURNED.value:
+        return None
+    last = found_on + dt.timedelta(days=window_days)
+    return last if today > last else None
 
 
 def record(card: Card, version: int, basis: tuple[str, dt.date, str], user: User | None

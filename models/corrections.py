@@ -443,32 +443,10 @@ def apply_document(card_id: int, changes: Mapping[str, Any], user: User | None, 
     return Saved(card.id, version, card.status, rows)
 
 
-# The lines a destroyed card loses (§14): what identifies the offender or the case file.
+# The lines a destroyed card loses (§14): what identifies the offender or the case file
+# (models.purge empties them).
 # Everything else (bodies, place, qualification, dates, penalties, amounts, sex,
 # citizenship, legal form) stays, so counts and statistics are unchanged.
 PURGED_FIELDS = ("protocol_no", "refusal_no", "official_name", "surname", "given_name",
                  "patronymic", "birth_date", "address", "id_document", "iin", "workplace",
                  "legal_name", "rnn", "bin", "legal_address", "filled_by")
-
-
-def purge_card(card_id: int, user: User | None, note: str) -> Saved:
-    """Remove a card's personal data, leaving its tombstone (status purged). Called by
-    models.retention inside its transaction, after the card was found due. The log gets
-    one row per cleared line and the status row, without the former values: a log that
-    kept them would keep what the destruction removes."""
-    require(user, Action.PURGE)
-    text = _optional_note(note)
-    if text is None:
-        raise ReasonRequired(T("Жою актісі көрсетілмеген", "Не указан акт уничтожения"))
-    with audit.writing(user, "purge", reason=text.text):
-        card = _load(card_id)
-        if card.status in (Status.PURGED.value, Status.DRAFT.value):
-            raise CorrectionRefused(T("Карточка жойылған немесе жоба",
-                                      "Карточка уже уничтожена или это черновик"))
-        updates: dict[str, Any] = {n: None for n in PURGED_FIELDS}
-        updates.update(status=Status.PURGED.value, purged_at=now(), person=None,
-                       legal_entity=None)
-        # The database logs each cleared line without its former value (event purge).
-        version = _write(card, card.version, updates)
-        rows = audit.rows_of(card.id, version)
-    return Saved(card.id, version, Status.PURGED.value, rows)

@@ -144,6 +144,32 @@ def entry_columns(e: Proceeding, lang: str) -> tuple[str, ...]:
             ", ".join(x for x in (e.decision_no, _d(e.in_force_on)) if x), penalty)
 
 
+# The card columns a journal snapshot reads (models.purge reads only these).
+SNAPSHOT_COLUMNS = ("id", "journal_no", "journal_date", "created_at", "surname", "given_name",
+                    "patronymic", "birth_date", "workplace", "legal_name", "legal_address",
+                    "considering_body", "dispatched_at", "article", "part", "paragraph",
+                    "koap_edition", "decision_date", "filled_by", "main_penalty",
+                    "extra_penalty", "measure", "fine_imposed")
+
+
+def snapshot_values(card: Any) -> dict[str, Any]:
+    """The journal columns of a card's entry as the card holds them now (`card`: a Card
+    or any row with SNAPSHOT_COLUMNS as attributes)."""
+    who = " ".join(x for x in (card.surname, card.given_name, card.patronymic) if x)
+    return {
+        "offender": ", ".join(x for x in (who, _d(card.birth_date), card.workplace or "") if x),
+        "legal": ", ".join(x for x in (card.legal_name, card.legal_address) if x),
+        "filing_body": card.considering_body or "",
+        "sent_on": card.dispatched_at.date() if card.dispatched_at else None,
+        "article": card.article or "", "part": card.part or "",
+        "paragraph": card.paragraph or "", "koap_edition": card.koap_edition or "2014",
+        "result": CARD_RESULT, "result_date": card.decision_date,
+        "filled_by": card.filled_by or "",
+        "penalty": "|".join(str(x or "") for x in (card.main_penalty, card.extra_penalty,
+                                                   card.measure, card.fine_imposed)),
+        "snapshot": True}
+
+
 def snapshot(card: Card, user: User | None) -> Proceeding:
     """Copy a card's journal columns into its entry, before the card's personal data go
     (the journal is kept three years, §7; a card may go after six months, §13). Runs in
@@ -153,49 +179,25 @@ def snapshot(card: Card, user: User | None) -> Proceeding:
         entry = Proceeding(number=card.journal_no or "",
                            registered_on=card.journal_date or card.created_at.date(), card=card,
                            created_by=user, created_at=now())
-    who = " ".join(x for x in (card.surname, card.given_name, card.patronymic) if x)
-    entry.offender = ", ".join(x for x in (who, _d(card.birth_date), card.workplace or "") if x)
-    entry.legal = ", ".join(x for x in (card.legal_name, card.legal_address) if x)
-    entry.filing_body = card.considering_body or ""
-    entry.sent_on = card.dispatched_at.date() if card.dispatched_at else None
-    entry.article, entry.part = card.article or "", card.part or ""
-    entry.paragraph, entry.koap_edition = card.paragraph or "", card.koap_edition or "2014"
-    entry.result, entry.result_date = CARD_RESULT, card.decision_date
-    entry.filled_by = card.filled_by or ""
-    entry.penalty = "|".join(str(x or "") for x in (card.main_penalty, card.extra_penalty,
-                                                    card.measure, card.fine_imposed))
-    entry.snapshot, entry.updated_at = True, now()
+    for name, value in snapshot_values(card).items():
+        setattr(entry, name, value)
+    entry.updated_at = now()
     entry.save()
     return entry
 
 
-def due_entries(cutoff: dt.date) -> tuple[list[Proceeding], list[Card]]:
-    """Journal entries registered before `cutoff` and not destroyed yet: entries without
-    a card, and cards whose entry is still in the journal."""
-    entries = list(Proceeding.select().where(Proceeding.card.is_null(),
-                                             Proceeding.registered_on < cutoff,
-                                             Proceeding.destroyed_act.is_null()))
+def due_entries(cutoff: dt.date) -> tuple[list[int], list[int]]:
+    """Journal entries registered before `cutoff` and not destroyed yet: ids of entries
+    without a card, and of cards whose entry is still in the journal."""
+    entries = [i for (i,) in Proceeding.select(Proceeding.id).where(
+        Proceeding.card.is_null(), Proceeding.registered_on < cutoff,
+        Proceeding.destroyed_act.is_null()).order_by(Proceeding.id).tuples()]
     destroyed = Proceeding.select(Proceeding.card).where(Proceeding.card.is_null(False),
                                                          Proceeding.destroyed_act.is_null(False))
-    cards = list(Card.select().where(Card.journal_date < cutoff,
-                                     Card.status != Status.DRAFT.value,
-                                     Card.id.not_in(destroyed)))
+    cards = [i for (i,) in Card.select(Card.id).where(
+        Card.journal_date < cutoff, Card.status != Status.DRAFT.value,
+        Card.id.not_in(destroyed)).order_by(Card.id).tuples()]
     return entries, cards
-
-
-def destroy_entry(entry: Proceeding | None, card: Card | None, act_id: int, user: User | None
-                  ) -> Proceeding:
-    """The journal entry goes with a destruction act: its personal columns are emptied and
-    it leaves the journal; the act counts it."""
-    if entry is None:
-        assert card is not None
-        entry = Proceeding.get_or_none(Proceeding.card == card.id) or Proceeding(
-            number=card.journal_no or "", registered_on=card.journal_date, card=card,
-            created_by=user, created_at=now())
-    entry.offender = entry.legal = entry.filled_by = ""
-    entry.destroyed_act, entry.updated_at = act_id, now()
-    entry.save()
-    return entry
 
 
 def journal(user: User | None, flt: JournalFilter | None = None, lang: str = "ru",

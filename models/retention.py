@@ -21,6 +21,17 @@ Tombstone (what `purge` leaves of a card; statistics read it):
 A person or legal entity left without any card is deleted (its §38 history with it).
 The destruction act records how many cards, minors, corruption cards and journal entries
 were destroyed, the card numbers (no personal data), who, when and on what ground.
+
+The log (models.purge does the destruction set-based; the database's triggers log it):
+each tombstone's emptied lines with event `purge`, the act's number as the reason, the
+administrator and the time, and no former value (the triggers drop it for event purge:
+a log that kept it would keep what the destruction removes); each deleted person or
+legal entity as a deletion row without content; and the act itself as a note (number,
+counts, ground). `apcard audit verify` holds afterwards: the chain is untouched and
+the data match the log's last states. Not done: rows logged before the destruction (a
+correction of line 14, a person's change of surname) still hold the values they
+changed; removing them needs a log format whose hash covers salted digests of the
+values, so that a destruction can erase a value and keep the chain verifiable.
 """
 
 from __future__ import annotations
@@ -34,13 +45,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from models import audit, codebook
-from models.corrections import purge_card
 from models.i18n import T
 from models.permissions import Action, require
+from models.purge import destroy
 from models.register_tables import DestructionAct
-from models.registration_journal import destroy_entry, due_entries, snapshot
+from models.registration_journal import due_entries
 from models.requests import open_request_cards
-from models.tables import Card, LegalEntity, Person, Status, User, now
+from models.tables import Card, Status, User, now
 
 DEFAULT_MONTHS = {"default_months": 12, "minor_months": 6, "corruption_months": 36,
                   "journal_months": 36}
@@ -167,9 +178,7 @@ def _plan(retention: Mapping[str, int] | None, today: dt.date) -> Plan:
                 HELD_PROTEST if card.protest_date and not card.protest_result else "")
         item = DueCard(card.id, card.executed_at.date(), until, category(card), hold)
         (out.held if hold else out.cards).append(item)
-    entries, cards = due_entries(add_months(today, -r["journal_months"]))
-    out.journal_entries = [e.id for e in entries]
-    out.journal_cards = [c.id for c in cards]
+    out.journal_entries, out.journal_cards = due_entries(add_months(today, -r["journal_months"]))
     return out
 
 
@@ -192,52 +201,29 @@ def purge(user: User | None, retention: Mapping[str, int] | None = None,
     again under the write lock, so nothing decided elsewhere meanwhile is destroyed."""
     require(user, Action.PURGE)
     today = today or dt.date.today()
+    r = {**DEFAULT_MONTHS, **(retention or {})}
     with audit.writing(user, "purge"):  # the database logs the destruction as such
-        p = _plan(retention, today)
+        p = _plan(r, today)
         if not p.cards and not p.journal_count:
             return None
-        act = DestructionAct.create(number=_next_number(today.year), made_on=today,
-                                    made_at=now(), made_by=user, ground=GROUND.ru)
+        card_ids = [c.card_id for c in p.cards]
+        act = DestructionAct.create(
+            number=_next_number(today.year), made_on=today, made_at=now(), made_by=user,
+            ground=GROUND.ru, cards=len(p.cards),
+            minors=sum(c.category == MINOR for c in p.cards),
+            corruption=sum(c.category == CORRUPTION for c in p.cards),
+            journal_entries=p.journal_count, card_ids=json.dumps(card_ids),
+            entry_ids=json.dumps({"entries": p.journal_entries, "cards": p.journal_cards}))
         note = f"destruction act {act.number}"
-        owners: set[tuple[str, int]] = set()
-        journal_cut = add_months(today, -{**DEFAULT_MONTHS, **(retention or {})}["journal_months"])
-        for item in p.cards:
-            card = Card.get_by_id(item.card_id)
-            if card.journal_date and card.journal_date >= journal_cut:
-                snapshot(card, user)  # the journal outlives the card (§7)
-            if card.person_id:
-                owners.add(("person", card.person_id))
-            if card.legal_entity_id:
-                owners.add(("legal", card.legal_entity_id))
-            purge_card(card.id, user, note)
-        for entry_id in p.journal_entries:
-            destroy_entry(_entry(entry_id), None, act.id, user)
-        for card_id in p.journal_cards:
-            destroy_entry(None, Card.get_by_id(card_id), act.id, user)
-        _drop_orphans(owners)
-        act.cards = len(p.cards)
-        act.minors = sum(c.category == MINOR for c in p.cards)
-        act.corruption = sum(c.category == CORRUPTION for c in p.cards)
-        act.journal_entries = p.journal_count
-        act.card_ids = json.dumps([c.card_id for c in p.cards])
-        act.entry_ids = json.dumps({"entries": p.journal_entries, "cards": p.journal_cards})
-        act.save()
+        destroy(card_ids, add_months(today, -r["journal_months"]), p.journal_entries,
+                p.journal_cards, act.id, note, user)
+        # The act in the log: its number, counts and ground, no personal data.
+        audit.append([audit.Entry(
+            "purge", "destruction_act", None,
+            f"{act.number}: cards {act.cards}, minors {act.minors}, corruption "
+            f"{act.corruption}, journal entries {act.journal_entries}",
+            reason_text=GROUND.ru)], user)
     return act
-
-
-def _entry(entry_id: int):
-    from models.register_tables import Proceeding
-
-    return Proceeding.get_by_id(entry_id)
-
-
-def _drop_orphans(owners: set[tuple[str, int]]) -> None:
-    """Persons and legal entities no card refers to any more go with their history."""
-    for kind, oid in owners:
-        model, column = (Person, Card.person) if kind == "person" else (LegalEntity,
-                                                                        Card.legal_entity)
-        if not Card.select().where(column == oid).exists():
-            model.delete().where(model.id == oid).execute()
 
 
 def acts(user: User | None) -> list[DestructionAct]:

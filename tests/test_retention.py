@@ -182,3 +182,32 @@ def test_cli_dry_run_then_purge(admin, cfg, capsys) -> None:
     assert code == 0 and "Акт №" in out, err
     code, out, _ = run(cfg, ["print", "act", "1", "--format", "html"], capsys)
     assert code == 0 and "АКТ №" in out
+
+
+def test_purge_is_logged_and_the_log_still_verifies(admin, cfg, capsys) -> None:
+    """One act: a due card's tombstone (logged with the act, no former value), a card's
+    journal entry past three years (the card itself not due) and the act's own note;
+    the chain and the data against the log verify afterwards."""
+    from models import audit
+    from models.register_tables import Proceeding
+
+    due = _card(admin, D(2025, 3, 10))
+    old = _card(admin, None, journal_no="00510")
+    set_card(old.id, journal_date=D(2022, 4, 1))
+    act = retention.purge(admin, today=TODAY)
+    assert (act.cards, act.journal_entries) == (1, 1)
+    entry = Proceeding.get(Proceeding.card == old.id)
+    assert (entry.destroyed_act, entry.number, entry.offender) == (act.id, "00510", "")
+    assert Card.get_by_id(old.id).surname == "Қасымов"  # the card is not due: untouched
+    assert all(r.card_id != old.id for r in rj.journal(admin))  # left the journal
+    note = Correction.get(Correction.field_name == "destruction_act")
+    assert note.event == "purge" and note.new_value.startswith(f"{act.number}: cards 1")
+    assert "Пункты 7, 13, 14" in note.reason_text and note.user_id == admin.id
+    rows = list(Correction.select().where((Correction.card == due.id)
+                                          & (Correction.event == "purge")))
+    assert {r.reason_text for r in rows} == {f"destruction act {act.number}"}
+    assert {r.user_id for r in rows} == {admin.id}
+    assert all(r.old_value is None for r in rows if r.field_name != "status")
+    assert audit.verify().ok
+    code, out, err = run(cfg, ["audit", "verify"], capsys)
+    assert code == 0, err

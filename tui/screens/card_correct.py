@@ -1,7 +1,8 @@
 """Correcting a registered card on the card screen (§34-2), for administrators.
 
 F8 on a card opened from the card list unlocks its lines; F2 asks the reason (a code
-and a text, one for all changed lines or one per line) and hands the changes to
+and a text, one for all changed lines or one per line), the date the error was found
+and, past the §6 month, the override reason; it hands the changes to
 models.corrections.correct_card, the one function that changes registered data.
 Esc before saving drops the edits: nothing is written, nothing is logged.
 """
@@ -75,9 +76,12 @@ class Corrector:
             self.host.show_card(Card.get_by_id(shown.id))
 
     def save(self) -> None:
-        from tui.screens.correction_reason import ReasonChoice, ReasonDialog
+        from tui.screens.correction_reason import ReasonChoice, ReasonDialog, Window
 
         changes = self.changed_lines()
+        card = self.host.card
+        if card is None:
+            return
         if not changes:
             self.host.say(self.host.tr(NOTHING_CHANGED))
             return
@@ -86,7 +90,9 @@ class Corrector:
             if choice is not None:
                 self._write(changes, choice)
 
-        self.host.open(ReasonDialog(self.host.lang, "correct", list(changes)), reasoned)
+        window = Window(card.status, self.host.session.cfg.correction_window_days)
+        self.host.open(ReasonDialog(self.host.lang, "correct", list(changes), window=window),
+                       reasoned)
 
     def _write(self, changes: dict[str, Any], choice: Any) -> None:
         from models.corrections import ConflictError, CorrectionRefused, correct_card
@@ -98,7 +104,10 @@ class Corrector:
             return
         try:
             saved = correct_card(card.id, changes, host.session.user, choice.code, choice.text,
-                                 choice.per_field or None, expected_version=self._opened_version)
+                                 choice.per_field or None, expected_version=self._opened_version,
+                                 error_found_on=choice.found_on,
+                                 override_reason=choice.override or None,
+                                 window_days=host.session.cfg.correction_window_days)
         except ConflictError as exc:
             lines = ", ".join(dict.fromkeys(FIELDS[c.field_name].line for c in exc.changes
                                             if c.field_name in FIELDS))

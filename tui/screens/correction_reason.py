@@ -4,6 +4,12 @@ a code from the `correction_reason` codebook plus a free text, both required (§
 One reason covers every changed line; F6 asks one per line instead (Enter moves to
 the next line). Up/Down choose the code, typing goes to the text, Enter accepts,
 Esc cancels (the edits stay on the card, nothing is saved or logged).
+
+A correction (§6) also records the date the error was found: pre-filled with today
+(Tab reaches it; the first digit typed replaces it). When that date is more than the
+window (config `correction_window_days`) before today and the Directorate did not
+return the card, a row for the administrator's override reason appears (and only
+then); models.correction_window holds the rule.
 """
 
 from __future__ import annotations
@@ -14,11 +20,13 @@ from dataclasses import dataclass, field
 from textual import events
 from textual.containers import Vertical
 
+from models import correction_window
 from models.card_schema import FIELDS, Kind
 from models.card_schema import Field as SchemaField
 from models.codebook import Entry
 from models.corrections import ReasonRequired, check_reason, reasons
 from models.i18n import T
+from models.validation import parse_date
 from tui.screens.base import QuietModal
 from tui.widgets.field import FieldBox
 from tui.widgets.form import FormRow
@@ -37,7 +45,23 @@ ONE_LINE = T("{i}/{n} жол: {line} {label}", "Строка {i} из {n}: {line
 HINT = T("↑↓: код  Enter: қабылдау  F6: әр жолға бөлек  Esc: болдырмау",
          "↑↓: код  Enter: принять  F6: по каждой строке  Esc: отмена")
 HINT_SINGLE = T("↑↓: код  Enter: қабылдау  Esc: болдырмау", "↑↓: код  Enter: принять  Esc: отмена")
+HINT_TAB = T("Tab: өріс  ", "Tab: поле  ")
 TEXT_FIELD = SchemaField("reason_text", T("Мәтін", "Текст"), Kind.TEXT, 500)
+FOUND_FIELD = SchemaField("found_on", T("Қате табылды", "Ошибка найдена"), Kind.DATE, 10)
+OVERRIDE_FIELD = SchemaField("override_reason", T("Мерзімнен кейін негіз",
+                                                  "Основание вне срока"), Kind.TEXT,
+                             correction_window.OVERRIDE_MAX)
+BAD_FOUND = T("Қате табылған күн: ККААЖЖЖЖ", "Дата обнаружения ошибки: ДДММГГГГ")
+PAST_WINDOW = T("§6 мерзімі {last} өтті (қате {found} табылды): негіз қажет",
+                "Срок §6 истёк {last} (ошибка найдена {found}): нужно основание")
+
+
+@dataclass(frozen=True)
+class Window:
+    """What the §6 window needs to know of the card being corrected."""
+
+    status: str
+    days: int = 30
 PER_LINE_KEYS = ("f6", "alt+6")
 
 
@@ -48,23 +72,30 @@ class ReasonChoice:
     code: str | None
     text: str | None
     per_field: dict[str, tuple[str, str]] = field(default_factory=dict)
+    found_on: dt.date | None = None  # a correction: the day the error was found
+    override: str = ""  # past the §6 window: the administrator's reason
 
 
 class ReasonDialog(QuietModal[ReasonChoice | None]):
     AUTO_FOCUS = ""
 
     def __init__(self, lang: str, kind: str = "correct", fields: list[str] | None = None,
-                 today: dt.date | None = None) -> None:
-        """`kind`: correct | remove | return; `fields`: names of the changed fields."""
+                 today: dt.date | None = None, window: Window | None = None) -> None:
+        """`kind`: correct | remove | return; `fields`: names of the changed fields;
+        `window`: a correction's card (asks the date the error was found)."""
         super().__init__(lang)
         self.kind = kind
         self.fields = [f for f in fields or [] if f in FIELDS]
         self.today = today or dt.date.today()
+        self.window = window
         self.codes: list[Entry] = []
         self.per_line = False
         self.step = 0  # which field is asked for, in per-line mode
         self.answers: dict[str, tuple[str, str]] = {}
         self.box = FieldBox(TEXT_FIELD)
+        self.found = FieldBox(FOUND_FIELD, f"{self.today:%d%m%Y}")
+        self.override = FieldBox(OVERRIDE_FIELD)
+        self.at = 0  # the box typed into: text, found date, override
 
     def compose(self):
         with Vertical(classes="dialog"):
@@ -73,14 +104,64 @@ class ReasonDialog(QuietModal[ReasonChoice | None]):
             pick = PickList(id="codes")
             pick.styles.height = 8
             yield pick
-            yield FormRow(self._row(), [self.box])
+            yield FormRow(self._row(TEXT_FIELD, self.box), [self.box])
+            if self.window is not None:
+                yield FormRow(self._row(FOUND_FIELD, self.found), [self.found])
+                override = FormRow(self._row(OVERRIDE_FIELD, self.override), [self.override])
+                override.display = False
+                yield override
             yield TextLine(role="error", id="message")
             yield TextLine(id="hint")
 
-    def _row(self) -> Row:
-        label = f"{TEXT_FIELD.label(self.lang)} "
+    def _row(self, f: SchemaField, box: FieldBox) -> Row:
+        shown = [TEXT_FIELD] + ([FOUND_FIELD, OVERRIDE_FIELD] if self.window else [])
+        width = max(len(x.label(self.lang)) for x in shown) + 1
+        label = f"{f.label(self.lang)} ".ljust(width)
         return Row((Cell("label", len(label), label),
-                    Cell("field", self.box.inner + 3, field=TEXT_FIELD)), frozenset(), "search")
+                    Cell("field", box.inner + 3, field=f)), frozenset(), "search")
+
+    def _boxes(self) -> list[FieldBox]:
+        if self.window is None:
+            return [self.box]
+        return [self.box, self.found] + ([self.override] if self._override_row().display
+                                         else [])
+
+    def _override_row(self) -> FormRow:
+        return next(r for r in self.query(FormRow) if OVERRIDE_FIELD.name in r.boxes)
+
+    def _move(self, step: int) -> None:
+        boxes = self._boxes()
+        self.at = (self.at + step) % len(boxes)
+        for i, box in enumerate(boxes):
+            box.set_active(i == self.at)
+        if self.override not in boxes:
+            self.override.set_active(False)
+
+    def _found_on(self) -> dt.date | None:
+        raw = self.found.raw.strip()
+        return parse_date(raw) if raw.isascii() else None
+
+    def _closed_on(self) -> dt.date | None:
+        """The window's last day when the found date is past it (override needed)."""
+        found = self._found_on()
+        if self.window is None or found is None:
+            return None
+        return correction_window.closed_on(self.window.status, found, self.today,
+                                           self.window.days)
+
+    def _follow_found(self) -> None:
+        """Show the override row when the found date is past the window, hide it when
+        it is not (what was typed there stays, unused)."""
+        if self.window is None:
+            return
+        row = self._override_row()
+        last = self._closed_on()
+        if (last is not None) != row.display:
+            row.display = last is not None
+        found = self._found_on()
+        message = (PAST_WINDOW.format(found=f"{found:%d.%m.%Y}", last=f"{last:%d.%m.%Y}")
+                   if last is not None and found is not None else None)
+        self.query_one("#message", TextLine).set_text(self.tr(message) if message else "")
 
     def on_mount(self) -> None:
         removal = self.kind == "remove"
@@ -99,13 +180,17 @@ class ReasonDialog(QuietModal[ReasonChoice | None]):
 
     def relabel(self) -> None:
         self.query_one("#title", TextLine).set_text(self.tr(TITLES[self.kind]))
-        row = self.query_one(FormRow)
-        row.spec = self._row()
-        row.refresh()
+        for row in self.query(FormRow):
+            box = next(iter(row.boxes.values()))
+            row.spec = self._row(box.field, box)
+            row.refresh()
         pick = self.query_one(PickList)
         pick.set_rows([f"{e.code} {e.name(self.lang)}" for e in self.codes], pick.index)
         hint = HINT if self.kind == "correct" and len(self.fields) > 1 else HINT_SINGLE
-        self.query_one("#hint", TextLine).set_text(self.tr(hint))
+        text = self.tr(hint)
+        if self.window is not None:
+            text = self.tr(HINT_TAB) + text
+        self.query_one("#hint", TextLine).set_text(text)
         self._covers()
 
     def _covers(self) -> None:
@@ -134,14 +219,23 @@ class ReasonDialog(QuietModal[ReasonChoice | None]):
             pick.pick_key(event)
         elif key == "enter":
             self._accept()
-        elif not self.box.key(event).consumed:
-            return
+        elif key in ("tab", "shift+tab"):
+            self._move(1 if key == "tab" else -1)
+        else:
+            box = self._boxes()[self.at]
+            result = box.key(event)
+            if not result.consumed:
+                return
+            if box is self.found and result.changed:
+                self._follow_found()
         event.stop()
         event.prevent_default()
 
     def on_paste(self, event: events.Paste) -> None:
         event.stop()
-        self.box.paste(event.text)
+        box = self._boxes()[self.at]
+        if box.paste(event.text) and box is self.found:
+            self._follow_found()
 
     def _accept(self) -> None:
         pick = self.query_one(PickList)
@@ -152,12 +246,47 @@ class ReasonDialog(QuietModal[ReasonChoice | None]):
             self.query_one("#message", TextLine).set_text(self.tr(exc.message))
             return
         self.query_one("#message", TextLine).set_text("")
-        if not self.per_line:
-            self.dismiss(ReasonChoice(reason.code, reason.text))
+        if self.per_line:
+            self.answers[self.fields[self.step]] = (reason.code or "", reason.text)
+            if self.step + 1 < len(self.fields):
+                self.step += 1
+                self._covers()  # the text stays: often the same reason, edited a little
+                return
+        basis = self._basis()
+        if basis is None:
             return
-        self.answers[self.fields[self.step]] = (reason.code or "", reason.text)
-        if self.step + 1 < len(self.fields):
-            self.step += 1
-            self._covers()  # the text stays: often the same reason, edited a little
-            return
-        self.dismiss(ReasonChoice(None, None, dict(self.answers)))
+        found, override = basis
+        if self.per_line:
+            self.dismiss(ReasonChoice(None, None, dict(self.answers), found, override))
+        else:
+            self.dismiss(ReasonChoice(reason.code, reason.text, {}, found, override))
+
+    def _basis(self) -> tuple[dt.date | None, str] | None:
+        """(found date, override reason) of a correction, checked by the §6 rule; None
+        (and a message at the field) when it does not hold."""
+        if self.window is None:
+            return None, ""
+        message = self.query_one("#message", TextLine)
+        found = self._found_on()
+        if found is None:
+            message.set_text(self.tr(BAD_FOUND))
+            self._focus(self.found)
+            return None
+        override = self.override.raw if self._closed_on() is not None else ""
+        if self._closed_on() is not None and not override.strip():
+            self._follow_found()  # says why, in a line that fits
+            self._focus(self.override)
+            return None
+        try:
+            correction_window.check(self.window.status, found, self.today, self.window.days,
+                                    override)
+        except correction_window.WindowClosed as exc:
+            self._follow_found()
+            message.set_text(self.tr(exc.message))
+            self._focus(self.override if self._closed_on() is not None else self.found)
+            return None
+        return found, override
+
+    def _focus(self, box: FieldBox) -> None:
+        boxes = self._boxes()
+        self._move(boxes.index(box) - self.at)
