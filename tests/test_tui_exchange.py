@@ -50,7 +50,7 @@ async def test_queue_decides_same_person(tiers, tmp_path: Path) -> None:
             app.push_screen(ImportQueueScreen(app.session))
             await settle(pilot)
             text = screen_text(app)
-            assert "BODY-685:1" in text and "Қасымов Ерлан" in text and "probable" in text
+            assert "BODY-685:1" in text and "Қасымов Ерлан" in text and "вероятное" in text
             check_golden("screen-import-queue-ru.txt", masked(text))
             await type_in(pilot, "enter")
             assert "BODY-685:1: принята" in screen_text(app)

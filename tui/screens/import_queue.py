@@ -21,6 +21,7 @@ from models.exchange.common import ExchangeError
 from models.exchange.queue import Waiting, decide, waiting
 from models.i18n import T
 from models.permissions import PermissionDenied
+from models.requests import band_label
 from tui.screens.doc_form import DocForm, Refused, Spec
 from tui.screens.doc_window import DocWindow
 from tui.session import Session
@@ -110,7 +111,8 @@ class ImportQueueScreen(DocWindow):
                 i=v.get("iin") or v.get("bin") or "-")
             for i, c in enumerate(w.candidates[:CANDIDATES]):
                 mark = ">" if i == self.choice else " "
-                lines[2 + i] = f"{mark}{c.band[:8]:<8} {c.score:.2f} {fit(c.label, 62)}"
+                band = self.tr(band_label(c.band))
+                lines[2 + i] = f"{mark}{band[:9]:<9} {c.score:.2f} {fit(c.label, 60)}"
         self.query_one("#package", TextLine).set_text(fit(lines[0], 76))
         self.query_one("#card", TextLine).set_text(fit(lines[1], 76))
         for i in range(CANDIDATES):

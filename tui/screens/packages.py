@@ -46,6 +46,8 @@ ACK = T("; квитанция {p}", "; квитанция {p}")
 EXPORTED = T("{i}: {n} жазба, {p}", "{i}: записей {n}, {p}")
 KINDS = {"cards": T("карточкалар", "карточки"), "ack": T("квитанция", "квитанция"),
          "statement": T("ведомость", "ведомость")}
+STATES = {"sent": T("жіберілді", "отправлен"), "acknowledged": T("жауап бар", "есть ответ"),
+          "writing": T("жазылуда", "пишется"), "imported": T("енгізілген", "введён")}
 SENT_ROWS = 5
 
 
@@ -111,17 +113,17 @@ class PackagesScreen(DocWindow):
                 s = sent[i]
                 text = (f" {s.created_at:%d.%m.%y} {fit(s.ident, 30):<30} "
                         f"{fit(self.tr(KINDS.get(s.kind, T(s.kind, s.kind))), 11):<11} "
-                        f"{s.records:>7} {s.state}")
+                        f"{s.records:>7} {self.tr(STATES.get(s.state, T(s.state, s.state)))}")
             self.query_one(f"#sent{i}", TextLine).set_text(text)
 
     def _file_line(self, path: Path, manifest: dict[str, Any] | None, done: set[str]) -> str:
         if manifest is None:
             return f"? {fit(path.name, 40):<40} " + self.tr(T("пакет емес", "не пакет"))
         kind = self.tr(KINDS.get(manifest["kind"], T("?", "?")))
-        mark = "*" if manifest.get("ident") in done else " "
+        state = self.tr(STATES["imported"]) if manifest.get("ident") in done else ""
         sender = (manifest.get("sender") or {}).get("code", "?")
-        return (f"{mark} {fit(str(manifest.get('ident')), 30):<30} {fit(kind, 11):<11} "
-                f"{fit(str(sender), 12):<12} {manifest.get('records', '?'):>7}")
+        return (f"  {fit(str(manifest.get('ident')), 30):<30} {fit(kind, 11):<11} "
+                f"{fit(str(sender), 12):<12} {manifest.get('records', '?'):>7} {state}")
 
     def on_key(self, event: events.Key) -> None:
         if self.app.screen is not self:
