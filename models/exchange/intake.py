@@ -48,7 +48,9 @@ from models.tables import Card, LegalEntity, Person, Status, User, card_values, 
 from models.text import strip_control
 from models.validation import ERROR, Issue, errors
 
-BATCH = 500
+# A batch is written in one transaction, which holds the log's lock (every logged write
+# of the register waits for it): short, so an operator's save meanwhile waits little.
+BATCH = 100
 ANALYSE_FROM = 1000  # cards written before the tables' statistics are first refreshed
 BATCH_SQLITE = 200  # a shorter write lock for the operators keying meanwhile
 GONE = (Status.REMOVED.value, Status.PURGED.value)
