@@ -188,13 +188,15 @@ class PtyTerm:
 
     # -- the process ---------------------------------------------------------------------
     def memory_kib(self) -> dict[str, int]:
-        """VmRSS and VmHWM (peak) of the program, in KiB."""
+        """VmRSS and VmHWM (peak) of the program, and RssAnon / RssFile (its own memory /
+        pages of files: libraries and extension modules every process running them
+        shares), in KiB."""
         out: dict[str, int] = {}
         try:
             with open(f"/proc/{self.pid}/status") as fh:
                 for line in fh:
                     key = line.split(":")[0]
-                    if key in ("VmRSS", "VmHWM"):
+                    if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
                         out[key] = int(line.split()[1])
         except OSError:
             pass

@@ -85,6 +85,8 @@ def figures(got: dict, idle_s: float) -> dict:
         "dir_open_ms": last(by.get("dir_open", [])),
         "rss_start_mib": memory["startup"].get("VmRSS", 0) / 1024,
         "rss_typed_mib": memory["card_typed"].get("VmRSS", 0) / 1024,
+        "rss_anon_typed_mib": memory["card_typed"].get("RssAnon", 0) / 1024,
+        "rss_file_typed_mib": memory["card_typed"].get("RssFile", 0) / 1024,
         "rss_peak_mib": max(m.get("VmHWM", 0) for m in memory.values()) / 1024,
         "cpu_s": got["cpu_s"],
         "silent_keys": [e.label for e in events if e.bytes == 0 and e.kind != "idle"],
@@ -149,6 +151,9 @@ TABLE: list[Spec] = [
      lambda f: _fmt(f["rss_start_mib"], ".1f"), _ok("rss_start_mib")),
     ("RSS peak (VmHWM) over the card, MiB", "<= 40", lambda f: _fmt(f["rss_peak_mib"], ".1f"),
      _ok("rss_peak_mib")),
+    ("  RSS with the card typed: own / shared files (libraries), MiB", "",
+     lambda f: (f"{f['rss_anon_typed_mib']:.1f} / {f['rss_file_typed_mib']:.1f}"
+                if f.get("rss_anon_typed_mib") else "-"), None),
     ("RSS after start, big register minus empty, MiB", "<= 2.0",
      lambda f: _fmt(f.get("rss_growth_mib"), "+.1f"),
      lambda f: f.get("rss_growth_mib") is not None and f["rss_growth_mib"] <= 2.0),
