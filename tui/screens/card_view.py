@@ -95,10 +95,12 @@ class CardView:
         order = self.order()
         if name not in order:
             name = order[0]
-        old = host.form.boxes.get(host.state.focus)
         box = host.form.boxes[name]
-        if old is not None and old is not box:
-            old.set_active(False)
+        # Every other box lets go, not only the state's last focus: a new card (F11, a
+        # save) resets the state's focus before the form hears of it.
+        for other in host.form.boxes.values():
+            if other.active and other is not box:
+                other.set_active(False)
         host.state.focus = name
         box.set_active(True, cursor)
         self.show_status()

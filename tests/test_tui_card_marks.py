@@ -1,0 +1,50 @@
+"""The second field trial on the card screen (80x24): marks that outlived their field,
+a refused code typed over, the new card's history, lines kept in view and long values
+shown from their start, each reproduced with the operator's keys."""
+
+from __future__ import annotations
+
+from tests.tui_helpers import (  # noqa: F401 (backend: the UI tests' fixture)
+    backend,
+    make_app,
+    raw,
+    screen_text,
+    settle,
+    type_in,
+    wait_for,
+)
+from tui.screens.messages import ConfirmScreen
+
+SIZE = (80, 24)
+
+
+def active_boxes(app) -> list[str]:
+    return [name for name, box in app.screen.form.boxes.items() if box.active]
+
+
+async def test_no_field_keeps_the_cursor_after_a_new_card(books, cfg) -> None:
+    """Ctrl+G 14.6, F1, Esc, Up (14.5), F11, Up, Enter: the new card's cursor is on line
+    8 and line 14.5 no longer shows a cursor of its own (its box is not active)."""
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, "01", "ctrl+g", "14.6", "enter", "Завод", "f1")
+        await type_in(pilot, "escape", "up")
+        assert active_boxes(app) == ["citizenship"]
+        await type_in(pilot, "f11")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await type_in(pilot, "up", "enter")
+        await settle(pilot)
+        assert app.screen.state.focus == "subject"
+        assert active_boxes(app) == ["subject"]
+
+
+async def test_no_field_keeps_the_cursor_after_a_save(books, cfg) -> None:
+    """After a save the next card starts on line 8: the field the save was pressed in
+    (here 9's part) shows no bar."""
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, "01", "ctrl+g", "9", "enter", "592", "enter")
+        assert active_boxes(app) == ["part"]
+        app.screen.new_card()
+        await settle(pilot)
+        assert active_boxes(app) == ["subject"]
