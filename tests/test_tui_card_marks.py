@@ -48,3 +48,19 @@ async def test_no_field_keeps_the_cursor_after_a_save(books, cfg) -> None:
         app.screen.new_card()
         await settle(pilot)
         assert active_boxes(app) == ["subject"]
+
+
+async def test_a_refused_code_is_typed_over(books, cfg) -> None:
+    """`99` in line 8 stays with its message; `01` then replaces it (no Backspace, no
+    "field full") and the cursor moves on to the surname. Backspace still edits."""
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, "99")
+        assert app.screen.state.focus == "subject" and raw(app, "subject") == "99"
+        await type_in(pilot, "01")
+        assert "заполнено" not in screen_text(app)
+        assert raw(app, "subject") == "01" and app.screen.state.focus == "surname"
+        await type_in(pilot, "ctrl+g", "9.2", "enter", "31022025")  # no such date
+        assert app.screen.state.focus == "offence_date"
+        await type_in(pilot, "backspace", "4")  # an edit key first: the text is kept
+        assert raw(app, "offence_date") == "31022024"

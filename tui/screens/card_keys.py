@@ -151,6 +151,7 @@ class CardKeys:
         if not host.readonly:
             if step > 0 and (blocking := host.state.blocking(name)):
                 host.state.touched.add(name)  # its mark and message show now
+                host.active_box.set_active(True)  # the next character retypes it
                 host.recheck()
                 host.say(issue_line(blocking[0], host.lang).replace("  ", " "), error=True)
                 host.app.bell()
