@@ -1,6 +1,11 @@
 """F5: find cards by IIN/BIN, surname, protocol number, registration number and a
 date range (of the offence); the results in a list; Enter opens a card read-only.
 
+What is overdue (models.overdue: the Directorate's 3 working days to check a card, a
+returned card not sent back, a notice of execution not made, open liability requests)
+is counted on the line above the list when the window opens; Enter on the empty form
+lists those cards, each marked with what is late ("!").
+
 Keys: Tab / Shift+Tab move between the search fields, Enter searches (and goes to
 the results), Up/Down in the results, Enter opens, Tab back to the fields, Esc closes.
 """
@@ -15,6 +20,7 @@ from textual.containers import Vertical
 from textual.worker import get_current_worker
 
 from models import lifecycle
+from models import overdue as late
 from models.card_schema import Field, Kind
 from models.cards import find_cards
 from models.config import Config
@@ -40,6 +46,10 @@ FOUND = T("Табылды: {n}", "Найдено: {n}")
 TYPE_SOMETHING = T("Кем дегенде бір шартты толтырыңыз", "Заполните хотя бы одно условие")
 DB_ERROR = T("Дерекқор қатесі", "Ошибка базы данных")
 BAD_DATE = T("күн қате, ККААЖЖЖЖ", "неверная дата, ДДММГГГГ")
+OVERDUE = T("Мерзімі өткен: тексеру {check}, қайтару {resend}, хабарл. {notice}, сұрау "
+            "{requests}. Enter: тізім", "Просрочено: проверка {check}, возврат {resend}, "
+            "извещ. {notice}, запросы {requests}. Enter: список")
+OVERDUE_LIST = T("Мерзімі өткен карточкалар: {n}", "Просроченные карточки: {n}")
 
 # The search form's own fields (not card fields: a search needs no line numbers).
 SEARCH_FIELDS = (
@@ -61,6 +71,10 @@ class CardListScreen(FilterListScreen):
         self.boxes = [FieldBox(f) for f in SEARCH_FIELDS]
         self.active = 0  # index of the active search field; -1: the results list
         self.cards: list[Card] = []
+        self.notes: dict[int, str] = {}  # card id -> what is late, in the overdue list
+        self.late: late.Overdue | None = None
+        self.late_cards: list[Card] = []
+        self.searched = False  # the count is shown only until the first search
 
     def compose(self):
         with Vertical(classes="dialog -tall"):
@@ -84,6 +98,34 @@ class CardListScreen(FilterListScreen):
     def on_mount(self) -> None:
         self.relabel()
         self._activate(0)
+        self._load_overdue()
+
+    @work(thread=True, exclusive=True, group="overdue")
+    def _load_overdue(self) -> None:
+        try:
+            found = late.overdue(self.session.cfg, self.session.user)
+            ids = [c.card_id for c in found.cards[:LIMIT]]
+            by_id = {c.id: c for c in Card.select().where(Card.id.in_(ids))} if ids else {}
+            cards = [by_id[i] for i in ids if i in by_id]
+        except Exception as exc:
+            if not is_database_error(exc):
+                raise
+            return  # the count is a courtesy: the search still works
+        finally:
+            close_database()
+        self.app.call_from_thread(self._overdue_loaded, found, cards)
+
+    def _overdue_loaded(self, found: late.Overdue, cards: list[Card]) -> None:
+        self.late, self.late_cards = found, cards
+        if not self.searched and not found.empty:
+            self._say(self._overdue_text())
+
+    def _overdue_text(self) -> str:
+        assert self.late is not None
+        return self.tr(OVERDUE.format(check=self.late.count(late.CHECK),
+                                      resend=self.late.count(late.RESEND),
+                                      notice=self.late.count(late.NOTICE),
+                                      requests=self.late.requests))
 
     def relabel(self) -> None:
         self.query_one("#title", TextLine).set_text(self.tr(TITLE))
@@ -118,8 +160,12 @@ class CardListScreen(FilterListScreen):
         if criteria is None:
             return
         if not criteria:
-            self._say(self.tr(TYPE_SOMETHING))
+            if self.late_cards:
+                self._show_overdue()
+            else:
+                self._say(self.tr(TYPE_SOMETHING))
             return
+        self.searched = True
         self._say(self.tr(tx.SEARCHING))
         self._find(criteria)
 
@@ -138,16 +184,25 @@ class CardListScreen(FilterListScreen):
         if not worker.is_cancelled:
             self.app.call_from_thread(self._found, cards)
 
+    def _show_overdue(self) -> None:
+        assert self.late is not None
+        kinds = {c.card_id: c.kind for c in self.late.cards}
+        self.notes = {c.id: self.tr(late.KIND_LABELS[kinds[c.id]]) for c in self.late_cards}
+        self.cards = list(self.late_cards)
+        self._show_cards()
+        self._say(self.tr(OVERDUE_LIST.format(n=len(self.late.cards))))
+        self._activate(-1)
+
     def _found(self, cards: list[Card]) -> None:
-        self.cards = cards
+        self.cards, self.notes = cards, {}
         self._show_cards()
         if cards:
             self._activate(-1)
 
     def _show_cards(self) -> None:
         pick = self.query_one(PickList)
-        pick.set_rows([card_line(c, self.lang, self.session.cfg) for c in self.cards] or [self.tr(tx.NOTHING_FOUND)],
-                      pick.index)
+        pick.set_rows([card_line(c, self.lang, self.session.cfg, self.notes.get(c.id))
+                       for c in self.cards] or [self.tr(tx.NOTHING_FOUND)], pick.index)
         self._say(self.tr(FOUND.format(n=len(self.cards))))
 
     def _say(self, text: str) -> None:
@@ -159,8 +214,9 @@ class CardListScreen(FilterListScreen):
             self.app.push_screen(CardScreen(self.session, card=self.cards[event.index]))
 
 
-def card_line(card: Card, lang: str, cfg: Config) -> str:
-    """One found card: number, offence date, person, qualification, protocol, status."""
+def card_line(card: Card, lang: str, cfg: Config, late_note: str | None = None) -> str:
+    """One found card: number, offence date, person, qualification, protocol, status
+    (in the overdue list: "!" and what is late instead of the status)."""
     who = card.legal_name or " ".join(p for p in (card.surname, _initials(card)) if p)
     when = card.offence_date.strftime("%d.%m.%Y") if card.offence_date else " " * 10
     art = "/".join(p for p in (card.article, card.part, card.paragraph) if p)
@@ -168,9 +224,11 @@ def card_line(card: Card, lang: str, cfg: Config) -> str:
     # §11, §12: "!" a returned card not sent back by the next dispatch day, "L" one the
     # Directorate returned after its 3 working days (markers, not colours: monochrome
     # terminals show them too)
-    late = lifecycle.card_deadlines(card, cfg, dt.date.today()).mark
-    return (f"{late}{card.id:>5} {when} {who[:28]:<28} {art:<10} "
-            f"{(card.protocol_no or '')[:10]:<10} {status(lang) if status else card.status}")
+    mark = "!" if late_note else lifecycle.card_deadlines(card, cfg, dt.date.today()).mark
+    shown = late_note or (status(lang) if status else card.status)
+    width = 24 if late_note else 28  # what is late takes the room of a longer status
+    return (f"{mark}{card.id:>5} {when} {who[:width]:<{width}} {art:<10} "
+            f"{(card.protocol_no or '')[:10]:<10} {shown}")
 
 
 def _initials(card: Card) -> str:
