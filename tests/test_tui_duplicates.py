@@ -176,3 +176,23 @@ async def test_config_thresholds_and_max_candidates_reach_the_card(books, cfg) -
                           {**cfg.matching, "max_candidates": 1})) == 1
     strict = {**cfg.matching, "possible": 0.99, "probable": 0.99, "exact": 0.99}
     assert len(candidates(typed, Subject.INDIVIDUAL, strict)) == 1
+
+
+async def test_earlier_cards_show_the_penalty_and_the_whole_fine(books, cfg) -> None:
+    """A candidate's earlier card: the penalty named once, the fine whole in its own
+    column (not "Административный штраф штраф ~")."""
+    from models.cards import register_card
+    from tests.test_validation import individual_card
+
+    earlier = individual_card()
+    register_card(earlier, registrar())
+    app = draft_app(cfg, values={**TESTOV, "iin": earlier["iin"]}, focus="iin")
+    async with app.run_test(size=SIZE) as pilot:
+        await resumed(pilot)
+        await type_in(pilot, "enter")
+        await settle(pilot)
+        await wait_for(pilot, lambda: "592-02" in screen_text(app))
+        (row,) = [r for r in screen_text(app).splitlines() if "592-02" in r]
+        assert row.count("штраф") == 1 and "~" not in row
+        assert "Административный штраф" in row and "39 320" in row
+        assert "зарегистрирована" in row

@@ -83,7 +83,9 @@ NONE_TICKED = T("Ештеңе белгіленбеген: Бос орын бел
 MAY_NOT_CORRECT = T("Тізілімдегі деректерді тек әкімші түзетеді: 2 түзетпей байланыстырады",
                     "Данные реестра исправляет только администратор: 2 связывает без изменений")
 DB_FAILED = T("Дерекқор қатесі: қайталап көріңіз", "Ошибка базы данных: попробуйте ещё раз")
-FINE = T("айыппұл {n}", "штраф {n}")
+# An earlier card's row: date, article, penalty, fine imposed (tenge), status: 73 with
+# the spaces. The fine has its own column, whole; a long penalty name may be cut.
+CARD_WIDTHS = (10, 9, 23, 11, 16)
 
 
 def _date(d: dt.date | None) -> str:
@@ -224,10 +226,11 @@ class DuplicatesScreen(QuietModal[Decision | None]):
         if s.main_penalty:
             entry = resolve("penalty", s.main_penalty, s.date)
             penalty = entry.name(self.lang) if entry is not None else s.main_penalty
-        if s.fine_imposed:
-            penalty = f"{penalty} {self.tr(FINE.format(n=f'{s.fine_imposed:,}'.replace(',', ' ')))}"
+        # The fine in its own column, whole: the penalty's name may be cut, never it.
+        fine = f"{s.fine_imposed:,}".replace(",", " ") if s.fine_imposed else ""
         status = self.tr(status_label(s.status))
-        return _columns([_date(s.date), article, penalty.strip(), status], (10, 10, 30, 20))
+        cells = [_date(s.date), article, penalty, fine.rjust(CARD_WIDTHS[3]), status]
+        return _columns(cells, CARD_WIDTHS)
 
     def _change_row(self, field: str, old: Any, new: Any) -> str:
         label = self.tr(FIELDS[field].label) if field in FIELDS else field
