@@ -64,3 +64,31 @@ async def test_a_refused_code_is_typed_over(books, cfg) -> None:
         assert app.screen.state.focus == "offence_date"
         await type_in(pilot, "backspace", "4")  # an edit key first: the text is kept
         assert raw(app, "offence_date") == "31022024"
+
+
+async def test_long_messages_are_read_whole(books, cfg) -> None:
+    """The F12 list and F1 help go on over the next row instead of cutting with "~"; the
+    status line stays one row: without the field's name when that makes it fit."""
+    from tui.screens.help import HelpScreen
+    from tui.screens.messages import IssuesScreen
+
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, "01", "Иван0в", "enter", "ctrl+g", "4", "enter", "enter")
+        await type_in(pilot, "enter", "enter", "enter")  # 4 left empty: "no protocol" said
+        status = screen_text(app).splitlines()[22]
+        assert "Нужен номер протокола или отметка «без протокола»" in status
+        assert "~" not in status
+        await type_in(pilot, "f12")
+        await wait_for(pilot, lambda: isinstance(app.screen, IssuesScreen))
+        text = screen_text(app)
+        assert "~" not in text
+        flat = " ".join(line.strip("│ ") for line in text.splitlines())
+        assert "допустимы буквы, пробел, дефис, апостроф" in flat
+        await type_in(pilot, "escape", "f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await type_in(pilot, "end")  # the editing keys are on the last page
+        text = screen_text(app)
+        assert "~" not in text
+        flat = " ".join(line.strip("│ ") for line in text.splitlines())
+        assert "первый символ в только что открытом поле заменяет значение" in flat

@@ -151,7 +151,7 @@ async def test_a_line_not_reached_waits_until_it_is_left(books, cfg) -> None:
         assert "Ошибок: 0" in status_line(app)
         await type_in(pilot, "01022025", "enter")  # the flag, then out of line 4
         await type_in(pilot, "enter")
-        assert "Ошибок: 1" in status_line(app) and "4 Материал" in status_line(app)
+        assert "Ошибок: 1" in status_line(app) and "! 4 Нужен номер протокола" in status_line(app)
 
 
 async def test_go_to_line_and_page_keys(books, cfg) -> None:

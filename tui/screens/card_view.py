@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from models.card_schema import FIELDS, LINES
 from models.i18n import T
-from models.validation import errors, warnings
+from models.validation import Issue, errors, warnings
 from tui.screens import texts as tx
 from tui.screens.card_host import FormHost
 from tui.screens.card_state import CardState
@@ -37,11 +37,12 @@ def title(state: CardState, lang: str, user: str, width: int, card_id: int | Non
 
 
 def status(state: CardState, lang: str, names: dict[str, str], chunk_of: dict[str, str],
-           greeting: bool, message: str = "", escape_armed: bool = False
+           greeting: bool, message: str = "", escape_armed: bool = False, width: int = 80
            ) -> tuple[str, bool]:
     """The status line and whether it shows an error: counts, then a message, the
     issue of the field typed into (or the first one shown), a greeting, or the field's
-    card line and its code's full name."""
+    card line and its code's full name. An issue too long for the row loses its field's
+    name first (the line number stays); the F12 list has every one whole."""
     shown = state.shown()
     counts = tx.COUNTS.format(e=len(errors(shown)), w=len(warnings(shown)))(lang)
     focus = state.focus
@@ -51,7 +52,7 @@ def status(state: CardState, lang: str, names: dict[str, str], chunk_of: dict[st
     elif escape_armed:
         tail = tx.ESCAPE_ARMED(lang)
     elif own or shown:
-        tail = issue_line((own or shown)[0], lang).replace("  ", " ")
+        tail = short_issue((own or shown)[0], lang, width - len(counts) - 3)
     elif greeting:
         tail = tx.READY(lang)
     else:
@@ -61,6 +62,16 @@ def status(state: CardState, lang: str, names: dict[str, str], chunk_of: dict[st
         if name and FIELDS[focus].codebook:  # the code's name in full (cut beside it)
             tail = f"{line.number} {name}"
     return f" {counts}  {tail}", bool(own and own[0].is_error)
+
+
+def short_issue(issue: Issue, lang: str, room: int) -> str:
+    """An issue for the status line: "! 4 Материал №: ...", or without the field's name
+    ("! 4 ...") when that is what lets the message fit in `room`."""
+    full = issue_line(issue, lang).replace("  ", " ").replace("  ", " ")
+    if len(full) <= room:
+        return full
+    mark = "!" if issue.is_error else "?"
+    return f"{mark} {issue.line} {issue.message(lang)}"
 
 
 class CardView:
@@ -143,6 +154,6 @@ class CardView:
             message, error = host.message or ("", False)
             text, own_error = status(host.state, host.lang, self.names, host.form.chunk_of,
                                      host.greeting and not host.readonly, message,
-                                     host.escape.armed)
+                                     host.escape.armed, host.size.width or 80)
             error = error or (own_error and not message)
         host.query_one("#status", TextLine).set_text(text, "error" if error else "")

@@ -14,6 +14,7 @@ from tui.widgets.picklist import PickList
 
 TITLE = T("Көмек: пернелер", "Помощь: клавиши")
 HINT = T("Esc: жабу", "Esc: закрыть")
+KEY_WIDTH = 22  # the keys' column; a long text goes on under its own column
 
 # Keys of the form itself (not remappable: they are the editing keys).
 EDITING: tuple[tuple[str, T], ...] = (
@@ -48,7 +49,7 @@ class HelpScreen(QuietModal[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -tall"):
             yield TextLine(role="title", id="title")
-            yield PickList(id="lines")
+            yield PickList(id="lines", wrap=True, indent=KEY_WIDTH + 1)
             yield TextLine(id="hint")
 
     def on_mount(self) -> None:
@@ -58,11 +59,12 @@ class HelpScreen(QuietModal[None]):
     def relabel(self) -> None:
         self.query_one("#title", TextLine).set_text(self.tr(TITLE))
         self.query_one("#hint", TextLine).set_text(self.tr(HINT))
-        rows = [f"{self.keymap.label(c.id):<22} {self.tr(c.long)}" for c in COMMANDS]
+        w = KEY_WIDTH
+        rows = [f"{self.keymap.label(c.id):<{w}} {self.tr(c.long)}" for c in COMMANDS]
         rows.append("")
-        rows += [f"{keys:<22} {self.tr(text)}" for keys, text in EDITING]
+        rows += [f"{keys:<{w}} {self.tr(text)}" for keys, text in EDITING]
         rows.append("")
-        rows += [f"{mark:<22} {self.tr(text)}" for mark, text in LEGEND]
+        rows += [f"{mark:<{w}} {self.tr(text)}" for mark, text in LEGEND]
         self.query_one(PickList).set_rows(rows)
 
     def on_key(self, event: events.Key) -> None:

@@ -100,6 +100,7 @@ class NoticeScreen(QuietModal[None]):
 
 
 SAVE = "__save__"
+ISSUE_INDENT = 7  # a wrapped issue goes on under its text: "! 14.3 " is 7 cells
 
 
 class IssuesScreen(QuietModal[str | None]):
@@ -130,7 +131,7 @@ class IssuesScreen(QuietModal[str | None]):
     def compose(self):
         with Vertical(classes="dialog -tall"):
             yield TextLine(role="title", id="title")
-            yield PickList(id="issues")
+            yield PickList(id="issues", wrap=True, indent=ISSUE_INDENT)  # read whole
             yield TextLine(id="hint")
 
     def on_mount(self) -> None:

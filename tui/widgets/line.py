@@ -25,6 +25,31 @@ def fit(text: str, width: int) -> str:
     return text[: max(0, width - 1)] + "~" if width > 0 else ""
 
 
+def wrap(text: str, width: int, indent: int = 0) -> list[str]:
+    """`text` in rows of `width`, broken at spaces (a word longer than a row is cut
+    into pieces); rows after the first start with `indent` spaces."""
+    if width <= 0:
+        return [""]
+    rows: list[str] = []
+    line = ""
+    pad = " " * min(indent, max(0, width // 2))
+    for word in text.split(" "):
+        room = width - (len(pad) if rows else 0)
+        candidate = f"{line} {word}" if line else word
+        if len(candidate) <= room or not line and len(word) <= room:
+            line = candidate
+            continue
+        if line:
+            rows.append(line)
+            line = ""
+        while len(word) > (room := width - (len(pad) if rows else 0)):
+            rows.append(word[:room])
+            word = word[room:]
+        line = word
+    rows.append(line)
+    return [rows[0]] + [pad + r for r in rows[1:]]
+
+
 class TextLine(Widget):
     """A line of text in the widget's style (`role`: a theme role on top of it)."""
 

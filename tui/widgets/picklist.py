@@ -1,6 +1,9 @@
 """PickList: a list of one-line rows with a selection bar, for directories, the menu,
 the issue list and found cards. It draws only the rows in view; moving the bar
-repaints the two rows concerned, scrolling repaints the list."""
+repaints the two rows concerned, scrolling repaints the list.
+
+With `wrap` (messages, help: short lists whose text must be read whole) a long row goes
+on over the next screen rows, indented by `indent`; the bar covers all of its rows."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from textual.widget import Widget
 
 from models.text import strip_control
 from tui.theme import role
-from tui.widgets.line import fit, lean, seg
+from tui.widgets.line import fit, lean, seg, wrap
 
 
 class PickList(Widget, can_focus=True):
@@ -30,12 +33,33 @@ class PickList(Widget, can_focus=True):
             self.pick = pick
             self.index = index
 
-    def __init__(self, rows: Sequence[str] | None = None, *, id: str | None = None) -> None:
+    def __init__(self, rows: Sequence[str] | None = None, *, id: str | None = None,
+                 wrap: bool = False, indent: int = 0) -> None:
         super().__init__(id=id)
         self.rows: Sequence[str] = rows or []
         self.dim: set[int] = set()
         self.index = 0
-        self.top = 0
+        self.top = 0  # the first screen row in view (an item; with `wrap`, a wrapped row)
+        self.wrap = wrap
+        self.indent = indent
+        self._wrapped: tuple[int, Sequence[str], list[tuple[int, str]]] | None = None
+
+    def _lines(self) -> list[tuple[int, str]]:
+        """With `wrap`: (item, text) for every screen row, for the width in force."""
+        width = self.size.width
+        cached = self._wrapped
+        if cached is None or cached[0] != width or cached[1] is not self.rows:
+            lines = [(i, part) for i, row in enumerate(self.rows)
+                     for part in wrap(strip_control(row), width, self.indent)]
+            cached = self._wrapped = (width, self.rows, lines)
+        return cached[2]
+
+    def _span(self, index: int) -> tuple[int, int]:
+        """Screen rows (first, after the last) of item `index`."""
+        if not self.wrap:
+            return index, index + 1
+        lines = [n for n, (i, _) in enumerate(self._lines()) if i == index]
+        return (lines[0], lines[-1] + 1) if lines else (0, 1)
 
     def set_rows(self, rows: Sequence[str], index: int = 0, dim: set[int] | None = None) -> None:
         """The rows (any sequence: a long directory's are made as they come into view;
@@ -55,11 +79,13 @@ class PickList(Widget, can_focus=True):
         """Scroll so the selected row shows, and no further than the last page: rows that
         fit are all shown (a yes/no window selecting "No" still shows "Yes")."""
         old, page = self.top, self.page
-        self.top = max(0, min(self.top, len(self.rows) - page))
-        if self.index < self.top:
-            self.top = self.index
-        elif self.index >= self.top + page:
-            self.top = self.index - page + 1
+        total = len(self._lines()) if self.wrap else len(self.rows)
+        first, end = self._span(self.index)
+        self.top = max(0, min(self.top, total - page))
+        if first < self.top:
+            self.top = first
+        elif end > self.top + page:
+            self.top = max(first, end - page) if end - first > page else end - page
         return old != self.top
 
     def select(self, index: int) -> None:
@@ -69,7 +95,7 @@ class PickList(Widget, can_focus=True):
         if index == self.index:
             return
         old, self.index = self.index, index
-        if self._keep_in_view():
+        if self._keep_in_view() or self.wrap:
             self.refresh()
         else:
             width = self.size.width
@@ -80,16 +106,22 @@ class PickList(Widget, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         base = self.rich_style
-        i = self.top + y
-        if i >= len(self.rows):
+        if self.wrap:
+            lines = self._lines()
+            if self.top + y >= len(lines):
+                return Strip.blank(width, lean(base))
+            i, text = lines[self.top + y]
+        elif self.top + y >= len(self.rows):
             return Strip.blank(width, lean(base))
+        else:
+            i = self.top + y
+            text = fit(strip_control(self.rows[i]), width)
         style = base
         if i in self.dim:
             style = base + role("dim")
         if i == self.index:
             style = base + role("selected")
-        text = fit(strip_control(self.rows[i]), width).ljust(width)
-        return Strip([seg(text, style)], width)
+        return Strip([seg(text.ljust(width), style)], width)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._keep_in_view():
