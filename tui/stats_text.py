@@ -7,6 +7,10 @@ from models.i18n import T
 from models.stats import DIMENSION_LABELS, HEADERS, Repeat, StatRow, bar, money
 from tui.widgets.line import fit
 
+# The table's own headings: short enough for their 8 and 12 columns in both languages.
+CARDS = T("Саны", "Карточек")
+IMPOSED = T("Салынды", "Наложено")
+
 
 def _cut(text: str, width: int) -> str:
     return fit(text, width)
@@ -20,8 +24,8 @@ def table_lines(rows: list[StatRow], by: str, lang: str, width: int = 80) -> lis
     name_w = max(8, width - (6 + 1 + 1 + 8 + 1 + bar_w + 2 * (money_w + 1)))
     top = max((r.cards for r in rows), default=0)
     head = (f"{_cut(DIMENSION_LABELS[by](lang), 6 + 1 + name_w):<{7 + name_w}} "
-            f"{_cut(HEADERS['cards'](lang), 8):>8} {'':<{bar_w}}"
-            f"{_cut(HEADERS['imposed'](lang), money_w):>{money_w + 1}}"
+            f"{_cut(CARDS(lang), 8):>8} {'':<{bar_w}}"
+            f"{_cut(IMPOSED(lang), money_w):>{money_w + 1}}"
             f"{_cut(HEADERS['collected'](lang), money_w):>{money_w + 1}}")
     out = [head.rstrip(), "-" * min(width, len(head))]
     for r in rows:
