@@ -78,6 +78,12 @@ def looks(chars: list[str], styles: list[Style]) -> tuple[Style, ...]:
                  for c, st in zip(chars, styles, strict=True))
 
 
+def erased(pen: Style | None) -> Style:
+    """How a cell erased (ECH, EL) with the pen `pen` looks: blank on its background."""
+    bg = pen[1] if pen else None
+    return DEFAULT if bg is None else _STYLES.setdefault((None, bg, 0), (None, bg, 0))
+
+
 def blank_style(pen: Style | None, want: Style) -> Style:
     """The style to write a blank wanted in `want` with, the pen being `pen`: the cheaper
     of `want` and the pen's own colours and attributes on `want`'s background."""
@@ -175,8 +181,7 @@ class Cells:
 
     def erase_style(self) -> Style:
         """Erased cells take the background in force (xterm's and Linux's 'bce')."""
-        bg = self.style[1] if self.style else None
-        return DEFAULT if bg is None else _STYLES.setdefault((None, bg, 0), (None, bg, 0))
+        return erased(self.style)
 
     def clear(self, y: int, lo: int, hi: int) -> None:
         hi = min(hi, self.cols)

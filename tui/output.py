@@ -18,8 +18,7 @@ cells it covers and closing it restores only those. The first frame (start, resi
 alternate screen) clears the screen and draws only the cells that are not blank.
 Everything else Textual writes (modes, queries, the title, the bell) goes through in
 order. tests/test_tui_repaint.py replays Textual's output and this writer's on a
-reference terminal model: the same screen, cell for cell.
-"""
+reference terminal model: the same screen, cell for cell."""
 
 from __future__ import annotations
 
@@ -33,12 +32,14 @@ from textual.drivers.linux_driver import LinuxDriver
 
 from tui.cells import (
     DEFAULT,
+    SHOWS_FG,
     UNKNOWN,
     Cells,
     Style,
     alike,
     blank_style,
     change,
+    erased,
     looks,
     move,
     n_seq,
@@ -99,7 +100,6 @@ class Writer:
         self.shown.style = DEFAULT
         return out
 
-    # -- Textual's output in ---------------------------------------------------------------
     def feed(self, data: str) -> str:
         """Take Textual's output; returns what must go out now (what it passes through,
         after the difference so far)."""
@@ -303,7 +303,7 @@ class Writer:
         way, style, gap = self._way(s.x, s.y, s.style, y, x0)
         out.append(way)
         first = (s.x or 0) if gap else x0  # with the unchanged cells rewritten on the way
-        x, cursor = x0, x1
+        x, cursor, tail = x0, x1, x1
         while x < x1:
             st, e = ws[x], x + 1
             while e < x1 and ws[e] == st:
@@ -312,13 +312,41 @@ class Writer:
                 st = blank_style(style, st)  # a blank shows only its background
             out.append(change(style, st))
             style = st
-            cursor = self._plain(y, x, e, e == x1, out) if st == DEFAULT else e
-            if st != DEFAULT:
+            if st == DEFAULT:
+                cursor = self._plain(y, x, e, e == x1, out)
+            elif e == x1 and not st[2] & SHOWS_FG:
+                cursor = tail = self._tail(y, x, e, out)
+            else:
                 out.append("".join(wc[x:e]))
+                cursor = e
             x = e
         sc[first:x1], ss[first:x1] = wc[first:x1], ws[first:x1]
+        ss[tail:x1] = [erased(style)] * (x1 - tail)
         s.style, s.y = style, y
         s.x = cursor if cursor < w.cols else None
+
+    def _tail(self, y: int, a: int, b: int, out: list[str]) -> int:
+        """The last run of a write in a coloured style (the pen in it): its trailing blanks
+        erased when shorter, on over the blank cells wanted after it. The cursor after."""
+        w, s = self.wanted, self.shown
+        wc, ws, sc, ss = w.chars[y], w.styles[y], s.chars[y], s.styles[y]
+        t = end = b
+        while t > a and wc[t - 1] == " ":
+            t -= 1
+        out.append("".join(wc[a:t]))
+        if t == b:
+            return b
+        look = erased(ws[a])
+        while end < w.cols and wc[end] == " " and alike(" ", ws[end], look):
+            end += 1
+        erase = "\x1b[K" if end == w.cols else n_seq(end - t, "X")
+        left = sum(sc[i] != " " or not alike(" ", ss[i], look) for i in range(b, end))
+        if len(erase) < b - t + (left and left + 4):
+            out.append(erase)
+            sc[b:end], ss[b:end] = [" "] * (end - b), [look] * (end - b)
+            return t
+        out.append(" " * (b - t))
+        return b
 
     def _plain(self, y: int, a: int, b: int, last: bool, out: list[str]) -> int:
         """Cells a..b in the default style, blank runs erased (ECH; EL to the row's end);
@@ -333,10 +361,10 @@ class Writer:
             n = e - x
             if n and e == b and last:
                 end = e
-                while end < w.cols and wc[end] == " " and ws[end] == DEFAULT:
+                while end < w.cols and wc[end] == " " and alike(" ", ws[end], DEFAULT):
                     end += 1
                 erase = "\x1b[K" if end == w.cols else n_seq(end - x, "X")
-                left = sum(sc[i] != " " or ss[i] != DEFAULT for i in range(e, end))
+                left = sum(sc[i] != " " or not alike(" ", ss[i], DEFAULT) for i in range(e, end))
                 if len(erase) < n + (left and left + 4):  # cheaper than spaces and a visit
                     out.append(erase)
                     sc[x:end], ss[x:end] = [" "] * (end - x), [DEFAULT] * (end - x)
