@@ -252,8 +252,11 @@ def v_year_only_typo(p: Person, rng: random.Random) -> Person | None:
 
 
 def v_married_date(p: Person, rng: random.Random) -> Person | None:
-    """A woman under another surname, and a date slip."""
-    q = v_married_name(p, rng)
+    """A woman under another surname, and a date slip. Only women with a patronymic:
+    without it a given name and a date one slip away are all that is left, and dozens
+    of women in a million share them (nothing tells her from them, nor should a search
+    pretend to)."""
+    q = v_married_name(p, rng) if p["patronymic"] else None
     return _dated(q, rng) if q else None
 
 

@@ -190,7 +190,8 @@ def test_search_is_never_refused_for_a_doubtful_field(operator: User, cfg: Confi
     batch = write(tmp_path, "doubtful.csv", "probe,surname,name,patronymic,birth_date,sex,iin\n"
                   f"q1,,,,,,{mistyped}\n"
                   "q2,Цой,Виктор,,21.06.1962,3,12345\n"
-                  "q3,Esc\x1b[2J,,,,,\n")
+                  "q3,Esc\x1b[2J,,,,,\n"
+                  "q4,Ахметов,Ерлан,Болатович,2072-10-28,1,\n")
     code, out, err = run(cfg, ["--lang", "ru", "persons", "search", "--batch", batch, "--json"],
                          capsys)
     docs = {d["probe"]: d for d in map(json.loads, out.strip().splitlines())}
@@ -200,4 +201,6 @@ def test_search_is_never_refused_for_a_doubtful_field(operator: User, cfg: Confi
     assert any(ln.startswith("строка 2: ") and "контрольная" in ln for ln in lines)
     assert sum(ln.startswith("строка 3: ") for ln in lines) == 2  # sex and IIN
     assert "q3" not in docs and any(ln.startswith("строка 4: ") for ln in lines)
+    assert docs["q4"]["candidates"][0]["ref"] == "A3"  # searched without the year 2072
+    assert any(ln.startswith("строка 5: ") and "2072-10-28" in ln for ln in lines)
     assert code == 1 and "\x1b" not in err + out

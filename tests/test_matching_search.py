@@ -373,3 +373,15 @@ def test_a_search_shape_is_prepared_once(register: dict[str, Person]) -> None:
         names = [r[0] for r in database_proxy.execute_sql(
             "SELECT name FROM pg_prepared_statements WHERE left(name, 9) = 'apcard_m_'")]
         assert 1 <= len(names) <= 2  # three searches, one or two shapes
+
+
+def test_a_married_name_with_a_date_slip_is_found_under_a_common_name(db) -> None:
+    """A woman keyed under her new (here: common) surname with a day's slip in the date:
+    the namesakes of that surname say nothing about her under her registered one."""
+    her = person("Цветкова", "Дарья", "Антоновна", dt.date(1973, 12, 25), sex="2")
+    for year in range(1950, 1990):  # many women registered as Панова Дарья
+        person("Панова", "Дарья", "", dt.date(year, 6, 1), sex="2")
+    cands = find_candidates({"surname": "Панова", "given_name": "Дарья",
+                             "patronymic": "Антоновна", "birth_date": dt.date(1973, 12, 24),
+                             "sex": "2"})
+    assert cands and cands[0].person_id == her.id and cands[0].band == POSSIBLE

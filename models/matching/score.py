@@ -293,7 +293,9 @@ def score_person(probe: PersonSide, cand: PersonSide, namesakes: int = 0,
         reasons.append("name_differs")
     # A name many people share proves little unless the birth date is the same too:
     # among a hundred namesakes one is likely to be born a slip away from the probe.
-    if s_date < 1.0:
+    # (Namesakes of the probe's surname: nothing to do with a candidate under another
+    # surname, a woman under her maiden name.)
+    if s_date < 1.0 and (s_sur is None or s_sur >= NAME_CONFLICT):
         score -= COMMON_PENALTY * commonness(namesakes) * (1.0 if s_date > UNKNOWN else 0.5)
     names_agree = not (s_sur is not None and s_name is not None and
                        s_sur < NAME_CONFLICT and s_name < NAME_CONFLICT)
