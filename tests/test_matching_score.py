@@ -112,3 +112,18 @@ def test_a_common_name_weighs_less_when_the_date_is_only_close() -> None:
 def test_thresholds_come_from_the_caller() -> None:
     v = score_person(side(surname="kasimof"), side())
     assert band(v, {EXACT: 0.99, PROBABLE: 0.99, POSSIBLE: 0.98}) is None
+
+
+def test_a_compound_surname_of_another_family_is_not_a_slip() -> None:
+    """Мырзажанов / Мырзаберов share start and end, not the family: with the same given
+    name and birth date and no patronymic, at most "possible"; a one-letter slip, a
+    double surname or letters lost stay "probable"."""
+    def verdict(probe: str, cand: str, parts: tuple[str, ...] = ()) -> str | None:
+        a = PersonSide(probe, "esbol", "", D, "", "1", (), probe[:5])
+        b = PersonSide(cand, "esbol", "jan", D, "", "1", parts, cand[:6])
+        return band(score_person(a, b), DEFAULT_THRESHOLDS)
+
+    assert verdict("mirzajanov", "mirzaberov") == POSSIBLE
+    assert verdict("mirzajanov", "mirzajanof") == PROBABLE  # one letter
+    assert verdict("knlov", "kunkulov") == PROBABLE  # Kazakh letters lost
+    assert verdict("ivanova", "ivanovapetrova", ("ivanova", "petrova")) == PROBABLE

@@ -223,6 +223,25 @@ def _swap(probe: PersonSide, cand: PersonSide) -> bool:
                 probe.name_key[:1] == cand.surname_key[:1])
 
 
+OTHER_SURNAME_EDITS = 3  # letters apart (after spelling is folded): no longer a slip
+OTHER_SURNAME_SIM = 0.3
+
+
+def _other_surname(probe: PersonSide, cand: PersonSide) -> bool:
+    """Two surnames that share their start and end but not their middle (Мырзажанов /
+    Мырзаберов, Кунгалиева / Күнділдаева: compound Kazakh surnames of other families)
+    look alike letter by letter; three letters or more apart, they are other surnames,
+    not a slip. Not for double surnames, nor for one that is the other with letters lost."""
+    a, b = probe.surname_key, cand.surname_key
+    if len(probe.surname_parts) > 1 or len(cand.surname_parts) > 1 or \
+            (probe.surname_root and probe.surname_root == cand.surname_root):
+        return False
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    if _subsequence(short, long_):
+        return False
+    return DamerauLevenshtein.distance(a, b) >= OTHER_SURNAME_EDITS
+
+
 def _name_patronymic_swapped(probe: PersonSide, cand: PersonSide, s_name: float | None,
                              w_name: float) -> tuple[float, float] | None:
     """(name, patronymic) similarities when the probe's given name and patronymic were
@@ -260,6 +279,8 @@ def score_person(probe: PersonSide, cand: PersonSide, namesakes: int = 0,
     s_sur = surname_sim(probe, cand)
     if probe.texts and cand.texts:
         s_sur = _with_typed(s_sur, probe.texts[0], cand.texts[0])
+    if s_sur is not None and s_sur < ROOT_SIM and _other_surname(probe, cand):
+        s_sur = min(s_sur, OTHER_SURNAME_SIM)
     if s_sur is not None and s_name is not None and s_sur + s_name < 1.8 and \
             _swap(probe, cand):
         sw_sur = part_sim(probe.surname_key, cand.name_key)
