@@ -92,3 +92,17 @@ async def test_long_messages_are_read_whole(books, cfg) -> None:
         assert "~" not in text
         flat = " ".join(line.strip("│ ") for line in text.splitlines())
         assert "первый символ в только что открытом поле заменяет значение" in flat
+
+
+async def test_history_of_a_new_card(books, cfg) -> None:
+    """Shift+F8 on a card not saved: no window titled "История карточки №" without a
+    number; the status line says there is no history yet (nothing to close)."""
+    from tui.screens.card import CardScreen
+
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, "01", "shift+f8")
+        await settle(pilot)
+        assert isinstance(app.screen, CardScreen)
+        assert "Карточка не сохранена: истории ещё нет" in screen_text(app)
+        assert "№ " not in screen_text(app).splitlines()[0]

@@ -229,6 +229,9 @@ class CardScreen(QuietScreen):
         self.call_next(self.app.run_action, cmd.run, self.app if cmd.where == APP else self)
 
     def action_open_screen(self, cid: str) -> None:
+        if cid == "history" and self.card is None:  # a card not saved has none yet
+            self.say(self.tr(tx.NO_HISTORY_YET))
+            return
         self.post_message(tx.OpenScreen(cid, self.card.id if self.card else None))
 
     def action_help(self) -> None:

@@ -27,6 +27,7 @@ from tui.widgets.line import TextLine, fit
 from tui.widgets.picklist import PickList
 
 TITLE = T("№ {n} карточканың тарихы", "История карточки № {n}")
+TITLE_NEW = T("Карточканың тарихы", "История карточки")
 STATUS = T("Күйі: {s}", "Состояние: {s}")
 DEADLINE = T("{d} жіберумен қайтару", "вернуть с отправкой {d}")
 OVERDUE = T("МЕРЗІМІ ӨТКЕН ({d})", "ПРОСРОЧЕНА ({d})")
@@ -90,8 +91,8 @@ class CardHistoryScreen(QuietModal[None]):
             self._load(self.card_id, self.by_line)
 
     def relabel(self) -> None:
-        n = self.card_id if self.card_id is not None else ""
-        self.query_one("#title", TextLine).set_text(self.tr(TITLE.format(n=n)))
+        title = TITLE.format(n=self.card_id) if self.card_id is not None else TITLE_NEW
+        self.query_one("#title", TextLine).set_text(self.tr(title))
         self.query_one("#head", TextLine).set_text(self.tr(HEAD))
         other = BY_TIME if self.by_line else BY_LINE
         self.query_one("#hint", TextLine).set_text(self.tr(HINT.format(other=other(self.lang))))
