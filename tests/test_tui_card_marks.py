@@ -106,3 +106,18 @@ async def test_history_of_a_new_card(books, cfg) -> None:
         assert isinstance(app.screen, CardScreen)
         assert "Карточка не сохранена: истории ещё нет" in screen_text(app)
         assert "№ " not in screen_text(app).splitlines()[0]
+
+
+async def test_the_identification_stays_on_top(books, cfg) -> None:
+    """At lines 19 and 21 of an individual's card, line 8 and line 14 (names, birth date,
+    IIN) are still on screen under the title; PgUp brings the top back as before."""
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, "01", "Касымов", "enter", "Ерлан", "enter")
+        for line in ("19", "21"):
+            await type_in(pilot, "ctrl+g", line, "enter")
+            await settle(pilot)
+            rows = screen_text(app).splitlines()
+            assert rows[1].startswith(" 8. Субъект") and rows[2].startswith("14. Фамилия")
+            assert "[Касымов" in rows[2] and "14.3" in rows[3]
+            assert any(r.startswith(f"{line}.") for r in rows[4:22])

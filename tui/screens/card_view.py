@@ -11,6 +11,7 @@ from tui.screens.card_host import FormHost
 from tui.screens.card_state import CardState
 from tui.screens.messages import issue_line
 from tui.widgets.field import FieldBox
+from tui.widgets.form import FormRow
 from tui.widgets.line import BarLine, TextLine, fit
 
 LINE_OF_FIELD = {f.name: line for line in LINES for f in line.fields}
@@ -119,9 +120,8 @@ class CardView:
         host.call_after_refresh(self._scroll_to, box)
 
     def _scroll_to(self, box: FieldBox) -> None:
-        form = self.host.form
-        if box.region and not form.region.contains_region(box.region):
-            form.scroll_to_center(box.host, animate=False, immediate=True)
+        if isinstance(box.host, FormRow):
+            self.host.form.scroll_to_row(box.host)
 
     def recheck(self) -> None:
         host = self.host

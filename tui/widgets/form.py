@@ -2,14 +2,17 @@
 
 Few widgets on purpose (startup time, and bytes on the wire): one FormRow per screen
 row draws its labels, its field boxes and its code names itself; a field repaints
-only its own cells of the row. The form scrolls. It holds no card logic: the card screen tells
-it what to show (field texts, names, marks, which subject kind's rows are visible).
+only its own cells of the row. The identification block (line 8, the person's or
+the legal entity's names and numbers) stays on top; the rest scrolls under it
+(screen sketch: the identification always visible). It holds no card logic: the card
+screen tells it what to show (field texts, names, marks, which subject kind's rows are
+visible).
 """
 
 from __future__ import annotations
 
 from rich.segment import Segment
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
@@ -94,7 +97,11 @@ class FormRow(Widget):
         return Strip(Segment.simplify(segs), max(width, x)).crop(0, width)
 
 
-class CardForm(VerticalScroll, can_focus=False):
+class FormBody(VerticalScroll, can_focus=False):
+    """The card's rows below the identification block: they scroll."""
+
+
+class CardForm(Vertical):
     """`edits`: each field's text and cursor (the card state's own: the form shows them,
     it keeps no copy)."""
 
@@ -120,8 +127,17 @@ class CardForm(VerticalScroll, can_focus=False):
                 self.name_rows[key] = form_row
             self.rows.append(form_row)
 
+        self.body = FormBody(*(r for r in self.rows if r.spec.section != "ident"))
+
     def compose(self):
-        yield from self.rows
+        yield from (r for r in self.rows if r.spec.section == "ident")
+        yield self.body
+
+    def scroll_to_row(self, row: FormRow) -> None:
+        """Bring a row of the scrolling part into view (the block on top always is)."""
+        body = self.body
+        if row.parent is body and row.region and not body.region.contains_region(row.region):
+            body.scroll_to_center(row, animate=False, immediate=True)
 
     def set_name(self, key: str, text: str) -> None:
         row = self.name_rows.get(key)
@@ -136,4 +152,4 @@ class CardForm(VerticalScroll, can_focus=False):
 
     def page_rows(self) -> int:
         """Screen rows of the form in view (PgUp / PgDn move by this many)."""
-        return max(1, self.size.height)
+        return max(1, self.body.size.height)
