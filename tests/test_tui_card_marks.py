@@ -121,3 +121,35 @@ async def test_the_identification_stays_on_top(books, cfg) -> None:
             assert rows[1].startswith(" 8. Субъект") and rows[2].startswith("14. Фамилия")
             assert "[Касымов" in rows[2] and "14.3" in rows[3]
             assert any(r.startswith(f"{line}.") for r in rows[4:22])
+
+
+LONG_NAMES = {"subject": "01", "surname": "Нұрмұхамбетов-Сейітқасымов",
+              "given_name": "Абдурахманбек-Мұхаммедәлі", "patronymic": "Жанкелдиұлы"}
+
+
+async def test_a_long_value_shows_its_start_once_left(books, cfg) -> None:
+    """Long names typed, then left (Enter), then a new card and a resumed draft: a
+    field not typed into shows the beginning of its value, not its end."""
+    from tests.tui_helpers import draft_app, resumed
+
+    app = make_app(cfg, lang="kk")
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, "01", LONG_NAMES["surname"], "enter", LONG_NAMES["given_name"],
+                      "enter", LONG_NAMES["patronymic"], "enter")
+        row = screen_text(app).splitlines()[2]
+        assert "[Нұрмұхамбетов-С]" in row and "[Абдурахманбек-М]" in row
+        # The card discarded with the cursor in the given name (at its end), then a value
+        # put there without the cursor (as a resumed draft or a pick does).
+        await type_in(pilot, "shift+tab", "shift+tab", "f11")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await type_in(pilot, "y")
+        app.screen.state.set("given_name", LONG_NAMES["given_name"])
+        await settle(pilot)
+        assert "[Абдурахманбек-М]" in screen_text(app).splitlines()[2]
+    app = draft_app(cfg, login="petrova", values=LONG_NAMES, focus="patronymic", cursor=11,
+                    lang="kk", run_lang="ru")
+    async with app.run_test(size=SIZE) as pilot:
+        await resumed(pilot)
+        await settle(pilot)
+        row = screen_text(app).splitlines()[2]
+        assert "[Нұрмұхамбетов-С]" in row and "[Абдурахманбек-М]" in row
