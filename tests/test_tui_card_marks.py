@@ -121,6 +121,11 @@ async def test_the_identification_stays_on_top(books, cfg) -> None:
             assert rows[1].startswith(" 8. Субъект") and rows[2].startswith("14. Фамилия")
             assert "[Касымов" in rows[2] and "14.3" in rows[3]
             assert any(r.startswith(f"{line}.") for r in rows[4:22])
+        await type_in(pilot, "f11")  # a new card starts at the top again: line 1 below 14
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await type_in(pilot, "y")
+        await settle(pilot)
+        assert screen_text(app).splitlines()[4].startswith(" 1. ")
 
 
 LONG_NAMES = {"subject": "01", "surname": "Нұрмұхамбетов-Сейітқасымов",

@@ -134,9 +134,14 @@ class CardForm(Vertical):
         yield self.body
 
     def scroll_to_row(self, row: FormRow) -> None:
-        """Bring a row of the scrolling part into view (the block on top always is)."""
+        """Bring a row of the scrolling part into view. A row of the block on top always
+        is: the part below goes back to its start (a new card, or the operator back at
+        the identification, goes on with line 1)."""
         body = self.body
-        if row.parent is body and row.region and not body.region.contains_region(row.region):
+        if row.parent is not body:
+            if body.scroll_y:
+                body.scroll_home(animate=False, immediate=True)
+        elif row.region and not body.region.contains_region(row.region):
             body.scroll_to_center(row, animate=False, immediate=True)
 
     def set_name(self, key: str, text: str) -> None:
