@@ -18,7 +18,8 @@ with a protocol number unique to the operator and the card, so the register can 
 checked afterwards: every card an operator saw saved is there exactly once.
 
 The import is `apcard import PACKAGE` as its own process (a body's package of
---import-cards demo cards, started 10 s in); the statistics are models.stats.table for
+--import-cards demo cards, started 10 s in; stopped with the operators if it is not done
+by then, its progress recorded); the statistics are models.stats.table for
 each cut, every 20 s, in another process. Prints a table, writes bench/results/load.json.
 """
 
@@ -30,6 +31,7 @@ import json
 import os
 import pickle
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -198,8 +200,6 @@ def prepare(backend: str, tmp: Path, operators: int, server) -> tuple[str, Path]
 
 def run_backend(backend: str, operators: int, duration: float, import_cards: int,
                 tmp: Path, pool: Path, server) -> dict:
-    from bench.bench_exchange import apcard
-
     url, cfg = prepare(backend, tmp, operators, server)
     pkg = package(import_cards, tmp) if import_cards else None
     warmup = 5 + operators * 0.3  # the processes start meanwhile
@@ -213,15 +213,45 @@ def run_backend(backend: str, operators: int, duration: float, import_cards: int
                                   "out": str(tmp / f"{backend}-stats.json")})
     load_start = os.getloadavg()
     imported: dict = {}
+    importer = None
     if pkg is not None:
         time.sleep(max(0.0, start + 10 - time.time()))
         t0 = time.time()
-        imported = apcard(cfg, "import", str(pkg), "--ack-out", str(tmp))
-        imported["started_s"] = round(t0 - start, 1)
+        importer = _import(cfg, pkg, tmp)
     for p in procs + [stats_proc]:
         p.wait()
     load_end = os.getloadavg()
+    if importer is not None:
+        imported = _import_end(importer, url, t0, start)
     return collect(backend, url, operators, duration, tmp, imported, load_start, load_end)
+
+
+def _import(cfg: Path, pkg: Path, tmp: Path) -> subprocess.Popen:
+    """`apcard import PACKAGE` as its own process, running while the operators save."""
+    return subprocess.Popen([sys.executable, "-c", "import sys; from tui.cli import main; "
+                             "sys.exit(main())", "--config", str(cfg), "import", str(pkg),
+                             "--ack-out", str(tmp)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def _import_end(proc: subprocess.Popen, url: str, t0: float, start: float) -> dict:
+    """The import's outcome when the operators are done: finished (its time and result),
+    or stopped there with the cards it had imported (the run measures the operators'
+    saves while it runs; bench_exchange.py times an import alone)."""
+    from models.db import open_database
+
+    done = proc.poll() is not None
+    if not done:  # the import and its worker processes
+        os.killpg(proc.pid, signal.SIGTERM)
+    err = proc.communicate(timeout=60)[1]
+    db = open_database(url)
+    n = db.execute_sql("SELECT COUNT(*) FROM card_origin").fetchone()[0]
+    db.close_all() if hasattr(db, "close_all") else db.close()
+    seconds = round(time.time() - t0, 1) if done else None
+    result = (err.strip().splitlines() or [""])[0] if done else \
+        f"stopped with the operators: {n:,} cards imported in {time.time() - t0:.0f} s"
+    return {"seconds": seconds, "started_s": round(t0 - start, 1), "cards": n,
+            "finished": done and proc.returncode == 0, "stderr": [result]}
 
 
 def collect(backend: str, url: str, operators: int, duration: float, tmp: Path,
@@ -234,7 +264,7 @@ def collect(backend: str, url: str, operators: int, duration: float, tmp: Path,
     saved: dict[str, int] = {}
     missing_reports = 0
     t_from = imported.get("started_s", -1)
-    t_to = t_from + imported.get("seconds", 0)
+    t_to = t_from + (imported.get("seconds") or duration)
     for i in range(operators):
         path = tmp / f"{backend}-op{i:03d}.json"
         if not path.exists():
@@ -272,7 +302,7 @@ def collect(backend: str, url: str, operators: int, duration: float, tmp: Path,
             "errors": len(errors), "error_kinds": sorted(set(errors))[:10],
             "lost": len(lost), "saved_twice": len(twice), "unreported": len(unreported),
             "operators_without_report": missing_reports,
-            "import": {k: imported.get(k) for k in ("seconds", "rss_mib", "started_s")} |
+            "import": {k: imported.get(k) for k in ("seconds", "cards", "started_s")} |
             {"result": (imported.get("stderr") or [""])[0][:120]},
             "stats_ms": {"n": len(stats_ms), "median": round(statistics.median(stats_ms), 1)
                          if stats_ms else None, "max": max(stats_ms) if stats_ms else None},
@@ -295,7 +325,7 @@ def rows(results: list[dict]) -> list[tuple[str, str, str, bool | None]]:
                 (f"errors {where}", "0", str(r["errors"]), r["errors"] == 0),
                 (f"cards lost / saved twice {where}", "0 / 0",
                  f"{r['lost']} / {r['saved_twice']}", r["lost"] == 0 and r["saved_twice"] == 0),
-                (f"import of the package, s {where}", "", str(r["import"].get("seconds")), None),
+                (f"import during the run {where}", "", r["import"].get("result") or "", None),
                 (f"statistics query median / max, ms {where}", "",
                  f"{r['stats_ms']['median']} / {r['stats_ms']['max']}", None),
                 (f"load average start / end {where}", "",

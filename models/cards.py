@@ -78,11 +78,11 @@ def register_card(values: dict[str, Any], user: User | None, person: Person | No
     if decision is not None:
         from models.matching.decisions import settle, take
     with audit.writing(user, "register"):
-        # The log's lock first, then the journal counter's row (PostgreSQL: both held
-        # till the commit): one order for every save, so a save making a new person and
-        # one linking a known person never wait on each other; and the saves queue on
-        # the log's lock alongside an import's batches, not one by one on the counter.
-        hold_log_lock()
+        # The journal counter's row (one per organisation and year) first, before any
+        # logged write takes the log's lock (PostgreSQL: both held till the commit): one
+        # order for every save, so a save making a new person and one linking a known
+        # person never wait on each other; and the log's lock, which every logged write
+        # of the register waits for, is held only for the writes.
         claim_journal_no(row, journal_proposed)
         if decision is not None:
             chosen_person, chosen_legal = take(decision, row, user)
@@ -99,19 +99,6 @@ def register_card(values: dict[str, Any], user: User | None, person: Person | No
         if decision is not None:
             settle(decision, card.person_id, card.legal_entity_id, user)
         return card
-
-
-LOG_LOCK = 0x6170636C6F67  # the advisory lock the database takes to chain a log row
-
-
-def hold_log_lock() -> None:
-    """In a write transaction on PostgreSQL: take the log's lock now (the database's
-    own logging takes it at the first logged write, and keeps it till the commit).
-    SQLite's write transaction is the whole database's already."""
-    from models.db import database_proxy, is_postgres
-
-    if is_postgres():
-        database_proxy.obj.execute_sql("SELECT pg_advisory_xact_lock(%s)", (LOG_LOCK,))
 
 
 ACTIVE = (Status.REMOVED.value, Status.PURGED.value, Status.DRAFT.value)

@@ -149,11 +149,3 @@ def test_cli_add_list_and_print(admin, cfg, capsys) -> None:
                        capsys)
     assert code == 0 and out.startswith("<!DOCTYPE html>") and "Петров" in out
 
-
-def test_the_log_lock_is_the_databases() -> None:
-    """A save takes the log's lock before the journal counter's row (models.cards): the
-    same advisory lock the database's logging takes, or the order would not hold."""
-    from models.cards import LOG_LOCK
-    from models.migrations.v0010_logged_path import CHAIN_LOCK
-
-    assert LOG_LOCK == CHAIN_LOCK

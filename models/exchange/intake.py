@@ -48,9 +48,11 @@ from models.tables import Card, LegalEntity, Person, Status, User, card_values, 
 from models.text import strip_control
 from models.validation import ERROR, Issue, errors
 
-# A batch is written in one transaction, which holds the log's lock (every logged write
-# of the register waits for it): short, so an operator's save meanwhile waits little.
-BATCH = 100
+BATCH = 500
+# New cards are written WRITE at a time, a transaction each: a transaction holds the
+# log's lock (SQLite: the database's write lock), which every save of an operator keying
+# meanwhile waits for, so it is kept short.
+WRITE = 25
 ANALYSE_FROM = 1000  # cards written before the tables' statistics are first refreshed
 BATCH_SQLITE = 200  # a shorter write lock for the operators keying meanwhile
 GONE = (Status.REMOVED.value, Status.PURGED.value)
@@ -141,13 +143,17 @@ class Intake:
         fresh = [i for i in items if i.out is None and i.known is None]
         later = {id(i) for i in fresh if i.recheck} | self._twins(fresh)
         later |= self._settle(fresh, later, depth)
+        new = [i for i in fresh if i.out is None and id(i) not in later]
         with write_transaction():
             self._supersede([i for i in items if id(i) not in later and i.out is None])
             for item in items:
                 if item.out is None and item.known is not None:
                     item.out = self._change(item)
-            self._register([i for i in fresh if i.out is None and id(i) not in later])
-            self._record([i for i in items if id(i) not in later])
+            self._record([i for i in items if id(i) not in later and i.out is not None])
+        for part in _chunked(new, WRITE):  # each with its record: a resumed import skips it
+            with write_transaction():
+                self._register(part)
+                self._record(part)
         return [i.rec for i in items if id(i) in later]
 
     def _classify(self, item: Item, check: Checked, known: dict[str, tuple[int, int]]) -> None:
