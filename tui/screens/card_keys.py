@@ -18,9 +18,11 @@ from models.i18n import T
 from tui.screens import texts as tx
 from tui.screens.card_goto import field_of_line
 from tui.screens.card_host import FormHost
-from tui.screens.messages import ConfirmScreen, issue_line
+from tui.screens.messages import ConfirmScreen, short_issue
 from tui.widgets.editing import FULL
 from tui.widgets.field import FieldBox
+
+STATUS_ROOM = 54  # the status line after its counts, at 80 columns
 
 IDENT = {f.name for f in IDENT_FIELDS}
 PAGE_KEYS = {"pageup": -1, "pagedown": 1}
@@ -153,7 +155,7 @@ class CardKeys:
                 host.state.touched.add(name)  # its mark and message show now
                 host.active_box.set_active(True)  # the next character retypes it
                 host.recheck()
-                host.say(issue_line(blocking[0], host.lang).replace("  ", " "), error=True)
+                host.say(short_issue(blocking[0], host.lang, STATUS_ROOM), error=True)
                 host.app.bell()
                 return
             if name == "subject" and self._subject_changed():

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from models.card_schema import FIELDS, LINES
 from models.i18n import T
-from models.validation import Issue, errors, warnings
+from models.validation import errors, warnings
 from tui.screens import texts as tx
 from tui.screens.card_host import FormHost
 from tui.screens.card_state import CardState
-from tui.screens.messages import issue_line
+from tui.screens.messages import short_issue
 from tui.widgets.field import FieldBox
 from tui.widgets.form import FormRow
 from tui.widgets.line import BarLine, TextLine, fit
@@ -63,16 +63,6 @@ def status(state: CardState, lang: str, names: dict[str, str], chunk_of: dict[st
         if name and FIELDS[focus].codebook:  # the code's name in full (cut beside it)
             tail = f"{line.number} {name}"
     return f" {counts}  {tail}", bool(own and own[0].is_error)
-
-
-def short_issue(issue: Issue, lang: str, room: int) -> str:
-    """An issue for the status line: "! 4 Материал №: ...", or without the field's name
-    ("! 4 ...") when that is what lets the message fit in `room`."""
-    full = issue_line(issue, lang).replace("  ", " ").replace("  ", " ")
-    if len(full) <= room:
-        return full
-    mark = "!" if issue.is_error else "?"
-    return f"{mark} {issue.line} {issue.message(lang)}"
 
 
 class CardView:

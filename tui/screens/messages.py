@@ -178,3 +178,14 @@ def issue_line(issue: Issue, lang: str) -> str:
     mark = "!" if issue.is_error else "?"
     label = FIELDS[issue.field].label(lang) if issue.field in FIELDS else issue.field
     return f"{mark} {issue.line:>4} {label}: {issue.message(lang)}"
+
+
+def short_issue(issue: Issue, lang: str, room: int) -> str:
+    """An issue for the status line: "! 4 Материал №: ...", or without the field's name
+    ("! 4 ...") when that is what lets the message fit in `room`."""
+    mark = "!" if issue.is_error else "?"
+    label = FIELDS[issue.field].label(lang) if issue.field in FIELDS else issue.field
+    full = f"{mark} {issue.line} {label}: {issue.message(lang)}"
+    return full if len(full) <= room else f"{mark} {issue.line} {issue.message(lang)}"
+
+
