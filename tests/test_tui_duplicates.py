@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from models.persons import create_person
-from models.tables import Card, Person, PersonHistory
+from models.tables import Card, LegalEntity, Person, PersonHistory
 from tests.tui_helpers import (  # noqa: F401 (backend: the UI tests' fixture)
     INDIVIDUAL_TEXTS,
     backend,
@@ -196,3 +196,29 @@ async def test_earlier_cards_show_the_penalty_and_the_whole_fine(books, cfg) -> 
         assert row.count("штраф") == 1 and "~" not in row
         assert "Административный штраф" in row and "39 320" in row
         assert "зарегистрирована" in row
+
+
+async def test_enter_on_a_legal_conflict_links_nothing(books, cfg) -> None:
+    """The same BIN under another firm's name: Enter leaves it undecided (a new legal
+    entity, a warning at the BIN); 1 is the explicit choice that links."""
+    from models.cards import register_card
+    from tests.test_validation import legal_card
+
+    register_card(legal_card(), registrar())  # ТОО «Алма-Транс», BIN 940140000385
+    (known,) = LegalEntity.select()
+    texts = {"subject": "05", "legal_name": "ТОО Береке-Строй", "bin": "940140000385"}
+    app = draft_app(cfg, values=texts, focus="bin")
+    async with app.run_test(size=SIZE) as pilot:
+        await resumed(pilot)
+        await type_in(pilot, "enter")
+        await settle(pilot)
+        await wait_for(pilot, lambda: "Enter Не связывать" in screen_text(app))
+        await type_in(pilot, "enter")
+        decision = app.screen.state.decision
+        assert decision.legal_entity_id is None and decision.undecided == (known.id,)
+        assert app.screen.state.marks().get("bin") == "warning"
+        await type_in(pilot, "f6")
+        await settle(pilot)
+        await wait_for(pilot, lambda: "Enter Не связывать" in screen_text(app))
+        await type_in(pilot, "1")
+        assert app.screen.state.decision.legal_entity_id == known.id
