@@ -159,3 +159,19 @@ def test_demo_line_6_numbers_are_unique_in_each_journal(books) -> None:
                    for c in Card.select(Card.authority, Card.journal_date, Card.journal_no))
     assert sum(seen.values()) == 250 and max(seen.values()) == 1
     assert len({a for a, _, _ in seen}) > 1  # several bodies, each its own numbering
+
+
+async def test_a_session_past_midnight_drops_the_pinned_dates_too(books, cfg) -> None:
+    app = make_app(cfg)
+    drafts.save_pins(app.session.user, ["journal_date", "authority", "received_date"],
+                     {"journal_date": "03022025", "authority": "685"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert raw(app, "journal_date") == "03022025"
+        screen.cards.day -= dt.timedelta(days=1)  # the defaults were made yesterday
+        screen.state.set("received_date", screen.cards.day.strftime("%d%m%Y"))
+        await type_in(pilot, "key:f11")
+        assert raw(app, "journal_date") == "" and raw(app, "authority") == "685"
+        assert raw(app, "received_date") == dt.date.today().strftime("%d%m%Y")
+        assert "Даты прошлого дня сняты (стр. 6)" in screen_text(app)

@@ -116,7 +116,10 @@ class IssuesScreen(QuietModal[str | None]):
     TITLE_LIST = T("Қателер мен ескертулер", "Ошибки и предупреждения")
     TITLE_CONFIRM = T("Ескертулер бар. Бәрібір сақтау керек пе?",
                       "Есть предупреждения. Всё равно сохранить?")
-    HINT = T("Enter: өріске өту   Esc: жабу", "Enter: перейти к полю   Esc: закрыть")
+    HINT = T("Enter: өріске өту   F2: сақтау   Esc: жабу",
+             "Enter: перейти к полю   F2: сохранить   Esc: закрыть")
+    HINT_ERRORS = T("Enter: өріске өту   F2: бірінші қатеге   Esc: жабу",
+                    "Enter: перейти к полю   F2: к первой ошибке   Esc: закрыть")
     HINT_CONFIRM = T("F2 немесе Y: сақтау   Enter: өріске өту   Esc: қайту",
                      "F2 или Д: сохранить   Enter: к полю   Esc: вернуться")
     NONE = T("Қате де, ескерту де жоқ", "Нет ни ошибок, ни предупреждений")
@@ -142,8 +145,8 @@ class IssuesScreen(QuietModal[str | None]):
         title = {"errors": self.TITLE_ERRORS, "confirm": self.TITLE_CONFIRM}.get(
             self.mode, self.TITLE_LIST)
         self.query_one("#title", TextLine).set_text(self.tr(title))
-        self.query_one("#hint", TextLine).set_text(
-            self.tr(self.HINT_CONFIRM if self.mode == "confirm" else self.HINT))
+        hint = {"confirm": self.HINT_CONFIRM, "errors": self.HINT_ERRORS}.get(self.mode, self.HINT)
+        self.query_one("#hint", TextLine).set_text(self.tr(hint))
         rows = [issue_line(i, self.lang) for i in self.issues] or [self.tr(self.NONE)]
         self.query_one(PickList).set_rows(rows)
 
