@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -18,6 +19,7 @@ from models.card_schema import FIELDS
 from models.config import Config
 from models.tables import CodebookEntry
 from tui.cli import main
+from tui.cli.codebook_faults import fault_text
 
 D = dt.date
 
@@ -159,6 +161,11 @@ def test_broken_copy_reports_file_and_row(files_copy: Path) -> None:
     assert "mrp.csv:3: valid_from 2017-01-01 is after valid_to 2016-12-31" in faults
     assert "mrp.csv:4: tenge: '2 269' is not a whole number" in faults
     assert len(faults) == 7, faults
+    said_in_english = {"is", "not", "in", "has", "of", "the", "repeats", "empty", "book",
+                       "version", "codebook", "whole", "number", "date", "after", "before"}
+    for fault in faults:  # `apcard codebooks check` says each in the session's language
+        for text in fault_text(fault):
+            assert not said_in_english & set(re.findall(r"[A-Za-z]+", text)), text
 
 
 def test_penalty_outside_its_validity_is_a_fault(files_copy: Path) -> None:
@@ -176,6 +183,9 @@ def test_catalog_faults_name_the_entry(files_copy: Path) -> None:
     faults = check(files_copy)
     assert f"catalog.toml:{line}: file 'gone.csv' not found" in faults
     assert "catalog.toml:0: codebook 'sex' of card line 14.4 has no data file" in faults
+    assert fault_text(f"catalog.toml:{line}: file 'gone.csv' not found").ru == (
+        f"catalog.toml:{line}: файл 'gone.csv' не найден")
+    assert all(fault_text(f).kk != f for f in faults)  # every one said in Kazakh too
 
 
 def test_control_characters_and_bad_csv_are_faults(files_copy: Path) -> None:
@@ -307,8 +317,8 @@ def test_cli_check_lists_faults(cfg: Config, files_copy: Path, monkeypatch: pyte
     monkeypatch.setattr(reading, "CODEBOOK_DIR", files_copy)
     code, out, _ = run(cfg, ["codebooks", "check"], capsys)
     assert code == 1
-    assert out.splitlines() == ["guilt.csv:2: valid_to 'tomorrow' is not a date (YYYY-MM-DD)",
-                                "sex.csv:3: empty name_kk"]
+    assert out.splitlines() == ["guilt.csv:2: valid_to 'tomorrow' — не дата (ГГГГ-ММ-ДД)",
+                                "sex.csv:3: name_kk пусто"]
 
 
 def test_cli_load_then_show(cfg: Config, capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,6 +14,7 @@ from models.i18n import T
 from models.text import strip_control
 from tui.cli import EXIT_USAGE, CliError, open_db
 from tui.cli.base import say
+from tui.cli.codebook_faults import fault_text
 
 # Data keys too long or too internal for the one-line summary column of `show`.
 HIDDEN_DATA = {"text", "scope", "source", "note", "chapter_title", "parse_notes", "source_part",
@@ -84,7 +85,7 @@ def cmd_load(ns: argparse.Namespace, cfg: Config) -> int:
         try:
             result = load(db)
         except CodebookError as exc:
-            n, first = len(exc.faults), exc.faults[0]
+            n, first = len(exc.faults), say(fault_text(exc.faults[0]))
             raise CliError(T(f"анықтамалық файлдарында ақау {n}, біріншісі: {first} "
                              "(`apcard codebooks check` орындаңыз)",
                              f"в файлах справочников изъянов: {n}, первый: {first} "
@@ -145,7 +146,7 @@ def cmd_check(ns: argparse.Namespace, cfg: Config) -> int:
     rows, faults = read_all()
     if faults:
         for fault in faults:
-            print(strip_control(fault))
+            print(strip_control(say(fault_text(fault))))
         return 1
     print(T("{n} анықтамалық, {m} жазба: OK", "{n} справочников, {m} записей: OK").format(
         n=len({r.book for r in rows}), m=len(rows))(cfg.language))
@@ -164,8 +165,9 @@ def cmd_show(ns: argparse.Namespace, cfg: Config) -> int:
     try:
         catalog = read_catalog()
     except CodebookError as exc:
-        raise CliError(T(f"анықтамалықтар каталогы: {exc.faults[0]}",
-                         f"каталог справочников: {exc.faults[0]}")) from None
+        first = fault_text(exc.faults[0])
+        raise CliError(T(f"анықтамалықтар каталогы: {first.kk}",
+                         f"каталог справочников: {first.ru}")) from None
     names = list(dict.fromkeys(cb.book for cb in catalog))
     if ns.name not in names:
         name, known = strip_control(ns.name[:40]), ", ".join(names)
