@@ -359,5 +359,5 @@ def test_cli_load_refuses_broken_files(cfg: Config, files_copy: Path, monkeypatc
     monkeypatch.setattr(reading, "CODEBOOK_DIR", files_copy)
     code, out, err = run(cfg, ["codebooks", "load"], capsys)
     assert code == 1 and out == ""
-    assert "sex.csv:3: empty name_kk" in err and "apcard codebooks check" in err
+    assert "sex.csv:3: name_kk пусто" in err and "apcard codebooks check" in err
     assert len(err.strip().splitlines()) == 1
