@@ -26,6 +26,7 @@ from models import audit
 from models.corrections import PURGED_FIELDS
 from models.register_tables import Proceeding
 from models.registration_journal import SNAPSHOT_COLUMNS, snapshot_values
+from models.requests import open_request_query
 from models.tables import Card, LegalEntity, Person, Status, User, now
 
 BATCH = 500  # ids per statement (SQLite's bound-parameter limit, plan-friendly IN lists)
@@ -101,10 +102,16 @@ def _tombstones(card_ids: Sequence[int]) -> None:
     updates.update({Card.status: Status.PURGED.value, Card.purged_at: now(),
                     Card.person: None, Card.legal_entity: None,
                     Card.version: Card.version + 1})
-    alive = [Status.PURGED.value, Status.DRAFT.value]
+    # The holds again, in the statement itself: a card returned, protested or asked
+    # about since the plan (another session, PostgreSQL's READ COMMITTED) is not
+    # destroyed; the act is then refused whole.
+    kept = [Status.PURGED.value, Status.DRAFT.value, Status.RETURNED.value]
     for chunk in batches(card_ids):
-        done = Card.update(updates).where(Card.id.in_(chunk),
-                                          Card.status.not_in(alive)).execute()
+        done = Card.update(updates).where(
+            Card.id.in_(chunk), Card.status.not_in(kept), Card.executed_at.is_null(False),
+            Card.protest_date.is_null()
+            | (Card.protest_result.is_null(False) & (Card.protest_result != "")),
+            Card.id.not_in(open_request_query())).execute()
         if done != len(chunk):
             raise PurgeConflict(f"{len(chunk) - done} of {len(chunk)} cards changed meanwhile")
 

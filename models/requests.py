@@ -356,16 +356,20 @@ def answer_cards(req: LiabilityRequest) -> list[Card]:
     return list(Card.select().where(Card.id.in_(ids)).order_by(Card.offence_date, Card.id))
 
 
-def open_request_cards() -> set[int]:
-    """Cards of every candidate of an open request: never purged while it is open."""
+def open_request_query() -> Any:
+    """The ids of cards of every candidate of an open request, as a subquery."""
     people = (RequestCandidate.select(RequestCandidate.person)
               .join(LiabilityRequest).where(LiabilityRequest.status == OPEN,
                                             RequestCandidate.person.is_null(False)))
     firms = (RequestCandidate.select(RequestCandidate.legal_entity)
              .join(LiabilityRequest).where(LiabilityRequest.status == OPEN,
                                            RequestCandidate.legal_entity.is_null(False)))
-    q = Card.select(Card.id).where(Card.person.in_(people) | Card.legal_entity.in_(firms))
-    return {cid for (cid,) in q.tuples()}
+    return Card.select(Card.id).where(Card.person.in_(people) | Card.legal_entity.in_(firms))
+
+
+def open_request_cards() -> set[int]:
+    """Cards of every candidate of an open request: never purged while it is open."""
+    return {cid for (cid,) in open_request_query().tuples()}
 
 
 def list_requests(user: User | None, *, status: str | None = None, overdue: bool = False,

@@ -211,3 +211,31 @@ def test_purge_is_logged_and_the_log_still_verifies(admin, cfg, capsys) -> None:
     assert audit.verify().ok
     code, out, err = run(cfg, ["audit", "verify"], capsys)
     assert code == 0, err
+
+
+@pytest.mark.parametrize("hold", ["return", "protest", "request"])
+def test_a_hold_since_the_plan_refuses_the_whole_act(admin, hold) -> None:
+    """The destruction statement checks the holds itself: a card returned, protested or
+    asked about after the plan was made is not destroyed, and nothing of the act is."""
+    from models import purge as destruction
+    from models.audit import writing
+
+    due = _card(admin, D(2025, 3, 10))
+    other = _card(admin, D(2025, 3, 10), journal_no="00520", surname="Другой",
+                  iin=make_iin(D(1981, 1, 1), "3", 12), birth_date=D(1981, 1, 1))
+    if hold == "return":
+        set_card(due.id, status="returned")
+    elif hold == "protest":
+        set_card(due.id, protest_date=D(2026, 5, 1))
+    else:
+        req = rq.add_request({"surname": "Қасымов", "given_name": "Ерлан",
+                              "birth_date": due.birth_date, "grounds": "проверка"}, admin,
+                             today=TODAY)
+        for c in rq.search(req.id, admin):
+            rq.decide(req.id, c.candidate_id, rq.SAME, admin)
+    before = Correction.select().count()
+    with pytest.raises(destruction.PurgeConflict), writing(admin, "purge"):
+        destruction.destroy([other.id, due.id], D(2023, 1, 1), [], [], 1, "act", admin)
+    assert Card.get_by_id(other.id).surname == "Другой"  # rolled back with the act
+    assert Card.get_by_id(due.id).status != "purged"
+    assert Correction.select().count() == before

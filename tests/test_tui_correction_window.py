@@ -71,6 +71,7 @@ async def test_back_inside_the_window_hides_the_row(people, cfg) -> None:  # noq
         await pilot.pause()
         await type_in(pilot, "қате", "tab", "01012026")
         assert "Мерзімнен кейін негіз" in screen_text(app)
+        check("reason_window_kk", app)
         await type_in(pilot, "ctrl+u", "20052026")  # still in the date field
         assert "Мерзімнен кейін негіз" not in screen_text(app)
         await type_in(pilot, "enter")
@@ -131,3 +132,18 @@ async def test_f8_records_the_basis(people, cfg) -> None:  # noqa: F811
     assert [(b.basis, b.found_on) for b in cw.basis_of(card.id)] == [(cw.OWN, today)]
     assert [(b.basis, b.found_on) for b in cw.basis_of(returned.id)] == [
         (cw.RETURN, dt.date(2024, 1, 1))]
+
+
+async def test_one_reason_per_line_then_the_window_once(people, cfg) -> None:  # noqa: F811
+    app = make_app(cfg, login="admin")
+    got: list[Any] = []
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(_dialog(), got.append)
+        await pilot.pause()
+        await type_in(pilot, "f6", "опечатка", "enter", "tab", "01042026", "shift+tab",
+                      "ctrl+u", "по паспорту", "enter")
+        assert got == [] and "нужно основание" in screen_text(app)  # asked at the end
+        await type_in(pilot, "акт сверки", "enter")
+    assert got == [ReasonChoice(None, None, {"protocol_no": ("04", "опечатка"),
+                                             "surname": ("04", "по паспорту")},
+                                dt.date(2026, 4, 1), "акт сверки")]
