@@ -24,6 +24,7 @@ import peewee as pw
 
 from models import audit
 from models.corrections import PURGED_FIELDS
+from models.i18n import T
 from models.register_tables import Proceeding
 from models.registration_journal import SNAPSHOT_COLUMNS, snapshot_values
 from models.requests import open_request_query
@@ -35,7 +36,13 @@ _Snap = namedtuple("_Snap", SNAPSHOT_COLUMNS)
 
 
 class PurgeConflict(Exception):
-    """A card planned for destruction changed under the write lock (never expected)."""
+    """A card planned for destruction was returned, protested or asked about by another
+    session meanwhile: nothing of the act is kept (its transaction rolls back)."""
+
+    message = T("Жою кезінде карточка өзгерді (қайтарылды, наразылық немесе сұрау): акт "
+                "жасалмады, қайта іске қосыңыз",
+                "Во время уничтожения карточка изменилась (возврат, протест или запрос): "
+                "акт не составлен, запустите снова")
 
 
 def batches(ids: Sequence[int]) -> Iterator[list[int]]:

@@ -46,6 +46,7 @@ def cmd_purge(ns: argparse.Namespace, cfg: Config) -> int:
     from rich.console import Console
     from rich.table import Table
 
+    from models.purge import PurgeConflict
     from models.retention import CATEGORY_LABELS, CORRUPTION, HOLD_LABELS, MINOR, plan, purge
 
     lang = cfg.language
@@ -77,7 +78,10 @@ def cmd_purge(ns: argparse.Namespace, cfg: Config) -> int:
             if typed != str(len(p.cards)):
                 print(CANCELLED(lang))
                 return 1
-        act = purge(user, cfg.retention)
+        try:
+            act = purge(user, cfg.retention)
+        except PurgeConflict as exc:
+            raise CliError(exc.message) from None
     if act is None:
         print(NOTHING(lang))
         return 0

@@ -14,6 +14,7 @@ from models import retention
 from models.card_schema import Field, Kind
 from models.i18n import T
 from models.permissions import PermissionDenied
+from models.purge import PurgeConflict
 from tui.screens.doc_window import DocWindow
 from tui.session import Session
 from tui.widgets.field import FieldBox
@@ -126,7 +127,7 @@ class RetentionScreen(DocWindow):
             return
         try:
             act = retention.purge(self.session.user, self.session.cfg.retention)
-        except PermissionDenied as exc:
+        except (PermissionDenied, PurgeConflict) as exc:
             self.say(exc.message)
             return
         self.box.set_raw("")
