@@ -175,3 +175,20 @@ async def test_a_session_past_midnight_drops_the_pinned_dates_too(books, cfg) ->
         assert raw(app, "journal_date") == "" and raw(app, "authority") == "685"
         assert raw(app, "received_date") == dt.date.today().strftime("%d%m%Y")
         assert "Даты прошлого дня сняты (стр. 6)" in screen_text(app)
+
+
+async def test_the_list_of_a_card_only_looked_at_offers_no_save(books, cfg) -> None:
+    from models.auth import add_user
+
+    boss = add_user("boss", "administrator", by=None)
+    card = register_card(legal_card(), boss, today=dt.date(2025, 3, 1))
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.show_card(Card.get_by_id(card.id))
+        await settle(pilot)
+        await type_in(pilot, "f12")
+        assert isinstance(app.screen, IssuesScreen)
+        assert "F2" not in screen_text(app)
+        await type_in(pilot, "f2")
+        assert isinstance(app.screen, IssuesScreen)  # nothing to save here

@@ -262,7 +262,7 @@ class CardScreen(QuietScreen):
             elif name in FIELDS:
                 self.focus_field(name)
 
-        self.open(IssuesScreen(self.lang, issues), chosen)
+        self.open(IssuesScreen(self.lang, issues, can_save=not self.just_shown), chosen)
 
     def action_directory(self, full: bool = False) -> None:
         self.directories.open(self.state.focus, full)

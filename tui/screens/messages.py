@@ -118,6 +118,7 @@ class IssuesScreen(QuietModal[str | None]):
                       "Есть предупреждения. Всё равно сохранить?")
     HINT = T("Enter: өріске өту   F2: сақтау   Esc: жабу",
              "Enter: перейти к полю   F2: сохранить   Esc: закрыть")
+    HINT_VIEW = T("Enter: өріске өту   Esc: жабу", "Enter: перейти к полю   Esc: закрыть")
     HINT_ERRORS = T("Enter: өріске өту   F2: бірінші қатеге   Esc: жабу",
                     "Enter: перейти к полю   F2: к первой ошибке   Esc: закрыть")
     HINT_CONFIRM = T("F2 немесе Y: сақтау   Enter: өріске өту   Esc: қайту",
@@ -125,10 +126,11 @@ class IssuesScreen(QuietModal[str | None]):
     NONE = T("Қате де, ескерту де жоқ", "Нет ни ошибок, ни предупреждений")
 
     def __init__(self, lang: str, issues: list[Issue], mode: str = "list",
-                 save_keys: str = "") -> None:
+                 save_keys: str = "", can_save: bool = True) -> None:
         super().__init__(lang)
         self.issues = issues
         self.mode = mode  # "list" | "errors" | "confirm"
+        self.can_save = can_save  # the list of a card only looked at: no save key here
         self.save_keys = set(save_keys.split(",")) if save_keys else set()
 
     def compose(self):
@@ -145,7 +147,8 @@ class IssuesScreen(QuietModal[str | None]):
         title = {"errors": self.TITLE_ERRORS, "confirm": self.TITLE_CONFIRM}.get(
             self.mode, self.TITLE_LIST)
         self.query_one("#title", TextLine).set_text(self.tr(title))
-        hint = {"confirm": self.HINT_CONFIRM, "errors": self.HINT_ERRORS}.get(self.mode, self.HINT)
+        hint = {"confirm": self.HINT_CONFIRM, "errors": self.HINT_ERRORS}.get(
+            self.mode, self.HINT if self.can_save else self.HINT_VIEW)
         self.query_one("#hint", TextLine).set_text(self.tr(hint))
         rows = [issue_line(i, self.lang) for i in self.issues] or [self.tr(self.NONE)]
         self.query_one(PickList).set_rows(rows)
@@ -163,7 +166,7 @@ class IssuesScreen(QuietModal[str | None]):
         elif self.mode == "confirm" and (self._is_save(event.key) or char in YES_KEYS):
             event.stop()
             self.dismiss(SAVE)
-        elif self._is_save(event.key):
+        elif self.can_save and self._is_save(event.key):
             event.stop()
             first = next((i.field for i in self.issues if i.is_error), None)
             self.dismiss(first if self.mode == "errors" and first else SAVE)
