@@ -33,7 +33,7 @@ surname name patronymic birth_date probe candidates score band person_id json li
 article body region subject month quarter year authority kato protest_result
 correction_reason release_ground proceeding_result gzip stdout stdin toml config utf
 latest manual decide citizenship corruption document guilt intoxication measure
-boss nobody
+boss nobody upgrade version roles
 """.split())
 
 WORD = re.compile(r"(?<![\w'])[A-Za-z][A-Za-z']{3,}(?![\w])")
@@ -107,7 +107,7 @@ def commands(card: int, people: Path, tmp: Path) -> list[list[str]]:
         ["persons", "search", "--batch", str(people), "--surname", "X"],
         ["codebooks", "show", "nonesuch"], ["codebooks", "show", "sex"],
     ]
-    helps = [["user"], ["user", "add"], ["user", "passwd"], ["audit"], ["audit", "export"],
+    helps = [[], ["db"], ["init"], ["demo"], ["user"], ["user", "add"], ["user", "passwd"], ["audit"], ["audit", "export"],
              ["card"], ["card", "execute"], ["card", "protest"], ["print"], ["print", "card"],
              ["print", "journal"], ["journal"], ["journal", "add"], ["notice"],
              ["notice", "execution"], ["notice", "release"], ["requests"],
