@@ -78,6 +78,12 @@ def register_card(values: dict[str, Any], user: User | None, person: Person | No
     if decision is not None:
         from models.matching.decisions import settle, take
     with audit.writing(user, "register"):
+        # The journal counter's row (one per organisation and year) first, before any
+        # logged write takes the log's lock (PostgreSQL: both held till the commit): one
+        # order for every save, so a save making a new person and one linking a known
+        # person never wait on each other; and the log's lock, which every logged write
+        # of the register waits for, is held only for the writes.
+        claim_journal_no(row, journal_proposed)
         if decision is not None:
             chosen_person, chosen_legal = take(decision, row, user)
             person, legal = chosen_person or person, chosen_legal or legal
@@ -86,7 +92,6 @@ def register_card(values: dict[str, Any], user: User | None, person: Person | No
         if kind in (Subject.LEGAL, Subject.ENTREPRENEUR) and legal is None:
             legal = create_legal_entity(row, user)
         stamp = now()
-        claim_journal_no(row, journal_proposed)  # its counter's lock is held till the commit
         card = Card.create(**row, status=Status.REGISTERED.value, koap_edition=row_edition(row),
                            person=person if kind != Subject.LEGAL else None,
                            legal_entity=legal if kind != Subject.INDIVIDUAL else None,
