@@ -150,7 +150,17 @@ def move(cx: int | None, cy: int | None, x: int, y: int) -> str:
         if cx is not None:
             ways += ["\b" * (cx - x), n_seq(cx - x, "D")] if x < cx else [n_seq(x - cx, "C")]
         h = min(ways, key=len)
+    if 0 < y - cy <= 2:
+        # CR LF: a row or two down to its start (the screen's bottom row is never passed:
+        # the scroll region is the whole screen between writes). The terminal's line
+        # discipline sends a LF as CR LF (onlcr): a LF costs two bytes on the line.
+        return min(cup, v + h, "\r" + "\n" * (y - cy) + (n_seq(x, "C") if x else ""),
+                   key=_line_cost)
     return min(cup, v + h, key=len)
+
+
+def _line_cost(seq: str) -> int:
+    return len(seq) + seq.count("\n")
 
 
 class Cells:
