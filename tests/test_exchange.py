@@ -320,6 +320,7 @@ def test_large_package_checked_by_worker_processes(tiers, tmp_path: Path,
     monkeypatch.setattr(intake, "BATCH", 4)
     monkeypatch.setattr(intake, "BATCH_SQLITE", 4)
     monkeypatch.setattr(intake, "ANALYSE_FROM", 4)
+    monkeypatch.setattr(intake, "WRITE", 2)
     body, dr = tiers["body"], tiers["dir"]
     ids = fill_body(body, 14)
     _, got = send(body, dr, tmp_path)

@@ -49,9 +49,8 @@ from models.text import strip_control
 from models.validation import ERROR, Issue, errors
 
 BATCH = 500
-# New cards are written WRITE at a time, a transaction each: a transaction holds the
-# log's lock (SQLite: the database's write lock), which every save of an operator keying
-# meanwhile waits for, so it is kept short.
+# On PostgreSQL new cards are written WRITE at a time, a transaction each: a transaction
+# holds the log's lock, which every save of an operator keying meanwhile waits for.
 WRITE = 25
 ANALYSE_FROM = 1000  # cards written before the tables' statistics are first refreshed
 BATCH_SQLITE = 200  # a shorter write lock for the operators keying meanwhile
@@ -144,13 +143,19 @@ class Intake:
         later = {id(i) for i in fresh if i.recheck} | self._twins(fresh)
         later |= self._settle(fresh, later, depth)
         new = [i for i in fresh if i.out is None and id(i) not in later]
+        # PostgreSQL: WRITE new cards a transaction, each with its record (a resumed
+        # import skips them). SQLite: the batch in one transaction, as a fresh write
+        # lock per part would be one more wait (and a chance to time out) per part.
+        parts = list(_chunked(new, WRITE if is_postgres() else max(1, len(new))))
         with write_transaction():
             self._supersede([i for i in items if id(i) not in later and i.out is None])
             for item in items:
                 if item.out is None and item.known is not None:
                     item.out = self._change(item)
+            first = parts.pop(0) if parts else []
+            self._register(first)
             self._record([i for i in items if id(i) not in later and i.out is not None])
-        for part in _chunked(new, WRITE):  # each with its record: a resumed import skips it
+        for part in parts:
             with write_transaction():
                 self._register(part)
                 self._record(part)
