@@ -192,3 +192,22 @@ async def test_the_list_of_a_card_only_looked_at_offers_no_save(books, cfg) -> N
         assert "F2" not in screen_text(app)
         await type_in(pilot, "f2")
         assert isinstance(app.screen, IssuesScreen)  # nothing to save here
+
+
+async def test_keys_typed_ahead_of_the_search_reach_it(books, cfg) -> None:
+    """F5, Tab, a surname and Enter in one burst (a slow SSH link delivers them so):
+    the search gets them all, the card under it none."""
+    from textual import events
+
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, *FULL_CARD, "f2")
+        await settle(pilot)
+        burst = [("f5", None), ("tab", "\t"), *((c, c) for c in "касым"), ("enter", "\r")]
+        for key, char in burst:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, CardListScreen)
+        assert "Найдено: 1" in screen_text(app)
+        assert app.screen_stack[0].state.text("surname") == ""  # nothing went to the card

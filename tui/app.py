@@ -99,9 +99,14 @@ class ApcardApp(App[int], inherit_bindings=False):
 
     def on_open_screen(self, message: tx.OpenScreen) -> None:
         message.stop()
-        window = screen_class(message.command)
+        self.open_window(message.command, message.card_id)
+
+    def open_window(self, command: str, card_id: int | None) -> None:
+        """A command's window, at once: keys typed ahead of it (F5, Tab, a surname in one
+        burst over a slow link) reach the window, not the card under it."""
+        window = screen_class(command)
         if not self._back_to(window):
-            self.push_screen(window(self.session, message.card_id))
+            self.push_screen(window(self.session, card_id))
 
     def _back_to(self, window: type) -> bool:
         """F5 on a card opened from the search window: back to that window, its fields

@@ -232,7 +232,12 @@ class CardScreen(QuietScreen):
         if cid == "history" and self.card is None:  # a card not saved has none yet
             self.say(self.tr(tx.NO_HISTORY_YET))
             return
-        self.post_message(tx.OpenScreen(cid, self.card.id if self.card else None))
+        card_id = self.card.id if self.card else None
+        open_window = getattr(self.app, "open_window", None)
+        if open_window is not None:  # the apcard app: at once, before keys typed ahead
+            open_window(cid, card_id)
+        else:
+            self.post_message(tx.OpenScreen(cid, card_id))
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

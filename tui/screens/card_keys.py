@@ -15,6 +15,7 @@ from textual import events
 
 from models.card_schema import FIELDS, IDENT_FIELDS, Subject
 from models.i18n import T
+from tui.keys import CARD, COMMAND_BY_ID
 from tui.screens import texts as tx
 from tui.screens.card_goto import field_of_line
 from tui.screens.card_host import FormHost
@@ -39,6 +40,10 @@ class CardKeys:
     def key(self, event: events.Key) -> None:
         host = self.host
         if not host.is_current():
+            # Typed ahead of the window the card just opened (F5, Tab and a surname in
+            # one burst over a slow link): the key is that window's, never the card's.
+            self._consume(event)
+            host.app.post_message(events.Key(event.key, event.character))
             return
         now = time.monotonic()
         host.last_key = now
@@ -63,8 +68,12 @@ class CardKeys:
             host.set_timer(host.escape.window, lambda: self._escape_waited(now))
             host.show_status()
             return
-        if host.session.keymap.command_of(event.key) is not None:
-            return  # on to the bindings
+        cid = host.session.keymap.command_of(event.key)
+        if cid is not None:
+            if COMMAND_BY_ID[cid].where == CARD:  # now: the keys typed after it follow it
+                self._consume(event)
+                host.run_command(cid)
+            return  # the app's own commands: on to its bindings
         if event.key in PAGE_KEYS:
             self._consume(event)
             self.page(PAGE_KEYS[event.key])
