@@ -5,6 +5,10 @@
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
+# Run over SSH (`ssh host 'cd apcard && make run'`), bash would read the bashrc files in
+# every recipe's shell (Debian builds it to, when it sees these), and /etc/bash.bashrc
+# stops under -u. Recipes need neither.
+unexport SSH_CLIENT SSH2_CLIENT
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3.11

@@ -109,8 +109,8 @@ def _tombstones(card_ids: Sequence[int]) -> None:
     updates.update({Card.status: Status.PURGED.value, Card.purged_at: now(),
                     Card.person: None, Card.legal_entity: None,
                     Card.version: Card.version + 1})
-    # The holds again, in the statement itself: a card returned, protested or asked
-    # about since the plan (another session, PostgreSQL's READ COMMITTED) is not
+    # The holds again, in the statement itself: a card returned, protested, asked
+    # about or its fine found short of collected (line 13) since the plan (another session, PostgreSQL's READ COMMITTED) is not
     # destroyed; the act is then refused whole.
     kept = [Status.PURGED.value, Status.DRAFT.value, Status.RETURNED.value]
     for chunk in batches(card_ids):
@@ -118,6 +118,8 @@ def _tombstones(card_ids: Sequence[int]) -> None:
             Card.id.in_(chunk), Card.status.not_in(kept), Card.executed_at.is_null(False),
             Card.protest_date.is_null()
             | (Card.protest_result.is_null(False) & (Card.protest_result != "")),
+            Card.fine_imposed.is_null()
+            | (pw.fn.COALESCE(Card.fine_collected, 0) >= Card.fine_imposed),
             Card.id.not_in(open_request_query())).execute()
         if done != len(chunk):
             raise PurgeConflict(f"{len(chunk) - done} of {len(chunk)} cards changed meanwhile")

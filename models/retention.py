@@ -61,7 +61,9 @@ GROUND = T("ҚР Бас Прокурорының 05.12.2003 № 67 бұйрығ�
            "05.12.2003 № 67: истёк срок хранения")
 GENERAL, MINOR, CORRUPTION = "general", "minor", "corruption"
 HELD_REQUEST, HELD_RETURN, HELD_PROTEST = "request", "return", "protest"
+HELD_UNPAID = "unpaid"  # executed, but line 13 short of line 12: the fine is not on record
 HOLD_LABELS = {HELD_REQUEST: T("ашық сұрау", "открытый запрос"),
+               HELD_UNPAID: T("айыппұл толық өндірілмеген", "штраф взыскан не полностью"),
                HELD_RETURN: T("қайтарылған", "возвращена"),
                HELD_PROTEST: T("наразылық нәтижесіз", "протест без результата")}
 CATEGORY_LABELS = {GENERAL: T("жалпы", "общий"), MINOR: T("кәмелетке толмаған",
@@ -163,7 +165,8 @@ def _plan(retention: Mapping[str, int] | None, today: dt.date) -> Plan:
     held_by_request = open_request_cards()
     _corruption_in.cache_clear()  # codebooks may have been reloaded since
     cols = (Card.id, Card.status, Card.executed_at, Card.birth_date, Card.offence_date,
-            Card.article, Card.part, Card.paragraph, Card.protest_date, Card.protest_result)
+            Card.article, Card.part, Card.paragraph, Card.protest_date, Card.protest_result,
+            Card.fine_imposed, Card.fine_collected)
     q = (Card.select(*cols).where(Card.executed_at.is_null(False),
                                   Card.executed_at < dt.datetime.combine(latest, dt.time()),
                                   Card.status.not_in([Status.PURGED.value, Status.DRAFT.value]))
@@ -175,7 +178,8 @@ def _plan(retention: Mapping[str, int] | None, today: dt.date) -> Plan:
             continue
         hold = (HELD_REQUEST if card.id in held_by_request else
                 HELD_RETURN if card.status == Status.RETURNED.value else
-                HELD_PROTEST if card.protest_date and not card.protest_result else "")
+                HELD_PROTEST if card.protest_date and not card.protest_result else
+                HELD_UNPAID if (card.fine_collected or 0) < (card.fine_imposed or 0) else "")
         item = DueCard(card.id, card.executed_at.date(), until, category(card), hold)
         (out.held if hold else out.cards).append(item)
     out.journal_entries, out.journal_cards = due_entries(add_months(today, -r["journal_months"]))
@@ -184,7 +188,7 @@ def _plan(retention: Mapping[str, int] | None, today: dt.date) -> Plan:
 
 # The columns the plan reads, not whole cards (a register holds hundreds of thousands).
 _Row = namedtuple("_Row", "id status executed_at birth_date offence_date article part "
-                  "paragraph protest_date protest_result")
+                  "paragraph protest_date protest_result fine_imposed fine_collected")
 
 
 def _next_number(year: int) -> str:

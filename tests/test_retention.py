@@ -38,6 +38,10 @@ def admin(db, books):
 
 
 def _card(admin, executed: D | None, **over):
+    """A registered card; `executed`: its fine collected in full (line 13) and the
+    execution marked on that day."""
+    if executed:
+        over.setdefault("fine_collected", over.get("fine_imposed", individual_card()["fine_imposed"]))
     card = register_card(individual_card(**over), admin, today=D(2025, 3, 1))
     if executed:
         change_status(card.id, Event.EXECUTE, admin, executed_on=executed, today=TODAY)
@@ -108,7 +112,7 @@ def test_the_journal_outlives_the_card(admin) -> None:
     assert "Административный штраф" in row.columns[9]
 
 
-@pytest.mark.parametrize("hold", ["request", "return", "protest"])
+@pytest.mark.parametrize("hold", ["request", "return", "protest", "unpaid"])
 def test_held_cards_are_never_purged(admin, hold) -> None:
     card = _card(admin, D(2025, 3, 10))
     if hold == "request":
@@ -118,6 +122,8 @@ def test_held_cards_are_never_purged(admin, hold) -> None:
         assert rq.search(req.id, admin)
     elif hold == "return":
         set_card(card.id, status="returned")
+    elif hold == "unpaid":  # marked executed with line 13 short of line 12
+        set_card(card.id, fine_collected=1000)
     else:
         set_card(card.id, protest_date=D(2025, 2, 10))
     plan = retention.plan(admin, today=TODAY)
@@ -170,7 +176,7 @@ def test_act_printout(admin) -> None:
 
 
 def test_cli_dry_run_then_purge(admin, cfg, capsys) -> None:
-    card = register_card(individual_card(), admin, today=D(2025, 3, 1))
+    card = register_card(individual_card(fine_collected=10 * 3932), admin, today=D(2025, 3, 1))
     code, _, err = run(cfg, ["card", "execute", str(card.id), "--on", "10.03.2025"], capsys)
     assert code == 0, err
     code, out, err = run(cfg, ["purge", "--dry-run"], capsys)
@@ -213,7 +219,7 @@ def test_purge_is_logged_and_the_log_still_verifies(admin, cfg, capsys) -> None:
     assert code == 0, err
 
 
-@pytest.mark.parametrize("hold", ["return", "protest", "request"])
+@pytest.mark.parametrize("hold", ["return", "protest", "request", "unpaid"])
 def test_a_hold_since_the_plan_refuses_the_whole_act(admin, hold) -> None:
     """The destruction statement checks the holds itself: a card returned, protested or
     asked about after the plan was made is not destroyed, and nothing of the act is."""
@@ -227,6 +233,8 @@ def test_a_hold_since_the_plan_refuses_the_whole_act(admin, hold) -> None:
         set_card(due.id, status="returned")
     elif hold == "protest":
         set_card(due.id, protest_date=D(2026, 5, 1))
+    elif hold == "unpaid":
+        set_card(due.id, fine_collected=1000)
     else:
         req = rq.add_request({"surname": "Қасымов", "given_name": "Ерлан",
                               "birth_date": due.birth_date, "grounds": "проверка"}, admin,

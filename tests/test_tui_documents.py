@@ -21,6 +21,7 @@ from models.register_tables import CardLink, DestructionAct, LiabilityRequest, N
 from models.tables import Card, Role
 from tests.golden_files import check_golden
 from tests.test_validation import individual_card
+from tests.trust_helpers import set_card
 from tests.tui_helpers import make_app, screen_text, settle, type_in
 
 pytestmark = pytest.mark.asyncio
@@ -167,6 +168,7 @@ async def test_journal_lists_and_keys_an_entry(card, cfg) -> None:
 async def test_purge_asks_for_the_count(card, cfg, admin) -> None:
     from tui.screens.retention import RetentionScreen
 
+    set_card(card.id, fine_collected=card.fine_imposed)  # paid in full: nothing holds it
     change_status(card.id, Event.EXECUTE, admin, executed_on=dt.date(2025, 3, 5))
     app = make_app(cfg)
     async with app.run_test(size=(80, 24)) as pilot:

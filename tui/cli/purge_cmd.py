@@ -1,6 +1,6 @@
 """`apcard purge [--dry-run]`: retention (§7, §13, §14). `--dry-run` lists the cards and
-journal entries due (and those held by an open request, a return or a protest) and exits
-0; without it an administrator destroys them under a numbered act (asked to confirm at a
+journal entries due (and those held by an open request, a return, a protest or a fine
+short of collected) and exits 0; without it an administrator destroys them under a numbered act (asked to confirm at a
 terminal; `--yes` in scripts). `apcard print act N` prints an act."""
 
 from __future__ import annotations

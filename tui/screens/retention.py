@@ -1,6 +1,6 @@
 """Retention on screen (§7, §13, §14; administrators and auditors): what is due today and
-what is held (an open request, a return, a protest without its result), the acts made;
-F2 destroys what is due under a numbered act (administrator; the number of cards is
+what is held (an open request, a return, a protest without its result, a fine short of
+collected), the acts made; F2 destroys what is due under a numbered act (administrator; the number of cards is
 typed to confirm), Ctrl+P prints the chosen act."""
 
 from __future__ import annotations
