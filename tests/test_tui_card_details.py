@@ -211,3 +211,25 @@ async def test_keys_typed_ahead_of_the_search_reach_it(books, cfg) -> None:
         assert isinstance(app.screen, CardListScreen)
         assert "Найдено: 1" in screen_text(app)
         assert app.screen_stack[0].state.text("surname") == ""  # nothing went to the card
+
+
+async def test_line_6_number_is_proposed_from_line_1s_journal(books, cfg) -> None:
+    """The save numbers a card in its line 1 authority's journal: the proposal follows
+    line 1 (another authority's journal has its own counter), so a kept proposal is
+    saved as proposed and the other journal's counter does not jump."""
+    from models.auth import add_user
+
+    boss = add_user("boss", "administrator", by=None)
+    register_card(legal_card(), boss, today=dt.date(2025, 3, 1))  # 685, 2025: no. 00451
+    keys = list(INDIVIDUAL_KEYS)
+    keys[keys.index("685")] = "686"  # line 1: the civil-protection authority
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, *keys)
+        assert raw(app, "journal_no") == "00001"  # 686's 2025 journal is empty
+        await type_in(pilot, "39320", "enter", "39320", "enter", *INDIVIDUAL_TAIL, "f2")
+        await settle(pilot)
+        assert "Сохранено: карточка №" in screen_text(app)
+    saved = Card.get(Card.surname == "Касымов")
+    assert (saved.authority, saved.journal_no) == ("686", "00001")
+    assert next_journal_no("686", 2025) == "00002" and next_journal_no("685", 2025) == "00452"

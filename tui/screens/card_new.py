@@ -2,9 +2,10 @@
 user's pinned fields), the next card of a batch (F11, or after a save), a resumed
 draft, a registered card shown read-only, and pinning a field (Ins).
 
-Line 6's number is proposed from the journal of line 6's year: the pinned registration
-date's, and again when the operator leaves line 6's date with the proposal untouched (a
-2025 card keyed in 2026 takes 2025's next number). Pinned dates do not outlive their
+Line 6's number is proposed from the journal the save numbers it in: line 1's authority
+(the configured one while line 1 is empty) and line 6's year (the pinned registration
+date's), and again when the operator leaves line 1 or line 6's date with the proposal
+untouched (a 2025 card keyed in 2026 takes 2025's next number). Pinned dates do not outlive their
 day (models.drafts.pins_on): on a new day line 7 is today and line 6's and line 21's
 pinned dates are dropped, said in the status line."""
 
@@ -45,8 +46,9 @@ class NewCards:
         today = self.day = dt.date.today()
         out = {"received_date": today.strftime("%d%m%Y")}
         if cfg.keeps_journal:
-            out["journal_no"] = next_journal_no(cfg.authority,
-                                                journal_year(keep.get("journal_date"), today))
+            out["journal_no"] = next_journal_no(
+                (keep.get("authority") or "").strip() or cfg.authority,
+                journal_year(keep.get("journal_date"), today))
         out.update(keep)
         return out
 
@@ -95,17 +97,21 @@ class NewCards:
         host.focus_field("subject")
 
     def left(self, name: str) -> None:
-        """The operator left field `name`: leaving line 6's date with the proposed
-        number untouched proposes the next number of that date's year instead."""
+        """The operator left field `name`: leaving line 1 or line 6's date with the
+        proposed number untouched proposes the next number of that authority's journal
+        of that date's year instead."""
         host = self.host
         proposed = self.defaults.get("journal_no")
-        if name != "journal_date" or host.readonly or host.correcting or proposed is None \
+        if name not in ("authority", "journal_date") or host.readonly or host.correcting or proposed is None \
                 or host.state.text("journal_no") != proposed:
             return
         cfg = host.session.cfg
         year = journal_year(host.state.text("journal_date"), dt.date.today())
+        authority = host.state.text("authority").strip()
+        if not authority.isascii() or not authority.isdigit():
+            authority = cfg.authority  # not a code (yet): the save refuses it anyway
         try:
-            fresh = next_journal_no(cfg.authority, year)
+            fresh = next_journal_no(authority, year)
         except Exception as exc:
             if not is_database_error(exc):
                 raise
