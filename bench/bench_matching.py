@@ -72,11 +72,13 @@ def worker(url: str, probes_file: str, out_file: str) -> None:
     results = []
     load = os.getloadavg()
     for p in probes:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         found = search(p)
         ms = (time.perf_counter() - t0) * 1000
+        cpu = (time.process_time() - c0) * 1000
         ids = [i for i, _ in found]
         results.append({"kind": p["kind"], "legal": bool(p.get("legal")), "ms": ms,
+                        "cpu_ms": cpu,
                         "rank": ids.index(p["expected"]) + 1 if p["expected"] in ids else None,
                         "top_band": found[0][1] if found else None,
                         "expected_band": next((b for i, b in found if i == p["expected"]),
@@ -120,6 +122,10 @@ def _figures(res: list[dict]) -> dict:
         "p50_ms": round(statistics.median(lat), 2),
         "p95_ms": round(lat[int(0.95 * (len(lat) - 1))], 2),
         "p99_ms": round(lat[int(0.99 * (len(lat) - 1))], 2),
+        # CPU of the searching process (SQLite: the whole search; PostgreSQL: without
+        # the server's part): what a search costs when the machine is shared
+        "cpu_p95_ms": round(sorted(r.get("cpu_ms", 0.0) for r in res)[
+            int(0.95 * (len(res) - 1))], 2),
         "max_ms": round(lat[-1], 2),
         "recall_at_10": round(sum(r["rank"] is not None for r in registered) /
                               max(1, len(registered)), 4),
@@ -237,7 +243,8 @@ def budget_rows(out: dict) -> list[dict]:
             p95 = BUDGET_P95_MS[backend]
             rows += [
                 {"bench": "matching", "metric": f"search p95, ms {where}",
-                 "budget": f"<= {p95:.0f}", "value": f"{f['p95_ms']:.1f}",
+                 "budget": f"<= {p95:.0f}",
+                 "value": f"{f['p95_ms']:.1f} (CPU {f.get('cpu_p95_ms', 0.0):.1f})",
                  "ok": f["p95_ms"] <= p95},
                 {"bench": "matching", "metric": f"recall@10 {where}",
                  "budget": f">= {BUDGET_RECALL}", "value": f"{f['recall_at_10']:.4f}",
@@ -292,7 +299,8 @@ def report(out: dict) -> None:
     big, small = out["persons"], out["small"]
     t = Table(title=f"Duplicate search, {big:,} persons"
               + (f", {out['legal_entities']:,} legal entities" if out["legal_entities"] else ""))
-    for col in ("database", "what", "p50 ms", "p95 ms", "p99 ms", "recall@10", "true first",
+    for col in ("database", "what", "p50 ms", "p95 ms", "p99 ms", "CPU p95", "recall@10",
+                "true first",
                 "false prob/exact", "RSS MB", f"RSS MB @{small:,}" if small else "-", "load"):
         t.add_column(col, justify="right")
     for name, runs in out["backends"].items():
@@ -303,7 +311,8 @@ def report(out: dict) -> None:
                 continue
             load = "{:.1f}/{:.1f}".format(f["load_start"][0], f["load_end"][0])
             t.add_row(name, what, f"{f['p50_ms']:.1f}", f"{f['p95_ms']:.1f}",
-                      f"{f['p99_ms']:.1f}", f"{f['recall_at_10']:.4f}",
+                      f"{f['p99_ms']:.1f}", f"{f.get('cpu_p95_ms', 0.0):.1f}",
+                      f"{f['recall_at_10']:.4f}",
                       f"{f['first_place']:.4f}", f"{f['false_probable_or_exact']:.2%}",
                       f"{r['rss_after_kb'] / 1024:.0f}",
                       f"{rs['rss_after_kb'] / 1024:.0f}" if rs else "-", load)

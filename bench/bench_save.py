@@ -231,20 +231,21 @@ def worker(url: str, saves: int, seed: int, out_file: str) -> None:
         v = draw.values
         t0 = time.perf_counter()
         proposal = next_journal_no(v["authority"], v["journal_date"].year)
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         v["journal_no"] = proposal
         try:
             card = register_card(v, user, legal=draw.legal, today=TODAY,
                                  journal_proposed=proposal)
         except CardRefused:
             continue
-        t2 = time.perf_counter()
+        t2, c2 = time.perf_counter(), time.process_time()
         year = card.journal_date.year
         journal = Card.select().where(
             (Card.authority == card.authority) &
             Card.journal_date.between(dt.date(year, 1, 1), dt.date(year, 12, 31))).count() \
             if len(results) % 25 == 0 else None
         results.append({"propose_ms": (t1 - t0) * 1000, "save_ms": (t2 - t1) * 1000,
+                        "save_cpu_ms": (c2 - c1) * 1000,
                         "journal_cards": journal})
     Path(out_file).write_text(json.dumps({"results": results[warm:], "load_start": load,
                                           "load_end": os.getloadavg()}))
@@ -269,6 +270,8 @@ def summarise(run: dict) -> dict:
     journals = [r["journal_cards"] for r in res if r["journal_cards"] is not None]
     return {"saves": len(res), "save_p50_ms": round(statistics.median(save), 2),
             "save_p95_ms": _pct(save, 0.95), "save_max_ms": round(max(save), 2),
+            # CPU of the saving process: on a shared machine, what the save itself costs
+            "save_cpu_p95_ms": _pct([r.get("save_cpu_ms", 0.0) for r in res], 0.95),
             "propose_p50_ms": round(statistics.median(propose), 3),
             "propose_p95_ms": _pct(propose, 0.95),
             "journal_cards_median": int(statistics.median(journals)) if journals else None,
@@ -315,7 +318,8 @@ def budget_rows(out: dict) -> list[dict]:
         load = "{:.1f}/{:.1f}".format(r["load_start"][0], r["load_end"][0])
         rows.append({"bench": "save", "metric": f"save p95, ms [{backend}, {out['cards']:,} "
                      f"cards, load {load}]", "budget": f"<= {BUDGET_P95_MS:.0f}",
-                     "value": f"{r['save_p95_ms']:.1f}", "ok": r["save_p95_ms"] <= BUDGET_P95_MS})
+                     "value": f"{r['save_p95_ms']:.1f} (CPU {r['save_cpu_p95_ms']:.1f})",
+                     "ok": r["save_p95_ms"] <= BUDGET_P95_MS})
     return rows
 
 
@@ -325,12 +329,13 @@ def report(out: dict) -> None:
 
     t = Table(title=f"Saving a card, {out['cards']:,} cards in the register "
               f"({out['saves']} saves per database)")
-    for col in ("database", "save p50", "save p95", "save max", "proposal p50", "proposal p95",
-                "journal size (median / max)", "load"):
+    for col in ("database", "save p50", "save p95", "save max", "save CPU p95 (client)",
+                "proposal p50", "proposal p95", "journal size (median / max)", "load"):
         t.add_column(col, justify="right")
     for name, r in out["backends"].items():
         t.add_row(name, f"{r['save_p50_ms']:.1f}", f"{r['save_p95_ms']:.1f}",
-                  f"{r['save_max_ms']:.1f}", f"{r['propose_p50_ms']:.2f}",
+                  f"{r['save_max_ms']:.1f}", f"{r['save_cpu_p95_ms']:.1f}",
+                  f"{r['propose_p50_ms']:.2f}",
                   f"{r['propose_p95_ms']:.2f}",
                   f"{r['journal_cards_median']:,} / {r['journal_cards_max']:,}",
                   "{:.1f}/{:.1f}".format(r["load_start"][0], r["load_end"][0]))
