@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -217,7 +218,8 @@ def worker(url: str, saves: int, seed: int, out_file: str) -> None:
     from models.journal_no import next_journal_no
     from models.tables import Card, User
 
-    open_database(url)
+    db = open_database(url)
+    server = _server_cpu(db)
     user = User.get(User.login == "bench")
     gen = demo._Generator(seed + 7, TODAY)
     kinds = (Subject.INDIVIDUAL, Subject.ENTREPRENEUR, Subject.LEGAL)
@@ -229,6 +231,7 @@ def worker(url: str, saves: int, seed: int, out_file: str) -> None:
         if draw is None:
             continue
         v = draw.values
+        s0 = server()
         t0 = time.perf_counter()
         proposal = next_journal_no(v["authority"], v["journal_date"].year)
         t1, c1 = time.perf_counter(), time.process_time()
@@ -239,16 +242,37 @@ def worker(url: str, saves: int, seed: int, out_file: str) -> None:
         except CardRefused:
             continue
         t2, c2 = time.perf_counter(), time.process_time()
+        s2 = server()
         year = card.journal_date.year
         journal = Card.select().where(
             (Card.authority == card.authority) &
             Card.journal_date.between(dt.date(year, 1, 1), dt.date(year, 12, 31))).count() \
             if len(results) % 25 == 0 else None
         results.append({"propose_ms": (t1 - t0) * 1000, "save_ms": (t2 - t1) * 1000,
-                        "save_cpu_ms": (c2 - c1) * 1000,
+                        "save_cpu_ms": (c2 - c1) * 1000, "server_cpu_ms": s2 - s0,
                         "journal_cards": journal})
     Path(out_file).write_text(json.dumps({"results": results[warm:], "load_start": load,
                                           "load_end": os.getloadavg()}))
+
+
+def _server_cpu(db) -> Callable[[], float]:
+    """Milliseconds of CPU the PostgreSQL backend serving this connection has used
+    (/proc, clock ticks: summed over many saves it gives the mean); 0 on SQLite."""
+    from models.db import is_postgres
+
+    if not is_postgres(db):
+        return lambda: 0.0
+    stat = Path(f"/proc/{db.connection().get_backend_pid()}/stat")
+    tick = 1000.0 / os.sysconf("SC_CLK_TCK")
+
+    def read() -> float:
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a server on another machine
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) * tick
+
+    return read
 
 
 def _run_worker(url: str, saves: int, seed: int, tmp: Path, label: str) -> dict:
@@ -272,6 +296,8 @@ def summarise(run: dict) -> dict:
             "save_p95_ms": _pct(save, 0.95), "save_max_ms": round(max(save), 2),
             # CPU of the saving process: on a shared machine, what the save itself costs
             "save_cpu_p95_ms": _pct([r.get("save_cpu_ms", 0.0) for r in res], 0.95),
+            "server_cpu_mean_ms": round(statistics.mean(r.get("server_cpu_ms", 0.0)
+                                                        for r in res), 2),
             "propose_p50_ms": round(statistics.median(propose), 3),
             "propose_p95_ms": _pct(propose, 0.95),
             "journal_cards_median": int(statistics.median(journals)) if journals else None,
@@ -330,11 +356,13 @@ def report(out: dict) -> None:
     t = Table(title=f"Saving a card, {out['cards']:,} cards in the register "
               f"({out['saves']} saves per database)")
     for col in ("database", "save p50", "save p95", "save max", "save CPU p95 (client)",
+                "server CPU mean",
                 "proposal p50", "proposal p95", "journal size (median / max)", "load"):
         t.add_column(col, justify="right")
     for name, r in out["backends"].items():
         t.add_row(name, f"{r['save_p50_ms']:.1f}", f"{r['save_p95_ms']:.1f}",
                   f"{r['save_max_ms']:.1f}", f"{r['save_cpu_p95_ms']:.1f}",
+                  f"{r.get('server_cpu_mean_ms', 0.0):.1f}",
                   f"{r['propose_p50_ms']:.2f}",
                   f"{r['propose_p95_ms']:.2f}",
                   f"{r['journal_cards_median']:,} / {r['journal_cards_max']:,}",
