@@ -295,3 +295,32 @@ def mrp_on(day: dt.date) -> int | None:
     for e in entries("mrp", day):
         return int(e.data["tenge"])
     return None
+
+
+# An article part's fines by who pays them, as the directory shows them under its text.
+FINE_PAYERS = {
+    "individual": T("жеке тұлғаға", "физ. лицу"), "official": T("лауазымды адамға", "должн. лицу"),
+    "small_business": T("шағын кәсіпкерлікке", "малому предпр."),
+    "medium_business": T("орта кәсіпкерлікке", "среднему предпр."),
+    "large_business": T("ірі кәсіпкерлікке", "крупному предпр."),
+    "legal": T("заңды тұлғаға", "юр. лицу"), "npo": T("коммерциялық емес ұйымға", "НКО"),
+    "uncategorised": T("санатсыз", "без категории"),
+}
+FINE_UNITS = {"mrp": T("АЕК", "МРП"), "percent": T("%", "%")}
+
+
+def part_text(entry: Entry, lang: str) -> str:
+    """An article part as the directory's detail shows it: its name, and where the name
+    is the codebook's abridged sanction (ending in "…"), the fines by payer first (what
+    the operator checks line 12 against) and then the sanction's whole text."""
+    name = entry.name(lang)
+    data = entry.data if entry.raw and entry.raw != "{}" else {}
+    if not name.endswith("…") or not data.get("text"):
+        return name
+    head = name.split(" — ", 1)[0]
+    fines = data.get("fines") or {}
+    unit = FINE_UNITS.get(str(data.get("basis") or ""), T("", ""))(lang)
+    paid = [f"{who(lang)} {fines[k]}" for k, who in FINE_PAYERS.items() if k in fines]
+    label = T("айыппұл", "штраф")(lang) + (f", {unit}" if unit else "")
+    summary = f"{label}: {', '.join(paid)}; " if paid else ""
+    return f"{head} — {summary}{data['text']}"

@@ -100,6 +100,21 @@ async def test_long_article_part_shown_in_full(books, cfg) -> None:
         assert shown.replace(" ...", "")[:60] == full[:60] and len(shown) > 78
 
 
+async def test_an_abridged_sanction_shows_its_fines_by_payer(books, cfg) -> None:
+    """410 part 2's name in the codebook is cut ("... малого предпринимательства или…"):
+    the detail gives the fines by payer first, then the sanction's text."""
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, "01", "ctrl+g", "9", "enter", "410", "enter", "f3", "02")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DirectoryScreen) and screen.entries[0].code.endswith("02")
+        shown = " ".join(screen.query_one(f"#detail{n}").text for n in range(3))
+        shown = " ".join(shown.split())
+        assert "штраф, МРП: физ. лицу 10, должн. лицу 20, малому предпр. 20, среднему " \
+               "предпр. 100, крупному предпр. 250, НКО 20" in shown, shown
+
+
 async def test_escape_prefix_only_within_half_a_second(books, cfg) -> None:
     """B4: Esc, then later "01" on line 8 is typed, not the menu; Esc 2 at once saves."""
     app = make_app(cfg)

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from models.card_schema import Field, Kind
-from models.codebook import Entry, lineage
+from models.codebook import Entry, lineage, part_text
 from models.i18n import T
 from tui.screens import texts as tx
 from tui.screens.base import QuietModal
@@ -114,7 +114,8 @@ class DirectoryScreen(QuietModal[Entry | None]):
         text = ""
         if self.entries:
             e = self.entries[min(index, len(self.entries) - 1)]
-            text = f"{e.code} {self._row_name(e)}"
+            name = self._row_name(e)
+            text = f"{e.code} {part_text(e, self.lang) if name == e.name(self.lang) else name}"
         width = max(20, self.query_one(PickList).size.width or 76)
         lines = textwrap.wrap(text, width) or [""]
         if len(lines) > DETAIL_LINES:
