@@ -21,6 +21,7 @@ from models.lifecycle import Event
 from models.permissions import PermissionDenied
 from models.printing import render
 from models.printing.act import act_document, ranges
+from models.register_tables import DestructionAct
 from models.tables import Card, Person, PersonHistory, Role
 from tests.golden_files import check_golden
 from tests.test_cli import run
@@ -188,6 +189,9 @@ def test_cli_dry_run_then_purge(admin, cfg, capsys) -> None:
     assert code == 0 and "Акт №" in out, err
     code, out, _ = run(cfg, ["print", "act", "1", "--format", "html"], capsys)
     assert code == 0 and "АКТ №" in out
+    number = DestructionAct.get().number  # as the screen and the act show it: 2026/001
+    code, out, err = run(cfg, ["print", "act", number], capsys)
+    assert code == 0 and number in out, err
 
 
 def test_purge_is_logged_and_the_log_still_verifies(admin, cfg, capsys) -> None:

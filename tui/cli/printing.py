@@ -71,9 +71,14 @@ def _journal_arguments(q: argparse.ArgumentParser) -> None:
     filter_arguments(q)
 
 
+def _act_argument(q: argparse.ArgumentParser) -> None:
+    q.add_argument("id", metavar=say(T("НӨМІР", "НОМЕР")),
+                   help=say(T("актінің нөмірі (2026/001)", "номер акта (2026/001)")))
+
+
 ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "card": _id_argument, "journal": _journal_arguments, "notice": _id_argument,
-    "answer": _id_argument, "act": _id_argument}
+    "answer": _id_argument, "act": _act_argument}
 
 
 def cmd_print(ns: argparse.Namespace, cfg: Config) -> int:

@@ -95,7 +95,10 @@ def print_act(ns: argparse.Namespace, cfg: Config, user: Any, at: dt.datetime) -
     from models.register_tables import DestructionAct
 
     require(user, Action.READ_RETENTION)
-    act = DestructionAct.get_or_none(DestructionAct.id == ns.id)
+    key = str(ns.id).strip()  # the act's number as printed ("2026/001") or its row
+    act = DestructionAct.get_or_none(DestructionAct.number == key)
+    if act is None and key.isascii() and key.isdigit() and len(key) < 10:
+        act = DestructionAct.get_or_none(DestructionAct.id == int(key))
     if act is None:
         raise CliError(T(f"№ {ns.id} жою актісі жоқ", f"нет акта уничтожения № {ns.id}"))
     return act_document(act, cfg.language, user.login, at)
