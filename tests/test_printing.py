@@ -91,3 +91,12 @@ def test_wide_table_is_printed_in_parts_repeating_the_first_column() -> None:
 def test_text_width_is_80_or_132() -> None:
     with pytest.raises(ValueError):
         render(_doc(Para("x")), "text", 100)
+
+
+def test_a_narrow_cell_cuts_words_at_a_syllable_and_keeps_amounts_whole() -> None:
+    from models.printing.text import wrap
+
+    assert wrap("Административный штраф; 1 297 500 тг", 13) == [
+        "Администрати-", "вный штраф;", "1 297 500 тг"]
+    assert wrap("индивидуального", 13) == ["индивидуаль-", "ного"]
+    assert all(len(x) <= 5 for x in wrap("0123456789 правонарушения", 5))

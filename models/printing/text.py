@@ -32,23 +32,58 @@ def safe(text: str) -> str:
     return strip_control(" ".join(str(text).split()))
 
 
-def wrap(text: str, width: int) -> list[str]:
-    """Words to lines of at most `width`; a word is cut only when it is longer than a
-    whole line (textwrap would also cut one that merely does not fit the line's rest)."""
-    width = max(1, width)
-    lines: list[str] = []
-    current = ""
+def _units(text: str) -> list[str]:
+    """The words of `text`, an amount's digit groups kept together with its currency
+    ("1 297 500 тг" is one unit: split over two lines it reads as two figures)."""
+    units: list[str] = []
     for word in safe(text).split(" "):
         if not word:
             continue
+        prev = units[-1] if units else ""
+        amount = prev[-1:].isdigit() and prev.replace(" ", "").isdigit()
+        if amount and ((len(word) == 3 and word.isdigit()) or word in CURRENCY):
+            units[-1] = f"{prev} {word}"
+        else:
+            units.append(word)
+    return units
+
+
+CURRENCY = frozenset({"тг", "тг.", "тенге", "теңге"})
+VOWELS = frozenset("аәеёиіоөуұүыэюяaeiouy")
+
+
+def _hyphen_at(word: str, width: int) -> int:
+    """Where to cut a word longer than the line: after a vowel (or ь, ъ, й) that a
+    consonant follows (a syllable's end: "Администрати-вный"), else at the line's end less the hyphen; a
+    cut through digits or in a very narrow column takes no hyphen."""
+    if width <= 3 or not word[width - 2].isalpha():
+        return width
+    for i in range(width - 1, max(2, width // 2) - 1, -1):
+        a, b = word[i - 1].lower(), word[i].lower()
+        soft = i + 1 < len(word) and word[i + 1].lower() in "ьъ"  # "ль" stays whole
+        if (a in VOWELS or a in "ьъй") and b.isalpha() and b not in VOWELS and not soft \
+                and len(word) - i >= 2:
+            return i
+    return width - 1
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Words to lines of at most `width`; a word is cut only when it is longer than a
+    whole line (textwrap would also cut one that merely does not fit the line's rest),
+    with a hyphen where it is cut."""
+    width = max(1, width)
+    lines: list[str] = []
+    current = ""
+    for word in _units(text):
         if current and len(current) + 1 + len(word) <= width:
             current += " " + word
             continue
         if current:
             lines.append(current)
         while len(word) > width:
-            lines.append(word[:width])
-            word = word[width:]
+            cut = _hyphen_at(word, width)
+            lines.append(word[:cut] + "-" * (cut < width))
+            word = word[cut:]
         current = word
     if current or not lines:
         lines.append(current)
