@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from models import protests
+from models import notices, protests
 from models.audit import Correction, readable
 from models.auth import add_user, os_account
 from models.cards import register_card
@@ -60,6 +60,10 @@ def test_changed_decision_files_a_linked_new_card(card, admin) -> None:
     assert "взамен карточки № 1" in protests.link_notes(new.id, "ru")[0]
     with pytest.raises(protests.ProtestRefused, match="уже выставлена"):
         protests.file_protest(card.id, D(2025, 2, 11), "05", admin, today=TODAY)
+    # The fine is executed on the new card: the old one offers no notice of execution.
+    why = notices.execution_refusal(Card.get_by_id(card.id))
+    assert why is not None and f"№ {new.id}" in why.ru
+    assert notices.execution_refusal(Card.get_by_id(new.id)) is None
 
 
 def test_a_faulty_new_card_leaves_everything_as_it_was(card, admin) -> None:
