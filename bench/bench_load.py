@@ -102,8 +102,8 @@ def operator(args: dict) -> None:
                 if len(exact) == 1:
                     person = Person.get_by_id(exact[0].person_id)
             card = register_card(values, user, person=person,  # as the card screen saves:
-                                 journal_proposed=values["journal_no"])  # the number kept
-            drafts.discard_draft(user)
+                                 journal_proposed=values["journal_no"],  # the number kept
+                                 drop_draft=True)  # and the draft, in the save's transaction
             next_journal_no(values["authority"], year)
             ms = (time.perf_counter() - t0) * 1000
             out["save_ms"].append(round(ms, 2))

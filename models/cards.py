@@ -56,8 +56,8 @@ def row_edition(values: dict[str, Any]) -> str:
 
 def register_card(values: dict[str, Any], user: User | None, person: Person | None = None,
                   legal: LegalEntity | None = None, today: dt.date | None = None,
-                  decision: Decision | None = None, journal_proposed: str | None = None
-                  ) -> Card:
+                  decision: Decision | None = None, journal_proposed: str | None = None,
+                  drop_draft: bool = False) -> Card:
     """Write a new card (status registered) with its person or legal entity, in one
     transaction. `values` are typed values or text as typed; what is stored is what
     models.validation.check_card cleaned and checked. Lines hidden for the subject are
@@ -69,7 +69,11 @@ def register_card(values: dict[str, Any], user: User | None, person: Person | No
     The journal number (line 6) is claimed in the same transaction (models.journal_no):
     `journal_proposed` is what next_journal_no offered; kept by the operator and taken
     by another card meanwhile, it becomes the next free number (card.journal_no says
-    which); a number the operator typed is stored as typed."""
+    which); a number the operator typed is stored as typed.
+
+    `drop_draft`: the user's draft (the card as typed) goes in the same transaction: a
+    saved card never stays behind as a draft to resume and key again, nor does a card
+    refused or not written lose its draft."""
     require(user, Action.ENTER_CARD)
     row, issues = check_card(values, today)
     if errors(issues):
@@ -98,6 +102,10 @@ def register_card(values: dict[str, Any], user: User | None, person: Person | No
                            created_by=user, created_at=stamp, registered_at=stamp)
         if decision is not None:
             settle(decision, card.person_id, card.legal_entity_id, user)
+        if drop_draft and user is not None:
+            from models.drafts import discard_draft
+
+            discard_draft(user)
         return card
 
 

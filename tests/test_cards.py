@@ -50,6 +50,32 @@ def test_transaction_rolls_back_person_when_card_fails(books, user, monkeypatch)
     assert Person.select().count() == 0 and LegalEntity.select().count() == 0
 
 
+def test_the_draft_goes_with_the_save_and_stays_when_nothing_is_written(books, user,
+                                                                         monkeypatch):
+    """A saved card leaves no draft to resume and key again (same transaction as the
+    card: a draft discard failing after the save cannot leave one); a card not written
+    keeps its draft."""
+    from models import drafts
+
+    typed = {"values": {"surname": "Қасымов"}, "focus": "surname"}
+    drafts.save_draft(user, typed)
+    with pytest.raises(CardRefused):
+        register_card(individual_card(surname=None), user, today=dt.date(2025, 3, 1),
+                      drop_draft=True)
+    assert drafts.load_draft(user) is not None
+
+    def boom(**kw):
+        raise RuntimeError("disk full")
+
+    with monkeypatch.context() as m:
+        m.setattr(Card, "create", boom)
+        with pytest.raises(RuntimeError):
+            register_card(individual_card(), user, today=dt.date(2025, 3, 1), drop_draft=True)
+    assert drafts.load_draft(user) is not None
+    register_card(individual_card(), user, today=dt.date(2025, 3, 1), drop_draft=True)
+    assert drafts.load_draft(user) is None
+
+
 def test_existing_person_linked_not_duplicated(books, user):
     first = register_card(individual_card(), user, today=dt.date(2025, 3, 1))
     second = register_card(individual_card(journal_no="00452"), user,

@@ -59,7 +59,7 @@ class Saver:
         values = host.state.typed_values()
         try:  # a proposed journal number another card took meanwhile moves on
             card = register_card(values, host.session.user, decision=decision,
-                                 journal_proposed=self.proposed())
+                                 journal_proposed=self.proposed(), drop_draft=True)
         except CardRefused as refused:
             host.state.issues = refused.issues
             host.open(IssuesScreen(host.lang, refused.issues, "errors"), self._go_to)
