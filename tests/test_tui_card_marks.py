@@ -142,7 +142,7 @@ async def test_a_long_value_shows_its_start_once_left(books, cfg) -> None:
         await type_in(pilot, "01", LONG_NAMES["surname"], "enter", LONG_NAMES["given_name"],
                       "enter", LONG_NAMES["patronymic"], "enter")
         row = screen_text(app).splitlines()[2]
-        assert "[Нұрмұхамбетов-С]" in row and "[Абдурахманбек-М]" in row
+        assert "[Нұрмұхамбетов-~]" in row and "[Абдурахманбек-~]" in row
         # The card discarded with the cursor in the given name (at its end), then a value
         # put there without the cursor (as a resumed draft or a pick does).
         await type_in(pilot, "shift+tab", "shift+tab", "f11")
@@ -150,11 +150,11 @@ async def test_a_long_value_shows_its_start_once_left(books, cfg) -> None:
         await type_in(pilot, "y")
         app.screen.state.set("given_name", LONG_NAMES["given_name"])
         await settle(pilot)
-        assert "[Абдурахманбек-М]" in screen_text(app).splitlines()[2]
+        assert "[Абдурахманбек-~]" in screen_text(app).splitlines()[2]
     app = draft_app(cfg, login="petrova", values=LONG_NAMES, focus="patronymic", cursor=11,
                     lang="kk", run_lang="ru")
     async with app.run_test(size=SIZE) as pilot:
         await resumed(pilot)
         await settle(pilot)
         row = screen_text(app).splitlines()[2]
-        assert "[Нұрмұхамбетов-С]" in row and "[Абдурахманбек-М]" in row
+        assert "[Нұрмұхамбетов-~]" in row and "[Абдурахманбек-~]" in row

@@ -123,11 +123,14 @@ class FieldBox:
     # -- drawing ----------------------------------------------------------------------
     def segments(self, base: Style) -> list[Segment]:
         """The box's cells in the row's style `base`. A long text shows around the cursor
-        while typed into, from its beginning otherwise."""
+        while typed into, from its beginning otherwise, its last cell `~` when more
+        follows (as a codebook name cut at the row's end)."""
         if self.active or self.field.kind == Kind.AMOUNT:
             text, cur = self.edit.window(self.inner)
         else:
-            text, cur = self.edit.shown()[0][: self.inner], 0
+            text, cur = self.edit.shown()[0], 0
+            if len(text) > self.inner:
+                text = text[: self.inner - 1] + "~"
         text = text.ljust(self.inner)
         box = base + role("pinned") if self.pinned else base
         left, right = ("{", "}") if self.pinned else ("[", "]")
