@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
 LANGUAGES = ("kk", "ru")
@@ -16,5 +18,24 @@ class T(NamedTuple):
     def __call__(self, lang: str) -> str:
         return self.ru if lang == "ru" else self.kk
 
-    def format(self, **kw: object) -> T:
-        return T(self.kk.format(**kw), self.ru.format(**kw))
+    def format(self, *args: object, **kw: object) -> T:
+        return T(self.kk.format(*args, **kw), self.ru.format(*args, **kw))
+
+
+# Messages in the developers' words (argparse's, a driver's, a file checker's) and their
+# texts in both languages: a regular expression and a T with a {n} per group.
+Patterns = tuple[tuple[re.Pattern[str], T], ...]
+
+
+def patterns(rows: Iterable[tuple[str, T]], flags: int = 0) -> Patterns:
+    return tuple((re.compile(p, flags), t) for p, t in rows)
+
+
+def translated(table: Patterns, message: str) -> tuple[T, re.Match[str]] | None:
+    """The first row of `table` that matches `message`, its text filled with the match's
+    groups (None: the table does not know the message)."""
+    for pattern, text in table:
+        m = pattern.match(message)
+        if m:
+            return text.format(*m.groups()), m
+    return None

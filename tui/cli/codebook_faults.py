@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 
-from models.i18n import T
+from models.i18n import T, patterns, translated
 
 _WHERE = re.compile(r"^(?P<where>[^\s:]+:\d+): (?P<message>.*)$", re.S)
 
-_MESSAGES: tuple[tuple[re.Pattern[str], T], ...] = tuple((re.compile(p + "$", re.S), t) for p, t in (
+_MESSAGES = patterns(((p + "$", t) for p, t in (
     (r"code (.+) repeats (\S+) \(book (\S+), version (\S+)\)",
      T("{0} коды {1} жолын қайталайды ({2} анықтамалығы, {3}-нұсқа)",
        "код {0} повторяет {1} (справочник {2}, версия {3})")),
@@ -87,16 +87,15 @@ _MESSAGES: tuple[tuple[re.Pattern[str], T], ...] = tuple((re.compile(p + "$", re
     (r'refs must be a table of data key = "book"',
      T('refs кестесі data_key = "book" түрінде болуы керек',
        'refs должен быть таблицей data_key = "book"')),
-))
+)), re.S)
 
 
 def fault_text(fault: str) -> T:
     """One fault, "file:row: message", with its message in both languages."""
     m = _WHERE.match(fault)
     where, message = (m["where"] + ": ", m["message"]) if m else ("", fault)
-    for pattern, text in _MESSAGES:
-        found = pattern.match(message)
-        if found:
-            return T(where + text.kk.format(*found.groups()),
-                     where + text.ru.format(*found.groups()))
-    return T(fault, fault)
+    found = translated(_MESSAGES, message)
+    if found is None:
+        return T(fault, fault)
+    text = found[0]
+    return T(where + text.kk, where + text.ru)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from models.config import Config
 from models.db import DatabaseError, is_database_error, one_line, safe_url, small_cache
-from models.i18n import T
+from models.i18n import T, patterns, translated
 from tui.cli.base import CliError, open_db, require_database_file, say
 
 DEMO_CARDS = 2500
@@ -103,7 +103,7 @@ def _driver_words(text: str, where: str) -> T:
     return T(f"дерекқор қатесі{where}: {text}", f"ошибка базы{where}: {text}")
 
 
-_DATABASE_ERRORS = tuple((re.compile(p), t) for p, t in (
+_DATABASE_ERRORS = patterns((
     (r"^cannot create database folder (.+): (.*)$",
      T("дерекқор қалтасы {0} құрылмады: {1}", "не создать папку базы {0}: {1}")),
     (r"^database file (.+) is read-only$",
@@ -121,13 +121,13 @@ def database_error(exc: DatabaseError) -> T:
     """models.db's one-line DatabaseError in both languages (the driver's own words, such
     as the server's reply, stay as they are)."""
     text = one_line(exc)
-    for pattern, words in _DATABASE_ERRORS:
-        m = pattern.match(text)
-        if m:
-            if m.re.groups == 2 and any(k in m[2].lower() for k in _FILE_TROUBLE):
-                return _driver_words(m[2], f" ({m[1]})")
-            return T(words.kk.format(*m.groups()), words.ru.format(*m.groups()))
-    return T(text, text)
+    found = translated(_DATABASE_ERRORS, text)
+    if found is None:
+        return T(text, text)
+    words, m = found
+    if m.re.groups == 2 and any(k in m[2].lower() for k in _FILE_TROUBLE):
+        return _driver_words(m[2], f" ({m[1]})")
+    return words
 
 
 @contextlib.contextmanager

@@ -10,11 +10,10 @@
 from __future__ import annotations
 
 import argparse
-import re
 import textwrap
 from collections.abc import Callable, Iterator
 
-from models.i18n import LANGUAGES, T
+from models.i18n import LANGUAGES, T, patterns, translated
 from tui.cli.base import EXIT_USAGE, CliError, say
 
 GLOBAL_OPTIONS = ("--config", "--db", "--lang")
@@ -216,7 +215,7 @@ def commands(parser: argparse.ArgumentParser, prefix: str = ""
 
 
 # argparse's messages (Python 3.11) -> the session's language.
-_ERRORS: tuple[tuple[re.Pattern[str], T], ...] = tuple((re.compile(p), t) for p, t in (
+_ERRORS = patterns((
     (r"^unrecognized arguments: (.*)$",
      T("артық аргументтер: {0}", "лишние аргументы: {0}")),
     (r"^the following arguments are required: (.*)$",
@@ -244,8 +243,5 @@ _ERRORS: tuple[tuple[re.Pattern[str], T], ...] = tuple((re.compile(p), t) for p,
 def usage_error(message: str) -> T:
     """One of argparse's error messages in both languages (a message argparse does not
     know stays as it is: a type function's own words, already in the session's)."""
-    for pattern, text in _ERRORS:
-        m = pattern.match(message)
-        if m:
-            return T(text.kk.format(*m.groups()), text.ru.format(*m.groups()))
-    return T(message, message)
+    found = translated(_ERRORS, message)
+    return found[0] if found else T(message, message)
