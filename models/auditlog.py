@@ -15,15 +15,7 @@ Rows written before v0010 (fmt 1) were written by the application; their hash is
 sha256 of `canonical` and the previous hash. Rows since (fmt 2) hash
 `models.logpath.canonical_v2`. `verify_chain` walks both; models/replay.py checks the
 data against the log; models/seal.py anchors the chain's head outside the database.
-
-For other modules:
-    with audit.writing(user, event="correct", reason_code="05", reason="..."):
-        ...  # the changes; the database logs them with these values
-    audit.head() -> Head(row, hash, at)       the last row of the chain
-    audit.seal(source, note) -> SealMark      record the head now (models/seal.py);
-        .row, .hash, .at, .text(where)        `text()` is the line an export manifest,
-                                              a printout or a mail carries
-    audit.verify(marks) -> Verdict            chain, data against the log, seals
+What other modules call is listed in models/audit.py.
 """
 
 from __future__ import annotations
