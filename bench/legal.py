@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bench import names, slips
 from bench.probes import draw_kinds
-from bench.register import CACHE, _key_code_hash
+from bench.register import CACHE, _key_code_hash, cached_sqlite
 from models.ids import make_bin, rnn_check_digit
 
 GEN_VERSION = 1
@@ -137,27 +137,7 @@ def generate(n: int, seed: int) -> Iterator[dict]:
 
 def build_sqlite(n: int, seed: int) -> Path:
     """The cached legal-entity register file for (n, seed), generated if missing."""
-    from models import migrations
-    from models.db import make_database
-    from models.logoff import unlogged
-
-    path = cache_path(n, seed)
-    if path.exists():
-        return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.unlink(missing_ok=True)
-    db = make_database(f"sqlite:///{tmp}")
-    db.connect()
-    migrations.upgrade(db)
-    with unlogged(db):  # generated firms, not an audited register: copied in unlogged
-        db.close()
-        _fill(tmp, n, seed)
-        db.connect()
-    db.close()
-    tmp.rename(path)
-    Path(f"{tmp}.upgrade-lock").unlink(missing_ok=True)  # the migration lock's file
-    return path
+    return cached_sqlite(cache_path(n, seed), lambda tmp: _fill(tmp, n, seed))
 
 
 def _fill(tmp: Path, n: int, seed: int) -> None:

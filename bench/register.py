@@ -161,7 +161,13 @@ def _secondary_indexes(conn: sqlite3.Connection) -> list[tuple[str, str]]:
 
 def build_sqlite(n: int, seed: int, progress: Callable[[int], None] | None = None) -> Path:
     """The cached register file for (n, seed), generated if missing."""
-    path = cache_path(n, seed)
+    return cached_sqlite(cache_path(n, seed), lambda tmp: _fill_sqlite(tmp, n, seed, progress))
+
+
+def cached_sqlite(path: Path, fill: Callable[[Path], None]) -> Path:
+    """The register file at `path`, made if missing: the schema brought up, then `fill`
+    writes the generated rows straight into the file. A generated register, not an
+    audited one: rows go in without the log (its triggers are made again afterwards)."""
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -174,11 +180,9 @@ def build_sqlite(n: int, seed: int, progress: Callable[[int], None] | None = Non
     db = make_database(f"sqlite:///{tmp}")
     db.connect()
     migrations.upgrade(db)
-    # A generated register for matching, not an audited one: persons copied in without
-    # the log (its triggers are made again afterwards).
     with unlogged(db):
         db.close()
-        _fill_sqlite(tmp, n, seed, progress)
+        fill(tmp)
         db.connect()
     db.close()
     tmp.rename(path)
