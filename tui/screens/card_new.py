@@ -47,7 +47,7 @@ class NewCards:
         out = {"received_date": today.strftime("%d%m%Y")}
         if cfg.keeps_journal:
             out["journal_no"] = next_journal_no(
-                (keep.get("authority") or "").strip() or cfg.authority,
+                journal_authority(keep.get("authority"), cfg.authority),
                 journal_year(keep.get("journal_date"), today))
         out.update(keep)
         return out
@@ -107,9 +107,7 @@ class NewCards:
             return
         cfg = host.session.cfg
         year = journal_year(host.state.text("journal_date"), dt.date.today())
-        authority = host.state.text("authority").strip()
-        if not authority.isascii() or not authority.isdigit():
-            authority = cfg.authority  # not a code (yet): the save refuses it anyway
+        authority = journal_authority(host.state.text("authority"), cfg.authority)
         try:
             fresh = next_journal_no(authority, year)
         except Exception as exc:
@@ -170,3 +168,10 @@ def journal_year(text: str | None, today: dt.date) -> int:
     """The year of line 6's date as typed (DDMMYYYY), else this year."""
     day, issues = parse_field(FIELDS["journal_date"], text or "")
     return day.year if isinstance(day, dt.date) and not issues else today.year
+
+
+def journal_authority(text: str | None, configured: str) -> str:
+    """Line 1's code as typed (the journal the save numbers the card in), else the
+    configured authority (a code that is no code: the save refuses it anyway)."""
+    code, issues = parse_field(FIELDS["authority"], text or "")
+    return code if isinstance(code, str) and code and not issues else configured
