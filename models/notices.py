@@ -23,7 +23,8 @@ from models.doc_fields import DocumentRefused, date_value, text_value
 from models.i18n import T
 from models.lifecycle import DocumentEvent
 from models.permissions import Action, require
-from models.register_tables import CardLink, Notice
+from models.protests import successors
+from models.register_tables import Notice
 from models.tables import Card, User, now
 
 EXECUTION, RELEASE = "execution", "release"
@@ -64,8 +65,7 @@ def execution_refusal(card: Card) -> T | None:
         label = lifecycle.status_label(card.status)
         return T(f"«{label.kk}» күйіндегі карточкадан хабарлама жасалмайды",
                  f"Из карточки в состоянии «{label.ru}» извещение не составляется")
-    newer = [c for (c,) in CardLink.select(CardLink.new_card).where(
-        CardLink.old_card == card.id).tuples()]
+    newer = successors(card.id)
     if newer:  # §33: the decision changed on protest lives on the new card
         return T(f"Қаулы наразылық бойынша өзгертілген: орындалуы № {newer[0]} жаңа карточкада",
                  f"Постановление изменено по протесту: исполнение — по новой карточке "
