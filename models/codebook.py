@@ -314,9 +314,9 @@ def part_text(entry: Entry, lang: str) -> str:
     is the codebook's abridged sanction (ending in "…"), the fines by payer first (what
     the operator checks line 12 against) and then the sanction's whole text."""
     name = entry.name(lang)
-    data = entry.data if entry.raw and entry.raw != "{}" else {}
-    if not name.endswith("…") or not data.get("text"):
+    if not name.endswith("…") or not entry.data.get("text"):
         return name
+    data = entry.data
     head = name.split(" — ", 1)[0]
     fines = data.get("fines") or {}
     unit = FINE_UNITS.get(str(data.get("basis") or ""), T("", ""))(lang)
