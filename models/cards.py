@@ -14,6 +14,7 @@ import peewee as pw
 
 from models import audit, codebook
 from models.card_schema import FIELDS, Subject
+from models.drafts import discard_draft
 from models.journal_no import claim_journal_no, next_journal_no
 from models.matching.keys import KEY_LENGTH
 from models.matching.normalize import skeleton, surname_root
@@ -103,8 +104,6 @@ def register_card(values: dict[str, Any], user: User | None, person: Person | No
         if decision is not None:
             settle(decision, card.person_id, card.legal_entity_id, user)
         if drop_draft and user is not None:
-            from models.drafts import discard_draft
-
             discard_draft(user)
         return card
 
