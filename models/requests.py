@@ -231,6 +231,34 @@ def _probes(req: LiabilityRequest) -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
+HISTORY_FIELDS = ("surname", "given_name", "patronymic")
+
+
+def _by_register_history(probe: Mapping[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """Persons whose former name in the register (§38 history) is the one the request
+    gives: each with the request's data under the person's present name, so the engine
+    judges the person as it would have before the change (a request naming a woman by her
+    maiden name finds her as she is registered now)."""
+    said = {f: str(probe.get(f) or "").strip() for f in HISTORY_FIELDS}
+    wanted = {v for v in said.values() if v}
+    if not wanted:
+        return []
+    forms = sorted({x for v in wanted for x in (v, v.capitalize(), v.upper(), v.title())})
+    rows = (PersonHistory.select(PersonHistory.person, PersonHistory.field_name,
+                                 PersonHistory.old_value)
+            .where(PersonHistory.field_name.in_(HISTORY_FIELDS)
+                   & PersonHistory.old_value.in_(forms))
+            .order_by(PersonHistory.person, PersonHistory.id).limit(200))
+    fields: dict[int, set[str]] = {}
+    for r in rows:
+        if (r.old_value or "").casefold() == said[r.field_name].casefold():
+            fields.setdefault(r.person_id, set()).add(r.field_name)
+    out = []
+    for p in Person.select().where(Person.id.in_(list(fields))).order_by(Person.id):
+        out.append((p.id, {**probe, **{f: getattr(p, f) for f in fields[p.id]}}))
+    return out
+
+
 def search(request_id: int, user: User | None, *, thresholds: Mapping[str, float] | None = None,
            limit: int = 20) -> list[Found]:
     """Run the duplicate engine for the request (current and former data) and keep the
@@ -250,6 +278,11 @@ def search(request_id: int, user: User | None, *, thresholds: Mapping[str, float
                 key = ("person", c.person_id)
                 if key not in hits or c.score > hits[key][1]:
                     hits[key] = (c.band, c.score, which)
+            for pid, now_probe in _by_register_history(probe):
+                for c in find_candidates(now_probe, limit, thresholds):
+                    key = ("person", c.person_id)
+                    if c.person_id == pid and (key not in hits or c.score > hits[key][1]):
+                        hits[key] = (c.band, c.score, "former")
     from models.audit import writing
 
     with writing():

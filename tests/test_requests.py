@@ -106,6 +106,22 @@ def test_former_data_finds_a_record_filed_as_another_person(admin) -> None:
     assert json.loads(done.answer_cards) == sorted([first.id, second.id])
 
 
+def test_a_request_by_the_former_surname_alone_finds_the_person_as_registered_now(
+        admin) -> None:
+    """The request names her by her maiden name and says nothing of the marriage; the
+    register's own history (§38) knows it: she is found as surely as by her name now."""
+    first, second = _married(admin)
+    req = _request(admin, surname="Сәрсенова")
+    found = rq.search(req.id, admin)
+    assert found[0].person_id == first.person_id
+    assert found[0].band == "exact" and found[0].probe == "former"
+    assert {c.id for c in found[0].cards} == {first.id, second.id}
+    by_now = rq.search(_request(admin, number="15/2-118").id, admin)
+    assert by_now[0].band == "exact" and by_now[0].probe == "current"
+    assert rq.search(_request(admin, number="15/2-119", surname="Сәрсенбаева").id,
+                     admin)[0].band != "exact"
+
+
 def test_each_candidate_is_decided_before_the_answer(admin) -> None:
     _married(admin, linked=False)
     req = _request(admin, former=[{"surname": "Сәрсенова"}])
