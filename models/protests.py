@@ -72,10 +72,8 @@ def file_protest(card_id: int, protest_date: Any, result: str, user: User | None
         if old.decision_date and protest_date < old.decision_date:
             raise ProtestRefused(T("19-жол: наразылық қаралған күннен (10-жол) бұрын болмайды",
                                    "Строка 19: протест не раньше даты рассмотрения (строка 10)"))
-        if successors(old.id):
-            raise ProtestRefused(T("Бұл карточка бойынша наразылықтан кейін жаңа карточка "
-                                   "толтырылған", "По этой карточке после протеста уже "
-                                   "выставлена новая карточка"))
+        if (why := refusal(old.id)) is not None:
+            raise ProtestRefused(why)
         note = (f"protest of {protest_date:%d.%m.%Y}: {code} {entry.name.ru}")[:500]
         if (old.protest_date, old.protest_result) != (protest_date, code):
             try:
@@ -110,6 +108,17 @@ def _new_card(old: Card, protest_date: dt.date, code: str, changes: Mapping[str,
         raise ProtestRefused(T("Жаңа карточкада қателер бар: ештеңе сақталмады",
                                "В новой карточке ошибки: ничего не сохранено"),
                              exc.issues) from None
+
+
+def refusal(card_id: int) -> T | None:
+    """Why no protest can be entered on this card now (None: it can): a new card was
+    already filed after a protest against its decision, so the protest concerns that one."""
+    if after := successors(card_id):
+        ids = ", ".join(map(str, after))
+        return T(f"Наразылықтан кейін № {ids} карточкасы толтырылған: наразылықты сол "
+                 "карточкаға енгізіңіз",
+                 f"После протеста уже выставлена карточка № {ids}: протест вносится в неё")
+    return None
 
 
 def successors(card_id: int) -> list[int]:

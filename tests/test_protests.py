@@ -58,6 +58,7 @@ def test_changed_decision_files_a_linked_new_card(card, admin) -> None:
     assert new.journal_no != card.journal_no and new.journal_date == TODAY
     assert protests.successors(card.id) == [new.id] and protests.predecessors(new.id) == [card.id]
     assert "взамен карточки № 1" in protests.link_notes(new.id, "ru")[0]
+    assert protests.refusal(card.id) is not None and protests.refusal(new.id) is None
     with pytest.raises(protests.ProtestRefused, match="уже выставлена"):
         protests.file_protest(card.id, D(2025, 2, 11), "05", admin, today=TODAY)
     # The fine is executed on the new card: the old one offers no notice of execution.

@@ -92,6 +92,10 @@ async def test_protest_files_the_linked_card(card, cfg) -> None:
         text = screen_text(app)
         check_golden("screen-protest-kk.txt", masked(text))
         assert "№ 2 жаңа карточка" in text
+        await type_in(pilot, "escape")  # the old card again: the form says so at once
+        app.push_screen(ProtestScreen(app.session, card.id))
+        await settle(pilot)
+        assert "№ 2 карточкасы толтырылған" in screen_text(app)
     link = CardLink.get()
     assert (link.old_card_id, link.new_card_id) == (card.id, 2)
     assert Card.get_by_id(2).part == "03"

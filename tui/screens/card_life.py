@@ -156,6 +156,8 @@ class CardLifeScreen(DocWindow):
             return notices.execution_refusal(card)
         if step.id in ("release", "protest", "journal") and card.status not in LIVE:
             return NOT_NOW
+        if step.id == "protest":
+            return protests.refusal(card.id)
         return None
 
     # -- keys -------------------------------------------------------------------------

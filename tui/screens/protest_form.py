@@ -9,7 +9,7 @@ from typing import Any
 
 from models.card_schema import FIELDS, Field, Kind
 from models.i18n import T
-from models.protests import ProtestRefused, file_protest, offered_results
+from models.protests import ProtestRefused, file_protest, offered_results, refusal
 from models.tables import Card
 from models.validation import errors, parse_field
 from tui.screens.doc_form import DocForm, Refused, Spec
@@ -54,6 +54,11 @@ class ProtestScreen(DocForm):
 
     def info(self) -> list[str]:
         return [*card_info(self.card, self.lang), self.tr(WHAT)]
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.card is not None and (why := refusal(self.card.id)) is not None:
+            self.say(why)  # said at once, not after the whole protest is typed
 
     def save(self, values: dict[str, Any]) -> tuple[Any, T]:
         if self.card is None:
