@@ -291,3 +291,19 @@ def test_title_keeps_the_user_and_language(books) -> None:
     text = title(state, "ru", "ivanova", 80, card_id=123456, status="returned",
                  correcting=True)
     assert len(text) == 80 and text.endswith("ivanova [RU]")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_card_is_checked_again_only_when_something_changed(books) -> None:
+    """A move past an empty line keeps the last check; a changed text, a decision
+    dropped with the identification it was taken for, or another day checks again."""
+    state = CardState({"subject": "01", "surname": "Иванов"})
+    first = state.check()
+    assert any(i.field == "given_name" for i in first)
+    assert state.check() is first  # nothing changed: the same issues, not recomputed
+    state.set("given_name", "Иван")
+    second = state.check()
+    assert second is not first and not any(i.field == "given_name" for i in second)
+    state.set("given_name", "")
+    assert any(i.field == "given_name" for i in state.check())
+    assert state.check(dt.date(2025, 1, 1)) is not state.check(dt.date(2025, 1, 2))

@@ -56,7 +56,12 @@ class CardState:
                                  if pinned is None else set(pinned))
         self.show_all = False  # after a save attempt every issue is shown
         self.issues: list[Issue] = []
+        self._checked_on = dt.date.today()
         self._decision: tuple[tuple[str, ...], Decision] | None = None
+        # What the last check and names were computed from: a move that changed nothing
+        # (Enter past an empty line) does not validate the whole card again.
+        self._checked: tuple[tuple[str, ...], Decision | None, dt.date | None] | None = None
+        self._named: tuple[tuple[str, ...], str, dict[str, str]] | None = None
         self.on_set: Callable[[str], None] | None = None  # the screen repaints the field
         self.load(texts or {})
 
@@ -87,6 +92,7 @@ class CardState:
         self._decision = None
         self.focus = "subject"
         self.issues = []
+        self._checked = None
 
     def _parse(self, name: str) -> tuple[Any, list[Issue]]:
         raw = self.edits[name].raw
@@ -132,6 +138,12 @@ class CardState:
     # -- issues -----------------------------------------------------------------------
     def check(self, today: dt.date | None = None) -> list[Issue]:
         """All issues of the card as it stands (fields hidden for the subject skipped)."""
+        key = (tuple(e.raw for e in self.edits.values()), self.decision, today)
+        done = self._checked
+        if done is not None and done[0] == key[0] and done[1] is key[1] and done[2] == key[2] \
+                and (today is not None or self._checked_on == dt.date.today()):
+            return self.issues
+        self._checked, self._checked_on = key, dt.date.today()
         kind = self.kind
         parsed = [i for name, f in FIELDS.items() if f.visible_for(kind)
                   for i in self._parse(name)[1]]
@@ -175,11 +187,15 @@ class CardState:
 
     # -- names beside codes, the person on the card ----------------------------------------
     def names(self, lang: str) -> dict[str, str]:
+        texts = tuple(e.raw for e in self.edits.values())
+        if self._named is not None and self._named[:2] == (texts, lang):
+            return dict(self._named[2])
         values = self.typed_values()
         out = {}
         for key, names in CHUNK_FIELDS.items():
             text = choices.describe(names, values)
             out[key] = text(lang) if text else ""
+        self._named = (texts, lang, dict(out))
         return out
 
     def who(self) -> str:
