@@ -305,6 +305,9 @@ def _read(path: Path) -> dict[str, Any]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(T(f"{path}: TOML қатесі: {exc}", f"{path}: ошибка TOML: {exc}")
                           ) from None
+    except RecursionError:  # arrays or tables nested past the parser's depth
+        raise ConfigError(T(f"{path}: TOML қатесі: ұя салу тым терең",
+                            f"{path}: ошибка TOML: слишком глубокая вложенность")) from None
 
 
 def peek_language(explicit: str | os.PathLike[str] | None = None) -> str | None:

@@ -35,6 +35,8 @@ CASES = {
     "bad dispatch days": (edited(r"^dispatch_days = .*$", "dispatch_days = [10, 40]"),
                           "schedule.dispatch_days"),
     "bad TOML": (REPO_CONFIG + "\n[keys\nhelp = f1\n", "ошибка TOML"),
+    "nested too deep": (REPO_CONFIG + "\nx = " + "[" * 5000 + "]" * 5000 + "\n",
+                        "слишком глубокая вложенность"),
 }
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from models.card_schema import FIELDS, Subject
+from models.card_schema import FIELDS, Kind, Subject
 from models.cards import row_edition
 from models.config import Config
 from models.exchange.common import split_uid
@@ -65,13 +65,16 @@ def decode(values: object) -> tuple[dict[str, Any], list[Issue]]:
     out: dict[str, Any] = {}
     for name, f in FIELDS.items():
         raw = values.get(name)
-        if raw is None or raw is False:
+        # As the exporter writes them (models.exchange.format.encode_value): a flag true,
+        # an amount a whole number, everything else a string; another type is refused,
+        # not read into the field (a number 123 is no surname).
+        if raw is None or (raw is False and f.kind == Kind.FLAG):
             text = ""
-        elif raw is True:
+        elif raw is True and f.kind == Kind.FLAG:
             text = "1"
-        elif isinstance(raw, int):
+        elif isinstance(raw, int) and not isinstance(raw, bool) and f.kind == Kind.AMOUNT:
             text = str(raw)
-        elif isinstance(raw, str):
+        elif isinstance(raw, str) and f.kind != Kind.FLAG:
             text = raw
         else:
             issues.append(issue("Мән түрі қате", "Неверный тип значения", f.line, name))

@@ -164,7 +164,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
                        e=exc) from None
     try:
         manifest = json.loads(first.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # nested past Python's limit
         manifest = None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise _bad("Бұл apcard пакеті емес: бірінші жолда манифест жоқ",
@@ -193,7 +193,7 @@ def verify(path: Path, manifest: dict[str, Any]) -> dict[str, int]:
             count += 1
             try:
                 rec = json.loads(line)
-            except (UnicodeDecodeError, ValueError):
+            except (UnicodeDecodeError, ValueError, RecursionError):  # nested too deep
                 rec = None
             if not isinstance(rec, dict):
                 bad = bad or count
