@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from codebooks.keywords import attach, read_keywords
 from codebooks.reading import (
     CATALOG,
     CODEBOOK_DIR,
@@ -22,6 +23,7 @@ from codebooks.reading import (
     CodebookError,
     Row,
     book_names,
+    data_dir,
     parse_catalog,
     read_book,
     read_catalog,
@@ -60,6 +62,8 @@ def read_all(directory: Path | None = None) -> tuple[list[Row], list[str]]:
         rows += got
         faults += bad
     faults += _cross_faults(catalog, rows)
+    words, bad = read_keywords(data_dir(directory))
+    faults += bad + attach(rows, words)
     return rows, faults
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from models.codebook_match import NAMES_SEP
 from models.i18n import T
 from models.text import clean, find_control, fold
 
@@ -70,6 +71,7 @@ class Row:
     valid_from: dt.date | None
     valid_to: dt.date | None
     data: dict[str, Any]
+    keywords: str = ""  # keywords.csv's words for the entry, "; "-separated
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -81,7 +83,9 @@ class Row:
 
     @property
     def search_key(self) -> str:
-        return fold(f"{self.code} {self.name_kk} {self.name_ru}")
+        """Code and names folded, then the keywords after NAMES_SEP (when it has any)."""
+        key = fold(f"{self.code} {self.name_kk} {self.name_ru}")
+        return f"{key}{NAMES_SEP}{fold(self.keywords)}" if self.keywords else key
 
     def data_json(self) -> str:
         # Sorted and compact, so an unchanged row compares equal to what is stored.
@@ -107,13 +111,13 @@ def book_names(directory: Path | None = None) -> list[str]:
     return list(dict.fromkeys(cb.book for cb in read_catalog(directory)))
 
 
-def _dir(directory: Path | None) -> Path:
+def data_dir(directory: Path | None) -> Path:
     # Looked up at call time, so tests (and the CLI's tests) can point it at a copy.
     return directory if directory is not None else CODEBOOK_DIR
 
 
 def parse_catalog(directory: Path | None) -> tuple[list[Codebook], list[str]]:
-    directory = _dir(directory)
+    directory = data_dir(directory)
     path = directory / CATALOG
     try:
         text = path.read_text(encoding="utf-8")
@@ -204,7 +208,7 @@ def read_book(name: str, directory: Path | None = None) -> list[Row]:
 
 
 def read_file(cb: Codebook, directory: Path | None) -> tuple[list[Row], list[str]]:
-    path = _dir(directory) / cb.file
+    path = data_dir(directory) / cb.file
     try:
         with open(path, encoding="utf-8", newline="") as fh:
             return _parse_rows(cb, csv.reader(fh, strict=True))

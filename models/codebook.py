@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from models import codebook_match as match
 from models.i18n import T
 from models.text import fold
 
@@ -61,7 +62,7 @@ def reload() -> None:
     _valid.clear()
     _keyed.clear()
     _parents.clear()
-    _last_search[:] = [None, "", []]
+    _last_search.clear()
 
 
 def _book(book: str) -> _Book:
@@ -158,78 +159,85 @@ def _key(e: Entry) -> str:
     return e.search_key or fold(f"{e.code} {e.name.kk} {e.name.ru}")
 
 
-_parents: dict[tuple[str, str | None], str] = {}  # (book, parent) -> the parents' texts
+_parents: dict[tuple[str, str | None], str] = {}  # (book, parent) -> the parents' words
 
 
 def _parents_key(e: Entry) -> str:
-    """The search text of the entry's parents ("астан" finds Astana's districts): one
-    string per parent, shared by its children (2 MiB less for the article parts)."""
+    """The search text of the entry's parents, their keywords too ("астан" finds
+    Astana's districts, "пьян" the parts of the article on drunk driving): one string
+    per parent, shared by its children (2 MiB less for the article parts)."""
     up = (e.book, e.parent)
     if up not in _parents:
-        _parents[up] = " ".join(_key(p) for p in lineage(e))
+        _parents[up] = match.family_words(" ".join(_key(p) for p in lineage(e)))
     return _parents[up]
 
 
-_keyed: dict[int, list[tuple[Entry, str, str, str]]] = {}
+Keyed = tuple[Entry, match.Texts]
+_keyed: dict[int, list[Keyed]] = {}
 
 
-def _search_keys(rows: list[Entry]) -> list[tuple[Entry, str, str, str]]:
-    """(entry, code, its own search text, its parents') for a list of `entries`, made
-    once per list: a filter key then only scans strings."""
+def _search_keys(rows: list[Entry]) -> list[Keyed]:
+    """(entry, its texts as a query scans them) for a list of `entries`, made once per
+    list: a filter key then only scans strings."""
     got = _keyed.get(id(rows))
     if got is None or (got and got[0][0] is not rows[0]):
         if len(_keyed) > 256:
             _keyed.clear()
-        got = _keyed[id(rows)] = [(e, e.code, _key(e), _parents_key(e) if e.parent else "")
-                                  for e in rows]
+        got = _keyed[id(rows)] = [(e, match.texts(
+            e.code, e.name.kk, e.name.ru, _key(e), _parents_key(e) if e.parent else ""))
+            for e in rows]
     return got
 
 
-# The last search: (its book's search texts, the query, the rows it matched). A letter
-# typed into a directory's filter scans only the rows the filter matched before it.
-_last_search: list[Any] = [None, "", []]
+# The last searches: (a book's search texts, the query, the rows it matched). A letter
+# typed into a directory's filter scans only the rows the filter matched before it (the
+# text as typed and as read on the Russian layout are two searches: both are kept).
+_last_search: list[tuple[list[Keyed], match.Query, list[Keyed]]] = []
+KEPT_SEARCHES = 4
 
 
-def _narrowed(keyed: list[tuple[Entry, str, str, str]],
-              q: str) -> list[tuple[Entry, str, str, str]]:
-    """The rows query `q` can match: when it only adds to the last query on the same
-    rows, the rows that one matched (each word it had is inside a word of `q`, and a
-    code starting with `q` starts with it); otherwise every row."""
-    base, last, hits = _last_search
-    if base is keyed and last and q.startswith(last):
-        return hits
+def _narrowed(keyed: list[Keyed], q: match.Query) -> list[Keyed]:
+    """The rows query `q` can match: the hits of the latest search on the same rows that
+    `q` only adds to; otherwise every row."""
+    for base, last, hits in reversed(_last_search):
+        if base is keyed and q.narrows(last):
+            return hits
     return keyed
+
+
+def _scan(keyed: list[Keyed], q: match.Query) -> list[Entry]:
+    tiers: list[list[Entry]] = [[] for _ in match.Tier]
+    hits: list[Keyed] = []
+    tier = match.tier
+    for row in _narrowed(keyed, q):
+        t = tier(row[1], q)
+        if t is not None:
+            tiers[t].append(row[0])
+            hits.append(row)
+    _last_search.append((keyed, q, hits))
+    del _last_search[:-KEPT_SEARCHES]
+    return [e for found in tiers for e in found]
 
 
 def search(book: str, text: str, on: dt.date | None = None, parent: str | None = None,
            limit: int | None = None) -> list[Entry]:
-    """Type-to-filter, Kazakh letters typed as Russian ones matching: entries whose code
-    starts with the text first, then those whose names hold every word typed, then those
-    whose names and parents' names together do (a district under its region's name)."""
-    words = fold(text).split()
+    """Type-to-filter (models/codebook_match.py): entries whose code starts with the
+    text first, then those whose name starts with it, those a keyword finds ("пожар",
+    "МВД"), those whose names hold the beginnings of every word typed, in any order,
+    then with their parents' names (a district under its region's name), then those
+    holding the words anywhere. Kazakh letters typed as Russian ones and ё as е match;
+    a text typed with the Latin layout left on that finds nothing is read on the
+    Russian one ("gjkbwbz": "полиция")."""
     rows = entries(book, on, parent)
-    if not words:
+    q = match.Query.of(text)
+    if not q:
         return rows[:limit] if limit else list(rows)
-    q = " ".join(words)
     keyed = _search_keys(rows)
-    by_code: list[Entry] = []
-    own: list[Entry] = []
-    family: list[Entry] = []
-    hits: list[tuple[Entry, str, str, str]] = []
-    one = len(words) == 1
-    for t in _narrowed(keyed, q):
-        e, code, k, f = t
-        if code.startswith(q):
-            by_code.append(e)
-        elif q in k if one else all(w in k for w in words):
-            own.append(e)
-        elif f and (q in f if one else all(w in k or w in f for w in words)):
-            family.append(e)  # a word has no space: it is in the entry's text or its parents'
-        else:
-            continue
-        hits.append(t)
-    _last_search[:] = [keyed, q, hits]
-    out = by_code + own + family
+    out = _scan(keyed, q)
+    if not out:
+        other = match.relayout(text)
+        if other is not None:
+            out = _scan(keyed, match.Query.of(other))
     return out[:limit] if limit else out
 
 

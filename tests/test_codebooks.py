@@ -334,6 +334,15 @@ def test_cli_load_then_show(cfg: Config, capsys: pytest.CaptureFixture[str]) -> 
     code, out, _ = run(cfg, ["codebooks", "show", "article", "423", "--on", "2010-05-01",
                              "--lang", "ru"], capsys)
     assert code == 0 and "2001" in out and "01.07.2001–31.12.2014" in out
+    # The directory's matching: keywords, the Latin layout, a nothing-found hint.
+    code, out, _ = run(cfg, ["codebooks", "show", "authority", "пожар", "--lang", "ru"], capsys)
+    assert code == 0 and "686" in out and "Записей: 1" in out
+    code, out, _ = run(cfg, ["codebooks", "show", "authority", "gjkbwbz", "--lang", "ru"],
+                       capsys)
+    assert code == 0 and out.index("685") < out.index("727")
+    code, out, _ = run(cfg, ["codebooks", "show", "authority", "гибдд", "--lang", "ru"], capsys)
+    assert (code, out.strip()) == (0, "Ничего не найдено по «гибдд»: наберите код или "
+                                      "другое слово")
 
 
 def test_cli_show_unknown_book_lists_names(cfg: Config,

@@ -109,6 +109,31 @@ async def test_directory(books, cfg) -> None:
         check("directory_place", app)
 
 
+async def test_directory_found_by_keyword(books, cfg) -> None:
+    # Line 1 of a legal entity's card: "пожар" is in no authority's name; the keyword
+    # finds the civil-protection authority (686).
+    app = draft_app(cfg, values=LEGAL_TEXTS, focus="authority")
+    async with app.run_test(size=SIZE) as pilot:
+        await resumed(pilot)
+        await type_in(pilot, "f3", "пожар")
+        assert isinstance(app.screen, DirectoryScreen)
+        check("directory_keyword", app)
+
+
+async def test_directory_finds_nothing(books, cfg) -> None:
+    # A name from elsewhere finds nothing: the window says so, keeps the text, and
+    # Ctrl+U clears it in one key.
+    app = draft_app(cfg, values=LEGAL_TEXTS, focus="considering_body")
+    async with app.run_test(size=SIZE) as pilot:
+        await resumed(pilot)
+        await type_in(pilot, "f3", "гибдд")
+        assert isinstance(app.screen, DirectoryScreen)
+        check("directory_nothing_found", app)
+        await type_in(pilot, "ctrl+u", "gjkbw")  # the Latin layout left on: "полиц"
+        assert "Поиск: gjkbw_" in screen_text(app)
+        assert app.screen.entries[0].code == "685"
+
+
 async def test_duplicates_conflict(books, cfg) -> None:
     create_person({"surname": "Касымов", "given_name": "Ерлан", "patronymic": "Нурланович",
                    "birth_date": dt.date(1985, 3, 12), "iin": "850312305479", "sex": "1",

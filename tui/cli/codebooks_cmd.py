@@ -40,8 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("name", metavar=say(T("АНЫҚТАМАЛЫҚ", "СПРАВОЧНИК")), help=say(T("анықтамалық атауы (authority, kato, article, penalty, ...)",
                                       "имя справочника (authority, kato, article, penalty, ...)")))
     q.add_argument("filter", nargs="?", default="", metavar=say(T("СҮЗГІ", "ФИЛЬТР")), help=say(T(
-        "код басы не атауының бөлігі (қазақ әріптерін орысша теруге болады)",
-        "начало кода или часть названия (казахские буквы можно набирать русскими)")))
+        "код басы, атауының сөздері не қалай аталады (өрт, ІІМ)",
+        "начало кода, слова названия или как называют (пожар, МВД)")))
     q.add_argument("--on", type=_date, help=say(T(
         "тек осы күні күшіндегі жазбалар (ЖЖЖЖ-АА-КК)",
         "только записи, действующие на эту дату (ГГГГ-ММ-ДД)")))
@@ -202,7 +202,10 @@ def cmd_show(ns: argparse.Namespace, cfg: Config) -> int:
                       e.version, strip_control(summary(e.data)))
     out = _console()
     if not rows:
-        out.print(T("Ештеңе табылмады", "Ничего не найдено")(lang))
+        typed = strip_control(ns.filter.strip()[:40])
+        out.print(T(f"«{typed}» бойынша ештеңе табылмады: кодты не басқа сөзді теріңіз",
+                    f"Ничего не найдено по «{typed}»: наберите код или другое слово")(lang)
+                  if typed else T("Ештеңе табылмады", "Ничего не найдено")(lang))
         return 0
     out.print(table)
     return 0

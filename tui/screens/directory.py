@@ -1,9 +1,11 @@
 """The directory window (F3 / F4): a codebook as a list, filtered as you type.
 
 It opens with an empty filter and the field's current entry selected. Type a code's
-beginning or words of its name in Kazakh or Russian (Kazakh letters may be typed as
-their Russian counterparts: models.codebook.search folds them), or of its parents'
-("астан" lists Astana's districts); same-named entries show their parent. The
+beginning, words of its name in Kazakh or Russian or their beginnings, in any order,
+or what operators call it ("пожар", "МВД": codebooks/keywords.csv), or words of its
+parents' names ("астан" lists Astana's districts): models/codebook_match.py. A filter
+that finds nothing says so and keeps the text for Ctrl+U to clear; same-named entries
+show their parent. The
 selected entry's full text is under the list. Up/Down/PgUp/PgDn move, Enter picks,
 Esc closes without a pick.
 """
@@ -30,9 +32,14 @@ from tui.widgets.picklist import PickList
 
 FILTER = Field("filter", T("Іздеу", "Поиск"), Kind.TEXT, 60)
 SEARCH = T("Іздеу", "Поиск")
-HINT = T("Код немесе атаудың бөлігі   Enter: таңдау   Esc: жабу",
-         "Код или часть названия   Enter: выбрать   Esc: закрыть")
+HINT = T("Код, сөздер не қалай аталады (ІІМ, өрт)   Enter: таңдау   Esc: жабу",
+         "Код, слова или как называют (МВД, пожар)   Enter: выбрать   Esc: закрыть")
 FOUND = T("табылды: {n}", "найдено: {n}")
+# A filter that finds nothing: what was typed stays (Ctrl+U clears it, as in every field).
+NOTHING_FOR = T("«{q}» бойынша ештеңе табылмады.", "Ничего не найдено по «{q}».")
+NOTHING_HINT = T("Кодты не басқа сөзді теріңіз; Ctrl+U: іздеуді өшіру",
+                 "Наберите код или другое слово; Ctrl+U: стереть поиск")
+SHOWN_QUERY = 40  # characters of the filter repeated in the message
 LIMIT = 2000  # rows kept in the list; the filter narrows the rest
 DETAIL_LINES = 3
 WARM = "0"  # a filter that makes a book's search texts (its result is not shown)  # the selected entry's full text under the list
@@ -93,11 +100,19 @@ class DirectoryScreen(QuietModal[Entry | None]):
         self._name_counts = Counter(e.name(self.lang) for e in self.entries)
         at = next((i for i, e in enumerate(self.entries) if e.code == self.current), 0)
         pick = self.query_one(PickList)
-        rows = _Rows(self.entries, self._row_name) if self.entries else [
-            self.tr(tx.NOTHING_FOUND)]
+        rows = _Rows(self.entries, self._row_name) if self.entries else self._nothing()
         pick.set_rows(rows, at if not self.filter.raw else 0)
         self._show_filter()
         self._show_detail(pick.index)
+
+    def _nothing(self) -> list[str]:
+        """The list's rows when the filter finds nothing: what was looked for, and what
+        to do (the text typed is kept: one key clears it)."""
+        typed = self.filter.raw.strip()
+        if not typed:
+            return [self.tr(tx.NOTHING_FOUND)]
+        shown = typed if len(typed) <= SHOWN_QUERY else typed[:SHOWN_QUERY - 3] + "..."
+        return [self.tr(NOTHING_FOR.format(q=shown)), self.tr(NOTHING_HINT)]
 
     def _row_name(self, entry: Entry) -> str:
         """The entry's name; with its parent's when another entry listed has the same
