@@ -33,7 +33,7 @@ surname name patronymic birth_date probe candidates score band person_id json li
 article body region subject month quarter year authority kato protest_result
 correction_reason release_ground proceeding_result gzip stdout stdin toml config utf
 latest manual decide citizenship corruption document guilt intoxication measure
-boss nobody upgrade version roles
+boss nobody upgrade version roles shared
 """.split())
 
 WORD = re.compile(r"(?<![\w'])[A-Za-z][A-Za-z']{3,}(?![\w])")
@@ -106,6 +106,7 @@ def commands(card: int, people: Path, tmp: Path) -> list[list[str]]:
         ["persons", "search"], ["persons", "search", "--iin", "12"],
         ["persons", "search", "--batch", str(people), "--surname", "X"],
         ["codebooks", "show", "nonesuch"], ["codebooks", "show", "sex"],
+        ["persons", "shared"],
     ]
     helps = [[], ["db"], ["init"], ["demo"], ["user"], ["user", "add"], ["user", "passwd"], ["audit"], ["audit", "export"],
              ["card"], ["card", "execute"], ["card", "protest"], ["print"], ["print", "card"],
@@ -113,7 +114,8 @@ def commands(card: int, people: Path, tmp: Path) -> list[list[str]]:
              ["notice", "execution"], ["notice", "release"], ["requests"],
              ["requests", "answer"], ["requests", "confirm"], ["purge"], ["export"], ["import"],
              ["queue"], ["queue", "decide"], ["reconcile"], ["stats"], ["persons"],
-             ["persons", "import"], ["persons", "search"], ["codebooks"], ["codebooks", "show"]]
+             ["persons", "import"], ["persons", "search"], ["persons", "shared"],
+             ["codebooks"], ["codebooks", "show"]]
     return runs + [[*h, "--help"] for h in helps]
 
 

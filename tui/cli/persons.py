@@ -41,7 +41,8 @@ TABLE_HEAD = (T("#", "#"), T("ұпай", "балл"), T("деңгейі", "ст�
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("persons", help=say(T("адамдарды қосу, тізілімнен адамды іздеу",
                                              "добавить лиц, искать лицо в реестре")))
-    ps = p.add_subparsers(dest="persons_command", required=True, metavar="{import,search}")
+    ps = p.add_subparsers(dest="persons_command", required=True,
+                          metavar="{import,search,shared}")
     cols = ",".join(IMPORT_COLUMNS)
     q = ps.add_parser("import", help=say(T(
         f"адамдарды CSV файлынан қосу ({cols}); тізілімде бар ref өткізіледі",
@@ -69,6 +70,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         'JSON Lines: на каждый запрос {"probe": ..., "candidates": [{"ref", "person_id", '
         '"score", "band"}, ...]}, лучшие первыми')))
     q.set_defaults(handler=cmd_search)
+
+    from tui.cli.shared_cmd import register_shared
+
+    register_shared(ps)
 
 
 def _limit(text: str) -> int:
