@@ -99,6 +99,7 @@ ROWS_BENCHES = {
     "load": ["--duration", "30", "--pg-operators", "20", "--sqlite-operators", "5",
              "--import-cards", "5000"],
     "save": ["--cards", "200000", "--persons", "100000"],
+    "directory": [],
 }
 
 

@@ -90,12 +90,23 @@ def _repair(word: str) -> str:
     return word
 
 
-@dataclass(frozen=True)
 class Query:
-    """What was typed, as matched: `code` for a code's beginning, `words` for names."""
+    """What was typed, as matched: `code` for a code's beginning, `words` for names; the
+    strings a scan looks for, made once per query (a key scans up to 1,967 entries)."""
 
-    code: str
-    words: tuple[str, ...]
+    __slots__ = ("code", "words", "heads", "first", "mid_first", "whole", "mid_whole",
+                 "keyword", "keyword_start")
+
+    def __init__(self, code: str, words: tuple[str, ...]) -> None:
+        self.code, self.words = code, words
+        self.heads = tuple(" " + w for w in words)  # a word's beginning
+        phrase = "".join(self.heads)
+        self.first = self.heads[0] if words else ""
+        self.mid_first = "|" + self.first  # the Russian name's start
+        self.whole = phrase + " "  # the words, whole, in their order
+        self.mid_whole = "|" + self.whole
+        self.keyword = ";" + phrase + " ;"  # a whole keyword
+        self.keyword_start = ";" + phrase
 
     @classmethod
     def of(cls, text: str) -> Query:
@@ -105,6 +116,9 @@ class Query:
 
     def __bool__(self) -> bool:
         return bool(self.code)
+
+    def __repr__(self) -> str:
+        return f"Query({self.code!r}, {self.words!r})"
 
     def narrows(self, earlier: Query) -> bool:
         """Whether every entry this query matches is matched by `earlier` (it only adds
@@ -118,8 +132,9 @@ class Texts:
     """An entry's texts as a query scans them: words with a space before each."""
 
     code: str  # folded
-    names: str  # " kk words | ru words"
-    own: str  # names, then " ; keyword words ; keyword words"
+    names: str  # " kk words | ru words "
+    own: str  # names, then its keywords
+    keywords: str  # " ; keyword words ; keyword words ;" ("" when none)
     family: str  # its parents' names and keywords ("" for an entry without parents)
 
 
@@ -133,14 +148,14 @@ def texts(code: str, name_kk: str, name_ru: str, search_key: str, family: str) -
     middle = start + len(name_kk)
     if len(names_key) == middle + 1 + len(name_ru) and names_key[middle:middle + 1] == " ":
         flat = _spaced(names_key)
-        names = f" {flat[start:middle]} | {flat[middle + 1:]}"
+        names = f" {flat[start:middle]} | {flat[middle + 1:]} "
     else:  # a name whose folding changed its length (casefold of "ß"): fold it again
-        names = f" {_spaced(fold(name_kk))} | {_spaced(fold(name_ru))}"
-    own = names
+        names = f" {_spaced(fold(name_kk))} | {_spaced(fold(name_ru))} "
+    words = ""
     if keywords:
-        own += "".join(f" ; {' '.join(k.split())}"
-                       for k in _spaced(keywords, keep=";").split(";"))
-    return Texts(code.casefold(), names, own, family)
+        words = "".join(f" ; {' '.join(k.split())}"
+                        for k in _spaced(keywords, keep=";").split(";")) + " ;"
+    return Texts(code.casefold(), names, names + words if words else names, words, family)
 
 
 def family_words(parents_keys: str) -> str:
@@ -152,32 +167,42 @@ def tier(t: Texts, q: Query) -> Tier | None:
     """How the entry matches the query; None when it does not."""
     if t.code.startswith(q.code):
         return Tier.CODE
-    words = q.words
     own, fam = t.own, t.family
+    if len(q.words) == 1:  # the common case, while a word is typed: no generator
+        word, head = q.words[0], q.first
+        if word not in own and word not in fam:
+            return None
+        if head in own:
+            return _own_tier(t, q)
+        if fam and head in fam:
+            return Tier.PARENT_WORDS
+        return Tier.INSIDE if word in own else Tier.PARENT_INSIDE
+    words = q.words
     # Most entries hold not every word anywhere: two scans a word tell them first.
     if not words or not all(w in own or w in fam for w in words):
         return None
-    heads = [" " + w for w in words]
-    names = t.names
-    if all(h in own for h in heads):
-        phrase = "".join(heads)
-        first = heads[0]
-        keywords = own[len(names):]
-        if f"{phrase} " in f"{names} " and (names.startswith(phrase) or "|" + phrase in names):
-            return Tier.NAME
-        if keywords and f";{phrase} ;" in f"{keywords} ;":
-            return Tier.KEYWORD
-        if names.startswith(first) or "|" + first in names:
-            return Tier.NAME_START
-        if not keywords:
-            return Tier.WORDS
-        if ";" + phrase in keywords:
-            return Tier.KEYWORD_START
-        if any(h in keywords for h in heads):
-            return Tier.KEYWORD_WORDS
-        return Tier.WORDS
-    if fam and all(h in own or h in fam for h in heads):
+    if all(h in own for h in q.heads):
+        return _own_tier(t, q)
+    if fam and all(h in own or h in fam for h in q.heads):
         return Tier.PARENT_WORDS
     if all(w in own for w in words):
         return Tier.INSIDE
     return Tier.PARENT_INSIDE
+
+
+def _own_tier(t: Texts, q: Query) -> Tier:
+    """The tier of an entry whose own texts hold the beginning of every word typed."""
+    names, keywords = t.names, t.keywords
+    if names.startswith(q.whole) or q.mid_whole in names:
+        return Tier.NAME
+    if keywords and q.keyword in keywords:
+        return Tier.KEYWORD
+    if names.startswith(q.first) or q.mid_first in names:
+        return Tier.NAME_START
+    if not keywords:
+        return Tier.WORDS
+    if q.keyword_start in keywords:
+        return Tier.KEYWORD_START
+    if any(h in keywords for h in q.heads):
+        return Tier.KEYWORD_WORDS
+    return Tier.WORDS

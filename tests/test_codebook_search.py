@@ -207,3 +207,14 @@ def test_a_bad_keyword_file_is_reported_by_row(tmp_path: Path) -> None:
     ]
     rows, _ = read_all()
     assert kw.attach(rows, got) == ["keywords.csv:4: authority has no code '999'"]
+
+
+def test_the_shipped_books_hold_no_latin_letters() -> None:
+    # What a text typed with the Latin layout finds, it finds read on the Russian one:
+    # the directory then shows that reading ("gjkbwbz_ = полиция").
+    import re
+
+    rows, _ = read_all()
+    latin = [(r.book, r.code) for r in rows
+             if re.search(r"[A-Za-z]", f"{r.name_kk} {r.name_ru} {r.keywords}")]
+    assert latin == []

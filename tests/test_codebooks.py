@@ -168,6 +168,20 @@ def test_broken_copy_reports_file_and_row(files_copy: Path) -> None:
             assert not said_in_english & set(re.findall(r"[A-Za-z]+", text)), text
 
 
+def test_keyword_faults_are_checked_and_said_in_both_languages(files_copy: Path) -> None:
+    with open(files_copy / "keywords.csv", "a", encoding="utf-8") as fh:
+        fh.write("authority,999,,nothing\narticle,434,2001,хулиганство\nauthority,686,,пожар\n")
+    faults = check(files_copy)
+    end = len((files_copy / "keywords.csv").read_text(encoding="utf-8").splitlines()) - 3
+    assert faults == [f"keywords.csv:{end + 3}: authority 686 repeats row 5",
+                      f"keywords.csv:{end + 1}: authority has no code '999'",
+                      f"keywords.csv:{end + 2}: article version 2001 has no code '434'"]
+    for fault in faults:
+        text = fault_text(fault)
+        assert text.kk != fault and text.ru != fault, fault
+        assert not re.findall(r"\b(?:has|no|code|repeats|row|version)\b", text.ru), text.ru
+
+
 def test_penalty_outside_its_validity_is_a_fault(files_copy: Path) -> None:
     row = line_of(files_copy / "article_part_2014.csv", "592/02")
     edit(files_copy / "article_part_2014.csv", row, "penalties", "02;08")  # 08: 2001 Code only

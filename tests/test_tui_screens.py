@@ -130,7 +130,7 @@ async def test_directory_finds_nothing(books, cfg) -> None:
         assert isinstance(app.screen, DirectoryScreen)
         check("directory_nothing_found", app)
         await type_in(pilot, "ctrl+u", "gjkbw")  # the Latin layout left on: "полиц"
-        assert "Поиск: gjkbw_" in screen_text(app)
+        assert "Поиск: gjkbw_ = полиц   (найдено: 3)" in screen_text(app)
         assert app.screen.entries[0].code == "685"
 
 

@@ -23,6 +23,7 @@ from textual.containers import Vertical
 
 from models.card_schema import Field, Kind
 from models.codebook import Entry, lineage, part_text
+from models.codebook_match import relayout
 from models.i18n import T
 from tui.screens import texts as tx
 from tui.screens.base import QuietModal
@@ -146,8 +147,11 @@ class DirectoryScreen(QuietModal[Entry | None]):
 
     def _show_filter(self) -> None:
         count = self.tr(FOUND.format(n=len(self.entries)))
-        self.query_one("#filter", TextLine).set_text(
-            f"{self.tr(SEARCH)}: {self.filter.raw}_   ({count})")
+        # Typed with the Latin layout left on: what it was read as (the books hold no
+        # Latin words, so what Latin text finds it finds read on the Russian layout).
+        read = relayout(self.filter.raw) if self.entries else None
+        shown = f"{self.filter.raw}_ = {read.strip()}" if read else f"{self.filter.raw}_"
+        self.query_one("#filter", TextLine).set_text(f"{self.tr(SEARCH)}: {shown}   ({count})")
 
     def on_pick_list_picked(self, event: PickList.Picked) -> None:
         event.stop()
