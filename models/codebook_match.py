@@ -123,8 +123,11 @@ class Query:
     def narrows(self, earlier: Query) -> bool:
         """Whether every entry this query matches is matched by `earlier` (it only adds
         letters or words to it): a letter typed then scans the earlier query's hits."""
-        return (self.code.startswith(earlier.code)
-                and " ".join(self.words).startswith(" ".join(earlier.words)))
+        if not self.code.startswith(earlier.code):
+            return False
+        if not earlier.words:  # it matched codes only ("-"): words may match more
+            return not self.words
+        return " ".join(self.words).startswith(" ".join(earlier.words))
 
 
 @dataclass(frozen=True)

@@ -140,7 +140,8 @@ def test_letters_typed_one_by_one_find_what_a_fresh_search_finds(books) -> None:
     # The filter narrows each key's scan to the last hits: typed letter by letter,
     # through the Latin layout too, the lists equal fresh searches.
     for book, word in (("authority", "gjkbwbz"), ("article_part", "мелкое хул"),
-                       ("authority", "әкімдік"), ("kato", "g.ctvtq")):
+                       ("authority", "әкімдік"), ("kato", "g.ctvtq"), ("authority", "-суд"),
+                       ("article_part", "608/ ч 3")):
         chain = [[e.code for e in codebook.search(book, word[:n])] for n in range(len(word) + 1)]
         for n, got in enumerate(chain):
             codebook.reload()
