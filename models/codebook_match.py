@@ -31,15 +31,16 @@ class Tier(IntEnum):
     before the authority whose Kazakh name starts with "әкімшілік")."""
 
     CODE = 0  # its code starts with the text typed
-    NAME = 1  # its Kazakh or Russian name starts with the words typed, whole
-    KEYWORD = 2  # one of its keywords is the words typed
-    NAME_START = 3  # its Kazakh or Russian name starts with the first word typed
-    KEYWORD_START = 4  # one of its keywords starts with the words typed, in their order
-    KEYWORD_WORDS = 5  # every word begins a word of its names or keywords, one a keyword's
-    WORDS = 6  # every word begins a word of its names
-    PARENT_WORDS = 7  # ... of its names or its parents' (a district under its region)
-    INSIDE = 8  # every word is inside its names or keywords
-    PARENT_INSIDE = 9  # ... or its parents'
+    PART = 1  # its code's part after a "/" does ("02", "2": part 02 of the article chosen)
+    NAME = 2  # its Kazakh or Russian name starts with the words typed, whole
+    KEYWORD = 3  # one of its keywords is the words typed
+    NAME_START = 4  # its Kazakh or Russian name starts with the first word typed
+    KEYWORD_START = 5  # one of its keywords starts with the words typed, in their order
+    KEYWORD_WORDS = 6  # every word begins a word of its names or keywords, one a keyword's
+    WORDS = 7  # every word begins a word of its names
+    PARENT_WORDS = 8  # ... of its names or its parents' (a district under its region)
+    INSIDE = 9  # every word is inside its names or keywords
+    PARENT_INSIDE = 10  # ... or its parents'
 
 
 def words_of(text: str) -> str:
@@ -94,11 +95,14 @@ class Query:
     """What was typed, as matched: `code` for a code's beginning, `words` for names; the
     strings a scan looks for, made once per query (a key scans up to 1,967 entries)."""
 
-    __slots__ = ("code", "words", "heads", "first", "mid_first", "whole", "mid_whole",
-                 "keyword", "keyword_start")
+    __slots__ = ("code", "part", "padded", "words", "heads", "first", "mid_first", "whole",
+                 "mid_whole", "keyword", "keyword_start")
 
     def __init__(self, code: str, words: tuple[str, ...]) -> None:
         self.code, self.words = code, words
+        self.part = "/" + code  # an article part's number: "410/02" for "02"
+        # ... typed without the card's leading zero: "2" for "410/02"
+        self.padded = "/0" + code if len(code) == 1 and code.isdigit() else self.part
         self.heads = tuple(" " + w for w in words)  # a word's beginning
         phrase = "".join(self.heads)
         self.first = self.heads[0] if words else ""
@@ -168,8 +172,11 @@ def family_words(parents_keys: str) -> str:
 
 def tier(t: Texts, q: Query) -> Tier | None:
     """How the entry matches the query; None when it does not."""
-    if t.code.startswith(q.code):
+    code = t.code
+    if code.startswith(q.code):
         return Tier.CODE
+    if "/" in code and (q.part in code or q.padded in code):
+        return Tier.PART
     own, fam = t.own, t.family
     if len(q.words) == 1:  # the common case, while a word is typed: no generator
         word, head = q.words[0], q.first

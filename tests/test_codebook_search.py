@@ -133,6 +133,11 @@ def test_keywords_rank_after_a_code_and_a_name_start(books) -> None:
     assert [e.code for e in codebook.search("authority", "полиция")] == ["685", "722-2", "727"]
     # A typed code goes before any entry whose words hold it.
     assert codebook.search("article_part", "434")[0].code == "434/01"
+    # An article's parts (F3 on line 9's part): the part's number, with or without the
+    # card's leading zero, finds it first.
+    for typed in ("02", "2", "03-1"):
+        found = codebook.search("article_part", typed, parent="592")
+        assert found[0].code == f"592/{typed.zfill(2)}", typed
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -141,7 +146,7 @@ def test_letters_typed_one_by_one_find_what_a_fresh_search_finds(books) -> None:
     # through the Latin layout too, the lists equal fresh searches.
     for book, word in (("authority", "gjkbwbz"), ("article_part", "мелкое хул"),
                        ("authority", "әкімдік"), ("kato", "g.ctvtq"), ("authority", "-суд"),
-                       ("article_part", "608/ ч 3")):
+                       ("article_part", "608/ ч 3"), ("article_part", "03-1")):
         chain = [[e.code for e in codebook.search(book, word[:n])] for n in range(len(word) + 1)]
         for n, got in enumerate(chain):
             codebook.reload()
