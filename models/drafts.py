@@ -18,6 +18,8 @@ import datetime as dt
 import json
 from typing import Any
 
+import peewee as pw
+
 from models.card_schema import FIELDS, Kind
 from models.db import database_proxy
 from models.i18n import LANGUAGES
@@ -115,9 +117,20 @@ def _stored(row: Draft | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _writing() -> Any:
+    """The draft's transaction. On SQLite it takes the write lock at BEGIN (IMMEDIATE),
+    waiting for it up to the busy timeout: a deferred transaction that read first and
+    then wrote would get "database is locked" at once, without waiting, when another
+    operator's save committed in between. Inside a save's transaction: a savepoint."""
+    db = database_proxy.obj
+    if isinstance(db, pw.SqliteDatabase) and db.transaction_depth() == 0:
+        return db.atomic("IMMEDIATE")
+    return db.atomic()
+
+
 def _write(user: User, data: dict[str, Any]) -> None:
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    with database_proxy.atomic():
+    with _writing():
         updated = (Draft.update(data=text, updated_at=now())
                    .where((Draft.user == user) & Draft.card.is_null())
                    .execute())
@@ -145,7 +158,8 @@ def discard_draft(user: User) -> None:
     """Drop the draft; the user's pins stay."""
     pins = _clean_pins(_stored(_row(user)).get("pins"))
     if pins is None:
-        Draft.delete().where((Draft.user == user) & Draft.card.is_null()).execute()
+        with _writing():
+            Draft.delete().where((Draft.user == user) & Draft.card.is_null()).execute()
     else:
         _write(user, {"format": FORMAT, "values": {}, "pins": pins})
 

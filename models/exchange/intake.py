@@ -49,11 +49,15 @@ from models.text import strip_control
 from models.validation import ERROR, Issue, errors
 
 BATCH = 500
-# On PostgreSQL new cards are written WRITE at a time, a transaction each: a transaction
-# holds the log's lock, which every save of an operator keying meanwhile waits for.
+# New cards are written WRITE at a time, a transaction each: a transaction holds the
+# log's lock (PostgreSQL) or the database's write lock (SQLite), which every save of an
+# operator keying meanwhile waits for.
 WRITE = 25
 ANALYSE_FROM = 1000  # cards written before the tables' statistics are first refreshed
-BATCH_SQLITE = 200  # a shorter write lock for the operators keying meanwhile
+BATCH_SQLITE = 200
+# SQLite: the import waits this long for the write lock between its short transactions
+# (the operators' saves come first; their own wait stays the configured busy timeout).
+IMPORT_BUSY_MS = 600_000
 GONE = (Status.REMOVED.value, Status.PURGED.value)
 
 
@@ -100,6 +104,7 @@ class Intake:
         ahead: deque[tuple[list[dict[str, Any]], Callable[[], list[Checked]]]] = deque()
         carry: list[dict[str, Any]] = []
         size = BATCH if is_postgres() else BATCH_SQLITE
+        patient = _patient_lock()
         try:
             while True:
                 while len(ahead) < checkers.depth + 1:
@@ -119,6 +124,8 @@ class Intake:
         except BaseException:
             checkers.terminate()
             raise
+        finally:
+            patient()
         checkers.close()
         return self.results
 
@@ -143,10 +150,9 @@ class Intake:
         later = {id(i) for i in fresh if i.recheck} | self._twins(fresh)
         later |= self._settle(fresh, later, depth)
         new = [i for i in fresh if i.out is None and id(i) not in later]
-        # PostgreSQL: WRITE new cards a transaction, each with its record (a resumed
-        # import skips them). SQLite: the batch in one transaction, as a fresh write
-        # lock per part would be one more wait (and a chance to time out) per part.
-        parts = list(_chunked(new, WRITE if is_postgres() else max(1, len(new))))
+        # WRITE new cards a transaction, each with its record (a resumed import skips
+        # them): the operators' saves wait at most for one such transaction.
+        parts = list(_chunked(new, WRITE))
         with write_transaction():
             self._supersede([i for i in items if id(i) not in later and i.out is None])
             for item in items:
@@ -394,6 +400,20 @@ class Planner:
             db.execute_sql(f'ANALYZE "{model._meta.table_name}"')
         self.written = 0
         self.due = max(ANALYSE_FROM, self._cards())
+
+
+def _patient_lock() -> Callable[[], None]:
+    """SQLite: the import's connection waits IMPORT_BUSY_MS for the write lock (a
+    short transaction at a time, between the operators' saves) instead of failing
+    after the operators' busy timeout; returns what puts the timeout back."""
+    from models.db import database_proxy
+
+    db = database_proxy.obj
+    if is_postgres(db):
+        return lambda: None
+    before = db.execute_sql("PRAGMA busy_timeout").fetchone()[0]
+    db.execute_sql(f"PRAGMA busy_timeout = {IMPORT_BUSY_MS}")
+    return lambda: db.execute_sql(f"PRAGMA busy_timeout = {int(before)}") and None
 
 
 def _journal_day(rec: dict[str, Any]) -> dt.date | None:
