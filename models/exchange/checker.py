@@ -214,6 +214,11 @@ class Checkers:
             self.pool = mp.get_context("spawn").Pool(workers, _start_worker, (cfg.db_url,))
         self.depth = workers if self.pool is not None else 1
 
+    @property
+    def parallel(self) -> bool:
+        """Batches are checked ahead of the writing (else each when it is taken)."""
+        return self.pool is not None
+
     def submit(self, records: list[dict[str, Any]]) -> Callable[[], list[Checked]]:
         if self.pool is None:
             return lambda: check_records(records, self.job)

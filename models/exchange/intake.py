@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, deque
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -39,7 +39,7 @@ from models.exchange.checker import (
 )
 from models.exchange.common import return_due, split_uid, write_transaction
 from models.exchange.format import dumps
-from models.exchange.linking import LEGAL_KINDS, PERSON_KINDS, Links
+from models.exchange.linking import LEGAL_KINDS, PERSON_KINDS, Links, Made, thresholds
 from models.exchange.reasons import reason_list, reason_of
 from models.exchange.tables import CardOrigin, ImportQueue, Package, PackageCard
 from models.matching.tables import LegalNameVariant
@@ -93,7 +93,11 @@ class Intake:
         self.due = return_due(pkg.received_on or today, cfg)
         self.results: Counter[str] = Counter()
         # route keys of the new persons and entities of the batches written last
-        self.recent: deque[set[Hashable]] = deque()
+        # keys of the new persons (with their columns) and entities of the batches
+        # written last, the latest last
+        self.recent: deque[Made] = deque()
+        self.written = 0  # batches written
+        self.limits = thresholds(cfg.matching)[1]
         self.planner = Planner()
 
     def run(self, records: Iterator[dict[str, Any]],
@@ -101,7 +105,7 @@ class Intake:
         job = Job(self.pkg.sender, self.pkg.sender_tier, self.today, dict(self.cfg.matching))
         checkers = Checkers(self.cfg, job, self.pkg.records)
         done = 0
-        ahead: deque[tuple[list[dict[str, Any]], Callable[[], list[Checked]]]] = deque()
+        ahead: deque[tuple[list[dict[str, Any]], Callable[[], list[Checked]], int]] = deque()
         carry: list[dict[str, Any]] = []
         size = BATCH if is_postgres() else BATCH_SQLITE
         patient = _patient_lock()
@@ -112,11 +116,14 @@ class Intake:
                     carry = []
                     if not batch:
                         break
-                    ahead.append((batch, checkers.submit(batch)))
+                    ahead.append((batch, checkers.submit(batch), self.written))
                 if not ahead:
                     break
-                batch, result = ahead.popleft()
-                carry = self._batch(batch, result(), checkers.depth)
+                batch, result, submitted = ahead.popleft()
+                # a batch checked here is checked now, after every batch before it
+                since = self.written - submitted if checkers.parallel else 0
+                carry = self._batch(batch, result(), checkers.depth, since)
+                self.written += 1
                 done += len(batch) - len(carry)
                 self.planner.wrote(len(batch) - len(carry))
                 if progress:
@@ -131,7 +138,7 @@ class Intake:
 
     # -- a batch --------------------------------------------------------------------------
     def _batch(self, batch: list[dict[str, Any]], checked: list[Checked],
-               depth: int) -> list[dict[str, Any]]:
+               depth: int, since: int) -> list[dict[str, Any]]:
         """Apply a checked batch; returns the records left for a later one."""
         uids = [r["uid"] for r in batch if isinstance(r.get("uid"), str)]
         seen = {u for (u,) in PackageCard.select(PackageCard.uid).where(
@@ -148,7 +155,7 @@ class Intake:
             items.append(item)
         fresh = [i for i in items if i.out is None and i.known is None]
         later = {id(i) for i in fresh if i.recheck} | self._twins(fresh)
-        later |= self._settle(fresh, later, depth)
+        later |= self._settle(fresh, later, depth, since)
         new = [i for i in fresh if i.out is None and id(i) not in later]
         # WRITE new cards a transaction, each with its record (a resumed import skips
         # them): the operators' saves wait at most for one such transaction.
@@ -220,18 +227,20 @@ class Intake:
                 batch.setdefault(_case(v), []).append(v)
         return later
 
-    def _settle(self, fresh: list[Item], later: set[int], depth: int) -> set[int]:
+    def _settle(self, fresh: list[Item], later: set[int], depth: int, since: int) -> set[int]:
         """Decide each matched card in order; a card that could be the new person (or
-        entity) of an earlier card of this batch, or of a batch written after this one
-        was matched, waits for a later batch."""
-        made: set[Hashable] = set().union(*self.recent)
-        mine: set[Hashable] = set()
+        entity) of an earlier card of this batch, or of one of the `since` batches
+        written after this one was matched, waits for a later batch."""
+        made = Made()
+        for old in list(self.recent)[max(0, len(self.recent) - since):] if since else ():
+            made.add(old)
+        mine = Made()
         wait: set[int] = set()
         for item in fresh:
             if item.out is not None or id(item) in later or item.links is None:
                 continue
             pkeys, lkeys = item.check.person_keys, item.check.legal_keys
-            if (pkeys | lkeys) & made:
+            if made.could_change(item.values, pkeys, lkeys, self.limits):
                 wait.add(id(item))
                 continue
             links = item.links
@@ -240,9 +249,11 @@ class Intake:
                 continue
             item.new_person = item.kind in PERSON_KINDS and links.person_id is None
             item.new_legal = item.kind in LEGAL_KINDS and links.legal_id is None
-            new = (pkeys if item.new_person else set()) | (lkeys if item.new_legal else set())
-            made |= new
-            mine |= new
+            for into in (made, mine):
+                if item.new_person:
+                    into.person(pkeys, item.check.person_row or {})
+                if item.new_legal:
+                    into.legal |= lkeys
         self.recent.append(mine)
         while len(self.recent) > depth:
             self.recent.popleft()

@@ -91,3 +91,41 @@ def legal_route_keys(row: dict[str, Any]) -> frozenset[Hashable]:
     if row.get("name_key"):
         keys.add(("ln", row["name_key"]))
     return frozenset(keys)
+
+
+# Route keys that always make a card wait for a new person: the sender's person and the
+# IIN link a card without a look at the names.
+FIRM_KEYS = ("ref", "iin")
+
+
+@dataclass
+class Made:
+    """The new persons (route key -> their columns) and legal entities (route keys) made
+    by cards decided before a card that was matched without seeing them."""
+
+    persons: dict[Hashable, list[dict[str, Any]]] = field(default_factory=dict)
+    legal: set[Hashable] = field(default_factory=set)
+
+    def person(self, keys: frozenset[Hashable], row: dict[str, Any]) -> None:
+        for key in keys:
+            self.persons.setdefault(key, []).append(row)
+
+    def add(self, other: Made) -> None:
+        for key, rows in other.persons.items():
+            self.persons.setdefault(key, []).extend(rows)
+        self.legal |= other.legal
+
+    def could_change(self, values: dict[str, Any], person_keys: frozenset[Hashable],
+                     legal_keys: frozenset[Hashable], limits: Mapping[str, float]) -> bool:
+        """Whether the engine, asked again now, could link the card otherwise: it shares
+        a route key with a new entity, a firm key (FIRM_KEYS) with a new person, or a
+        route key with a new person the engine could offer for it (matching.may_find)."""
+        if legal_keys & self.legal:
+            return True
+        shared = [k for k in person_keys if k in self.persons]
+        if not shared:
+            return False
+        if any(isinstance(k, tuple) and k[0] in FIRM_KEYS for k in shared):
+            return True
+        rows = {id(r): r for k in shared for r in self.persons[k]}
+        return matching.may_find(values, rows.values(), limits)

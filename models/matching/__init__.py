@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         CardSummary,
         earlier_cards,
         find_candidates,
+        may_find,
         namesakes,
     )
     from models.matching.keys import LegalProbe, Probe, legal_keys, person_keys
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 # bring the search and its scoring (rapidfuzz) into every start of the card screen.
 _WHERE = {
     **dict.fromkeys(("Candidate", "CardSummary", "earlier_cards", "find_candidates",
-                     "namesakes"), "candidates"),
+                     "may_find", "namesakes"), "candidates"),
     **dict.fromkeys(("LegalCandidate", "find_legal_candidates"), "legal"),
     **dict.fromkeys(("LegalProbe", "Probe", "legal_keys", "person_keys"), "keys"),
     **dict.fromkeys(("legal_name_key", "patronymic_stem", "skeleton"), "normalize"),
@@ -52,5 +53,5 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "EXACT", "POSSIBLE", "PROBABLE", "Candidate", "CardSummary", "LegalCandidate", "LegalProbe",
     "Probe", "earlier_cards", "find_candidates", "find_legal_candidates", "legal_keys",
-    "legal_name_key", "namesakes", "patronymic_stem", "person_keys", "skeleton",
+    "legal_name_key", "may_find", "namesakes", "patronymic_stem", "person_keys", "skeleton",
 ]

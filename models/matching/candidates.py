@@ -337,13 +337,36 @@ def find_candidates(probe: Mapping[str, Any] | Probe, limit: int = 10,
     return sorted(best.values(), key=lambda c: (-c.score, c.person_id))[:limit]
 
 
-def _search(p: Probe, limit: int, thresholds: Mapping[str, float] | None) -> list[Candidate]:
+def may_find(probe: Mapping[str, Any] | Probe, persons: Iterable[Mapping[str, Any]],
+             thresholds: Mapping[str, float] | None = None) -> bool:
+    """Could find_candidates(probe) answer otherwise were these persons (columns as
+    models.persons.person_columns writes them) in the register? True when one of them
+    shares the probe's surname and name keys (the namesake count moves) or would score
+    a band against it (at the highest score a namesake count allows, names typed in
+    the wrong keyboard layout included); False means none of them could be offered.
+    An import that matched a batch of cards together asks this of the new persons made
+    by the cards before each one, and matches again only the cards it says True for."""
+    p = probe if isinstance(probe, Probe) else Probe.from_dict(dict(probe))
+    if p.empty:
+        return False
+    rows = [(0, r.get("surname") or "", r.get("given_name") or "", r.get("patronymic") or "",
+             r.get("birth_date"), r.get("iin"), r.get("sex"), r.get("address"), r.get("ref"),
+             r.get("surname_key") or "", r.get("name_key") or "",
+             r.get("patronymic_key") or "") for r in persons]
     keys = p.keys()
-    rows, common, gone = _fetch(p, keys)
-    if p.person_id is not None:
-        rows.pop(p.person_id, None)
-    if not rows:
-        return []
+    if any((r[9], r[10]) == (keys["surname_key"], keys["name_key"]) for r in rows):
+        return True
+    probes = [p]
+    meant = {f: wrong_layout(getattr(p, f)) for f in ("surname", "given_name", "patronymic")}
+    if any(meant.values()):
+        probes.append(replace(p, **{f: v for f, v in meant.items() if v}))
+    return any(_rank(rows, _judge(q, q.keys(), 0, thresholds), thresholds, set(), 1)
+               for q in probes)
+
+
+def _judge(p: Probe, keys: dict[str, Any], common: int,
+           thresholds: Mapping[str, float] | None) -> Callable[[tuple], Verdict]:
+    """How a candidate row (_PERSON_COLUMNS) scores against the probe."""
     side = PersonSide(p.surname_skeleton, keys["name_key"], keys["patronymic_key"],
                       p.effective_birth_date, p.iin, p.effective_sex,
                       _parts(p.names[0]), keys["surname_key"], p.names[:2],
@@ -358,6 +381,17 @@ def _search(p: Probe, limit: int, thresholds: Mapping[str, float] | None) -> lis
                           _parts(r[1]), r[9], (r[1], r[2]))
         return score_person(side, cand, common, floor)
 
+    return judge
+
+
+def _search(p: Probe, limit: int, thresholds: Mapping[str, float] | None) -> list[Candidate]:
+    keys = p.keys()
+    rows, common, gone = _fetch(p, keys)
+    if p.person_id is not None:
+        rows.pop(p.person_id, None)
+    if not rows:
+        return []
+    judge = _judge(p, keys, common, thresholds)
     return [Candidate(r[0], round(v.score, 4), b, r[1], r[2], r[3], r[4], r[5], r[6] or "",
                       r[7] or "", r[8], v.reasons)
             for v, b, r in _rank(rows.values(), judge, thresholds, gone, limit)]

@@ -125,11 +125,58 @@ def date_sim(a: dt.date | None, b: dt.date | None) -> tuple[float, str]:
     return 0.0, ""
 
 
+# models.ids.iin_check_digit's weights: a slip changes a weighted sum by one or two
+# terms, so each neighbour is checked without summing its twelve digits again.
+_W1 = tuple(range(1, 12))
+_W2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+_DIGITS = frozenset("0123456789")
+
+
+def _checks(s1: int, s2: int, last: int) -> bool:
+    c = s1 % 11
+    if c == 10:
+        c = s2 % 11
+        if c == 10:
+            return False
+    return c == last
+
+
+def _ascii_neighbours(iin: str) -> tuple[str, ...]:
+    """iin_neighbours of 12 ASCII digits (the same numbers in the same order)."""
+    d = [ord(c) - 48 for c in iin]
+    s1 = sum(x * w for x, w in zip(d, _W1, strict=False))
+    s2 = sum(x * w for x, w in zip(d, _W2, strict=False))
+    out: dict[str, None] = {}
+    for i in range(12):
+        for digit in range(10):
+            if digit == d[i]:
+                continue
+            ok = _checks(s1 + (digit - d[i]) * _W1[i], s2 + (digit - d[i]) * _W2[i], d[11]) \
+                if i < 11 else _checks(s1, s2, digit)
+            if ok:
+                out.setdefault(iin[:i] + str(digit) + iin[i + 1:], None)
+    for i in range(11):
+        a, b = d[i], d[i + 1]
+        if a == b:
+            continue
+        if i < 10:
+            ok = _checks(s1 + (b - a) * (_W1[i] - _W1[i + 1]),
+                         s2 + (b - a) * (_W2[i] - _W2[i + 1]), d[11])
+        else:
+            ok = _checks(s1 + (b - a) * _W1[i], s2 + (b - a) * _W2[i], a)
+        if ok:
+            out.setdefault(iin[:i] + iin[i + 1] + iin[i] + iin[i + 2:], None)
+    out.pop(iin, None)
+    return tuple(out)
+
+
 @lru_cache(maxsize=1024)
 def iin_neighbours(iin: str) -> tuple[str, ...]:
     """Valid IINs one slip away from `iin` (a digit wrong, two neighbours swapped)."""
     if len(iin) != 12 or not iin.isdigit():
         return ()
+    if set(iin) <= _DIGITS:
+        return _ascii_neighbours(iin)
     out: dict[str, None] = {}
     for i in range(12):
         for digit in "0123456789":
