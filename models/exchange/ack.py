@@ -20,7 +20,6 @@ from typing import Any
 
 from models.config import Config
 from models.corrections import CorrectionRefused, change_status
-from models.db import database_proxy
 from models.exchange import format as fmt
 from models.exchange import history
 from models.exchange.common import ExchangeError, Org, own, split_uid, tier_below, write_transaction
@@ -71,7 +70,7 @@ def write_ack(cfg: Config, user: User | None, sender: str, out: Path,
     tier = tier_below(me.tier)
     if tier is None or not pending_answers(sender):
         return None
-    with database_proxy.atomic():
+    with write_transaction():
         pkg = new_package(me, Org(sender, tier), "ack", user, suffix="A")
     target = fmt.package_path(out, pkg.ident, gz)
     writer = fmt.PackageWriter(target)
@@ -99,7 +98,7 @@ def write_ack(cfg: Config, user: User | None, sender: str, out: Path,
         writer.discard()
         Package.delete().where(Package.id == pkg.id).execute()
         raise
-    with database_proxy.atomic():
+    with write_transaction():
         for start in range(0, len(ids), 500):
             PackageCard.update(ack_package=pkg.id).where(
                 PackageCard.id.in_(ids[start:start + 500])).execute()

@@ -194,6 +194,11 @@ def _start_worker(url: str) -> None:
     from models import codebook
     from models.db import open_database
 
+    if url.startswith("sqlite"):
+        # SQLite's operators save on this machine: their saves hold the write lock, and
+        # a save starved of CPU by the import's checking holds it longer for all.
+        os.nice(10)
+
     open_database(url, pool_size=1)
     codebook.reload()
 

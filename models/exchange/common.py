@@ -8,8 +8,10 @@ under the body's uid, so an acknowledgement or a reconciliation finds it on ever
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,14 +52,13 @@ def own(cfg: Config) -> Org:
     """This register's organisation. The code and tier are written into the database by
     the first package and must not change afterwards: cards already sent carry the code
     in their uid, and a register that changed its name would lose them."""
-    from models.db import database_proxy
     from models.exchange.tables import ExchangeIdentity
 
     if not cfg.org_code:
         raise ExchangeError(T(
             "config.toml [organisation] code берілмеген: ұйым коды пакеттерге керек",
             "В config.toml [organisation] не задан code: код организации нужен для пакетов"))
-    with database_proxy.atomic():
+    with write_transaction():
         row = ExchangeIdentity.select().order_by(ExchangeIdentity.id).first()
         if row is None:
             row = ExchangeIdentity.create(code=cfg.org_code, tier=cfg.tier,
@@ -99,6 +100,25 @@ def return_due(received: dt.date, cfg: Config) -> dt.date:
     from models.lifecycle import return_deadline
 
     return return_deadline(received, cfg.return_working_days, cfg.calendar)
+
+
+@contextlib.contextmanager
+def patient_lock(wait_ms: int = 600_000) -> Iterator[None]:
+    """SQLite: a batch job (an import, an export) waits up to `wait_ms` for the write
+    lock between its short transactions, instead of failing after the busy timeout an
+    operator's save has; the timeout is put back afterwards. PostgreSQL waits anyway."""
+    from models.db import database_proxy, is_postgres
+
+    db = database_proxy.obj
+    if is_postgres(db):
+        yield
+        return
+    before = int(db.execute_sql("PRAGMA busy_timeout").fetchone()[0])
+    db.execute_sql(f"PRAGMA busy_timeout = {int(wait_ms)}")
+    try:
+        yield
+    finally:
+        db.execute_sql(f"PRAGMA busy_timeout = {before}")
 
 
 def write_transaction() -> Any:

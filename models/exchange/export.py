@@ -30,7 +30,15 @@ from models.corrections import CorrectionRefused, dispatch_due
 from models.db import database_proxy
 from models.exchange import format as fmt
 from models.exchange import history
-from models.exchange.common import ExchangeError, Org, own, parent, uid
+from models.exchange.common import (
+    ExchangeError,
+    Org,
+    own,
+    parent,
+    patient_lock,
+    uid,
+    write_transaction,
+)
 from models.exchange.tables import CardOrigin, CardOutbox, Package, PackageCard
 from models.i18n import T
 from models.permissions import Action, PermissionDenied, require
@@ -153,7 +161,14 @@ def export_cards(cfg: Config, user: User | None, out: Path, *, any_day: bool = F
                  gz: bool = False, today: dt.date | None = None,
                  progress: Progress | None = None) -> Written:
     """Dispatch what is due and write the package for the tier above at `out` (a file,
-    or a folder to put it in)."""
+    or a folder to put it in). On SQLite it waits patiently for the write lock between
+    its short transactions (common.patient_lock)."""
+    with patient_lock():
+        return _export(cfg, user, out, any_day, gz, today, progress)
+
+
+def _export(cfg: Config, user: User | None, out: Path, any_day: bool, gz: bool,
+            today: dt.date | None, progress: Progress | None) -> Written:
     try:
         require(user, Action.DISPATCH_CARD)
     except PermissionDenied as exc:
@@ -163,7 +178,7 @@ def export_cards(cfg: Config, user: User | None, out: Path, *, any_day: bool = F
     to = parent(cfg, me)
     dispatched = _dispatch(me, cfg, user, any_day, today)
     ids = _due_ids()
-    with database_proxy.atomic():
+    with write_transaction():
         pkg = new_package(me, to, "cards", user)
     target = fmt.package_path(out, pkg.ident, gz)
     writer = fmt.PackageWriter(target)
@@ -175,7 +190,7 @@ def export_cards(cfg: Config, user: User | None, out: Path, *, any_day: bool = F
         done = 0
         for chunk in _chunks(ids):
             rows = _write_chunk(me, pkg, chunk, writer, by_action, by_status, skipped)
-            with database_proxy.atomic():
+            with write_transaction():
                 bulk.insert_rows(PackageCard, rows)
             done += len(chunk)
             if progress:
@@ -230,7 +245,7 @@ def _close(pkg: Package, manifest: dict[str, Any], skipped: list[tuple[int, int]
     in one transaction (a crash before leaves them due for the next package)."""
     db = database_proxy.obj
     p = db.param
-    with database_proxy.atomic():
+    with write_transaction():
         db.execute_sql(f'DELETE FROM "card_outbox" WHERE "card_id" IN (SELECT "card_id" FROM '
                        f'"package_card" WHERE "package_id" = {p})', (pkg.id,))
         db.execute_sql('INSERT INTO "card_outbox" ("card_id", "uid", "sent_version", '

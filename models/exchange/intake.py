@@ -55,9 +55,6 @@ BATCH = 500
 WRITE = 25
 ANALYSE_FROM = 1000  # cards written before the tables' statistics are first refreshed
 BATCH_SQLITE = 200
-# SQLite: the import waits this long for the write lock between its short transactions
-# (the operators' saves come first; their own wait stays the configured busy timeout).
-IMPORT_BUSY_MS = 600_000
 GONE = (Status.REMOVED.value, Status.PURGED.value)
 
 
@@ -108,7 +105,6 @@ class Intake:
         ahead: deque[tuple[list[dict[str, Any]], Callable[[], list[Checked]], int]] = deque()
         carry: list[dict[str, Any]] = []
         size = BATCH if is_postgres() else BATCH_SQLITE
-        patient = _patient_lock()
         try:
             while True:
                 while len(ahead) < checkers.depth + 1:
@@ -131,8 +127,6 @@ class Intake:
         except BaseException:
             checkers.terminate()
             raise
-        finally:
-            patient()
         checkers.close()
         return self.results
 
@@ -411,20 +405,6 @@ class Planner:
             db.execute_sql(f'ANALYZE "{model._meta.table_name}"')
         self.written = 0
         self.due = max(ANALYSE_FROM, self._cards())
-
-
-def _patient_lock() -> Callable[[], None]:
-    """SQLite: the import's connection waits IMPORT_BUSY_MS for the write lock (a
-    short transaction at a time, between the operators' saves) instead of failing
-    after the operators' busy timeout; returns what puts the timeout back."""
-    from models.db import database_proxy
-
-    db = database_proxy.obj
-    if is_postgres(db):
-        return lambda: None
-    before = db.execute_sql("PRAGMA busy_timeout").fetchone()[0]
-    db.execute_sql(f"PRAGMA busy_timeout = {IMPORT_BUSY_MS}")
-    return lambda: db.execute_sql(f"PRAGMA busy_timeout = {int(before)}") and None
 
 
 def _journal_day(rec: dict[str, Any]) -> dt.date | None:

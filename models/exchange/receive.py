@@ -18,10 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from models.config import Config
-from models.db import database_proxy
 from models.exchange import format as fmt
 from models.exchange.ack import apply_ack, check_rights, pending_answers, write_ack
-from models.exchange.common import ExchangeError, Org, own, tier_above, tier_below
+from models.exchange.common import (
+    ExchangeError,
+    Org,
+    own,
+    patient_lock,
+    tier_above,
+    tier_below,
+    write_transaction,
+)
 from models.exchange.export import Written
 from models.exchange.intake import Intake
 from models.exchange.tables import CardOrigin, ImportQueue, Package, PackageCard
@@ -120,6 +127,14 @@ def _rights_for_changes(user: User, path: Path) -> None:
 def receive(cfg: Config, user: User, path: Path, *, today: dt.date | None = None,
             ack_dir: Path | None = None, progress: Callable[[int, int], None] | None = None
             ) -> Received:
+    """Import a package (cards or an acknowledgement); on SQLite it waits patiently for
+    the write lock between its short transactions (common.patient_lock)."""
+    with patient_lock():
+        return _receive(cfg, user, path, today, ack_dir, progress)
+
+
+def _receive(cfg: Config, user: User, path: Path, today: dt.date | None,
+             ack_dir: Path | None, progress: Callable[[int, int], None] | None) -> Received:
     today = today or dt.date.today()
     manifest = fmt.read_manifest(path)
     me = own(cfg)
@@ -158,7 +173,7 @@ def _register(manifest: dict[str, Any], ident: str, sender: str, sender_tier: st
               user: User, today: dt.date) -> Package:
     seal = manifest.get("audit_seal")
     period = manifest.get("period") if isinstance(manifest.get("period"), dict) else {}
-    with database_proxy.atomic():
+    with write_transaction():
         return Package.create(
             ident=ident, direction="in", kind=manifest["kind"],
             sequence=manifest["sequence"] if isinstance(manifest.get("sequence"), int) else 0,
