@@ -172,3 +172,47 @@ def test_batch_import_decides_as_card_by_card(two_directorates, tmp_path: Path,
         after = (Card.select().count(), Person.select().count(),
                  PackageCard.select().count(), ImportQueue.select().count())
     assert again.already and before == after
+
+
+def _columns(**over: Any) -> dict[str, Any]:
+    from models.persons import person_columns
+
+    return person_columns({**{k: v for k, v in person_card(0).items()
+                              if k in ("surname", "given_name", "patronymic", "birth_date",
+                                       "iin", "sex")}, **over})
+
+
+def test_may_find_says_which_new_persons_could_change_a_match() -> None:
+    from models.matching import may_find
+
+    probe = {"surname": "Қасымов", "given_name": "Ерлан", "patronymic": "Нұрланұлы",
+             "birth_date": D(1985, 3, 12), "sex": "1"}
+    other = _columns(surname="Омаров", given_name="Дархан", patronymic="Серікұлы",
+                     birth_date=D(1985, 7, 1), iin=None)
+    slip = _columns(surname="Касымов", birth_date=D(1985, 3, 21), iin=None)
+    namesake = _columns(patronymic="Серікұлы", birth_date=D(1950, 1, 9), iin=None)
+    assert not may_find(probe, [other])  # same birth year, nothing else: never offered
+    assert may_find(probe, [other, slip])  # a slip of the name and date: offered
+    assert may_find(probe, [namesake])  # not offered, but the namesake count moves
+    # typed with the Latin layout on: the person it was meant for could be offered
+    assert may_find({**probe, "surname": "Rfcsvjd"}, [_columns(surname="Касымов", iin=None)])
+
+
+def test_iin_neighbours_are_the_valid_numbers_one_slip_away() -> None:
+    import random
+
+    from models.ids import iin_valid
+    from models.matching.slips import iin_neighbours
+
+    def every(iin: str) -> tuple[str, ...]:
+        near = [iin[:i] + d + iin[i + 1:] for i in range(12) for d in "0123456789"
+                if d != iin[i]]
+        near += [iin[:i] + iin[i + 1] + iin[i] + iin[i + 2:] for i in range(11)
+                 if iin[i] != iin[i + 1]]
+        return tuple(dict.fromkeys(n for n in near if iin_valid(n) and n != iin))
+
+    rng = random.Random(7)
+    for _ in range(300):
+        iin = "".join(rng.choice("0123456789") for _ in range(12))
+        assert iin_neighbours(iin) == every(iin)
+    assert iin_neighbours("٨٥٠٣١٢٣٠٠١٢٣") == ()  # no ASCII digit: none is one slip away

@@ -1,20 +1,24 @@
 """The receiving tier takes in a package's card records, in batches.
 
-Each batch is checked first (checker.py: validation as a typed card, the duplicate
-engine for a card new here), then applied in one transaction: new persons, entities and
-cards each written with one prepared statement, corrections and removals of cards held
-here through models.corrections with the reason the package carries. What became of
-every record is kept (PackageCard) for the acknowledgement.
+Each batch is checked first, before any write (checker.py: validation as a typed card,
+the duplicate engine for a card new here), then applied in short transactions (WRITE
+new cards each): new persons, entities and cards written with prepared statements,
+corrections and removals of cards held here through models.corrections with the reason
+the package carries. What became of every record is kept (PackageCard) for the
+acknowledgement.
 
 Batches are checked ahead of the one being written (by worker processes for a large
 package), so a batch may have been matched before the new persons of the batches
-written just before it were in the register: a card that could be one of them waits
-for a later batch (linking.person_route_keys), when the engine sees that person.
+written just before it were in the register: a card sharing a route key with one of
+them (linking.person_route_keys) that could change its match (linking.Made) waits for
+a later batch, when the engine sees that person.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -55,6 +59,7 @@ BATCH = 500
 WRITE = 25
 ANALYSE_FROM = 1000  # cards written before the tables' statistics are first refreshed
 BATCH_SQLITE = 200
+YIELD_S = 0.1  # SQLite: the least pause between two write transactions of an import
 GONE = (Status.REMOVED.value, Status.PURGED.value)
 
 
@@ -154,7 +159,7 @@ class Intake:
         # WRITE new cards a transaction, each with its record (a resumed import skips
         # them): the operators' saves wait at most for one such transaction.
         parts = list(_chunked(new, WRITE))
-        with write_transaction():
+        with self._turn():
             self._supersede([i for i in items if id(i) not in later and i.out is None])
             for item in items:
                 if item.out is None and item.known is not None:
@@ -163,10 +168,23 @@ class Intake:
             self._register(first)
             self._record([i for i in items if id(i) not in later and i.out is not None])
         for part in parts:
-            with write_transaction():
+            with self._turn():
                 self._register(part)
                 self._record(part)
         return [i.rec for i in items if id(i) in later]
+
+    @contextlib.contextmanager
+    def _turn(self) -> Iterator[None]:
+        """One write transaction of the import. SQLite's busy handler is not a queue:
+        the operators waiting for the write lock look again every few milliseconds up
+        to 100 ms, and a writer that begins again right after its commit takes the lock
+        before any of them. So the import then leaves the lock free for as long as it
+        held it (at least 100 ms): the operators' saves get their turns."""
+        start = time.monotonic()
+        with write_transaction():
+            yield
+        if not is_postgres():
+            time.sleep(max(YIELD_S, time.monotonic() - start))
 
     def _classify(self, item: Item, check: Checked, known: dict[str, tuple[int, int]]) -> None:
         rec = item.rec
