@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ import peewee as pw
 
 from models import logpath
 from models.db import database_proxy, is_postgres
+from models.digest import sha256
 from models.i18n import T
 from models.tables import BaseModel, Card, User
 
@@ -120,7 +120,7 @@ def row_hash(data: Mapping[str, object], prev_hash: str) -> str:
     """The hash a row must have: fmt 1 or fmt 2 by data['fmt']."""
     if data.get("fmt", 1) == 2:
         return logpath.row_hash_v2(data)
-    return hashlib.sha256((canonical(data) + "\n" + prev_hash).encode("utf-8")).hexdigest()
+    return sha256((canonical(data) + "\n" + prev_hash).encode("utf-8")).hexdigest()
 
 
 def _db() -> pw.Database:

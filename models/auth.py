@@ -16,10 +16,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
-import hmac
 import re
-import secrets
 
 import peewee as pw
 
@@ -57,7 +54,13 @@ def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
+# hashlib's scrypt, hmac and secrets load OpenSSL (~3.5 MiB): imported by the two
+# functions that need them, not by every start of the card screen.
+
 def hash_password(password: str) -> str:
+    import hashlib
+    import secrets
+
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R,
                             p=SCRYPT_P, dklen=32)
@@ -65,6 +68,9 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password: str, stored: str | None) -> bool:
+    import hashlib
+    import hmac
+
     try:
         scheme, n, r, p, salt, digest = (stored or "").split("$")
         if scheme != "scrypt":

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import os
 import pwd
@@ -30,6 +29,8 @@ import re
 import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
+
+from models.digest import sha256  # without OpenSSL: opened by every process
 
 HASHED_V2 = ("id", "entity", "entity_id", "card", "card_version", "event", "line",
              "field_name", "old_value", "new_value", "reason_code", "reason_text", "user",
@@ -126,7 +127,7 @@ def _user() -> int | None:
 def digest(text: str | None) -> str | None:
     if text is None:
         return None
-    return "sha256:" + hashlib.sha256(str(text).encode("utf-8")).hexdigest()
+    return "sha256:" + sha256(str(text).encode("utf-8")).hexdigest()
 
 
 def _text(value: object) -> str | None:
@@ -146,7 +147,7 @@ def canonical_v2(data: Mapping[str, object]) -> str:
 
 
 def row_hash_v2(data: Mapping[str, object]) -> str:
-    return hashlib.sha256(canonical_v2(data).encode("utf-8")).hexdigest()
+    return sha256(canonical_v2(data).encode("utf-8")).hexdigest()
 
 
 def _hash(*values: object) -> str:

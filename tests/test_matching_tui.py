@@ -45,6 +45,9 @@ class Harness(App[int]):
         self.push_screen(DuplicatesScreen(self.session, self.values, self.found),
                          self.results.append)
 
+    def on_unmount(self) -> None:
+        self.session.searches.close()  # as the app does: the earlier cards' connection
+
 
 @pytest.fixture
 def setup(db, cfg: Config) -> tuple[Session, Person]:

@@ -222,3 +222,23 @@ async def test_enter_on_a_legal_conflict_links_nothing(books, cfg) -> None:
         await wait_for(pilot, lambda: "Enter Не связывать" in screen_text(app))
         await type_in(pilot, "1")
         assert app.screen.state.decision.legal_entity_id == known.id
+
+
+async def test_the_checks_of_a_session_share_one_connection_closed_at_exit(books, cfg) -> None:
+    """Every duplicate check and every earlier-cards list of the session reads through
+    the session's one search thread: one connection, not one per check, closed when the
+    app ends."""
+    known_person()
+    app = draft_app(cfg, values=TESTOV, focus="iin")
+    async with app.run_test(size=SIZE) as pilot:
+        await resumed(pilot)
+        searches = app.session.searches
+        for keys in (("enter",), ("f6",), ("f6",)):
+            await type_in(pilot, *keys)
+            await settle(pilot)
+            await wait_for(pilot, lambda: isinstance(app.screen, DuplicatesScreen)
+                           and "Загрузка карточек" not in screen_text(app))
+            await type_in(pilot, "escape")
+            assert isinstance(app.screen, CardScreen)
+        assert searches.running and searches.connections == 1
+    assert not searches.running

@@ -77,6 +77,9 @@ class ApcardApp(App[int], inherit_bindings=False):
         if isinstance(card, CardScreen):
             card.resume(draft)
 
+    def on_unmount(self) -> None:
+        self.session.searches.close()  # the session's search connection
+
     # -- commands the app owns (tui.keys.COMMANDS with where=APP) -----------------------
     def action_language(self) -> None:
         lang = "ru" if self.session.lang == "kk" else "kk"
@@ -131,5 +134,8 @@ def run_app(cfg: Config, user: User) -> int:
     app = ApcardApp(Session(cfg, user, KeyMap(cfg.keys), cfg.language))
     textual_private.install_app(app, app.mono)
     app.driver_class = CellDriver  # sends the terminal only the cells that changed
-    app.run(mouse=False)
+    try:
+        app.run(mouse=False)
+    finally:
+        app.session.searches.close()
     return int(app.return_code or 0)

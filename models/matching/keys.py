@@ -8,12 +8,12 @@ the candidate queries use (see candidates.py).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from models.digest import sha256
 from models.ids import iin_birth_date, iin_sex, iin_valid, rnn_valid
 from models.matching.normalize import (
     legal_word_keys,
@@ -213,7 +213,7 @@ class Probe:
         born = self.effective_birth_date
         raw = "|".join((self.surname_skeleton[:KEY_LENGTH], k["name_key"], k["patronymic_key"],
                         born.isoformat() if born else "", self.iin))
-        return hashlib.sha256(raw.encode()).hexdigest()[:40]
+        return sha256(raw.encode()).hexdigest()[:40]
 
 
 @dataclass(frozen=True)
@@ -245,4 +245,4 @@ class LegalProbe:
     def fingerprint(self) -> str:
         raw = "|".join(("".join(legal_word_keys(self.name))[:LEGAL_KEY_LENGTH], self.bin,
                         self.rnn))
-        return hashlib.sha256(raw.encode()).hexdigest()[:40]
+        return sha256(raw.encode()).hexdigest()[:40]

@@ -69,7 +69,8 @@ def _version() -> str:
 
 # peewee imports PostgreSQL's driver whenever it is installed: about 5 MiB and 20 ms of
 # every start that a SQLite register never uses. For a SQLite register it is kept out of
-# sight while peewee is first imported (PostgreSQL registers import it as before).
+# sight while peewee is first imported (PostgreSQL registers import it as before), and
+# so is OpenSSL's hashlib (peewee only needs md5, which Python has without it).
 POSTGRES_DRIVERS = ("psycopg2", "psycopg", "psycopg2cffi")
 
 
@@ -83,8 +84,13 @@ def without_postgres_driver(args: list[str]) -> None:
     except (ConfigError, OSError, ValueError):
         return  # reported when the command reads its config
     if url.startswith("sqlite:"):
-        with hidden(*POSTGRES_DRIVERS):
+        had_hashlib = "hashlib" in sys.modules
+        with hidden(*POSTGRES_DRIVERS, "_hashlib"):
             import peewee  # noqa: F401  (imported now, without the drivers)
+        if not had_hashlib:
+            # peewee's hashlib (md5 of long index names) is Python's own, without OpenSSL
+            # (~3.5 MiB); whoever imports hashlib next gets it whole (passwords' scrypt).
+            sys.modules.pop("hashlib", None)
 
 
 def _value(args: list[str], option: str) -> str | None:

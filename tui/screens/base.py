@@ -8,13 +8,18 @@ concerned repaint their own cells.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
+from textual import events
+from textual.message_pump import MessagePump
 from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 
 from models.i18n import T
+from models.search_thread import SearchThread
 from tui.textual_private import quiet_focus
 
 R = TypeVar("R")
@@ -50,3 +55,19 @@ class QuietModal(LangMixin, ModalScreen[R]):
     def __init__(self, lang: str, **kw: Any) -> None:
         super().__init__(**kw)
         self.lang = lang
+
+
+def read_in_thread(searches: SearchThread, screen: MessagePump, group: str,
+                   work: Callable[[], Any], then: Callable[[Any, BaseException | None], None],
+                   ) -> None:
+    """`work()` in the session's search thread (its one connection, newer job of the same
+    group replacing one not started); `then(result, error)` on `screen`'s own thread.
+    Never blocks either side: the answer is posted, and dropped when the screen or the
+    app is gone."""
+    def done(result: Any, error: BaseException | None) -> None:
+        try:
+            screen.post_message(events.Callback(callback=partial(then, result, error)))
+        except RuntimeError:  # the app's event loop is closed: nobody waits for it
+            pass
+
+    searches.submit(group, work, done)

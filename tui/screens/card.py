@@ -25,7 +25,7 @@ from models.card_schema import FIELDS
 from models.tables import Card
 from tui.keys import APP, CARD, COMMAND_BY_ID, FOOTER_IDS, EscapePrefix, bindings
 from tui.screens import texts as tx
-from tui.screens.base import QuietScreen
+from tui.screens.base import QuietScreen, read_in_thread
 from tui.screens.card_correct import Corrector
 from tui.screens.card_directory import DirectoryOpener
 from tui.screens.card_drafts import DRAFT_DELAY, DraftKeeper
@@ -159,8 +159,9 @@ class CardScreen(QuietScreen):
     def idle_for(self) -> float:
         return time.monotonic() - self.last_key
 
-    def run_in_thread(self, work: Callable[[], None], group: str) -> None:
-        self.run_worker(work, thread=True, exclusive=True, group=group)
+    def run_in_thread(self, group: str, work: Callable[[], Any],
+                      then: Callable[[Any, BaseException | None], None]) -> None:
+        read_in_thread(self.session.searches, self, group, work, then)
 
     def say(self, message: str, error: bool = False) -> None:
         self.message = (message, error)

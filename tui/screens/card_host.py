@@ -57,8 +57,10 @@ class CardHost(Protocol):
 
     def set_timer(self, delay: float, callback: Callable[[], Any]) -> Timer: ...
 
-    def run_in_thread(self, work: Callable[[], None], group: str) -> None:
-        """Run `work` in a worker thread (one per group at a time, newer replaces)."""
+    def run_in_thread(self, group: str, work: Callable[[], Any],
+                      then: Callable[[Any, BaseException | None], None]) -> None:
+        """`work()` in the session's search thread (its one database connection; a newer
+        job of the group replaces one not started), then `then(result, error)` here."""
 
     def rebuild_form(self, readonly: bool) -> None:
         """A new form over the same state, editable or not."""

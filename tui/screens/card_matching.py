@@ -1,7 +1,8 @@
 """The card screen's check for persons (or legal entities) already in the register
 (§34-1: after the identification fields the program shows the existing records).
 
-models.matching finds the candidates in a worker thread, so typing never waits, with
+models.matching finds the candidates in the session's search thread (one database
+connection for the session, not one per check), so typing never waits, with
 the thresholds and the number of candidates of config.toml [matching];
 tui.screens.duplicates.DuplicatesScreen shows them. The check runs on leaving the
 identification block and on save. The window's answer is a models.matching.decisions.Decision
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from models.card_schema import Subject
-from models.db import close_database, is_database_error
+from models.db import is_database_error
 from tui.screens import texts as tx
 from tui.screens.card_host import CardHost
 
@@ -45,18 +46,14 @@ class DuplicateFinder:
         values, kind, key = state.typed_values(), state.kind, state.ident_key()
         cfg = self.host.session.cfg.matching
 
-        def search() -> None:
-            try:
-                found: Any = candidates(values, kind, cfg)
-            except Exception as exc:
-                if not is_database_error(exc):
-                    raise
-                found = NOT_CHECKED
-            finally:
-                close_database()  # this thread's connection
-            self.host.app.call_from_thread(self._found, values, key, found, then, always)
+        def found(result: Any, error: BaseException | None) -> None:
+            if error is not None:
+                if not is_database_error(error):
+                    raise error
+                result = NOT_CHECKED
+            self._found(values, key, result, then, always)
 
-        self.host.run_in_thread(search, "matching")
+        self.host.run_in_thread("matching", lambda: candidates(values, kind, cfg), found)
 
     def _found(self, values: dict[str, Any], key: tuple[str, ...], found: Any,
                then: Callable[[Decision | None], None] | None, always: bool) -> None:

@@ -25,18 +25,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from textual import work
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.worker import get_current_worker
 
 from models import matching
 from models.card_schema import FIELDS
-from models.db import close_database, is_database_error
+from models.db import is_database_error
 from models.i18n import T
 from models.matching.decisions import CONFLICT, Decision, agreement, person_changes
 from models.permissions import Action, allowed
-from tui.screens.base import QuietModal
+from tui.screens.base import QuietModal, read_in_thread
 from tui.screens.texts import OpenScreen
 from tui.session import Session
 from tui.widgets.line import TextLine, fit
@@ -241,23 +239,18 @@ class DuplicatesScreen(QuietModal[Decision | None]):
     def _cid(self, c: Any) -> int:
         return c.legal_entity_id if self.legal else c.person_id
 
-    # -- the earlier cards, read in a thread (the list is usable at once) --------------
-    @work(thread=True, exclusive=True, group="duplicate-cards")
+    # -- the earlier cards, read in the session's search thread (the list is usable at
+    # once; the thread's one connection, not a new one per window) ---------------------
     def _load_cards(self) -> None:
-        worker = get_current_worker()
-        try:
-            cards = {self._cid(c): c.cards() for c in self.found}
-        except Exception as exc:
-            if not is_database_error(exc):
-                raise
-            cards = {}  # a failed read only leaves the lines empty
-        finally:
-            close_database()  # this thread's connection
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._cards_loaded, cards)
+        found = list(self.found)
+        read_in_thread(self.session.searches, self, "duplicate-cards",
+                       lambda: {self._cid(c): c.cards() for c in found}, self._cards_loaded)
 
-    def _cards_loaded(self, cards: dict[int, list[matching.CardSummary]]) -> None:
-        self.cards = cards
+    def _cards_loaded(self, cards: dict[int, list[matching.CardSummary]] | None,
+                      error: BaseException | None) -> None:
+        if error is not None and not is_database_error(error):
+            raise error
+        self.cards = cards or {}  # a failed read only leaves the lines empty
         self._show_selected()
 
     # -- keys ------------------------------------------------------------------------
