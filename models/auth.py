@@ -20,7 +20,7 @@ import re
 
 import peewee as pw
 
-from models import audit, logpath
+from models import logpath
 from models.db import database_proxy, is_postgres
 from models.i18n import T
 from models.permissions import Action, require, role_label
@@ -266,6 +266,8 @@ def add_user(login_name: str, role: Role | str, *, by: User | None, full_name: s
     full = _check_name(full_name)
     if password is not None:
         check_password_rules(password)
+    from models import audit  # the log's writer: user changes only, not a sign-in
+
     with audit.writing(by, "user"):
         if by is None:
             if User.select().exists():
@@ -307,6 +309,8 @@ def ensure_first_admin(account: str | None = None, full_name: str = "") -> User 
 
 def set_role(login_name: str, role: Role | str, *, by: User) -> User:
     role = parse_role(role.value if isinstance(role, Role) else role)
+    from models import audit  # the log's writer: user changes only, not a sign-in
+
     with audit.writing(by, "user"):
         require(by, Action.MANAGE_USERS)
         user = _user(login_name)
@@ -329,6 +333,8 @@ def _last_admin(user: User) -> bool:
 def set_password(login_name: str, password: str, *, by: User) -> User:
     """An administrator sets anyone's password; a user may set their own."""
     check_password_rules(password)
+    from models import audit  # the log's writer: user changes only, not a sign-in
+
     with audit.writing(by, "user"):
         user = _user(login_name)
         if by.id != user.id:

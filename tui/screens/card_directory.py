@@ -4,12 +4,15 @@ field (an article part fills article, part and paragraph) and moves on."""
 
 from __future__ import annotations
 
-from models import choices
+from typing import TYPE_CHECKING
+
 from models.card_schema import FIELDS
-from models.codebook import Entry
 from tui.screens import texts as tx
 from tui.screens.card_host import FormHost
-from tui.screens.directory import DirectoryScreen
+
+if TYPE_CHECKING:  # the directory window and its rules load with the first F3 / F4
+    from models.codebook import Entry
+    from tui.screens.directory import DirectoryScreen
 
 
 class DirectoryOpener:
@@ -18,6 +21,9 @@ class DirectoryOpener:
         self._screen: DirectoryScreen | None = None  # installed once, reused
 
     def open(self, name: str, full: bool) -> None:
+        from models import choices
+        from tui.screens.directory import DirectoryScreen
+
         host = self.host
         if host.readonly or not choices.has_directory(name):
             host.say(host.tr(tx.NO_DIRECTORY))

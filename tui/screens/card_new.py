@@ -17,9 +17,9 @@ from typing import Any
 
 from models import drafts
 from models.card_schema import FIELDS
-from models.cards import card_by_id, next_journal_no
 from models.db import is_database_error
 from models.i18n import T
+from models.journal_no import next_journal_no
 from models.tables import Card
 from models.validation import parse_field
 from tui.screens import texts as tx
@@ -146,6 +146,8 @@ class NewCards:
         host = self.host
         if host.card is None or not host.readonly or host.correcting:
             return
+        from models.cards import card_by_id  # a registered card: not at start
+
         fresh = card_by_id(host.card.id)
         if fresh is not None and fresh.version != host.card.version:
             host.show_card(fresh)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from models.cards import CardRefused, register_card
 from models.db import is_database_error, one_line
 from models.permissions import PermissionDenied
 from models.validation import errors, warnings
@@ -55,6 +54,10 @@ class Saver:
 
     def register(self, decision: Decision | None) -> None:
         """Write the card with the duplicates window's decision, if one was taken."""
+        # The register's writing path (persons, matching keys, the log) loads with the
+        # first save, not with the empty form (start-up time).
+        from models.cards import CardRefused, register_card
+
         host = self.host
         values = host.state.typed_values()
         try:  # a proposed journal number another card took meanwhile moves on
