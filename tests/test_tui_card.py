@@ -343,12 +343,12 @@ async def test_person_already_in_register_is_offered_and_linked(books, cfg) -> N
 async def test_database_failure_on_save_keeps_the_card(books, cfg, monkeypatch) -> None:
     import peewee
 
-    import tui.screens.card_save as card_save
+    import models.cards  # the save imports register_card from here when F2 is pressed
 
     def broken(*args, **kwargs):
         raise peewee.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(card_save, "register_card", broken)
+    monkeypatch.setattr(models.cards, "register_card", broken)
     app = make_app(cfg)
     async with app.run_test(size=SIZE) as pilot:
         await type_in(pilot, *INDIVIDUAL_KEYS, "39320", "enter", "enter", *INDIVIDUAL_TAIL,

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.slow
 class Term:
     """`apcard` running in a pty of 80x24, as a terminal would run it."""
 
-    def __init__(self, cfg: Config, login: str, **env: str) -> None:
+    def __init__(self, cfg: Config, login: str, prelude: str = "", **env: str) -> None:
         import fcntl
         import termios
 
@@ -43,7 +43,7 @@ class Term:
         environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLORTERM")}
         environ.update({"LOGNAME": "intruder", "USER": "intruder", "TERM": "xterm",
                         "PYTHONPATH": str(ROOT)}, **env)
-        code = ("import sys; from tui.cli import main; "
+        code = (prelude + "import sys; from tui.cli import main; "
                 f"sys.exit(main(['--config', {str(cfg.path)!r}]))")
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: the program
@@ -167,6 +167,35 @@ def test_colour_terminal_uses_only_the_16_colours(cfg: Config, operator: User) -
         assert b"38;5;" not in first and b"48;5;" not in first  # nor the 256 palette
     finally:
         term.kill()
+
+
+def test_the_empty_form_starts_without_what_it_does_not_use(cfg: Config, operator: User,
+                                                          tmp_path: Path) -> None:
+    """Typing into the new card needs neither OpenSSL on SQLite (hashlib's, ~3.5 MiB; the
+    log's hashes are Python's own SHA-256), nor TLS, nor the duplicate search and its scoring,
+    nor the register's writing path, nor the directory window: each loads when first
+    used."""
+    seen = tmp_path / "modules.txt"
+    prelude = (f"import atexit, sys; atexit.register(lambda: open({str(seen)!r}, 'w')"
+               ".write(' '.join(sys.modules))); ")
+    term = Term(cfg, operator.os_account, prelude=prelude)
+    try:
+        term.wait_for(READY)
+        term.send("0")  # the subject: the form takes a key
+        term.read(quiet=0.3)
+        term.send(b"\x11")  # Ctrl+Q
+        deadline = time.monotonic() + 20
+        while not seen.exists() and time.monotonic() < deadline:
+            term.read(quiet=0.05, limit=0.2)
+    finally:
+        term.kill()
+    modules = set(seen.read_text().split())
+    assert "tui.screens.card" in modules  # the app ran
+    absent = ["rapidfuzz", "models.matching", "models.cards", "models.audit",
+              "tui.screens.directory", "tui.screens.duplicates"]
+    if not cfg.db_url.startswith("postgres"):  # PostgreSQL's driver brings OpenSSL
+        absent += ["_hashlib", "_ssl"]
+    assert not modules & set(absent), modules & set(absent)
 
 
 def test_postgres_driver_loaded_only_for_a_postgres_register(db_url: str) -> None:

@@ -9,11 +9,11 @@ keeps its own cache of compiled statements, so there it is run as it is.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Any
 
 from models.db import is_postgres
+from models.digest import sha1
 
 _known: dict[tuple[int, int], set[str]] = {}  # (id(connection), backend pid) -> names
 _PARAM = re.compile(r"%s")
@@ -38,7 +38,7 @@ def run(db: Any, sql: str, params: list[Any]) -> list[tuple]:
     if names is None:  # a connection not seen yet (or a new one at the same address)
         cursor.execute("SELECT name FROM pg_prepared_statements")
         names = _known[key] = {r[0] for r in cursor.fetchall()}
-    name = "apcard_m_" + hashlib.sha1(sql.encode()).hexdigest()[:16]
+    name = "apcard_m_" + sha1(sql.encode()).hexdigest()[:16]
     if name not in names:
         counter = iter(range(1, len(params) + 1))
         cursor.execute(f"PREPARE {name} AS " + _PARAM.sub(lambda _: f"${next(counter)}", sql))

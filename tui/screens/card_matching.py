@@ -53,7 +53,11 @@ class DuplicateFinder:
                 result = NOT_CHECKED
             self._found(values, key, result, then, always)
 
-        self.host.run_in_thread("matching", lambda: candidates(values, kind, cfg), found)
+        # A check not started yet gives way to a newer one of its kind; the save's own
+        # check (it carries the save on) never gives way to a check on leaving a field.
+        group = "matching-save" if then is not None else "matching-f6" if always \
+            else "matching"
+        self.host.run_in_thread(group, lambda: candidates(values, kind, cfg), found)
 
     def _found(self, values: dict[str, Any], key: tuple[str, ...], found: Any,
                then: Callable[[Decision | None], None] | None, always: bool) -> None:
