@@ -7,7 +7,6 @@ is one entry there and a field on Config. [keys] is checked by models.config_key
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import tomllib
@@ -320,15 +319,17 @@ def peek_language(explicit: str | os.PathLike[str] | None = None) -> str | None:
     return lang if lang in LANGUAGES else None
 
 
-def authority_problem(cfg: Config, on: dt.date | None = None) -> T | None:
+def authority_problem(cfg: Config) -> T | None:
     """The own authority code (organisation.authority) against the authority codebook,
     once the codebooks are loaded; None when it is there (or nothing is loaded yet)."""
-    from models import codebook
+    from models.tables import CodebookEntry as c
 
-    if not codebook.entries("authority", None):
+    # Two indexed look-ups, not the whole book read into memory: the card screen checks
+    # this at every start and reads the book only when line 1 or 3 is typed or opened.
+    authorities = c.select(c.id).where(c.book == "authority")
+    if not authorities.exists():
         return None
-    if codebook.resolve("authority", cfg.authority, on) or codebook.known("authority",
-                                                                          cfg.authority):
+    if authorities.where(c.code == cfg.authority).exists():  # in some version of it
         return None
     return T(f"{cfg.path}: organisation.authority: «{cfg.authority}» органдар "
              "анықтамалығында жоқ",

@@ -173,11 +173,12 @@ def test_the_empty_form_starts_without_what_it_does_not_use(cfg: Config, operato
                                                           tmp_path: Path) -> None:
     """Typing into the new card needs neither OpenSSL on SQLite (hashlib's, ~3.5 MiB; the
     log's hashes are Python's own SHA-256), nor TLS, nor the duplicate search and its scoring,
-    nor the register's writing path, nor the directory window: each loads when first
-    used."""
+    nor the register's writing path, nor the directory window, nor the authority
+    codebook: each loads when first used."""
     seen = tmp_path / "modules.txt"
     prelude = (f"import atexit, sys; atexit.register(lambda: open({str(seen)!r}, 'w')"
-               ".write(' '.join(sys.modules))); ")
+               ".write(' '.join([*sys.modules, *('book:' + b for b in sys.modules["
+               "'models.codebook']._cache)]))); ")
     term = Term(cfg, operator.os_account, prelude=prelude)
     try:
         term.wait_for(READY)
@@ -196,6 +197,9 @@ def test_the_empty_form_starts_without_what_it_does_not_use(cfg: Config, operato
     if not cfg.db_url.startswith("postgres"):  # PostgreSQL's driver brings OpenSSL
         absent += ["_hashlib", "_ssl"]
     assert not modules & set(absent), modules & set(absent)
+    # The own authority is checked against its codebook with a look-up, not by reading
+    # the book: it is read when line 1 or 3 is typed or opened.
+    assert "book:subject" in modules and "book:authority" not in modules
 
 
 def test_postgres_driver_loaded_only_for_a_postgres_register(db_url: str) -> None:
