@@ -134,7 +134,7 @@ class Query:
         return " ".join(self.words).startswith(" ".join(earlier.words))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Texts:
     """An entry's texts as a query scans them: words with a space before each."""
 
