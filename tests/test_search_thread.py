@@ -8,7 +8,9 @@ import threading
 from typing import Any
 
 import peewee as pw
+import pytest
 
+from models.db import is_database_error
 from models.search_thread import SearchThread
 from models.tables import Card, User
 
@@ -82,7 +84,7 @@ def test_a_database_error_goes_to_the_caller_and_the_next_job_connects_again(db)
     searches.submit("c", lambda: Card.select().count(), answers)
     (first, _), (_, error), (third, _) = answers.wait(3)
     assert first == third == 0
-    assert isinstance(error, pw.PeeweeException | Exception) and "no_such_table" in str(error)
+    assert is_database_error(error) and "no_such_table" in str(error)
     assert searches.connections == 2  # the failed connection was not kept
     searches.close()
 
@@ -95,3 +97,18 @@ def test_a_program_error_reaches_the_caller_and_the_thread_goes_on(db) -> None:
     assert isinstance(error, ZeroDivisionError) and result == "after"
     assert searches.connections == 0  # no query: no connection
     searches.close()
+
+
+def test_the_kept_connection_keeps_the_small_page_cache(db) -> None:
+    """Kept open all day, the search connection holds no more pages than the card
+    screen's own (models.db.small_cache): memory stays flat in the register's size."""
+    from models.db import small_cache
+
+    if not isinstance(db, pw.SqliteDatabase):
+        pytest.skip("SQLite's page cache (PostgreSQL's server keeps its own)")
+    small_cache(db)
+    searches, answers = SearchThread(), Answers()
+    searches.submit("a", lambda: db.execute_sql("PRAGMA cache_size").fetchone()[0], answers)
+    ((size, error),) = answers.wait(1)
+    searches.close()
+    assert error is None and size == -2048
