@@ -1,14 +1,16 @@
 """The log of every change to registered data, as other modules use it.
 
-The database writes the log (triggers, migration v0010); models/auditlog.py holds the
-table, the transaction that hands the database who, what and why, and the hash chain;
-models/replay.py checks the data against the log; models/seal.py anchors the chain's
-head outside the database.
+The database writes the log (triggers, migration v0010; on PostgreSQL chained at each
+transaction's commit, v0011); models/auditlog.py holds the table, the transaction that
+hands the database who, what and why, and the hash chain; models/replay.py checks the
+data against the log; models/seal.py anchors the chain's head outside the database.
 
 For other modules:
     with audit.writing(user, event="correct", reason_code="05", reason="..."):
         ...  # the changes; the database logs them with these values
     audit.head() -> Head(row, hash, at)       the last row of the chain
+    audit.flush()                             chain this transaction's rows now: before
+                                              reading them in it (PostgreSQL)
     audit.seal(source, note) -> SealMark      record the head now (models/seal.py);
         .row, .hash, .at, .text(where)        `text()` is the line an export manifest,
                                               a printout or a mail carries
@@ -32,6 +34,7 @@ from models.auditlog import (
     append,
     canonical,
     changes_since,
+    flush,
     head,
     readable,
     row_hash,
@@ -44,7 +47,7 @@ from models.auditlog import (
 from models.i18n import T
 
 __all__ = ["GENESIS", "HASHED", "TECHNICAL", "Correction", "Entry", "Head", "Verdict",
-           "VerifyResult", "append", "canonical", "changes_since", "head", "readable",
+           "VerifyResult", "append", "canonical", "changes_since", "flush", "head", "readable",
            "row_hash", "rows_of", "seal", "verify", "verify_chain", "walk", "writing",
            "writing_depth"]
 

@@ -16,6 +16,11 @@ sha256 of `canonical` and the previous hash. Rows since (fmt 2) hash
 `models.logpath.canonical_v2`. `verify_chain` walks both; models/replay.py checks the
 data against the log; models/seal.py anchors the chain's head outside the database.
 What other modules call is listed in models/audit.py.
+
+PostgreSQL chains a transaction's rows at its commit (migration v0011): until then
+they wait where only the database's owner sees them. What reads the log in the
+transaction that wrote it (the rows of a change just made, the head) calls `flush()`
+first, which chains them then (and holds the chain's lock from there to the commit).
 """
 
 from __future__ import annotations
@@ -160,6 +165,17 @@ def writing(user: User | None = None, event: str | None = None,
                     _set(db, {k: outer.get(k, "") for k in values})
 
 
+def flush() -> None:
+    """PostgreSQL: chain this transaction's log rows now rather than at its commit, so
+    that it reads them (`SET CONSTRAINTS`: a login role may; the flush itself is the
+    database owner's). Nothing to do outside a transaction, or on SQLite (each row is
+    chained as it is written)."""
+    db = _db()
+    if is_postgres(db) and db.in_transaction():
+        db.execute_sql("SET CONSTRAINTS apcard_flush IMMEDIATE; "
+                       "SET CONSTRAINTS apcard_flush DEFERRED")
+
+
 def writing_depth() -> int:
     """How many `writing` blocks are open in this thread (1: the outermost)."""
     return logpath.depth()
@@ -167,6 +183,7 @@ def writing_depth() -> int:
 
 def rows_of(card_id: int, version: int) -> list[Correction]:
     """The readable log rows of one change of a card."""
+    flush()
     return list(Correction.select().where((Correction.card == card_id)
                                           & (Correction.card_version == version) & readable())
                 .order_by(Correction.id))
@@ -192,7 +209,8 @@ def append(entries: list[Entry], user: User | None) -> list[Correction]:
     db = _db()
     if not db.in_transaction():
         raise RuntimeError("audit.append must run inside audit.writing()")
-    first = None
+    if not entries:
+        return []
     with writing(user):
         for e in entries:
             args = [e.card_id, e.card_version, e.event, e.line, e.field_name, e.old_value,
@@ -201,11 +219,11 @@ def append(entries: list[Entry], user: User | None) -> list[Correction]:
                 db.execute_sql("SELECT apcard_note(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", args)
             else:
                 db.execute_sql(_NOTE_SQLITE, args + args)
-            if first is None:
-                first = Correction.select(pw.fn.MAX(Correction.id)).scalar()
-    if first is None:
-        return []
-    return list(Correction.select().where(Correction.id >= first).order_by(Correction.id))
+        # Chained now, the notes are the log's last rows: the chain's lock (PostgreSQL)
+        # or the write lock (SQLite) keeps anyone else's after them till the commit.
+        flush()
+        rows = list(Correction.select().order_by(Correction.id.desc()).limit(len(entries)))
+    return rows[::-1]
 
 
 # --- the chain ------------------------------------------------------------------------------
@@ -220,6 +238,7 @@ class Head:
 
 
 def head() -> Head:
+    flush()
     last = Correction.select(Correction.id, Correction.row_hash, Correction.created_at) \
         .order_by(Correction.id.desc()).first()
     return Head(last.id, last.row_hash, last.created_at) if last else Head(0, GENESIS, None)
@@ -260,6 +279,7 @@ def verify_chain(batch: int = 5000) -> VerifyResult:
     """Walk the log in id order; report the first row that does not fit the chain (a
     tail cut off leaves a chain that holds: the data (models/replay.py) and the seals
     find it)."""
+    flush()
     prev, expected, count = GENESIS, 1, 0
     for row in walk(batch):
         data = _stored(row)
@@ -283,6 +303,7 @@ def verify_chain(batch: int = 5000) -> VerifyResult:
 def changes_since(card_id: int, version: int) -> list[Correction]:
     """Readable log rows of a card written after it was at `version` (for conflict
     messages)."""
+    flush()
     return list(Correction.select().where((Correction.card == card_id)
                                           & (Correction.card_version > version) & readable())
                 .order_by(Correction.id))

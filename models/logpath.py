@@ -15,7 +15,8 @@ A connection without these functions (the sqlite3 shell) cannot write a logged t
 
 The hash of a log row (fmt 2) is sha256 of `canonical_v2`: each column of HASHED_V2 as
 `<length>:<text>;` (NULL as `~;`), the time as YYYY-MM-DD HH:MM:SS. PostgreSQL computes
-the same text in apcard_append (a test compares both).
+the same text where it chains the row (apcard_flush_pending, at the commit: migration
+v0011; a test compares both).
 """
 
 from __future__ import annotations

@@ -59,6 +59,9 @@ GRANTS: dict[str, dict[str, str]] = {
 }
 # Tables not named above (the register's documents): kept by operators and administrators.
 OTHER = {OP: "INSERT, UPDATE", ADMIN: "INSERT, UPDATE, DELETE"}
+# Tables no group may even read, with the column whose sequence goes with them: the log's
+# rows waiting for their transaction's commit (migration v0011), the owner's alone.
+PRIVATE = {"correction_pending": "seq"}
 # Functions a login role calls itself (the triggers' own functions run as the owner).
 EXECUTE = {"apcard_note": (OP, ADMIN), "apcard_grant_login": (ADMIN,),
            "apcard_seal": ALL}
@@ -159,6 +162,12 @@ def grant(db: pw.Database) -> None:
     tables = [r[0] for r in db.execute_sql(
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()]
     for table in tables:
+        if table in PRIVATE:
+            db.execute_sql(f"REVOKE ALL ON {_q(table)} FROM {groups}")
+            seq = _one(db, "SELECT pg_get_serial_sequence(%s, %s)", (table, PRIVATE[table]))
+            if seq:
+                db.execute_sql(f"REVOKE ALL ON SEQUENCE {seq} FROM {groups}")
+            continue
         for group, privileges in GRANTS.get(table, OTHER).items():
             db.execute_sql(f"GRANT {privileges} ON {_q(table)} TO {group}")
     for fn, to in EXECUTE.items():
