@@ -83,12 +83,6 @@ def register_card(values: dict[str, Any], user: User | None, person: Person | No
     if decision is not None:
         from models.matching.decisions import settle, take
     with audit.writing(user, "register"):
-        # The journal counter's row (one per organisation and year) first, before any
-        # logged write takes the log's lock (PostgreSQL: both held till the commit): one
-        # order for every save, so a save making a new person and one linking a known
-        # person never wait on each other; and the log's lock, which every logged write
-        # of the register waits for, is held only for the writes.
-        claim_journal_no(row, journal_proposed)
         if decision is not None:
             chosen_person, chosen_legal = take(decision, row, user)
             person, legal = chosen_person or person, chosen_legal or legal
@@ -96,6 +90,14 @@ def register_card(values: dict[str, Any], user: User | None, person: Person | No
             person = create_person(row, user)
         if kind in (Subject.LEGAL, Subject.ENTREPRENEUR) and legal is None:
             legal = create_legal_entity(row, user)
+        if drop_draft and user is not None:
+            discard_draft(user)
+        # The journal counter's row (one per organisation and year) last, right before
+        # the card: every save of the organisation's year waits for it, and it is held
+        # till the commit (PostgreSQL), so it covers only the card's insert. The log's
+        # lock is taken at the commit, after it (migration v0011): one order for every
+        # save.
+        claim_journal_no(row, journal_proposed)
         stamp = now()
         card = Card.create(**row, status=Status.REGISTERED.value, koap_edition=row_edition(row),
                            person=person if kind != Subject.LEGAL else None,
@@ -103,8 +105,6 @@ def register_card(values: dict[str, Any], user: User | None, person: Person | No
                            created_by=user, created_at=stamp, registered_at=stamp)
         if decision is not None:
             settle(decision, card.person_id, card.legal_entity_id, user)
-        if drop_draft and user is not None:
-            discard_draft(user)
         return card
 
 
