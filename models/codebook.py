@@ -27,7 +27,7 @@ class Entry:
     valid_from: dt.date | None
     valid_to: dt.date | None
     raw: str = field(default="{}", compare=False, hash=False, repr=False)  # `data` as JSON
-    search_key: str = ""
+    search_key: str = ""  # as models.codebook_match.scan_key reads it (names, keywords)
 
     @cached_property
     def data(self) -> dict[str, Any]:
@@ -74,7 +74,8 @@ def _book(book: str) -> _Book:
                         c.valid_to, c.data, c.search_key).where(c.book == book).order_by(
             c.code, c.valid_from).tuples().iterator()  # no model object nor kept row
         _cache[book] = _Book([
-            Entry(b, version, code, parent, T(kk, ru), start, end, data or "{}", key)
+            Entry(b, version, code, parent, T(kk, ru), start, end, data or "{}",
+                  match.scan_key(code, kk, ru, key or ""))
             for b, version, code, parent, kk, ru, start, end, data, key in rows
         ])
     return _cache[book]

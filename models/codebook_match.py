@@ -95,8 +95,8 @@ class Query:
     """What was typed, as matched: `code` for a code's beginning, `words` for names; the
     strings a scan looks for, made once per query (a key scans up to 1,967 entries)."""
 
-    __slots__ = ("code", "part", "padded", "words", "heads", "first", "mid_first", "whole",
-                 "mid_whole", "keyword", "keyword_start")
+    __slots__ = ("code", "part", "padded", "words", "heads", "first", "phrase", "keyword",
+                 "keyword_start")
 
     def __init__(self, code: str, words: tuple[str, ...]) -> None:
         self.code, self.words = code, words
@@ -104,11 +104,8 @@ class Query:
         # ... typed without the card's leading zero: "2" for "410/02"
         self.padded = "/0" + code if len(code) == 1 and code.isdigit() else self.part
         self.heads = tuple(" " + w for w in words)  # a word's beginning
-        phrase = "".join(self.heads)
+        phrase = self.phrase = "".join(self.heads)  # the words in their order
         self.first = self.heads[0] if words else ""
-        self.mid_first = "|" + self.first  # the Russian name's start
-        self.whole = phrase + " "  # the words, whole, in their order
-        self.mid_whole = "|" + self.whole
         self.keyword = ";" + phrase + " ;"  # a whole keyword
         self.keyword_start = ";" + phrase
 
@@ -136,33 +133,64 @@ class Query:
 
 @dataclass(frozen=True, slots=True)
 class Texts:
-    """An entry's texts as a query scans them: words with a space before each."""
+    """An entry's texts as a query scans them: its search key as `scan_key` makes it
+    (the entry's own string, not a copy: 1.4 MiB for the article parts) and where in it
+    each name and the keywords start."""
 
     code: str  # folded
-    names: str  # " kk words | ru words "
-    own: str  # names, then its keywords
-    keywords: str  # " ; keyword words ; keyword words ;" ("" when none)
+    key: str  # "code kk ru" folded, punctuation made spaces, then " | ; keyword ; ... ;"
+    kk_at: int  # the space before the Kazakh name
+    ru_at: int  # ... before the Russian one
+    kw_at: int  # where the names end: " | " and the keywords, or the key's end
     family: str  # its parents' names and keywords ("" for an entry without parents)
 
 
-def texts(code: str, name_kk: str, name_ru: str, search_key: str, family: str) -> Texts:
-    """An entry's texts from its stored search key ("code kk ru | keywords", folded:
-    models/codebook `_key`) and its parents' words (`family_words`)."""
+def scan_key(code: str, name_kk: str, name_ru: str, search_key: str) -> str:
+    """A stored search key ("code kk ru | keyword; keyword", folded: codebooks/reading)
+    as a scan reads it, made once when the book is read: the names' punctuation made
+    spaces (their length kept, so where each name starts is known from its length),
+    the keywords as " | ; keyword ; keyword ;". Made again from the names when the key
+    is not theirs (an empty one, or folding changed a name's length)."""
     names_key, sep, keywords = search_key.rpartition(NAMES_SEP)
     if not sep:
         names_key, keywords = search_key, ""
-    start = len(code) + 1
-    middle = start + len(name_kk)
-    if len(names_key) == middle + 1 + len(name_ru) and names_key[middle:middle + 1] == " ":
-        flat = _spaced(names_key)
-        names = f" {flat[start:middle]} | {flat[middle + 1:]} "
-    else:  # a name whose folding changed its length (casefold of "ß"): fold it again
-        names = f" {_spaced(fold(name_kk))} | {_spaced(fold(name_ru))} "
-    words = ""
+    if keywords.startswith(";"):  # made already
+        return search_key
+    if _offsets(code, name_kk, name_ru, names_key) is None:
+        names_key = f"{code.casefold()} {fold(name_kk)} {fold(name_ru)}"
+    key = _spaced(names_key)
     if keywords:
-        words = "".join(f" ; {' '.join(k.split())}"
-                        for k in _spaced(keywords, keep=";").split(";")) + " ;"
-    return Texts(code.casefold(), names, names + words if words else names, words, family)
+        key += " |" + "".join(f" ; {' '.join(k.split())}"
+                              for k in _spaced(keywords, keep=";").split(";")) + " ;"
+    return key
+
+
+def _offsets(code: str, name_kk: str, name_ru: str, names_key: str) -> tuple[int, int] | None:
+    """Where the two names start in "code kk ru" (the spaces before them)."""
+    at = len(code)
+    for folded in (False, True):  # folding keeps a name's length but for a rare letter
+        kk, ru = (fold(name_kk), fold(name_ru)) if folded else (name_kk, name_ru)
+        ru_at = at + 1 + len(kk)
+        if (len(names_key) == ru_at + 1 + len(ru) and names_key[at:at + 1] == " "
+                and names_key[ru_at:ru_at + 1] == " "):
+            return at, ru_at
+    return None
+
+
+def texts(code: str, name_kk: str, name_ru: str, search_key: str, family: str) -> Texts:
+    """An entry's texts from its search key (`scan_key`'s) and its parents' words
+    (`family_words`)."""
+    key = scan_key(code, name_kk, name_ru, search_key)
+    names_end = key.find(" | ;")
+    names_end = len(key) if names_end < 0 else names_end
+    where = _offsets(code, name_kk, name_ru, key[:names_end])
+    if where is None:  # not the names' key: made from them
+        key = scan_key(code, name_kk, name_ru, f"{code} {fold(name_kk)} {fold(name_ru)}")
+        names_end = len(key)
+        where = _offsets(code, name_kk, name_ru, key) or (len(code), len(key))
+    folded = code.casefold()
+    return Texts(code if folded == code else folded, key, where[0], where[1], names_end,
+                 family)
 
 
 def family_words(parents_keys: str) -> str:
@@ -177,42 +205,45 @@ def tier(t: Texts, q: Query) -> Tier | None:
         return Tier.CODE
     if "/" in code and (q.part in code or q.padded in code):
         return Tier.PART
-    own, fam = t.own, t.family
+    key, fam = t.key, t.family
     if len(q.words) == 1:  # the common case, while a word is typed: no generator
         word, head = q.words[0], q.first
-        if word not in own and word not in fam:
+        if word not in key and word not in fam:
             return None
-        if head in own:
+        if head in key:
             return _own_tier(t, q)
         if fam and head in fam:
             return Tier.PARENT_WORDS
-        return Tier.INSIDE if word in own else Tier.PARENT_INSIDE
+        return Tier.INSIDE if word in key else Tier.PARENT_INSIDE
     words = q.words
     # Most entries hold not every word anywhere: two scans a word tell them first.
-    if not words or not all(w in own or w in fam for w in words):
+    if not words or not all(w in key or w in fam for w in words):
         return None
-    if all(h in own for h in q.heads):
+    if all(h in key for h in q.heads):
         return _own_tier(t, q)
-    if fam and all(h in own or h in fam for h in q.heads):
+    if fam and all(h in key or h in fam for h in q.heads):
         return Tier.PARENT_WORDS
-    if all(w in own for w in words):
+    if all(w in key for w in words):
         return Tier.INSIDE
     return Tier.PARENT_INSIDE
 
 
 def _own_tier(t: Texts, q: Query) -> Tier:
     """The tier of an entry whose own texts hold the beginning of every word typed."""
-    names, keywords = t.names, t.keywords
-    if names.startswith(q.whole) or q.mid_whole in names:
-        return Tier.NAME
-    if keywords and q.keyword in keywords:
+    key, kw_at = t.key, t.kw_at
+    for at in (t.kk_at, t.ru_at):
+        end = at + len(q.phrase)
+        if key.startswith(q.phrase, at) and (end == len(key) or key[end] == " "):
+            return Tier.NAME
+    keywords = kw_at < len(key)
+    if keywords and key.find(q.keyword, kw_at) >= 0:
         return Tier.KEYWORD
-    if names.startswith(q.first) or q.mid_first in names:
+    if key.startswith(q.first, t.kk_at) or key.startswith(q.first, t.ru_at):
         return Tier.NAME_START
     if not keywords:
         return Tier.WORDS
-    if q.keyword_start in keywords:
+    if key.find(q.keyword_start, kw_at) >= 0:
         return Tier.KEYWORD_START
-    if any(h in keywords for h in q.heads):
+    if any(key.find(h, kw_at) >= 0 for h in q.heads):
         return Tier.KEYWORD_WORDS
     return Tier.WORDS
