@@ -150,8 +150,8 @@ def writing(user: User | None = None, event: str | None = None,
     card's version) cannot change under it."""
     db = _db()
     outer = logpath.current()
-    atomic = db.atomic("IMMEDIATE") if not is_postgres(db) and db.transaction_depth() == 0 \
-        else db.atomic()
+    opened = db.transaction_depth() == 0  # this block's transaction: its settings end with it
+    atomic = db.atomic("IMMEDIATE") if not is_postgres(db) and opened else db.atomic()
     with atomic, logpath.context(user_id=user.id if user is not None else None, event=event,
                                  reason_code=reason_code, reason=reason,
                                  reasons=reasons) as values:
@@ -160,7 +160,9 @@ def writing(user: User | None = None, event: str | None = None,
         try:
             yield
         finally:
-            if is_postgres(db) and values and db.in_transaction():
+            # Inside a longer transaction the outer block's values come back; a transaction
+            # of its own ends here (no round trip to restore what the commit drops).
+            if is_postgres(db) and values and not opened and db.in_transaction():
                 with contextlib.suppress(pw.PeeweeException):
                     _set(db, {k: outer.get(k, "") for k in values})
 

@@ -111,8 +111,16 @@ def claim_journal_no(row: dict[str, Any], proposed: str | None = None) -> str | 
         return row.get("journal_no")
     year = day.year
     n = int(number)
-    last = _locked_last(authority, year)
     kept = proposed is not None and number == proposed.strip()
+    if is_postgres():  # one round trip under the counter's lock (migration v0012)
+        claimed = database_proxy.execute_sql(
+            "SELECT apcard_journal_claim(%s, %s, %s, %s, %s)",
+            (authority, year, n, kept, LARGEST)).fetchone()[0]
+        if claimed != n:
+            number = f"{claimed:0{PAD}d}"
+            row["journal_no"] = number
+        return number
+    last = _locked_last(authority, year)
     if kept and number_holder(authority, year, n, None) is not None:
         n = max(n, last) + 1
         while number_holder(authority, year, n, None) is not None:

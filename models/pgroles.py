@@ -64,7 +64,7 @@ OTHER = {OP: "INSERT, UPDATE", ADMIN: "INSERT, UPDATE, DELETE"}
 PRIVATE = {"correction_pending": "seq"}
 # Functions a login role calls itself (the triggers' own functions run as the owner).
 EXECUTE = {"apcard_note": (OP, ADMIN), "apcard_grant_login": (ADMIN,),
-           "apcard_seal": ALL}
+           "apcard_seal": ALL, "apcard_journal_claim": (OP, ADMIN)}
 
 _NAME = re.compile(r"^[A-Za-z0-9._@-]{1,63}$")
 
