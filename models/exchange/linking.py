@@ -105,23 +105,32 @@ class Made:
 
     persons: dict[Hashable, list[dict[str, Any]]] = field(default_factory=dict)
     legal: set[Hashable] = field(default_factory=set)
+    names: set[tuple[str, str]] = field(default_factory=set)  # (surname_key, name_key)
 
     def person(self, keys: frozenset[Hashable], row: dict[str, Any]) -> None:
         for key in keys:
             self.persons.setdefault(key, []).append(row)
+        self.names.add((row.get("surname_key") or "", row.get("name_key") or ""))
 
     def add(self, other: Made) -> None:
         for key, rows in other.persons.items():
             self.persons.setdefault(key, []).extend(rows)
         self.legal |= other.legal
+        self.names |= other.names
 
     def could_change(self, values: dict[str, Any], person_keys: frozenset[Hashable],
                      legal_keys: frozenset[Hashable], limits: Mapping[str, float]) -> bool:
         """Whether the engine, asked again now, could link the card otherwise: it shares
         a route key with a new entity, a firm key (FIRM_KEYS) with a new person, or a
-        route key with a new person the engine could offer for it (matching.may_find)."""
+        route key with a new person the engine could offer for it (matching.may_find),
+        or the surname and name keys of a new person (its namesake count, which weighs
+        in every score, moves)."""
         if legal_keys & self.legal:
             return True
+        if person_keys and self.names:
+            keys = matching.Probe.from_dict(values).keys()
+            if (keys["surname_key"], keys["name_key"]) in self.names:
+                return True
         shared = [k for k in person_keys if k in self.persons]
         if not shared:
             return False
