@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import pwd
@@ -93,12 +94,21 @@ def context(**kw: Any) -> Iterator[dict[str, str]]:
 
 # --- the functions SQLite's triggers call -------------------------------------------------
 
+_ACCOUNTS: dict[int, str] = {}
+
+
 def os_account() -> str:
-    """The OS account of the process's real uid (models.auth.identity's source too)."""
-    try:
-        return pwd.getpwuid(os.getuid()).pw_name
-    except KeyError:
-        return ""
+    """The OS account of the process's real uid (models.auth.identity's source too);
+    looked up once per uid (every log row asks: SQLite's triggers call it per row)."""
+    uid = os.getuid()
+    name = _ACCOUNTS.get(uid)
+    if name is None:
+        try:
+            name = pwd.getpwuid(uid).pw_name
+        except KeyError:
+            name = ""
+        _ACCOUNTS[uid] = name
+    return name
 
 
 def _ctx(name: str) -> str:
@@ -163,8 +173,8 @@ _TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?$")
 def norm(text: str | None) -> str | None:
     """A time in one form for both databases: a space before the hour, no trailing
     zeros in the fraction (PostgreSQL's apcard_norm does the same)."""
-    if text is None or not _TIME.match(text):
-        return text
+    if text is None or len(text) < 19 or text[10] not in "T " or not _TIME.match(text):
+        return text  # (most texts are not times: no regular expression for them)
     text = text[:10] + " " + text[11:]
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -175,6 +185,8 @@ def value_text(value: object) -> str | None:
     """A column's value as the log's text, whichever driver read it."""
     if value is None:
         return None
+    if type(value) is str:  # the commonest, first
+        return norm(value)
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, dt.datetime):
@@ -196,7 +208,10 @@ def state(row: Mapping[str, object]) -> str:
     return digest("".join(parts)) or ""
 
 
+@functools.lru_cache(maxsize=64)
 def _state(json_text: str) -> str:
+    """A trigger's row as SQLite's json_object gives it. Cached on the text: one UPDATE
+    that changes several columns fires one trigger per column, each with the same row."""
     return state(json.loads(json_text))
 
 
