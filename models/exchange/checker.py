@@ -194,10 +194,11 @@ def _start_worker(url: str) -> None:
     from models import codebook
     from models.db import open_database
 
-    if url.startswith("sqlite"):
-        # SQLite's operators save on this machine: their saves hold the write lock, and
-        # a save starved of CPU by the import's checking holds it longer for all.
-        os.nice(10)
+    # Operators key and save on this server while a package is checked: their screens and
+    # saves come first (SQLite: a save starved of CPU holds the write lock longer for
+    # all; PostgreSQL: a save holds its journal's counter row and the log's chain lock
+    # at its commit). The checking is a batch: it takes what the operators leave.
+    os.nice(10)
 
     open_database(url, pool_size=1)
     codebook.reload()
