@@ -18,7 +18,14 @@ from models.corrections import correct_card
 from models.db import database_proxy, is_postgres
 from tests.conftest import _server_from_url
 from tests.test_corrections import ADMIN_DAY, make_card, people  # noqa: F401
-from tests.test_pg_trust import ACCOUNTS, _drop_login_roles, psql, refused, roles  # noqa: F401
+from tests.test_pg_trust import (  # noqa: F401
+    ACCOUNTS,
+    _drop_login_roles,
+    in_transaction,
+    psql,
+    refused,
+    roles,
+)
 
 
 def pending_rows() -> int:
@@ -35,13 +42,8 @@ def session(db_url: str, **settings: str) -> Iterator[object]:
     until the block ends (committed then, rolled back on an exception)."""
     conn = _server_from_url(db_url).connect()
     conn.autocommit = False
-    try:
-        with conn, conn.cursor() as cur:
-            for name, value in settings.items():
-                cur.execute("SELECT set_config(%s, %s, true)", (f"apcard.{name}", value))
-            yield cur
-    finally:
-        conn.close()
+    with in_transaction(conn, settings) as cur:
+        yield cur
 
 
 WHY = {"reason_code": "04", "reason": "опечатка"}

@@ -8,6 +8,7 @@ import contextlib
 import datetime as dt
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -62,6 +63,14 @@ def psql(db_url: str, role: str, **settings: str) -> Iterator[object]:
     server = _server_from_url(db_url)
     conn = psycopg2.connect(host=server.host, port=server.port, user=ACCOUNTS[role],
                             dbname=server.maintenance_db, connect_timeout=5)
+    with in_transaction(conn, settings) as cur:
+        yield cur
+
+
+@contextlib.contextmanager
+def in_transaction(conn: Any, settings: dict[str, str]) -> Iterator[Any]:
+    """A cursor of `conn` in one transaction (committed at the end of the block, rolled
+    back on an exception) with SET LOCAL `settings`; the connection closed after it."""
     try:
         with conn, conn.cursor() as cur:
             for name, value in settings.items():

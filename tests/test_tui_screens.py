@@ -100,24 +100,20 @@ async def test_entrepreneur_card(books, cfg) -> None:
     await card_from(cfg, ENTREPRENEUR_TEXTS, "card_entrepreneur", focus="article")
 
 
-async def test_directory(books, cfg) -> None:
-    app = draft_app(cfg, values=INDIVIDUAL_TEXTS, focus="place")
-    async with app.run_test(size=SIZE) as pilot:
-        await resumed(pilot)
-        await type_in(pilot, "f4", "есил")
-        assert isinstance(app.screen, DirectoryScreen)
-        check("directory_place", app)
-
-
-async def test_directory_found_by_keyword(books, cfg) -> None:
+@pytest.mark.parametrize("texts, focus, keys, golden", [
+    (INDIVIDUAL_TEXTS, "place", ("f4", "есил"), "directory_place"),
     # Line 1 of a legal entity's card: "пожар" is in no authority's name; the keyword
     # finds the civil-protection authority (686).
-    app = draft_app(cfg, values=LEGAL_TEXTS, focus="authority")
+    (LEGAL_TEXTS, "authority", ("f3", "пожар"), "directory_keyword"),
+])
+async def test_directory(books, cfg, texts, focus: str, keys: tuple[str, ...],
+                         golden: str) -> None:
+    app = draft_app(cfg, values=texts, focus=focus)
     async with app.run_test(size=SIZE) as pilot:
         await resumed(pilot)
-        await type_in(pilot, "f3", "пожар")
+        await type_in(pilot, *keys)
         assert isinstance(app.screen, DirectoryScreen)
-        check("directory_keyword", app)
+        check(golden, app)
 
 
 async def test_directory_finds_nothing(books, cfg) -> None:
