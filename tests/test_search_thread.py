@@ -99,13 +99,13 @@ def test_a_program_error_reaches_the_caller_and_the_thread_goes_on(db) -> None:
     searches.close()
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])  # PostgreSQL's server keeps its own cache
 def test_the_kept_connection_keeps_the_small_page_cache(db) -> None:
     """Kept open all day, the search connection holds no more pages than the card
     screen's own (models.db.small_cache): memory stays flat in the register's size."""
     from models.db import small_cache
 
-    if not isinstance(db, pw.SqliteDatabase):
-        pytest.skip("SQLite's page cache (PostgreSQL's server keeps its own)")
+    assert isinstance(db, pw.SqliteDatabase)
     small_cache(db)
     searches, answers = SearchThread(), Answers()
     searches.submit("a", lambda: db.execute_sql("PRAGMA cache_size").fetchone()[0], answers)
