@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from models import doc_date
 from models.calendar import WEEKENDS_ONLY, WorkCalendar
 from models.i18n import T
 from models.requests import (
@@ -104,6 +105,11 @@ def row_values(row: Mapping[str, str]) -> dict[str, Any]:
     for key in DATES:
         text = (row.get(key) or "").strip()
         day = parse_date(text) if text and text.isascii() else None
+        if text and day is None:
+            # as the letter wrote it: "12 марта 1988 г.", "1988 ж. 12 наурыз"; a year
+            # alone names no day and is refused rather than stored as 1 January
+            found, precision = doc_date.read(text)
+            day = found if precision == "day" else None
         if text and day is None:
             raise RequestRefused(T(f"{key}: күн қате", f"{key}: неверная дата"))
         out[key] = day

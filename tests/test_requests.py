@@ -230,3 +230,17 @@ def test_cli_batch_contract(admin, cfg, capsys, tmp_path) -> None:
     code, _, err = run(cfg, ["requests", "answer", str(bad), "--out", str(tmp_path / "o")],
                        capsys)
     assert code == 1 and "неизвестные столбцы" in err and err.count("\n") == 1
+
+
+def test_batch_reads_a_letters_dates_and_refuses_a_year_alone(admin, tmp_path) -> None:
+    """A request copied from a letter: "5 мая 1990 г." and "10 наурыз 2025 ж." are read;
+    a birth year alone names no day and is refused, not stored as 1 January."""
+    _married(admin)
+    common = {"grounds": "проверка", "surname": "Оспанова", "name": "Айгүл",
+              "patronymic": "Ерланқызы", "iin": make_iin(BORN, "2", 1234)}
+    rows = [{**common, "number": "1", "received_on": "10 наурыз 2025 ж.",
+             "birth_date": "5 мая 1990 г."},
+            {**common, "number": "2", "received_on": "10.03.2025", "birth_date": "1990 г.р."}]
+    outcomes = answer_batch(_csv(tmp_path / "req.csv", rows), tmp_path / "o", admin, today=TODAY)
+    assert outcomes[0].status == "answered" and outcomes[0].records == 2
+    assert outcomes[1].status == "refused" and "birth_date" in outcomes[1].message
