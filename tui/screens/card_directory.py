@@ -31,6 +31,7 @@ class DirectoryOpener:
         values = host.state.typed_values()
         title = tx.directory_title(FIELDS[name], full)
         current = choices.current_code(name, values)
+        book = choices.book_title(name) or ""
 
         def load(typed: str) -> list[Entry]:
             return choices.directory(name, values, typed, full)
@@ -46,8 +47,8 @@ class DirectoryOpener:
             host.move_on(name)
 
         if self._screen is None:
-            self._screen = DirectoryScreen(host.lang, title, load, current)
+            self._screen = DirectoryScreen(host.lang, title, load, current, book)
             host.app.install_screen(self._screen, f"directory-{id(self)}")
         else:
-            self._screen.configure(host.lang, title, load, current)
+            self._screen.configure(host.lang, title, load, current, book)
         host.open(self._screen, picked)

@@ -33,8 +33,24 @@ from tui.widgets.picklist import PickList
 
 FILTER = Field("filter", T("Іздеу", "Поиск"), Kind.TEXT, 60)
 SEARCH = T("Іздеу", "Поиск")
-HINT = T("Код, сөздер не қалай аталады (ІІМ, өрт)   Enter: таңдау   Esc: жабу",
-         "Код, слова или как называют (МВД, пожар)   Enter: выбрать   Esc: закрыть")
+HINT = T("Код, сөздер не қалай аталады ({ex})   Enter: таңдау   Esc: жабу",
+         "Код, слова или как называют ({ex})   Enter: выбрать   Esc: закрыть")
+PLAIN_HINT = T("Код не сөздер   Enter: таңдау   Esc: жабу",
+               "Код или слова   Enter: выбрать   Esc: закрыть")
+# What operators type into each book's filter, shown as the example of the hint line.
+EXAMPLES = {
+    "authority": T("ІІМ, өрт", "МВД, пожар"),
+    "subject": T("ЖК, басшы", "ИП, директор"),
+    "article": T("ЖКО, жылдамдық", "ДТП, скорость"),
+    "article_part": T("ЖКО, мас", "ДТП, пьяный"),
+    "kato": T("Алматы, Есіл", "Алматы, Есиль"),
+    "penalty": T("айыппұл", "штраф"),
+    "legal_form": T("ЖШС, АҚ", "ТОО, АО"),
+    "commercial_status": T("КЕҰ", "НКО"),
+    "document": T("жеке куәлік", "удо, права"),
+    "citizenship": T("ҚР, ТМД", "РК, СНГ"),
+    "intoxication": T("мас", "алк"),
+}
 FOUND = T("табылды: {n}", "найдено: {n}")
 # A filter that finds nothing: what was typed stays (Ctrl+U clears it, as in every field).
 NOTHING_FOR = T("«{q}» бойынша ештеңе табылмады.", "Ничего не найдено по «{q}».")
@@ -42,8 +58,8 @@ NOTHING_HINT = T("Кодты не басқа сөзді теріңіз; Ctrl+U: 
                  "Наберите код или другое слово; Ctrl+U: стереть поиск")
 SHOWN_QUERY = 40  # characters of the filter repeated in the message
 LIMIT = 2000  # rows kept in the list; the filter narrows the rest
-DETAIL_LINES = 3
-WARM = "0"  # a filter that makes a book's search texts (its result is not shown)  # the selected entry's full text under the list
+DETAIL_LINES = 3  # the selected entry's full text under the list
+WARM = "0"  # a filter that makes a book's search texts (its result is not shown)
 
 
 class DirectoryScreen(QuietModal[Entry | None]):
@@ -54,9 +70,10 @@ class DirectoryScreen(QuietModal[Entry | None]):
     AUTO_FOCUS = ""
 
     def __init__(self, lang: str, title: T, load: Callable[[str], list[Entry]],
-                 current: str = "") -> None:
+                 current: str = "", book: str = "") -> None:
         super().__init__(lang)
         self.title_text = title
+        self.book = book
         self.load = load
         self.filter = FieldEdit(FILTER)
         self.current = current  # the field's code: selected when the list opens
@@ -64,10 +81,11 @@ class DirectoryScreen(QuietModal[Entry | None]):
         self._name_counts: Counter[str] = Counter()
 
     def configure(self, lang: str, title: T, load: Callable[[str], list[Entry]],
-                  current: str = "") -> None:
+                  current: str = "", book: str = "") -> None:
         """Show another directory (before the window is pushed again): empty filter, the
         field's current entry selected."""
         self.lang, self.title_text, self.load, self.current = lang, title, load, current
+        self.book = book
         self.filter.set("")
         if self.is_mounted:
             self.relabel()
@@ -93,7 +111,10 @@ class DirectoryScreen(QuietModal[Entry | None]):
 
     def relabel(self) -> None:
         self.query_one("#title", TextLine).set_text(self.tr(self.title_text))
-        self.query_one("#hint", TextLine).set_text(self.tr(HINT))
+        example = EXAMPLES.get(self.book)
+        self.query_one("#hint", TextLine).set_text(
+            self.tr(T(HINT.kk.format(ex=example.kk), HINT.ru.format(ex=example.ru))
+                    if example else PLAIN_HINT))
         self._refilter()
 
     def _refilter(self) -> None:
