@@ -17,6 +17,18 @@ from models.codebook_match import Query, Tier, relayout, texts, tier
 
 # (book, typed, the entry the operator means: first in the list)
 QUERIES = [
+    ("legal_form", "тоо", "4"),  # line 15: the abbreviation in the firm's own name
+    ("legal_form", "ЖШС", "4"),
+    ("legal_form", "ао", "3"),
+    ("legal_form", "гу", "2"),
+    ("legal_form", "ип", "7"),
+    ("document", "права", "5"),
+    ("document", "удо", "2"),
+    ("document", "ВНЖ", "3"),
+    ("citizenship", "рк", "1"),
+    ("citizenship", "Ресей", "2"),
+    ("intoxication", "пьян", "1"),
+    ("guilt", "неостор", "2"),
     ("authority", "пожар", "686"),  # line 1: the trial's query, in no authority's name
     ("authority", "пожарные", "686"),
     ("authority", "МЧС", "686"),
