@@ -21,6 +21,8 @@ from textual.app import App
 from models.persons import create_person
 from tests.test_corrections import _two_corrections, people  # noqa: F401
 from tests.tui_helpers import (  # noqa: F401 (backend: the UI tests' fixture)
+    INDIVIDUAL_KEYS,
+    INDIVIDUAL_TAIL,
     INDIVIDUAL_TEXTS,
     backend,
     draft_app,
@@ -184,3 +186,14 @@ async def test_help_and_menu(books, cfg) -> None:
         await type_in(pilot, "escape", "f10")
         assert not isinstance(app.screen, CardScreen)
         check("menu", app)
+
+
+async def test_warnings_to_confirm(books, cfg) -> None:
+    """One warning before saving: a window as tall as its one issue, the card above and
+    below it still in view."""
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, *INDIVIDUAL_KEYS, "40000", "enter", "enter", *INDIVIDUAL_TAIL)
+        await type_in(pilot, "f2")
+        await settle(pilot)
+        check("warnings_confirm", app)

@@ -9,7 +9,7 @@ from models.card_schema import FIELDS
 from models.i18n import T
 from models.validation import Issue
 from tui.screens.base import QuietModal
-from tui.widgets.line import TextLine
+from tui.widgets.line import TextLine, wrap
 from tui.widgets.picklist import PickList
 
 YES = T("Иә", "Да")
@@ -101,6 +101,8 @@ class NoticeScreen(QuietModal[None]):
 
 SAVE = "__save__"
 ISSUE_INDENT = 7  # a wrapped issue goes on under its text: "! 14.3 " is 7 cells
+TALL = 22  # rows of the window at most (.dialog's max-height): a longer list scrolls
+FRAME = 4  # the window's rows around its list: the frame, the title and the hint
 
 
 class IssuesScreen(QuietModal[str | None]):
@@ -152,6 +154,11 @@ class IssuesScreen(QuietModal[str | None]):
         self.query_one("#hint", TextLine).set_text(self.tr(hint))
         rows = [issue_line(i, self.lang) for i in self.issues] or [self.tr(self.NONE)]
         self.query_one(PickList).set_rows(rows)
+        # As tall as its issues: one warning covers six rows of the card, not the card
+        # (a slow link repaints what the window covered when it closes).
+        width = min(self.app.size.width, 80) - FRAME
+        shown = sum(len(wrap(row, width, ISSUE_INDENT)) for row in rows)
+        self.query_one(Vertical).styles.height = min(TALL, shown + FRAME)
 
     def on_pick_list_picked(self, event: PickList.Picked) -> None:
         event.stop()
