@@ -16,7 +16,8 @@ def unlogged(db: Any) -> Iterator[None]:
     (this connection only); SQLite: the triggers dropped and made again. The rows loaded
     have no log rows: `apcard audit verify` names them. Never used by the application."""
     from models.db import is_postgres
-    from models.migrations import v0010_logged_path as triggers
+    from models.migrations import v0010_logged_path as guards
+    from models.migrations import v0013_shared_log_writer as triggers
 
     if is_postgres(db):
         db.execute_sql("SET session_replication_role = replica")
@@ -32,6 +33,6 @@ def unlogged(db: Any) -> Iterator[None]:
     try:
         yield
     finally:
-        for table in triggers.LOGGED:
+        for table in guards.LOGGED:
             triggers.attach(db, table)
-        triggers.guard(db)
+        guards.guard(db)

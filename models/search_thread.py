@@ -2,7 +2,7 @@
 of the persons it found), keeping one database connection open between them.
 
 A new thread per check opened a new connection each time: on SQLite that parses the
-schema with the log's triggers again (~25 ms of CPU and ~4 MiB each time). This thread
+schema with the log's triggers again (processor time and memory each time). This thread
 opens its connection on its first job and keeps it until `close()` (the session's end)
 or until a job fails on the database (the next job connects again: a server gone and
 back, a file replaced).

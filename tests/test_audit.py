@@ -21,6 +21,7 @@ from models.auth import add_user, os_account, set_role
 from models.corrections import correct_card, remove_card
 from models.db import database_proxy, is_postgres
 from models.migrations import v0010_logged_path as logged_path
+from models.migrations import v0013_shared_log_writer as log_writer
 from models.migrations.v0004_corrections import SQLITE_TRIGGERS
 from models.tables import Card, Person, Role, User
 from tests.test_cli import one_line, run
@@ -73,7 +74,7 @@ def all_triggers_off() -> Iterator[None]:
         yield
     finally:
         for table in logged_path.LOGGED:
-            logged_path.attach(db, table)
+            log_writer.attach(db, table)
         logged_path.guard(db)
 
 

@@ -16,7 +16,8 @@ Rows written before (by the application, fmt 1) keep their hashes; rows written 
 
 The SQL is generated here from the table's columns as they are when this runs, so a
 later migration that adds a column to a logged table calls `attach(db, table)` again
-(SQLite triggers name their columns; PostgreSQL's read the row as JSON).
+(SQLite triggers name their columns; PostgreSQL's read the row as JSON): since v13,
+v0013_shared_log_writer's `attach`, which makes SQLite's triggers in their shorter form.
 """
 
 from __future__ import annotations
