@@ -74,3 +74,21 @@ def insert_rows(model: type[pw.Model], rows: Sequence[dict[str, Any]]) -> list[i
         cursor.execute(sql, p)
         ids.append(cursor.lastrowid)
     return ids
+
+
+def insert_tuples(table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert rows given as tuples of the driver's values for `columns`, with no
+    conversion at all (the caller passes what the database stores)."""
+    if not rows:
+        return
+    db = database_proxy.obj
+    cols = ", ".join(f'"{c}"' for c in columns)
+    cursor = db.cursor()
+    if is_postgres(db):
+        from psycopg2.extras import execute_values
+
+        execute_values(cursor, f'INSERT INTO "{table}" ({cols}) VALUES %s', rows,
+                       page_size=1000)
+        return
+    cursor.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join("?" * len(columns))})',
+                       rows)

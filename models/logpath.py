@@ -9,6 +9,7 @@ PostgreSQL: `SET LOCAL`-style settings (set_config(..., true)), read by the trig
     apcard.reason_code  the reason's code (codebook correction_reason)
     apcard.reason       the reason's text
     apcard.reasons      JSON {column: [code, text]} when lines have their own reasons
+SQLite: `batch` besides: a batch dispatch writes its cards' log rows itself (models/batchlog.py).
 SQLite: the same values from the thread's context, through the functions apcard_ctx,
 apcard_reason and apcard_user; apcard_hash chains a row, apcard_digest hides a secret.
 A connection without these functions (the sqlite3 shell) cannot write a logged table.
@@ -25,11 +26,12 @@ import contextlib
 import datetime as dt
 import functools
 import json
+import operator
 import os
 import pwd
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from models.digest import sha256  # without OpenSSL: opened by every process
@@ -37,7 +39,7 @@ from models.digest import sha256  # without OpenSSL: opened by every process
 HASHED_V2 = ("id", "entity", "entity_id", "card", "card_version", "event", "line",
              "field_name", "old_value", "new_value", "reason_code", "reason_text", "user",
              "target_user", "db_user", "created_at", "state", "prev_hash")
-KEYS = ("user_id", "event", "reason_code", "reason", "reasons")
+KEYS = ("user_id", "event", "reason_code", "reason", "reasons", "batch")
 
 _local = threading.local()
 
@@ -63,8 +65,10 @@ def current() -> dict[str, str]:
 
 def values_of(user_id: int | None = None, event: str | None = None,
               reason_code: str | None = None, reason: str | None = None,
-              reasons: Mapping[str, tuple[str | None, str]] | None = None) -> dict[str, str]:
-    """The settings for these arguments (None: not set here)."""
+              reasons: Mapping[str, tuple[str | None, str]] | None = None,
+              batch: str | None = None) -> dict[str, str]:
+    """The settings for these arguments (None: not set here). `batch` (SQLite only):
+    this connection writes a batch's log rows itself (models/batchlog.py)."""
     out: dict[str, str] = {}
     if user_id is not None:
         out["user_id"] = str(user_id)
@@ -77,6 +81,8 @@ def values_of(user_id: int | None = None, event: str | None = None,
     if reasons is not None:
         out["reasons"] = json.dumps({k: [c or "", t] for k, (c, t) in reasons.items()},
                                     ensure_ascii=False) if reasons else ""
+    if batch is not None:
+        out["batch"] = batch
     return out
 
 
@@ -114,7 +120,10 @@ def os_account() -> str:
 def _ctx(name: str) -> str:
     if name == "db_user":
         return os_account()
-    return current().get(name, "")
+    for values in reversed(_stack()):  # the innermost context that sets it (as current())
+        if name in values:
+            return values[name]
+    return ""
 
 
 def _reason(field: str, index: int) -> str:
@@ -150,19 +159,27 @@ def _text(value: object) -> str | None:
 
 
 def canonical_v2(data: Mapping[str, object]) -> str:
-    parts = []
-    for key in HASHED_V2:
-        text = _text(data.get(key))
-        parts.append("~;" if text is None else f"{len(text)}:{text};")
-    return "".join(parts)
+    return _canonical(data.get(key) for key in HASHED_V2)
+
+
+def _canonical(values: Iterable[object]) -> str:
+    texts = [v if type(v) is str else _text(v) for v in values]
+    return "".join("~;" if t is None else f"{len(t)}:{t};" for t in texts)
 
 
 def row_hash_v2(data: Mapping[str, object]) -> str:
     return sha256(canonical_v2(data).encode("utf-8")).hexdigest()
 
 
+def hash_values(values: tuple[object, ...]) -> str:
+    """row_hash_v2 of the values of HASHED_V2, in that order."""
+    return sha256(_canonical(values).encode("utf-8")).hexdigest()
+
+
 def _hash(*values: object) -> str:
-    return row_hash_v2(dict(zip(HASHED_V2, values, strict=True)))
+    if len(values) != len(HASHED_V2):
+        raise TypeError(f"apcard_hash takes {len(HASHED_V2)} values")
+    return hash_values(values)
 
 
 # --- a row's state --------------------------------------------------------------------------
@@ -201,11 +218,33 @@ def value_text(value: object) -> str | None:
 def state(row: Mapping[str, object]) -> str:
     """The digest of a whole row (column -> value; the id and volatile columns left
     out): what the log's `state` says the row is after a change."""
-    parts = []
-    for key in sorted(row):
-        text = value_text(row[key])
-        parts.append(f"{len(key)}:{key};" + ("~;" if text is None else f"{len(text)}:{text};"))
-    return digest("".join(parts)) or ""
+    keys = tuple(sorted(row))
+    return _digest_of(_prefixes(keys), [row[k] for k in keys])
+
+
+def states(names: tuple[str, ...], rows: list[tuple[object, ...]]) -> list[str]:
+    """`state` of many rows given as tuples of the columns `names` (the same digests)."""
+    order = sorted(range(len(names)), key=names.__getitem__)
+    prefixes = _prefixes(tuple(names[i] for i in order))
+    if len(order) == 1:
+        return [_digest_of(prefixes, (row[order[0]],)) for row in rows]
+    pick = operator.itemgetter(*order)
+    return [_digest_of(prefixes, pick(row)) for row in rows]
+
+
+@functools.lru_cache(maxsize=16)
+def _prefixes(keys: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{len(key)}:{key};" for key in keys)
+
+
+def _digest_of(prefixes: tuple[str, ...], values: Sequence[object]) -> str:
+    # value_text, with the commonest cases (None, a text too short for a time, an int)
+    # inline: a dispatch of 100,000 cards digests six million values.
+    texts = [v if type(v) is str and len(v) < 19 else
+             None if v is None else str(v) if type(v) is int else value_text(v)
+             for v in values]
+    return digest("".join(f"{p}~;" if t is None else f"{p}{len(t)}:{t};"
+                          for p, t in zip(prefixes, texts, strict=True))) or ""
 
 
 @functools.lru_cache(maxsize=64)

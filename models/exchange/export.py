@@ -28,8 +28,8 @@ from models.cards import row_edition as edition
 from models.config import Config
 from models.corrections import CorrectionRefused, dispatch_due
 from models.db import database_proxy
+from models.exchange import cardrows, history
 from models.exchange import format as fmt
-from models.exchange import history
 from models.exchange.common import (
     ExchangeError,
     Org,
@@ -39,7 +39,7 @@ from models.exchange.common import (
     uid,
     write_transaction,
 )
-from models.exchange.tables import CardOrigin, CardOutbox, Package, PackageCard
+from models.exchange.tables import CardOutbox, Package, PackageCard
 from models.i18n import T
 from models.permissions import Action, PermissionDenied, require
 from models.tables import Card, CodebookEntry, Status, User, card_values, now
@@ -82,9 +82,16 @@ def card_record(uid_: str, version: int, base: int | None, action: str,
                 values: dict[str, Any], status: str,
                 reasons: dict[str, dict[str, str]] | None,
                 person: str | None = None) -> dict[str, Any]:
+    return record(uid_, version, base, action, fmt.encode_values(values), edition(values),
+                  status, reasons, person)
+
+
+def record(uid_: str, version: int, base: int | None, action: str, encoded: dict[str, Any],
+           edition_: str, status: str, reasons: dict[str, dict[str, str]] | None,
+           person: str | None = None) -> dict[str, Any]:
+    """A card record from values already encoded (format.encode_values)."""
     rec: dict[str, Any] = {"uid": uid_, "version": version, "action": action,
-                           "status": status, "edition": edition(values),
-                           "values": fmt.encode_values(values)}
+                           "status": status, "edition": edition_, "values": encoded}
     if person:
         rec["person"] = person
     if base is not None:
@@ -191,7 +198,7 @@ def _export(cfg: Config, user: User | None, out: Path, any_day: bool, gz: bool,
         for chunk in _chunks(ids):
             rows = _write_chunk(me, pkg, chunk, writer, by_action, by_status, skipped)
             with write_transaction():
-                bulk.insert_rows(PackageCard, rows)
+                bulk.insert_tuples("package_card", SENT_COLUMNS, rows)
             done += len(chunk)
             if progress:
                 progress(done, len(ids))
@@ -208,14 +215,11 @@ def _export(cfg: Config, user: User | None, out: Path, any_day: bool, gz: bool,
 
 def _write_chunk(me: Org, pkg: Package, chunk: list[int], writer: fmt.PackageWriter,
                  by_action: Counter[str], by_status: Counter[str],
-                 skipped: list[tuple[int, int]]) -> list[dict[str, Any]]:
-    cards = {c["id"]: c for c in Card.select().where(Card.id.in_(chunk)).dicts()}
-    origins = dict(CardOrigin.select(CardOrigin.card, CardOrigin.uid)
-                   .where(CardOrigin.card.in_(chunk)).tuples())
-    sent = {c: (u, v) for c, u, v in CardOutbox.select(CardOutbox.card, CardOutbox.uid,
-                                                      CardOutbox.sent_version)
-            .where(CardOutbox.card.in_(chunk)).tuples()}
-    why = history.reasons((cid, sent[cid][1], cards[cid]["version"]) for cid in chunk
+                 skipped: list[tuple[int, int]]) -> list[tuple[Any, ...]]:
+    cards = cardrows.fetch(chunk)
+    origins = {c: u for c, u, _ in _of_cards("card_origin", "source_version", chunk)}
+    sent = {c: (u, v) for c, u, v in _of_cards("card_outbox", "sent_version", chunk)}
+    why = history.reasons((cid, sent[cid][1], cards[cid][2]) for cid in chunk
                           if cid in sent and cid in cards)
     rows = []
     for cid in chunk:
@@ -223,21 +227,32 @@ def _write_chunk(me: Org, pkg: Package, chunk: list[int], writer: fmt.PackageWri
         if card is None:
             continue
         base = sent[cid][1] if cid in sent else None
-        status, version = card["status"], card["version"]
+        _, status, version, person = card[:4]
         if status == Status.PURGED.value or (base is None and status not in UNSENT_LIVE):
             skipped.append((cid, version))  # destroyed here; the receiver keeps its own
             continue
         action = "register" if base is None else (
             "remove" if status == Status.REMOVED.value else "correct")
         card_uid = sent[cid][0] if cid in sent else origins.get(cid) or uid(me.code, cid)
-        writer.write(card_record(card_uid, version, base, action,
-                                 {n: card[n] for n in FIELDS}, status, why.get(cid),
-                                 person_ref(me.code, card["person"])))
+        writer.write(record(card_uid, version, base, action, cardrows.encode(card),
+                            cardrows.edition(card), status, why.get(cid),
+                            person_ref(me.code, person)))
         by_action[action] += 1
         by_status[status] += 1
-        rows.append({"package": pkg.id, "card": cid, "uid": card_uid, "version": version,
-                     "base_version": base, "action": action})
+        rows.append((pkg.id, cid, card_uid, version, base, action, "", ""))
     return rows
+
+
+SENT_COLUMNS = ("package_id", "card_id", "uid", "version", "base_version", "action", "result",
+                "reasons")
+
+
+def _of_cards(table: str, version: str, ids: list[int]) -> list[tuple[int, str, int]]:
+    """(card, uid, `version`) of the chunk's cards in card_origin or card_outbox."""
+    db = database_proxy.obj
+    marks = ", ".join([db.param] * len(ids))
+    return db.execute_sql(f'SELECT "card_id", "uid", "{version}" FROM "{table}" '
+                          f'WHERE "card_id" IN ({marks})', ids).fetchall()
 
 
 def _close(pkg: Package, manifest: dict[str, Any], skipped: list[tuple[int, int]]) -> None:
@@ -271,6 +286,21 @@ def _sent_items(package_id: int) -> Iterator[list[tuple]]:
         yield [r[1:] for r in rows]
 
 
+def _again(card: cardrows.Row, card_uid: str, version: int, base: int | None, action: str,
+           reasons: dict[str, dict[str, str]] | None, sender: str) -> dict[str, Any]:
+    """A sent card's record again: as it is now when it has not changed since, else as
+    it was at the version sent (its later changes undone from the log)."""
+    cid, status, current, person = card[:4]
+    ref = person_ref(sender, person)
+    if version >= current:
+        return record(card_uid, version, base, action, cardrows.encode(card),
+                      cardrows.edition(card), status, reasons, ref)
+    whole = Card.get_by_id(cid)
+    values, status = history.values_at(cid, version, card_values(whole), whole.status,
+                                       whole.version)
+    return card_record(card_uid, version, base, action, values, status, reasons, ref)
+
+
 def reexport(ident: str, out: Path, gz: bool = False, progress: Progress | None = None
              ) -> Written:
     """Write a package sent earlier again, identical to the first time: each card at the
@@ -288,14 +318,11 @@ def reexport(ident: str, out: Path, gz: bool = False, progress: Progress | None 
     try:
         done = 0
         for part in _sent_items(pkg.id):
-            cards = {c.id: c for c in Card.select().where(Card.id.in_([i[0] for i in part]))}
+            cards = cardrows.fetch(i[0] for i in part)
             why = history.reasons((i[0], i[3], i[2]) for i in part)
             for cid, card_uid, version, base, action in part:
-                card = cards[cid]
-                values, status = history.values_at(cid, version, card_values(card), card.status,
-                                                   card.version)
-                writer.write(card_record(card_uid, version, base, action, values, status,
-                                         why.get(cid), person_ref(pkg.sender, card.person_id)))
+                writer.write(_again(cards[cid], card_uid, version, base, action, why.get(cid),
+                                    pkg.sender))
             done += len(part)
             if progress:
                 progress(done, pkg.records)

@@ -61,6 +61,11 @@ LOGGED: dict[str, Logged] = {
 # Card columns whose change needs no reason when the status goes to these statuses.
 NO_REASON = {"status", "dispatched_at", "executed_at"}
 NO_REASON_STATUS = ("dispatched", "accepted", "executed")
+# SQLite: a batch dispatch (models/batchlog.py) writes these columns' log rows itself, one
+# statement for a chunk of cards, while the connection's context says `batch`; their
+# triggers stand aside then, and the guard lets such a connection do nothing but dispatch.
+BATCHED = {"card": ("status", "dispatched_at")}
+DISPATCHED_FROM = ("registered", "corrected")
 
 # The card's line of each column, as of this version (for the log's `line`).
 CARD_LINES = {
@@ -240,8 +245,9 @@ def attach(db: pw.Database, table: str) -> None:
     ordered = sorted(shown, key=lambda c: (pos.get(c, 999), c))
     for i, column in reversed(list(enumerate(ordered))):
         body = _sqlite_append(how, stated, "NEW", column, "column")
+        batch = " AND apcard_ctx('batch') = ''" if column in BATCHED.get(table, ()) else ""
         db.execute_sql(f'CREATE TRIGGER "apcard_log_{table}_u{i}" AFTER UPDATE OF "{column}" '
-                       f'ON "{table}" WHEN OLD."{column}" IS NOT NEW."{column}" '
+                       f'ON "{table}" WHEN OLD."{column}" IS NOT NEW."{column}"{batch} '
                        f"BEGIN {body}; END")
     quiet = [c for c in how.quiet if c in stated]
     if quiet:
@@ -344,6 +350,9 @@ def guard(db: pw.Database) -> None:
     same = " AND ".join(f'OLD."{c}" IS NEW."{c}"' for c in columns)
     same_but = " AND ".join(f'OLD."{c}" IS NEW."{c}"' for c in columns if c not in NO_REASON)
     statuses = ", ".join(f"'{s}'" for s in NO_REASON_STATUS)
+    same_but_batch = " AND ".join(f'OLD."{c}" IS NEW."{c}"' for c in columns
+                                  if c not in BATCHED["card"])
+    dispatchable = ", ".join(f"'{s}'" for s in DISPATCHED_FROM)
     for sql in (
         "DROP TRIGGER IF EXISTS apcard_card_guard",
         "DROP TRIGGER IF EXISTS apcard_card_no_delete",
@@ -355,9 +364,14 @@ def guard(db: pw.Database) -> None:
         "SELECT RAISE(ABORT, 'apcard: a card change raises its version by one') "
         f"WHERE NOT ({same}) AND NEW.version IS NOT OLD.version + 1; "
         "SELECT RAISE(ABORT, 'apcard: a change to a registered card needs a reason') "
-        f"WHERE NOT ({same}) AND OLD.status <> 'draft' AND apcard_ctx('reason') = '' "
-        "AND apcard_ctx('reason_code') = '' AND apcard_ctx('reasons') = '' "
-        f"AND NOT (({same_but}) AND NEW.status IN ({statuses})); "
+        # (the conditions on the row first: SQLite calls no function for a dispatch)
+        f"WHERE NOT ({same}) AND OLD.status <> 'draft' "
+        f"AND NOT (({same_but}) AND NEW.status IN ({statuses})) "
+        "AND apcard_ctx('reason') = '' AND apcard_ctx('reason_code') = '' "
+        "AND apcard_ctx('reasons') = ''; "
+        "SELECT RAISE(ABORT, 'apcard: a batch changes nothing but a dispatch') "
+        f"WHERE apcard_ctx('batch') <> '' AND NOT (({same_but_batch}) "
+        f"AND OLD.status IN ({dispatchable}) AND NEW.status = 'dispatched'); "
         "SELECT RAISE(ABORT, 'apcard: unknown reason code') "
         "WHERE apcard_ctx('reason_code') <> '' AND NOT EXISTS (SELECT 1 FROM codebook_entry "
         "WHERE book = 'correction_reason' AND code = apcard_ctx('reason_code')); END",

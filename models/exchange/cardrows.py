@@ -1,0 +1,90 @@
+"""Cards as a package writes them, read fast: one query per chunk of cards, the driver's
+own values (no model objects), each value encoded for the package straight from what
+the database returned.
+
+The result is exactly what `format.encode_values` makes of the card's typed values (a
+package and its re-export must be identical, and so must a package written before this
+reader existed): a value in its usual stored form (an ISO date text or a date, an int,
+a flag as 0/1 or a bool, a text) is encoded directly; anything else goes through the
+field's own conversion first, as a model object would have it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from models.card_schema import FIELDS, Kind
+from models.cards import row_edition
+from models.db import database_proxy
+from models.exchange import format as fmt
+from models.tables import Card
+
+HEAD = ("id", "status", "version", "person_id")
+NAMES = tuple(FIELDS)
+COLUMNS = HEAD + tuple(Card._meta.fields[n].column_name for n in NAMES)
+_KINDS = tuple(FIELDS[n].kind for n in NAMES)
+_CONVERT = tuple(Card._meta.fields[n].python_value for n in NAMES)
+_DATES = ("offence_date", "protocol_date", "decision_date", "journal_date")  # card_date's
+_AT = {n: i for i, n in enumerate(NAMES)}
+_EDITION_AT = tuple(_AT[n] for n in ("article", *_DATES))
+_SQL = (f'SELECT {", ".join(chr(34) + c + chr(34) for c in COLUMNS)} FROM "card" '
+        'WHERE "id" IN ({marks})')
+
+Row = tuple[Any, ...]
+
+
+def fetch(ids: Iterable[int]) -> dict[int, Row]:
+    """id -> (id, status, version, person_id, *the card's fields in FIELDS order)."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    db = database_proxy.obj
+    cur = db.execute_sql(_SQL.format(marks=", ".join([db.param] * len(wanted))), wanted)
+    return {row[0]: row for row in cur.fetchall()}
+
+
+def _slow(i: int, raw: Any) -> Any:
+    return fmt.encode_value(_KINDS[i], _CONVERT[i](raw))
+
+
+def encode(row: Row) -> dict[str, Any]:
+    """The card's `values` as the package holds them (format.encode_values)."""
+    out: dict[str, Any] = {}
+    for i, raw in enumerate(row[len(HEAD):]):
+        if raw is None or raw == "":
+            continue
+        kind = _KINDS[i]
+        t = type(raw)
+        if kind is Kind.DATE:
+            v = raw if t is str and len(raw) == 10 else (
+                raw.isoformat() if t is dt.date else _slow(i, raw))
+        elif kind is Kind.AMOUNT:
+            v = raw if t is int else _slow(i, raw)
+        elif kind is Kind.FLAG:
+            v = (True if raw else None) if t is int or t is bool else _slow(i, raw)
+        else:
+            v = raw if t is str else _slow(i, raw)
+        if v is not None:
+            out[NAMES[i]] = v
+    return out
+
+
+def _date(raw: Any) -> Any:
+    if type(raw) is str and len(raw) == 10:
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            return raw
+    return Card.offence_date.python_value(raw)
+
+
+def edition(row: Row) -> str:
+    """models.cards.row_edition of the card (its article and the dates it resolves on)."""
+    base = len(HEAD)
+    article, *dates = (row[base + i] for i in _EDITION_AT)
+    if not article:
+        return row_edition({})
+    return row_edition({"article": article, **{n: _date(d) for n, d in
+                                               zip(_DATES, dates, strict=True)}})

@@ -1,0 +1,136 @@
+"""A dispatch of many cards is logged as the per-row triggers log one card (SQLite writes
+the chunk's rows in one statement, models/batchlog.py; PostgreSQL's triggers write
+them), the log proves it, and a dispatch made around the log is refused or shows in
+`apcard audit verify`. The package's fast card reader gives what the models give."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import peewee as pw
+import pytest
+
+from models import audit, logpath
+from models.auditlog import Correction
+from models.cards import row_edition
+from models.corrections import correct_card, dispatch_due
+from models.db import database_proxy
+from models.exchange import cardrows
+from models.exchange import format as fmt
+from models.tables import Card, card_values
+from tests.test_corrections import ADMIN_DAY, make_card, people  # noqa: F401
+from tests.test_lifecycle import DISPATCH_DAYS, D
+from tests.test_validation import legal_card
+
+DAY = D(2025, 3, 10)  # a dispatch day
+
+
+def _state_now(card_id: int) -> str:
+    """The card's state as the data check (models.replay) digests it."""
+    cur = database_proxy.obj.execute_sql("SELECT * FROM card WHERE id = " + str(card_id))
+    row = dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
+    row.pop("id")
+    return logpath.state(row)
+
+
+def test_a_batch_dispatch_logs_each_card_as_its_triggers_do(people) -> None:  # noqa: F811
+    op, admin = people["operator"], people["administrator"]
+    cards = [make_card(op, journal_no=f"0000{i}") for i in range(1, 4)]
+    assert dispatch_due(op, DISPATCH_DAYS, today=DAY) == 3
+    sent = Card.get_by_id(cards[0].id)
+    correct_card(sent.id, {"protocol_no": "77"}, admin, "04", "описка", expected_version=2,
+                 today=D(2025, 3, 11))
+    before = Card.get_by_id(sent.id).dispatched_at
+    assert dispatch_due(op, DISPATCH_DAYS, today=D(2025, 3, 20)) == 1  # the corrected one
+    for card in cards:
+        now = Card.get_by_id(card.id)
+        assert now.status == "dispatched"
+        rows = list(Correction.select().where((Correction.card == card.id)
+                                              & (Correction.card_version == now.version)
+                                              & (Correction.event == "dispatch"))
+                    .order_by(Correction.id))
+        # (the time is to the second: sent again within it, the time did not change)
+        again = card.id == sent.id and now.dispatched_at == before
+        assert [r.field_name for r in rows] == ["status"] + ([] if again else ["dispatched_at"])
+        old_status = "corrected" if card.id == sent.id else "registered"
+        assert (rows[0].old_value, rows[0].new_value) == (old_status, "dispatched")
+        if not again:
+            norm = logpath.norm  # (PostgreSQL's text of a time has a T)
+            assert norm(rows[1].new_value) == str(now.dispatched_at)
+            assert norm(rows[1].old_value) == (str(before) if card.id == sent.id else None)
+        for r in rows:
+            assert (r.entity, r.entity_id, r.fmt, r.line) == ("card", card.id, 2, "")
+            assert r.user_id == op.id and r.db_user and r.reason_code is None
+            assert r.reason_text == "" and r.state == _state_now(card.id)
+    verdict = audit.verify()
+    assert verdict.ok, verdict
+
+
+def _raw(db_url: str) -> sqlite3.Connection:
+    """The sqlite3 shell's view of the file: no apcard functions."""
+    return sqlite3.connect(db_url[len("sqlite:///"):], isolation_level=None)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_dispatch_around_the_log_is_refused_or_seen(people, db_url: str) -> None:  # noqa: F811
+    """The attacker: an operator with a shell and the register's file."""
+    op = people["operator"]
+    a, b = make_card(op, journal_no="00001"), make_card(op, journal_no="00002")
+    db = database_proxy.obj
+    # The sqlite3 shell: the triggers call functions it does not have.
+    raw = _raw(db_url)
+    with pytest.raises(sqlite3.OperationalError, match="apcard_"):
+        raw.execute("UPDATE card SET status = 'dispatched', version = version + 1 "
+                    f"WHERE id = {a.id}")
+    raw.close()
+    # A program with apcard's functions claiming a batch may only dispatch (a reason
+    # given, for the rule of reasons to let the change through).
+    with logpath.context(batch="dispatch", reason="x"), pytest.raises(
+            pw.IntegrityError, match="nothing but a dispatch"):
+        db.execute_sql("UPDATE card SET surname = 'Other', version = version + 1 "
+                       f"WHERE id = {a.id}")
+    with logpath.context(batch="dispatch", reason="x"), pytest.raises(
+            pw.IntegrityError, match="nothing but a dispatch"):
+        db.execute_sql("UPDATE card SET status = 'removed', version = version + 1 "
+                       f"WHERE id = {a.id}")
+    assert audit.verify().ok
+    # ... and a dispatch it makes without the log rows shows in the data check.
+    with logpath.context(batch="dispatch"):
+        db.execute_sql("UPDATE card SET status = 'dispatched', dispatched_at = "
+                       f"'2025-03-10 10:00:00', version = version + 1 WHERE id = {a.id}")
+    verdict = audit.verify()
+    assert verdict.chain.ok and [(p.table, p.row_id) for p in verdict.data_problems] == [
+        ("card", a.id)]
+    # A batch's log row edited afterwards (the log's guard dropped) breaks the chain.
+    dispatch_due(op, DISPATCH_DAYS, today=DAY)
+    row = (Correction.select().where((Correction.card == b.id)
+                                     & (Correction.field_name == "status")
+                                     & (Correction.event == "dispatch")).get())
+    raw = _raw(db_url)
+    raw.execute("DROP TRIGGER correction_no_update")
+    raw.execute(f"UPDATE correction SET old_value = 'draft' WHERE id = {row.id}")
+    raw.close()
+    assert audit.verify().chain.broken_id == row.id
+
+
+def test_the_package_reader_encodes_as_the_models_do(people, backend: str) -> None:  # noqa: F811
+    op = people["operator"]
+    make_card(op, journal_no="00001")
+    make_card(op, **legal_card(journal_no="00003"))
+    ids = [c.id for c in Card.select(Card.id)]
+    rows = cardrows.fetch(ids)
+    assert sorted(rows) == sorted(ids)
+    for cid in ids:
+        values = card_values(Card.get_by_id(cid))
+        assert cardrows.encode(rows[cid]) == fmt.encode_values(values)
+        assert cardrows.edition(rows[cid]) == row_edition(values)
+    # A flag set, a flag clear, a zero amount, an empty text, as each driver reads them.
+    at = {n: len(cardrows.HEAD) + i for i, n in enumerate(cardrows.NAMES)}
+    for flag in (True, False):
+        raw = list(rows[ids[0]])
+        raw[at["without_protocol"]] = flag if backend == "postgres" else int(flag)
+        raw[at["fine_imposed"]] = 0
+        raw[at["paragraph"]] = ""
+        values = {**card_values(Card.get_by_id(ids[0])), "without_protocol": flag,
+                  "fine_imposed": 0, "paragraph": ""}
+        assert cardrows.encode(tuple(raw)) == fmt.encode_values(values)
