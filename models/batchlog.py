@@ -25,6 +25,7 @@ PostgreSQL keeps its per-row triggers: a login role there sets its own settings,
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from typing import Any
 
 from models import logpath
@@ -52,20 +53,24 @@ def dispatch(ids: list[int], stamp: dt.datetime) -> None:
         db.execute_sql(f'UPDATE "card" SET "status" = ?, "dispatched_at" = ?, '
                        f'"version" = "version" + 1 WHERE "id" IN ({marks})',
                        ["dispatched", Card.dispatched_at.db_value(stamp), *ids])
+    # The rows as they are now: the fields' texts and values, then the whole row.
     cur = db.execute_sql(f'SELECT {texts}, * FROM "card" WHERE "id" IN ({marks}) '
                          'ORDER BY "id"', ids)
-    names = [d[0] for d in cur.description]
-    cards = cur.fetchall()
-    db.cursor().executemany(_INSERT, _rows(names, cards, before))
+    db.cursor().executemany(_INSERT, _rows([d[0] for d in cur.description], cur.fetchall(),
+                                           before))
 
 
 def _rows(names: list[str], cards: list[tuple[Any, ...]],
           before: dict[int, tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The log rows of the dispatched cards (each: the fields' texts and values, then
+    every column; `before`: the fields' texts and values before)."""
     db = database_proxy.obj
-    n = 2 * len(_FIELDS)  # the old fields' texts and values come first, then the row
-    rid = names.index("id", n)
-    version = names.index("version", n)
-    states = logpath.states(tuple(names[rid + 1:]), [c[rid + 1:] for c in cards])
+    star = 2 * len(_FIELDS)  # where the row's own columns begin
+    rid, version = names.index("id", star), names.index("version", star)
+    # The state of the row as the data check digests it: every column but the id.
+    whole = [i for i in range(star, len(names)) if i != rid]
+    pick = operator.itemgetter(*whole)
+    states = logpath.states(tuple(names[i] for i in whole), [pick(c) for c in cards])
     last, at, prev = db.execute_sql(
         "SELECT COALESCE(MAX(id), 0), strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime'), "
         "(SELECT row_hash FROM correction ORDER BY id DESC LIMIT 1) FROM correction"

@@ -134,3 +134,4 @@ def test_the_package_reader_encodes_as_the_models_do(people, backend: str) -> No
         values = {**card_values(Card.get_by_id(ids[0])), "without_protocol": flag,
                   "fine_imposed": 0, "paragraph": ""}
         assert cardrows.encode(tuple(raw)) == fmt.encode_values(values)
+

@@ -12,6 +12,7 @@ field's own conversion first, as a model object would have it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -38,6 +39,7 @@ Row = tuple[Any, ...]
 def fetch(ids: Iterable[int]) -> dict[int, Row]:
     """id -> (id, status, version, person_id, *the card's fields in FIELDS order)."""
     wanted = list(ids)
+    _edition.cache_clear()  # editions remembered for one chunk: the codebooks may reload
     if not wanted:
         return {}
     db = database_proxy.obj
@@ -80,11 +82,22 @@ def _date(raw: Any) -> Any:
     return Card.offence_date.python_value(raw)
 
 
+@functools.lru_cache(maxsize=4096)
+def _edition(article: str, on: dt.date | None) -> str:
+    return row_edition({"article": article, "offence_date": on})
+
+
 def edition(row: Row) -> str:
-    """models.cards.row_edition of the card (its article and the dates it resolves on)."""
+    """models.cards.row_edition of the card: its article resolved on the first of the
+    dates validation.card_date takes that is a date."""
     base = len(HEAD)
-    article, *dates = (row[base + i] for i in _EDITION_AT)
+    article = row[base + _EDITION_AT[0]]
     if not article:
         return row_edition({})
-    return row_edition({"article": article, **{n: _date(d) for n, d in
-                                               zip(_DATES, dates, strict=True)}})
+    on = None
+    for i in _EDITION_AT[1:]:
+        raw = row[base + i]
+        if raw is not None and isinstance(value := _date(raw), dt.date):
+            on = value
+            break
+    return _edition(article, on)
