@@ -31,6 +31,7 @@ from typing import Any
 from models import logpath
 from models.auditlog import GENESIS
 from models.db import database_proxy
+from models.digest import sha256
 from models.migrations.v0010_logged_path import CARD_LINES, LOG_COLUMNS
 from models.tables import Card
 
@@ -78,7 +79,12 @@ def _rows(names: list[str], cards: list[tuple[Any, ...]],
     prev = prev or GENESIS
     event = logpath._ctx("event") or "sql"
     user, db_user = logpath._user(), logpath._ctx("db_user")
-    reason = {f: (logpath._reason(f, 0) or None, logpath._reason(f, 1)) for f in _FIELDS}
+    # What every row of the chunk shares, as parts of its hashed text (logpath.part).
+    same = {f: (logpath._reason(f, 0) or None, logpath._reason(f, 1)) for f in _FIELDS}
+    middle = {f: "".join(map(logpath.part, (event, CARD_LINES.get(f, ""), f)))
+              for f in _FIELDS}
+    after = {f: "".join(map(logpath.part, (*same[f], user, None, db_user, at))) for f in _FIELDS}
+    part, entity = logpath.part, logpath.part("card")
     out = []
     for card, state in zip(cards, states, strict=True):
         cid, v = card[rid], card[version]
@@ -87,9 +93,12 @@ def _rows(names: list[str], cards: list[tuple[Any, ...]],
             if old[2 * k + 1] == card[2 * k + 1]:
                 continue  # the trigger's WHEN: the column did not change
             last += 1
-            code, text = reason[field]
-            values = (last, "card", cid, cid, v, event, CARD_LINES.get(field, ""), field,
-                      old[2 * k], card[2 * k], code, text, user, None, db_user, at, state, prev)
-            prev = logpath.hash_values(values)
-            out.append((*values, prev, 2))
+            row = (last, "card", cid, cid, v, event, CARD_LINES.get(field, ""), field,
+                   old[2 * k], card[2 * k], *same[field], user, None, db_user, at, state, prev)
+            # logpath.hash_values(row), with the shared parts made once
+            text = (f"{part(last)}{entity}{part(cid) * 2}{part(v)}{middle[field]}"
+                    f"{part(old[2 * k])}{part(card[2 * k])}{after[field]}{part(state)}"
+                    f"{part(prev)}")
+            prev = sha256(text.encode("utf-8")).hexdigest()
+            out.append((*row, prev, 2))
     return out

@@ -167,6 +167,12 @@ def _canonical(values: Iterable[object]) -> str:
     return "".join("~;" if t is None else f"{len(t)}:{t};" for t in texts)
 
 
+def part(value: object) -> str:
+    """One value's part of `canonical_v2`."""
+    text = value if type(value) is str else _text(value)
+    return "~;" if text is None else f"{len(text)}:{text};"
+
+
 def row_hash_v2(data: Mapping[str, object]) -> str:
     return sha256(canonical_v2(data).encode("utf-8")).hexdigest()
 
