@@ -108,8 +108,10 @@ def attach(db: pw.Database, table: str) -> None:
     pos = {name: i for i, name in enumerate(v10.CARD_LINES)} if how.entity == "card" else {}
     ordered = sorted(shown, key=lambda c: (pos.get(c, 999), c))
     for i, column in reversed(list(enumerate(ordered))):
+        # (v14: a batch dispatch logs these columns itself, models/batchlog.py)
+        batch = " AND apcard_ctx('batch') = ''" if column in v10.BATCHED.get(table, ()) else ""
         db.execute_sql(f'CREATE TRIGGER "apcard_log_{table}_u{i}" AFTER UPDATE OF "{column}" '
-                       f'ON "{table}" WHEN OLD."{column}" IS NOT NEW."{column}" '
+                       f'ON "{table}" WHEN OLD."{column}" IS NOT NEW."{column}"{batch} '
                        f"BEGIN {hand('NEW', column, 'column')}; END")
     quiet = [c for c in how.quiet if c in stated]
     if quiet:
