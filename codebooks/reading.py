@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from models.codebook_match import NAMES_SEP
+from models.codebook_match import stored_key
 from models.i18n import T
-from models.text import clean, find_control, fold
+from models.text import clean, find_control
 
 CODEBOOK_DIR = Path(__file__).resolve().parent
 CATALOG = "catalog.toml"
@@ -83,9 +83,10 @@ class Row:
 
     @property
     def search_key(self) -> str:
-        """Code and names folded, then the keywords after NAMES_SEP (when it has any)."""
-        key = fold(f"{self.code} {self.name_kk} {self.name_ru}")
-        return f"{key}{NAMES_SEP}{fold(self.keywords)}" if self.keywords else key
+        """Code and names folded, then the keywords, as a directory's filter scans them
+        (models.codebook_match.stored_key): made here, not by every process that opens
+        the directory."""
+        return stored_key(self.code, self.name_kk, self.name_ru, self.keywords)
 
     def data_json(self) -> str:
         # Sorted and compact, so an unchanged row compares equal to what is stored.

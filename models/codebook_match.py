@@ -15,13 +15,13 @@ directory's own order is kept.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import IntEnum
 
 from models.text import fold
 
 _NON_WORD = re.compile(r"[\W_]+")
 NAMES_SEP = " | "  # a search key: "code kk ru | keyword; keyword" (codebooks/reading.py)
+KEYWORDS_AT = " | ;"  # ... as a scan reads it: "code kk ru | ; keyword ; keyword ;"
 
 
 class Tier(IntEnum):
@@ -131,18 +131,25 @@ class Query:
         return " ".join(self.words).startswith(" ".join(earlier.words))
 
 
-@dataclass(frozen=True, slots=True)
 class Texts:
     """An entry's texts as a query scans them: its search key as `scan_key` makes it
     (the entry's own string, not a copy: 1.4 MiB for the article parts) and where in it
-    each name and the keywords start."""
+    each name and the keywords start. A plain class with slots: made for every entry of
+    a book when its directory opens (a frozen dataclass takes five times as long)."""
 
-    code: str  # folded
-    key: str  # "code kk ru" folded, punctuation made spaces, then " | ; keyword ; ... ;"
-    kk_at: int  # the space before the Kazakh name
-    ru_at: int  # ... before the Russian one
-    kw_at: int  # where the names end: " | " and the keywords, or the key's end
-    family: str  # its parents' names and keywords ("" for an entry without parents)
+    __slots__ = ("code", "key", "kk_at", "ru_at", "kw_at", "family")
+
+    def __init__(self, code: str, key: str, kk_at: int, ru_at: int, kw_at: int,
+                 family: str) -> None:
+        self.code = code  # folded
+        self.key = key  # "code kk ru" folded, punctuation made spaces, " | ; keyword ; ... ;"
+        self.kk_at = kk_at  # the space before the Kazakh name
+        self.ru_at = ru_at  # ... before the Russian one
+        self.kw_at = kw_at  # where the names end: " | " and the keywords, or the key's end
+        self.family = family  # its parents' names and keywords ("" without parents)
+
+    def __repr__(self) -> str:
+        return f"Texts({self.code!r}, {self.key!r}, {self.kk_at}, {self.ru_at}, {self.kw_at})"
 
 
 def scan_key(code: str, name_kk: str, name_ru: str, search_key: str) -> str:
@@ -177,20 +184,53 @@ def _offsets(code: str, name_kk: str, name_ru: str, names_key: str) -> tuple[int
     return None
 
 
-def texts(code: str, name_kk: str, name_ru: str, search_key: str, family: str) -> Texts:
-    """An entry's texts from its search key (`scan_key`'s) and its parents' words
-    (`family_words`)."""
+Offsets = tuple[int, int, int]  # where the Kazakh name, the Russian name, the keywords start
+
+
+def prepare(code: str, name_kk: str, name_ru: str, search_key: str) -> tuple[str, Offsets]:
+    """An entry's search key as a scan reads it (`scan_key`'s) and where in it its Kazakh
+    name, its Russian name and its keywords start: made once when its book is read."""
+    names_end = search_key.rfind(KEYWORDS_AT)  # (from the end: the names are longer)
+    if names_end >= 0:  # made when the book was loaded (stored_key)
+        kk_at = len(code)
+        ru_at = kk_at + 1 + len(name_kk)
+        if (names_end == ru_at + 1 + len(name_ru) and search_key[kk_at] == " "
+                and search_key[ru_at] == " "):
+            if names_end + len(KEYWORDS_AT) == len(search_key):  # no keywords: names only
+                return search_key[:names_end], (kk_at, ru_at, names_end)
+            return search_key, (kk_at, ru_at, names_end)
     key = scan_key(code, name_kk, name_ru, search_key)
-    names_end = key.find(" | ;")
+    names_end = key.find(KEYWORDS_AT)
     names_end = len(key) if names_end < 0 else names_end
     where = _offsets(code, name_kk, name_ru, key[:names_end])
     if where is None:  # not the names' key: made from them
         key = scan_key(code, name_kk, name_ru, f"{code} {fold(name_kk)} {fold(name_ru)}")
         names_end = len(key)
         where = _offsets(code, name_kk, name_ru, key) or (len(code), len(key))
+    return key, (where[0], where[1], names_end)
+
+
+def stored_key(code: str, name_kk: str, name_ru: str, keywords: str) -> str:
+    """The search key kept in the codebook table (codebooks/reading.py), made when a book
+    is loaded: `prepare`'s key, so that reading a book finds only where its names start.
+    It always ends with the keywords' part (" | ;" when there are none), which marks it
+    as made already (`scan_key`)."""
+    raw = fold(f"{code} {name_kk} {name_ru}")
+    if keywords:
+        raw += NAMES_SEP + fold(keywords)
+    key = prepare(code, name_kk, name_ru, raw)[0]
+    return key if KEYWORDS_AT in key else key + KEYWORDS_AT
+
+
+def texts(code: str, name_kk: str, name_ru: str, search_key: str, family: str) -> Texts:
+    """An entry's texts from its search key and its parents' words (`family_words`)."""
+    return texts_of(code, *prepare(code, name_kk, name_ru, search_key), family)
+
+
+def texts_of(code: str, key: str, at: Offsets, family: str) -> Texts:
+    """An entry's texts from what `prepare` made of its key."""
     folded = code.casefold()
-    return Texts(code if folded == code else folded, key, where[0], where[1], names_end,
-                 family)
+    return Texts(code if folded == code else folded, key, *at, family)
 
 
 def family_words(parents_keys: str) -> str:
