@@ -146,6 +146,10 @@ def check_reason(code: str | None, text: str | None, on: dt.date,
         raise ReasonRequired(T("Себепте басқару таңбалары болмауы керек",
                                "Причина не должна содержать управляющих символов"))
     body = clean(raw)
+    if not any(c.isalpha() for c in body):
+        # "04", "...", "-": the log must say in words what was wrong
+        raise ReasonRequired(T("Себеп мәтінін сөзбен жазыңыз: не қате болды",
+                               "Напишите причину словами: в чём была ошибка"))
     if len(body) > REASON_TEXT_MAX:
         raise ReasonRequired(T("Себеп мәтіні ең көбі {n} таңба",
                                "Текст причины: не более {n} символов").format(n=REASON_TEXT_MAX))

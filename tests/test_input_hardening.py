@@ -168,6 +168,14 @@ def test_invisible_characters_refused_in_reason_text(char: str, books) -> None:
         check_reason("04", f"опечатка{char}", ADMIN_DAY)
 
 
+@pytest.mark.parametrize("text", ["04", "...", "-", "1/2", "№ 5"])
+def test_a_reason_says_something_in_words(text: str, books) -> None:
+    with pytest.raises(ReasonRequired) as refused:
+        check_reason("04", text, ADMIN_DAY)
+    assert "словами" in refused.value.message.ru
+    assert check_reason("04", "опечатка в № 5", ADMIN_DAY).text == "опечатка в № 5"
+
+
 def test_ordinary_spaces_are_kept_as_plain_spaces() -> None:
     value, issues = parse_field(FIELDS["address"], "Алматы,\u00a0Абая\u2009 1")
     assert value == "Алматы, Абая 1" and not issues

@@ -108,6 +108,24 @@ async def test_reason_dialog_requires_code_and_text(people, cfg) -> None:  # noq
         assert got == [ReasonChoice("02", "Номер протокола с опечаткой")]
 
 
+async def test_reason_code_typed_as_on_paper(people, cfg) -> None:  # noqa: F811
+    """The code's digits typed before the text choose the code (not the text "05"); a
+    text that says nothing in words is refused; once words are typed digits are text."""
+    app = make_app(cfg, login="admin")
+    got: list[Any] = []
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(ReasonDialog("ru", "correct", ["surname"]), got.append)
+        await pilot.pause()
+        await type_in(pilot, "0", "5")
+        assert "Текст [ " in screen_text(app).replace("  ", " ").replace("  ", " ")
+        await type_in(pilot, "enter")  # a code alone: the text is still required
+        assert "без причины не сохраняется" in screen_text(app) and got == []
+        await type_in(pilot, "9", "9", "enter")  # no code 9...: digits are text, and no words
+        assert "Напишите причину словами" in screen_text(app) and got == []
+        await type_in(pilot, "ctrl+u", "паспорт 2015 г.", "enter")
+    assert got == [ReasonChoice("05", "паспорт 2015 г.")]
+
+
 async def test_reason_dialog_one_reason_per_line(people, cfg) -> None:  # noqa: F811
     app = make_app(cfg, login="admin")
     got: list[Any] = []

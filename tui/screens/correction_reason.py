@@ -42,9 +42,10 @@ TITLES = {
 DEFAULT_CODE = {"correct": "04", "remove": "06", "return": "01"}
 ALL_LINES = T("Барлық өзгертілген жолдарға: {lines}", "Для всех изменённых строк: {lines}")
 ONE_LINE = T("{i}/{n} жол: {line} {label}", "Строка {i} из {n}: {line} {label}")
-HINT = T("↑↓: код  Enter: қабылдау  F6: әр жолға бөлек  Esc: болдырмау",
-         "↑↓: код  Enter: принять  F6: по каждой строке  Esc: отмена")
-HINT_SINGLE = T("↑↓: код  Enter: қабылдау  Esc: болдырмау", "↑↓: код  Enter: принять  Esc: отмена")
+HINT = T("↑↓/цифрлар: код  Enter: қабылдау  F6: әр жолға  Esc: болдырмау",
+         "↑↓/цифры: код  Enter: принять  F6: по строкам  Esc: отмена")
+HINT_SINGLE = T("↑↓ не цифрлар: код  Enter: қабылдау  Esc: болдырмау",
+                "↑↓ или цифры: код  Enter: принять  Esc: отмена")
 HINT_TAB = T("Tab: өріс  ", "Tab: поле  ")
 TEXT_FIELD = SchemaField("reason_text", T("Мәтін", "Текст"), Kind.TEXT, 500)
 FOUND_FIELD = SchemaField("found_on", T("Қате табылды", "Ошибка найдена"), Kind.DATE, 10)
@@ -96,6 +97,7 @@ class ReasonDialog(QuietModal[ReasonChoice | None]):
         self.found = FieldBox(FOUND_FIELD, f"{self.today:%d%m%Y}")
         self.override = FieldBox(OVERRIDE_FIELD)
         self.at = 0  # the box typed into: text, found date, override
+        self.code_typed = ""  # digits typed before any text: they choose the code
 
     def compose(self):
         with Vertical(classes="dialog"):
@@ -216,12 +218,16 @@ class ReasonDialog(QuietModal[ReasonChoice | None]):
             self.per_line, self.step, self.answers = not self.per_line, 0, {}
             self._covers()
         elif key in ("up", "down", "pageup", "pagedown"):
+            self.code_typed = ""
             pick.pick_key(event)
         elif key == "enter":
             self._accept()
         elif key in ("tab", "shift+tab"):
             self._move(1 if key == "tab" else -1)
+        elif self._code_digit(event.character or ""):
+            pass
         else:
+            self.code_typed = ""
             box = self._boxes()[self.at]
             result = box.key(event)
             if not result.consumed:
@@ -230,6 +236,22 @@ class ReasonDialog(QuietModal[ReasonChoice | None]):
                 self._follow_found()
         event.stop()
         event.prevent_default()
+
+    def _code_digit(self, char: str) -> bool:
+        """A digit typed while the text is still empty chooses the code whose number
+        it begins ("0", "4": 04), as the paper writes the code; True when it did."""
+        if self.at != 0 or self.box.raw or not (char.isascii() and char.isdigit()):
+            return False
+        typed = self.code_typed + char
+        index = next((i for i, e in enumerate(self.codes) if e.code == typed),
+                     next((i for i, e in enumerate(self.codes) if e.code.startswith(typed)),
+                          None))
+        if index is None:
+            return False
+        self.code_typed = typed
+        pick = self.query_one(PickList)
+        pick.set_rows(pick.rows, index)
+        return True
 
     def on_paste(self, event: events.Paste) -> None:
         event.stop()
