@@ -210,17 +210,19 @@ def test_search_reads_dates_as_documents_write_them(operator: User, cfg: Config,
                                                     tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     """A probe copied from a protocol or a letter: "28 октября 1979 г.", "1979 ж. 28
-    қазан", "1979 г.р." are searched with their date, nothing said on stderr."""
+    қазан", "1979 г.р." are searched with their date, an IIN written "791028-302728"
+    with its number, nothing said on stderr."""
     run(cfg, ["persons", "import", people_csv], capsys)
     batch = write(tmp_path, "letters.csv", "probe,surname,name,patronymic,birth_date,sex,iin\n"
                   "r1,Ахметов,Ерлан,,28 октября 1979 г.,,\n"
                   "r2,Ахметов,Ерлан,,1979 ж. 28 қазан,,\n"
                   "r3,Ахметов,Ерлан,,1979 г.р.,,\n"
-                  "r4,Ахметов,Ерлан,,28 октомбря 1979,,\n")
+                  "r4,Ахметов,Ерлан,,28 октомбря 1979,,\n"
+                  f"r5,,,,,,{GOOD_IIN[:6]}-{GOOD_IIN[6:]}\n")
     code, out, err = run(cfg, ["--lang", "ru", "persons", "search", "--batch", batch, "--json"],
                          capsys)
     docs = {d["probe"]: d for d in map(json.loads, out.strip().splitlines())}
-    assert [docs[p]["candidates"][0]["ref"] for p in ("r1", "r2", "r3", "r4")] == ["A3"] * 4
+    assert [docs[p]["candidates"][0]["ref"] for p in ("r1", "r2", "r3", "r4", "r5")] == ["A3"] * 5
     assert docs["r1"]["candidates"][0]["score"] == docs["r2"]["candidates"][0]["score"]
     assert docs["r1"]["candidates"][0]["score"] > docs["r4"]["candidates"][0]["score"]
     assert err.strip().splitlines() == [  # only the month nobody can read is said

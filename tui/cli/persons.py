@@ -194,7 +194,7 @@ def parse_probe(raw: dict[str, str], lang: str) -> tuple[dict[str, Any], list[st
     if sex and sex not in ("1", "2"):
         notes.append(_NOTE_SEX.format(v=strip_control(sex)[:10])(lang))
     values["sex"] = sex if sex in ("1", "2") else ""
-    iin = "".join((raw.get("iin") or "").split())
+    iin = "".join((raw.get("iin") or "").replace("-", " ").split())  # "880312-345216"
     if iin:
         if len(iin) != 12 or not (iin.isascii() and iin.isdigit()):
             notes.append(_NOTE_IIN.format(v=strip_control(iin)[:20])(lang))
