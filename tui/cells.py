@@ -134,8 +134,10 @@ def n_seq(n: int, final: str) -> str:
     return f"\x1b[{final}" if n == 1 else f"\x1b[{n}{final}"
 
 
-def move(cx: int | None, cy: int | None, x: int, y: int) -> str:
-    """The shortest bytes taking the cursor from (cx, cy) (None: not known) to (x, y)."""
+def move(cx: int | None, cy: int | None, x: int, y: int, onlcr: bool = False) -> str:
+    """The shortest bytes taking the cursor from (cx, cy) (None: not known) to (x, y).
+    `onlcr`: the terminal's line discipline sends a LF as CR LF, so a LF alone takes the
+    cursor to the start of the next row."""
     cup = "\x1b[H" if x == y == 0 else f"\x1b[{y + 1}H" if x == 0 else f"\x1b[{y + 1};{x + 1}H"
     if cy is None:
         return cup
@@ -154,8 +156,8 @@ def move(cx: int | None, cy: int | None, x: int, y: int) -> str:
         # CR LF: a row or two down to its start (the screen's bottom row is never passed:
         # the scroll region is the whole screen between writes). The terminal's line
         # discipline sends a LF as CR LF (onlcr): a LF costs two bytes on the line.
-        return min(cup, v + h, "\r" + "\n" * (y - cy) + (n_seq(x, "C") if x else ""),
-                   key=_line_cost)
+        return min(cup, v + h, ("" if onlcr else "\r") + "\n" * (y - cy)
+                   + (n_seq(x, "C") if x else ""), key=_line_cost)
     return min(cup, v + h, key=len)
 
 

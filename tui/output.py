@@ -14,7 +14,8 @@ shorter than a move); the cursor moved by the shortest sequence (CR, BS, CUF/CUB
 CUU/CUD, CHA/VPA or CUP); the shortest SGR change; blank runs erased (ECH/EL); a block
 of rows that moved (the form scrolling, rows hidden or shown) moved by the terminal's
 scroll region (DECSTBM with DL/IL), then only what still differs. A window costs the
-cells it covers and closing it restores only those. The first frame (start, resize,
+cells it covers and closing it restores only those, its rows erased first where that is
+shorter (tui/erase_first.py). The first frame (start, resize,
 alternate screen) clears the screen and draws only the cells that are not blank.
 Everything else Textual writes (modes, queries, the title, the bell) goes through in
 order. tests/test_tui_repaint.py replays Textual's output and this writer's on a
@@ -40,18 +41,21 @@ from tui.cells import (
     blank_style,
     change,
     erased,
-    looks,
     move,
     n_seq,
     sgr,
 )
-from tui.tty import Output
+from tui.erase_first import erase_block, erase_span, keep, longest_run, restore, sparse, wire
+from tui.rows_moved import scroll_band
+from tui.tty import Output, onlcr
 
 SYNC = ("\x1b[?2026h", "\x1b[?2026l")
 SYNC_MIN = 1024  # smaller output reaches the terminal in one write: no sync markers
 ERASE_MIN = 5  # blank cells erased (ECH/EL), not written, from this many on
 GAP = 8  # unchanged cells rewritten, rather than moved over, up to this many
 NEAREST_MAX = 12  # changed runs ordered nearest-next when there are at most this many
+ERASE_ROW_MIN = 12  # a row with this many changed cells may be erased first (Writer._row)
+BLOCK_MIN = 9  # this many rows erased whole, one under the other, may be erased at once
 
 _TOKEN = re.compile(r"([^\x00-\x1f\x7f\x1b]+)|\x1b\[([0-?]*)([ -/]*)([@-~])"
                     r"|(\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[P_^X][^\x1b]*\x1b\\"
@@ -67,8 +71,9 @@ Piece = tuple[int, int, int]  # row, first column, end column: changed cells of 
 class Writer:
     """Textual's output in (`feed`), the difference for the terminal out (`flush`)."""
 
-    def __init__(self, cols: int = 80, rows: int = 24) -> None:
+    def __init__(self, cols: int = 80, rows: int = 24, onlcr: bool = False) -> None:
         self.sync = False  # Textual brackets its repaints (the terminal said it can)
+        self.onlcr = onlcr  # the tty sends a LF as CR LF (cells.move)
         self._rest = ""
         self._drawn = False  # screen output fed since the last difference was sent
         self.wanted = Cells(cols, rows)
@@ -194,7 +199,7 @@ class Writer:
         self._diff(out)
         w, s = self.wanted, self.shown
         if w.cursor_visible and (s.x, s.y) != (w.x, w.y):
-            out.append(move(s.x, s.y, w.x or 0, w.y or 0))
+            out.append(move(s.x, s.y, w.x or 0, w.y or 0, self.onlcr))
             s.x, s.y = w.x, w.y
         text = "".join(out)
         if self.sync and len(text) >= SYNC_MIN:
@@ -214,12 +219,68 @@ class Writer:
         rows = sorted(w.dirty)
         w.dirty.clear()
         if len(rows) >= 3:
-            rows = self._scroll(rows, out)
+            rows = scroll_band(w, self.shown, rows, out)
         pieces = self._pieces(rows)
         if len(pieces) <= NEAREST_MAX:
-            pieces = self._nearest(pieces)
-        for y, x0, x1 in pieces:
-            self._write(y, x0, x1, out)
+            self._rows(self._nearest(pieces), out)
+            return
+        before = keep(s := self.shown)
+        plain: list[str] = []
+        run = longest_run(self._rows(pieces, plain))
+        if len(run) < BLOCK_MIN:
+            out += plain
+            return
+        after = keep(s)
+        restore(s, before)
+        block: list[str] = []
+        erase_block(s, run[0], run[-1], self.onlcr, block)
+        self._rows(self._pieces(rows), block)
+        if wire(block, self.onlcr) < wire(plain, self.onlcr):
+            out += block
+        else:
+            restore(s, after)
+            out += plain
+
+    def _rows(self, pieces: list[Piece], out: list[str]) -> list[int]:
+        """Write the pieces, each row's run of them at once; the rows erased whole
+        first (their pen's background the default)."""
+        whole, i = [], 0
+        while i < len(pieces):
+            y, j = pieces[i][0], i + 1
+            while j < len(pieces) and pieces[j][0] == y:
+                j += 1
+            if (sum(x1 - x0 for _, x0, x1 in pieces[i:j]) >= ERASE_ROW_MIN
+                    and sparse(self.wanted.chars[y], pieces[i][1], pieces[j - 1][2])):
+                if self._row(pieces[i:j], out):
+                    whole.append(y)
+            else:
+                for p in pieces[i:j]:
+                    self._write(*p, out)
+            i = j
+        return whole
+
+    def _row(self, pieces: list[Piece], out: list[str]) -> bool:
+        """Many cells of one row (a window closed over it): written as they are, or
+        erased first (EL, ECH) and then only what is not blank written, whichever the
+        line carries fewer bytes of. True when the whole row was erased to the default."""
+        s, y = self.shown, pieces[0][0]
+        before = keep(s, y)
+        plain: list[str] = []
+        for p in pieces:
+            self._write(*p, plain)
+        after = keep(s, y)
+        restore(s, before)
+        erasing: list[str] = []
+        whole = erase_span(self.wanted, s, y, min(p[1] for p in pieces),
+                           max(p[2] for p in pieces), self.onlcr, erasing)
+        for p in self._pieces([y]):
+            self._write(*p, erasing)
+        if wire(erasing, self.onlcr) < wire(plain, self.onlcr):
+            out += erasing
+            return whole
+        restore(s, after)
+        out += plain
+        return False
 
     def _pieces(self, rows: list[int]) -> list[Piece]:
         w, s = self.wanted, self.shown
@@ -266,7 +327,7 @@ class Writer:
              x: int) -> tuple[str, Style | None, bool]:
         """Bytes from the cursor at (cx, cy) to (x, y): a move, or the cells between
         rewritten when that is shorter (then True); the SGR style in force after them."""
-        way = move(cx, cy, x, y)
+        way = move(cx, cy, x, y, self.onlcr)
         if cy == y and cx is not None and 0 < x - cx <= GAP:
             gap, after = self._cells(y, cx, x, style)
             if len(gap) + len(change(after, self.wanted.styles[y][x])) < len(way) + len(
@@ -382,70 +443,6 @@ class Writer:
             x = e
         return b
 
-    # -- rows that moved -------------------------------------------------------------------
-    def _scroll(self, rows: list[int], out: list[str]) -> list[int]:
-        """A band of rows shown elsewhere on the terminal (the form scrolled, rows
-        hidden or shown): moved there with the scroll region when that is cheaper
-        than writing them. The rows to compare afterwards."""
-        w, s = self.wanted, self.shown
-        changed = [r for r in rows if w.chars[r] != s.chars[r] or w.styles[r] != s.styles[r]]
-        if len(changed) < 3:
-            return rows
-        text = ["".join(row) for row in s.chars]
-        where: dict[str, list[int]] = {}
-        for r, line in enumerate(text):
-            where.setdefault(line, []).append(r)
-        votes: dict[int, list[int]] = {}
-        for r in changed:
-            line = "".join(w.chars[r])
-            if not line.strip():
-                continue  # a blank row matches anywhere
-            seen = None
-            for r2 in where.get(line, ()):
-                if r2 != r:
-                    seen = seen or looks(w.chars[r], w.styles[r])
-                    if looks(s.chars[r2], s.styles[r2]) == seen:
-                        votes.setdefault(r2 - r, []).append(r)
-        if not votes:
-            return rows
-        k, moved = max(votes.items(), key=lambda kv: len(kv[1]))
-        if len(moved) < 2:
-            return rows
-        top, bottom = (min(moved), max(moved) + k) if k > 0 else (min(moved) + k, max(moved))
-        band = range(top, bottom + 1)
-        cost_now = sum(self._cost(r, r) for r in band)
-        cost_then = sum(self._cost(r, r + k if top <= r + k <= bottom else None) for r in band)
-        op = self._scroll_bytes(top, bottom, k)
-        if cost_then + len(op) >= cost_now:
-            return rows
-        out.append(op)
-        s.style = DEFAULT
-        s.scroll(top, bottom, k)
-        s.x = s.y = None
-        return sorted(set(rows) | set(band))
-
-    def _cost(self, r: int, shown: int | None) -> int:
-        """Bytes (about) to make wanted row `r` out of shown row `shown` (None: blank)."""
-        wc, ws = self.wanted.chars[r], self.wanted.styles[r]
-        if shown is None:  # a blank row comes in
-            return sum(len(c.encode()) for c, st in zip(wc, ws, strict=True)
-                       if c != " " or st != DEFAULT)
-        sc, ss = self.shown.chars[shown], self.shown.styles[shown]
-        if wc == sc and ws == ss:
-            return 0
-        return sum(len(c.encode()) + 1 for c, st, c2, st2 in zip(wc, ws, sc, ss, strict=True)
-                   if c != c2 or not alike(c, st, st2))
-
-    def _scroll_bytes(self, top: int, bottom: int, k: int) -> str:
-        s = self.shown
-        op = change(s.style, DEFAULT)  # the rows coming in are erased in the default
-        lines = n_seq(k, "M") if k > 0 else n_seq(-k, "L")
-        if bottom == s.rows - 1:  # down to the last row: no region needed
-            return op + move(None, None, 0, top) + lines
-        return (op + f"\x1b[{top + 1};{bottom + 1}r" + move(None, None, 0, top) + lines
-                + "\x1b[r")
-
-
 class CellDriver(LinuxDriver):
     """Textual's Linux driver sending only what changed on screen (a `Writer`) through
     its own `Output` (Textual's writer thread is left idle)."""
@@ -482,6 +479,8 @@ class CellDriver(LinuxDriver):
         with self._lock:
             self.cells.forget()
         super().start_application_mode()
+        with self._lock:
+            self.cells.onlcr = onlcr(self.output.fd)
 
     def stop_application_mode(self) -> None:
         with self._lock:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import termios
 import threading
 
 
@@ -59,3 +60,13 @@ class Output:
                 continue
             except OSError:  # the terminal is gone (a dropped connection): nothing to show
                 return
+
+
+def onlcr(fd: int) -> bool:
+    """The tty sends a LF as CR LF (OPOST and ONLCR: a line discipline's default, which
+    Textual leaves as it is)."""
+    try:
+        oflag = termios.tcgetattr(fd)[1]
+    except (termios.error, OSError):
+        return False
+    return bool(oflag & termios.OPOST and oflag & termios.ONLCR)
