@@ -26,6 +26,8 @@ import re
 
 import peewee as pw
 
+from models.exchange.pacing import AT_WORK
+
 OWNER = "apcard_owner"
 GROUPS = {"operator": "apcard_operator", "administrator": "apcard_administrator",
           "auditor": "apcard_auditor"}
@@ -64,7 +66,8 @@ OTHER = {OP: "INSERT, UPDATE", ADMIN: "INSERT, UPDATE, DELETE"}
 PRIVATE = {"correction_pending": "seq"}
 # Functions a login role calls itself (the triggers' own functions run as the owner).
 EXECUTE = {"apcard_note": (OP, ADMIN), "apcard_grant_login": (ADMIN,),
-           "apcard_seal": ALL, "apcard_journal_claim": (OP, ADMIN)}
+           "apcard_seal": ALL, "apcard_journal_claim": (OP, ADMIN),
+           "apcard_sessions_at_work": (OP, ADMIN)}
 
 _NAME = re.compile(r"^[A-Za-z0-9._@-]{1,63}$")
 
@@ -99,6 +102,15 @@ BEGIN
 END $$"""
 
 
+# How many other sessions of this database are at work: an import (run by an operator or
+# an administrator) gives way to them (models/exchange/pacing.py). A login role sees only
+# its own sessions' state in pg_stat_activity; the owner may read every session's
+# (pg_read_all_stats), and this function, its only use of that right, tells a count.
+SESSIONS_AT_WORK = ("CREATE OR REPLACE FUNCTION apcard_sessions_at_work() RETURNS integer "
+                    "LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, "
+                    "pg_temp AS $$ " + AT_WORK + " $$")
+
+
 def _one(db: pw.Database, sql: str, params: tuple = ()) -> object:
     row = db.execute_sql(sql, params).fetchone()
     return row[0] if row else None
@@ -131,6 +143,8 @@ def apply(db: pw.Database) -> list[str]:
     db.execute_sql("REVOKE ALL ON SCHEMA public FROM PUBLIC")
     db.execute_sql(f"GRANT USAGE ON SCHEMA public TO {', '.join(ALL)}")
     db.execute_sql(GRANT_LOGIN.replace("%", "%%"))  # the driver formats even without params
+    db.execute_sql(f"GRANT pg_read_all_stats TO {OWNER}")
+    db.execute_sql(SESSIONS_AT_WORK)
     _own_everything(db)
     grant(db)
     return _map_users(db)

@@ -29,6 +29,7 @@ from models.exchange.linking import (
     legal_route_keys,
     person_route_keys,
 )
+from models.exchange.pacing import IMPORT_APP
 from models.exchange.tables import CardOrigin
 from models.i18n import T
 from models.persons import legal_columns, person_columns
@@ -199,7 +200,8 @@ def _start_worker(url: str) -> None:
     # all; PostgreSQL: a save holds its journal's counter row and the log's chain lock
     # at its commit). The checking is a batch: it takes what the operators leave.
     os.nice(10)
-
+    # PostgreSQL: the import's sessions, which its pacing does not count as others at work
+    os.environ["PGAPPNAME"] = IMPORT_APP
     open_database(url, pool_size=1)
     codebook.reload()
 

@@ -44,6 +44,7 @@ from models.exchange.checker import (
 from models.exchange.common import return_due, split_uid, write_transaction
 from models.exchange.format import dumps
 from models.exchange.linking import LEGAL_KINDS, PERSON_KINDS, Links, Made, thresholds
+from models.exchange.pacing import Pacer
 from models.exchange.reasons import reason_list, reason_of
 from models.exchange.tables import CardOrigin, ImportQueue, Package, PackageCard
 from models.matching.tables import LegalNameVariant
@@ -101,6 +102,9 @@ class Intake:
         self.written = 0  # batches written
         self.limits = thresholds(cfg.matching)[1]
         self.planner = Planner()
+        from models.db import database_proxy
+
+        self.pacer = Pacer(database_proxy.obj, is_postgres())
 
     def run(self, records: Iterator[dict[str, Any]],
             progress: Callable[[int], None] | None = None) -> Counter[str]:
@@ -159,32 +163,38 @@ class Intake:
         # WRITE new cards a transaction, each with its record (a resumed import skips
         # them): the operators' saves wait at most for one such transaction.
         parts = list(_chunked(new, WRITE))
-        with self._turn():
+        first = parts.pop(0) if parts else []
+        others = sum(1 for i in items if id(i) not in later
+                     and (i.out is not None or i.known is not None))
+        with self._turn(len(first) + others):
             self._supersede([i for i in items if id(i) not in later and i.out is None])
             for item in items:
                 if item.out is None and item.known is not None:
                     item.out = self._change(item)
-            first = parts.pop(0) if parts else []
             self._register(first)
             self._record([i for i in items if id(i) not in later and i.out is not None])
         for part in parts:
-            with self._turn():
+            with self._turn(len(part)):
                 self._register(part)
                 self._record(part)
         return [i.rec for i in items if id(i) in later]
 
     @contextlib.contextmanager
-    def _turn(self) -> Iterator[None]:
-        """One write transaction of the import. SQLite's busy handler is not a queue:
-        the operators waiting for the write lock look again every few milliseconds up
-        to 100 ms, and a writer that begins again right after its commit takes the lock
-        before any of them. So the import then leaves the lock free for as long as it
-        held it (at least 100 ms): the operators' saves get their turns."""
+    def _turn(self, cards: int) -> Iterator[None]:
+        """One write transaction of the import (`cards` records decided in it).
+        SQLite's busy handler is not a queue: the operators waiting for the write lock
+        look again every few milliseconds up to 100 ms, and a writer that begins again
+        right after its commit takes the lock before any of them. So the import then
+        leaves the lock free for as long as it held it (at least 100 ms): the operators'
+        saves get their turns. PostgreSQL queues its lock waiters: there the import
+        gives the operators at work the processor (pacing.py)."""
         start = time.monotonic()
         with write_transaction():
             yield
         if not is_postgres():
             time.sleep(max(YIELD_S, time.monotonic() - start))
+        else:
+            self.pacer.turned(time.monotonic() - start, cards)
 
     def _classify(self, item: Item, check: Checked, known: dict[str, tuple[int, int]]) -> None:
         rec = item.rec

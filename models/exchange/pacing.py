@@ -1,0 +1,92 @@
+"""An import on PostgreSQL gives way to the operators keying beside it.
+
+Niceness reaches the import's own processes, not its database backend, which does most
+of the work (the log's triggers of every card written): so after each of its write
+transactions the import looks at how many other sessions of this database are at work
+(running a statement, inside a transaction, or done with one within the last second)
+and how much slower its own transactions have become, and pauses for a multiple of the
+time it has just worked. Nobody else at work: no pause, full speed. Operators at work:
+the import works in the gaps they leave, and never less than MIN_SHARE of the time, so
+a large package always advances and finishes.
+
+The pause comes after the commit: the import holds no lock while it waits, and what it
+has written stays written (a stopped import resumes, as ever).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import peewee as pw
+
+IMPORT_APP = "apcard import"  # the application name of the import's sessions (not counted)
+WINDOW_MS = 1000  # a session that finished a statement within this is at work
+PER_SHARE = 2.0  # sessions at work for each time the import's working time it pauses
+MIN_SHARE = 0.05  # the least share of the time the import works: it always advances
+MAX_PAUSE_S = 5.0  # the longest single pause (a long turn is not followed by a longer one)
+SLOW_FROM = 3.0  # own transactions this many times slower than its best: a busy server
+
+# Other client sessions of this database at work. A role may see only its own sessions'
+# state: the database gives `apcard_sessions_at_work()` (models/pgroles.py) the right to
+# count everyone's, and nothing more; without it the count is of what this role sees.
+AT_WORK = ("SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() "
+           "AND backend_type = 'client backend' AND pid <> pg_backend_pid() "
+           f"AND application_name <> '{IMPORT_APP}' AND (state <> 'idle' OR state_change > "
+           f"clock_timestamp() - interval '{WINDOW_MS} milliseconds')")
+
+
+def pause_for(busy_s: float, others: int, slowdown: float = 1.0) -> float:
+    """Seconds to pause after `busy_s` seconds of work, when `others` sessions are at
+    work beside the import and its own transactions run `slowdown` times slower than
+    its best (1.0: as fast as ever)."""
+    if busy_s <= 0:
+        return 0.0
+    ratio = max(others / PER_SHARE, slowdown - SLOW_FROM, 0.0)
+    ratio = min(ratio, 1 / MIN_SHARE - 1)
+    return min(busy_s * ratio, MAX_PAUSE_S)
+
+
+class Pacer:
+    """The pauses of one import on PostgreSQL (on SQLite it is off: intake.py leaves the
+    write lock free there instead)."""
+
+    def __init__(self, db: Any, on: bool) -> None:
+        self.db, self.on = db, on
+        self.resumed = time.monotonic()
+        self.best: float | None = None  # the fastest turn's seconds per card
+        self.pauses = 0
+        self.paused_s = 0.0
+        self.query = AT_WORK
+        if on:
+            db.execute_sql(f"SET application_name = '{IMPORT_APP}'")
+            if db.execute_sql(
+                    "SELECT to_regproc('apcard_sessions_at_work') IS NOT NULL AND "
+                    "has_function_privilege('apcard_sessions_at_work()', 'EXECUTE')"
+                    ).fetchone()[0]:
+                self.query = "SELECT apcard_sessions_at_work()"
+
+    def others(self) -> int:
+        try:
+            return int(self.db.execute_sql(self.query).fetchone()[0] or 0)
+        except pw.DatabaseError:  # a server without the view's columns: pace by latency
+            self.query = "SELECT 0"
+            return 0
+
+    def turned(self, txn_s: float, cards: int) -> float:
+        """After a write transaction of `cards` cards that took `txn_s`: pause as due.
+        Returns the pause."""
+        if not self.on:
+            return 0.0
+        slowdown = 1.0
+        if cards > 0:
+            per_card = txn_s / cards
+            self.best = per_card if self.best is None else min(self.best, per_card)
+            slowdown = per_card / self.best if self.best > 0 else 1.0
+        pause = pause_for(time.monotonic() - self.resumed, self.others(), slowdown)
+        if pause > 0:
+            time.sleep(pause)
+            self.pauses += 1
+            self.paused_s += pause
+        self.resumed = time.monotonic()
+        return pause
