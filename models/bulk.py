@@ -1,9 +1,10 @@
-"""Writing many rows of one table with one prepared statement.
+"""Writing rows of one table with a statement built once.
 
 Building an INSERT through the query builder costs more than running it (a card has
-~60 columns); a package of 100,000 cards writes its persons, legal entities and cards
-here, with the same column values peewee would store (each field's db_value) and the
-ids in the order of the rows. Call inside a write transaction.
+~60 columns): a package of 100,000 cards writes its persons, legal entities and cards
+here, and so does an operator's save its card and new person (`insert_one`), with the
+same column values peewee would store (each field's db_value) and the ids in the order
+of the rows. Call inside a write transaction.
 """
 
 from __future__ import annotations
@@ -15,20 +16,22 @@ import peewee as pw
 
 from models.db import database_proxy, is_postgres
 
-_SQL: dict[tuple[type[pw.Model], bool], tuple[str, list[pw.Field], list[Callable[[Any], Any]]]] = {}
+_SQL: dict[tuple[type[pw.Model], bool, bool],
+           tuple[str, list[pw.Field], list[Callable[[Any], Any]]]] = {}
 # Columns whose Python value is already what the driver takes: no conversion per value.
 _PLAIN = (pw.CharField, pw.TextField, pw.IntegerField, pw.FloatField)
 
 
-def _statement(model: type[pw.Model], postgres: bool
+def _statement(model: type[pw.Model], postgres: bool, one: bool = False
                ) -> tuple[str, list[pw.Field], list[Callable[[Any], Any]]]:
-    key = (model, postgres)
+    key = (model, postgres, one)
     if key not in _SQL:
         fields = [f for f in model._meta.sorted_fields if not isinstance(f, pw.AutoField)]
         cols = ", ".join(f'"{f.column_name}"' for f in fields)
         table = f'"{model._meta.table_name}"'
         if postgres:
-            sql = f"INSERT INTO {table} ({cols}) VALUES %s RETURNING \"id\""
+            values = f"({', '.join(['%s'] * len(fields))})" if one else "%s"
+            sql = f"INSERT INTO {table} ({cols}) VALUES {values} RETURNING \"id\""
         else:
             sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(fields))})"
         convert = [_identity if isinstance(f, _PLAIN) and not isinstance(f, pw.ForeignKeyField)
@@ -41,7 +44,8 @@ def _identity(value: Any) -> Any:
     return value
 
 
-def _defaults(fields: list[pw.Field], row: dict[str, Any]) -> list[Any]:
+def _filled(fields: list[pw.Field], row: dict[str, Any]) -> list[Any]:
+    """Each field's value: the row's, else its default, else None."""
     out = []
     for f in fields:
         if f.name in row:
@@ -50,8 +54,30 @@ def _defaults(fields: list[pw.Field], row: dict[str, Any]) -> list[Any]:
             value = f.default() if callable(f.default) else f.default
         else:
             value = None
-        out.append(value.get_id() if isinstance(value, pw.Model) else value)
+        out.append(value)
     return out
+
+
+def _defaults(fields: list[pw.Field], row: dict[str, Any]) -> list[Any]:
+    return [v.get_id() if isinstance(v, pw.Model) else v for v in _filled(fields, row)]
+
+
+def insert_one(model: type[pw.Model], row: dict[str, Any]) -> Any:
+    """Insert one row (field name -> value; missing fields take their default) and
+    return it as `model.create(**row)` would: the instance with its id."""
+    db = database_proxy.obj
+    postgres = is_postgres(db)
+    sql, fields, convert = _statement(model, postgres, one=True)
+    values = _filled(fields, row)
+    params = tuple(c(v.get_id() if isinstance(v, pw.Model) else v)
+                   for c, v in zip(convert, values, strict=True))
+    cursor = db.cursor()
+    cursor.execute(sql, params)
+    new_id = cursor.fetchone()[0] if postgres else cursor.lastrowid
+    obj = model(**{f.name: v for f, v in zip(fields, values, strict=True)})
+    obj.id = new_id
+    obj._dirty.clear()  # as saved: a later save() writes only what changes after this
+    return obj
 
 
 def insert_rows(model: type[pw.Model], rows: Sequence[dict[str, Any]]) -> list[int]:

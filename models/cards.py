@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import peewee as pw
 
-from models import audit, codebook
+from models import audit, bulk, codebook
 from models.card_schema import FIELDS, Subject
 from models.drafts import discard_draft
 from models.journal_no import claim_journal_no, next_journal_no
@@ -99,10 +99,11 @@ def register_card(values: dict[str, Any], user: User | None, person: Person | No
         # save.
         claim_journal_no(row, journal_proposed)
         stamp = now()
-        card = Card.create(**row, status=Status.REGISTERED.value, koap_edition=row_edition(row),
-                           person=person if kind != Subject.LEGAL else None,
-                           legal_entity=legal if kind != Subject.INDIVIDUAL else None,
-                           created_by=user, created_at=stamp, registered_at=stamp)
+        card = bulk.insert_one(Card, {
+            **row, "status": Status.REGISTERED.value, "koap_edition": row_edition(row),
+            "person": person if kind != Subject.LEGAL else None,
+            "legal_entity": legal if kind != Subject.INDIVIDUAL else None,
+            "created_by": user, "created_at": stamp, "registered_at": stamp})
         if decision is not None:
             settle(decision, card.person_id, card.legal_entity_id, user)
         return card

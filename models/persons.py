@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from models import audit
+from models import audit, bulk
 from models.matching.keys import legal_keys, person_keys
 from models.permissions import Action, require
 from models.tables import LegalEntity, Person, PersonHistory, User, now
@@ -73,8 +73,9 @@ def legal_columns(values: dict[str, Any]) -> dict[str, Any]:
 
 def create_person(values: dict[str, Any], user: User | None, ref: str | None = None) -> Person:
     require(user, Action.CREATE_PERSON)
-    return Person.create(**person_columns(values), ref=ref, created_by=user, created_at=now(),
-                         updated_at=now())
+    stamp = now()
+    return bulk.insert_one(Person, {**person_columns(values), "ref": ref, "created_by": user,
+                                    "created_at": stamp, "updated_at": stamp})
 
 
 def create_persons(rows: list[tuple[dict[str, Any], str | None]], user: User | None) -> int:
@@ -97,8 +98,9 @@ def create_persons(rows: list[tuple[dict[str, Any], str | None]], user: User | N
 
 def create_legal_entity(values: dict[str, Any], user: User | None) -> LegalEntity:
     require(user, Action.CREATE_PERSON)
-    entity = LegalEntity.create(**legal_columns(values), created_by=user, created_at=now(),
-                                updated_at=now())
+    stamp = now()
+    entity = bulk.insert_one(LegalEntity, {**legal_columns(values), "created_by": user,
+                                           "created_at": stamp, "updated_at": stamp})
     add_legal_variants([(entity.id, entity.name_key)])
     return entity
 

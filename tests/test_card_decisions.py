@@ -81,10 +81,9 @@ def test_different_person_recorded_with_the_cards_new_person(books, known) -> No
 def test_a_failed_save_rolls_the_decision_back(books, known, monkeypatch) -> None:
     import peewee
 
-    def disk_full(**row: object) -> Card:
-        raise peewee.OperationalError("database or disk is full")
+    from tests.test_cards import card_insert_fails
 
-    monkeypatch.setattr(Card, "create", disk_full)
+    card_insert_fails(monkeypatch, peewee.OperationalError("database or disk is full"))
     with pytest.raises(peewee.OperationalError):
         register_card(typed(), administrator(), today=TODAY,
                       decision=Decision(person_id=known.id, correct=("surname",)))

@@ -33,6 +33,25 @@ def test_legal_card_stores_hidden_person_lines_empty(books, user):
     assert card.legal_entity.bin == "940140000385"
 
 
+def test_the_saved_card_is_returned_as_stored(books, user):
+    """A save writes its card, person and legal entity through a statement built once
+    (models.bulk.insert_one): what it returns is what the register holds."""
+    from models.validation import expected_fines
+
+    firm = legal_card()
+    firm["fine_imposed"] = expected_fines(firm, firm["offence_date"])[0]
+    for values in (individual_card(), firm):
+        card = register_card(values, user, today=dt.date(2025, 3, 1))
+        stored = Card.get_by_id(card.id)
+        assert card.__data__ == stored.__data__ and not card.is_dirty()
+        if stored.person_id:
+            assert card.person.__data__ == Person.get_by_id(stored.person_id).__data__
+        else:
+            assert card.legal_entity.__data__ == \
+                LegalEntity.get_by_id(stored.legal_entity_id).__data__
+        assert stored.created_by_id == user.id
+
+
 def test_card_with_errors_refused_and_nothing_written(books, user):
     with pytest.raises(CardRefused) as exc:
         register_card(individual_card(surname=None), user, today=dt.date(2025, 3, 1))
@@ -40,11 +59,22 @@ def test_card_with_errors_refused_and_nothing_written(books, user):
     assert Card.select().count() == 0 and Person.select().count() == 0
 
 
-def test_transaction_rolls_back_person_when_card_fails(books, user, monkeypatch):
-    def boom(**kw):
-        raise RuntimeError("disk full")
+def card_insert_fails(m: pytest.MonkeyPatch, exc: Exception) -> None:
+    """The card's insert (models.bulk.insert_one) raises `exc`; other rows are written."""
+    from models import bulk
 
-    monkeypatch.setattr(Card, "create", boom)
+    insert_one = bulk.insert_one
+
+    def boom(model, row):
+        if model is Card:
+            raise exc
+        return insert_one(model, row)
+
+    m.setattr(bulk, "insert_one", boom)
+
+
+def test_transaction_rolls_back_person_when_card_fails(books, user, monkeypatch):
+    card_insert_fails(monkeypatch, RuntimeError("disk full"))
     with pytest.raises(RuntimeError):
         register_card(individual_card(), user, today=dt.date(2025, 3, 1))
     assert Person.select().count() == 0 and LegalEntity.select().count() == 0
@@ -64,11 +94,8 @@ def test_the_draft_goes_with_the_save_and_stays_when_nothing_is_written(books, u
                       drop_draft=True)
     assert drafts.load_draft(user) is not None
 
-    def boom(**kw):
-        raise RuntimeError("disk full")
-
     with monkeypatch.context() as m:
-        m.setattr(Card, "create", boom)
+        card_insert_fails(m, RuntimeError("disk full"))
         with pytest.raises(RuntimeError):
             register_card(individual_card(), user, today=dt.date(2025, 3, 1), drop_draft=True)
     assert drafts.load_draft(user) is not None

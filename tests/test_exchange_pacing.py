@@ -58,6 +58,20 @@ def test_own_transactions_much_slower_mean_a_busy_server() -> None:
     assert pause_for(0.1, 8, slowdown=6.0) == pause_for(0.1, 8)  # the larger signal counts
 
 
+def test_slowdown_is_smoothed_and_ignores_other_work() -> None:
+    lat = pacing.Latency()
+    assert lat.observe(0.5, 0) == 1.0  # a batch's other records: not timed per card
+    assert lat.observe(0.25, 25) == 1.0  # the first turn: the measure
+    noisy = [lat.observe(t, 25) for t in (0.5, 0.2, 0.45, 0.25)]
+    assert max(noisy) < pacing.SLOW_FROM  # one slow turn now and then: no pause alone
+    for _ in range(8):  # the server gets busy: every turn 10 times slower
+        slow = lat.observe(2.5, 25)
+    assert pause_for(0.1, 0, slow) > 0
+    for _ in range(12):  # and free again
+        fast = lat.observe(0.25, 25)
+    assert pause_for(0.1, 0, fast) == 0
+
+
 # --- who is at work ------------------------------------------------------------------------
 
 def test_a_login_role_counts_the_others_at_work(roles, db_url: str) -> None:

@@ -164,9 +164,7 @@ class Intake:
         # them): the operators' saves wait at most for one such transaction.
         parts = list(_chunked(new, WRITE))
         first = parts.pop(0) if parts else []
-        others = sum(1 for i in items if id(i) not in later
-                     and (i.out is not None or i.known is not None))
-        with self._turn(len(first) + others):
+        with self._turn(0):  # the batch's other records too: not timed per new card
             self._supersede([i for i in items if id(i) not in later and i.out is None])
             for item in items:
                 if item.out is None and item.known is not None:
@@ -181,7 +179,7 @@ class Intake:
 
     @contextlib.contextmanager
     def _turn(self, cards: int) -> Iterator[None]:
-        """One write transaction of the import (`cards` records decided in it).
+        """One write transaction of the import (`cards` new cards written in it).
         SQLite's busy handler is not a queue: the operators waiting for the write lock
         look again every few milliseconds up to 100 ms, and a writer that begins again
         right after its commit takes the lock before any of them. So the import then

@@ -26,6 +26,7 @@ PER_SHARE = 2.0  # sessions at work for each time the import's working time it p
 MIN_SHARE = 0.05  # the least share of the time the import works: it always advances
 MAX_PAUSE_S = 5.0  # the longest single pause (a long turn is not followed by a longer one)
 SLOW_FROM = 3.0  # own transactions this many times slower than its best: a busy server
+SMOOTH = 0.3  # weight of the last turn in the smoothed seconds per card
 
 # Other client sessions of this database at work. A role may see only its own sessions'
 # state: the database gives `apcard_sessions_at_work()` (models/pgroles.py) the right to
@@ -47,6 +48,27 @@ def pause_for(busy_s: float, others: int, slowdown: float = 1.0) -> float:
     return min(busy_s * ratio, MAX_PAUSE_S)
 
 
+class Latency:
+    """How much slower the import's own writing has become: seconds per new card,
+    smoothed over the last turns, against the least it has been (the server idle)."""
+
+    def __init__(self) -> None:
+        self.now: float | None = None
+        self.best: float | None = None
+
+    def observe(self, txn_s: float, cards: int) -> float:
+        """The slowdown after a turn of `cards` new cards in `txn_s` (cards 0: a turn
+        of other work, not counted)."""
+        if cards > 0 and txn_s >= 0:
+            per_card = txn_s / cards
+            self.now = per_card if self.now is None else \
+                SMOOTH * per_card + (1 - SMOOTH) * self.now
+            self.best = self.now if self.best is None else min(self.best, self.now)
+        if self.now is None or not self.best:
+            return 1.0
+        return self.now / self.best
+
+
 class Pacer:
     """The pauses of one import on PostgreSQL (on SQLite it is off: intake.py leaves the
     write lock free there instead)."""
@@ -54,7 +76,7 @@ class Pacer:
     def __init__(self, db: Any, on: bool) -> None:
         self.db, self.on = db, on
         self.resumed = time.monotonic()
-        self.best: float | None = None  # the fastest turn's seconds per card
+        self.latency = Latency()
         self.pauses = 0
         self.paused_s = 0.0
         self.query = AT_WORK
@@ -74,15 +96,12 @@ class Pacer:
             return 0
 
     def turned(self, txn_s: float, cards: int) -> float:
-        """After a write transaction of `cards` cards that took `txn_s`: pause as due.
-        Returns the pause."""
+        """After a write transaction that took `txn_s` and wrote `cards` new cards (0:
+        a turn of other work, not timed against the others): pause as due. Returns the
+        pause."""
         if not self.on:
             return 0.0
-        slowdown = 1.0
-        if cards > 0:
-            per_card = txn_s / cards
-            self.best = per_card if self.best is None else min(self.best, per_card)
-            slowdown = per_card / self.best if self.best > 0 else 1.0
+        slowdown = self.latency.observe(txn_s, cards)
         pause = pause_for(time.monotonic() - self.resumed, self.others(), slowdown)
         if pause > 0:
             time.sleep(pause)
