@@ -61,6 +61,7 @@ def test_own_transactions_much_slower_mean_a_busy_server() -> None:
 def test_slowdown_is_smoothed_and_ignores_other_work() -> None:
     lat = pacing.Latency()
     assert lat.observe(0.5, 0) == 1.0  # a batch's other records: not timed per card
+    assert lat.observe(0.5, 1) == 1.0  # one card: the transaction's own cost, not timed
     assert lat.observe(0.25, 25) == 1.0  # the first turn: the measure
     noisy = [lat.observe(t, 25) for t in (0.5, 0.2, 0.45, 0.25)]
     assert max(noisy) < pacing.SLOW_FROM  # one slow turn now and then: no pause alone
@@ -70,6 +71,15 @@ def test_slowdown_is_smoothed_and_ignores_other_work() -> None:
     for _ in range(12):  # and free again
         fast = lat.observe(0.25, 25)
     assert pause_for(0.1, 0, fast) == 0
+
+
+def test_a_register_growing_under_the_import_is_no_busy_server() -> None:
+    lat = pacing.Latency()
+    per_card = 0.004
+    for _ in range(400):  # each card 0.5% dearer a turn: 7 times dearer at the end
+        per_card *= 1.005
+        slowdown = lat.observe(per_card * 25, 25)
+        assert pause_for(0.1, 0, slowdown) == 0
 
 
 # --- who is at work ------------------------------------------------------------------------

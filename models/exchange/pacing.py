@@ -27,6 +27,8 @@ MIN_SHARE = 0.05  # the least share of the time the import works: it always adva
 MAX_PAUSE_S = 5.0  # the longest single pause (a long turn is not followed by a longer one)
 SLOW_FROM = 3.0  # own transactions this many times slower than its best: a busy server
 SMOOTH = 0.3  # weight of the last turn in the smoothed seconds per card
+TIMED_FROM = 10  # a smaller turn is mostly the transaction's own cost: not timed per card
+DRIFT = 0.01  # the best follows a register growing under the import: +1% a turn at most
 
 # Other client sessions of this database at work. A role may see only its own sessions'
 # state: the database gives `apcard_sessions_at_work()` (models/pgroles.py) the right to
@@ -50,20 +52,23 @@ def pause_for(busy_s: float, others: int, slowdown: float = 1.0) -> float:
 
 class Latency:
     """How much slower the import's own writing has become: seconds per new card,
-    smoothed over the last turns, against the least it has been (the server idle)."""
+    smoothed over the last turns, against the least it has been (the server idle). A
+    register growing from empty makes each card a little dearer to write: the best
+    follows that slow drift (DRIFT a turn), a sudden slowdown stands out."""
 
     def __init__(self) -> None:
         self.now: float | None = None
         self.best: float | None = None
 
     def observe(self, txn_s: float, cards: int) -> float:
-        """The slowdown after a turn of `cards` new cards in `txn_s` (cards 0: a turn
-        of other work, not counted)."""
-        if cards > 0 and txn_s >= 0:
+        """The slowdown after a turn of `cards` new cards in `txn_s` (a turn of other
+        work, or of a few cards, is not timed)."""
+        if cards >= TIMED_FROM and txn_s >= 0:
             per_card = txn_s / cards
             self.now = per_card if self.now is None else \
                 SMOOTH * per_card + (1 - SMOOTH) * self.now
-            self.best = self.now if self.best is None else min(self.best, self.now)
+            self.best = self.now if self.best is None else \
+                min(self.best * (1 + DRIFT), self.now)
         if self.now is None or not self.best:
             return 1.0
         return self.now / self.best
