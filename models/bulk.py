@@ -71,8 +71,7 @@ def insert_one(model: type[pw.Model], row: dict[str, Any]) -> Any:
     values = _filled(fields, row)
     params = tuple(c(v.get_id() if isinstance(v, pw.Model) else v)
                    for c, v in zip(convert, values, strict=True))
-    cursor = db.cursor()
-    cursor.execute(sql, params)
+    cursor = db.execute_sql(sql, params)  # peewee's log shows it as any other statement
     new_id = cursor.fetchone()[0] if postgres else cursor.lastrowid
     obj = model(**{f.name: v for f, v in zip(fields, values, strict=True)})
     obj.id = new_id
