@@ -32,7 +32,7 @@ from models import logpath
 from models.auditlog import GENESIS
 from models.db import database_proxy
 from models.digest import sha256
-from models.migrations.v0010_logged_path import CARD_LINES, LOG_COLUMNS
+from models.migrations.v0010_logged_path import CARD_LINES, DISPATCHED_FROM, LOG_COLUMNS
 from models.tables import Card
 
 _INSERT = (f"INSERT INTO correction ({', '.join(LOG_COLUMNS)}) "
@@ -40,16 +40,19 @@ _INSERT = (f"INSERT INTO correction ({', '.join(LOG_COLUMNS)}) "
 _FIELDS = ("status", "dispatched_at")  # in the order the triggers log them
 
 
-def dispatch(ids: list[int], stamp: dt.datetime) -> None:
-    """Dispatch the cards `ids` (registered or corrected: the guard refuses any other) at
-    `stamp` and log them; call inside `audit.writing(user, 'dispatch')` on SQLite."""
-    if not ids:
-        return
+def dispatch(ids: list[int], stamp: dt.datetime) -> int:
+    """Dispatch those of the cards `ids` still registered or corrected at `stamp` and
+    log them; how many went. Call inside `audit.writing(user, 'dispatch')` on SQLite."""
     db = database_proxy.obj
-    marks = ", ".join("?" * len(ids))
     texts = ", ".join(f'CAST("{f}" AS TEXT), "{f}"' for f in _FIELDS)
+    due = ", ".join(f"'{s}'" for s in DISPATCHED_FROM)
     before = {r[0]: r[1:] for r in db.execute_sql(
-        f'SELECT "id", {texts} FROM "card" WHERE "id" IN ({marks})', ids).fetchall()}
+        f'SELECT "id", {texts} FROM "card" WHERE "id" IN ({", ".join("?" * len(ids))}) '
+        f'AND "status" IN ({due})', ids).fetchall()} if ids else {}
+    ids = sorted(before)
+    if not ids:
+        return 0
+    marks = ", ".join("?" * len(ids))
     with logpath.context(batch="dispatch"):
         db.execute_sql(f'UPDATE "card" SET "status" = ?, "dispatched_at" = ?, '
                        f'"version" = "version" + 1 WHERE "id" IN ({marks})',
@@ -59,6 +62,7 @@ def dispatch(ids: list[int], stamp: dt.datetime) -> None:
                          'ORDER BY "id"', ids)
     db.cursor().executemany(_INSERT, _rows([d[0] for d in cur.description], cur.fetchall(),
                                            before))
+    return len(ids)
 
 
 def _rows(names: list[str], cards: list[tuple[Any, ...]],
