@@ -5,12 +5,14 @@ the same RSS).
 
     .venv/bin/python bench/bench_exchange.py                 # 100,000 cards
     .venv/bin/python bench/bench_exchange.py --cards 20000   # quicker
+    .venv/bin/python bench/bench_exchange.py --backends ""   # the export alone, no import
 
 What it does:
 1. A body's register of N demo cards, keyed through models.cards.register_card
    (bench/cardbank.py, cached in data/bench/: the first run takes minutes).
 2. Export, on a copy: `apcard export --out DIR --any-day` as its own process (it
-   dispatches the N cards through models.corrections, logs a row per card and writes the
+   dispatches the N cards through models.corrections, logs each card's status and
+   dispatch time (SQLite: models.batchlog, one statement per 1,000 cards) and writes the
    package). Time and peak RSS of the process. Then `--again`: the same package rewritten
    from the register and the log (identical bytes checked).
 3. Import at a Directorate on PostgreSQL (a throw-away server, bench/pgserver.py) and on
