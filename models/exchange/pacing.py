@@ -3,9 +3,10 @@
 Niceness reaches the import's own processes, not its database backend, which does most
 of the work (the log's triggers of every card written): so after each of its write
 transactions the import looks at how many other sessions of this database are at work
-(running a statement, inside a transaction, or done with one within the last second)
-and how much slower its own transactions have become, and pauses for a multiple of the
-time it has just worked. Nobody else at work: no pause, full speed. Operators at work:
+(running a statement, inside a transaction, or done with one within the last second),
+and pauses for a multiple of the time it has just worked. (Where that count cannot be
+had, how much slower its own transactions have become stands in for it: a weaker sign,
+as its own checking processes slow them too.) Nobody else at work: no pause, full speed. Operators at work:
 the import works in the gaps they leave, and never less than MIN_SHARE of the time, so
 a large package always advances and finishes.
 
@@ -85,19 +86,22 @@ class Pacer:
         self.pauses = 0
         self.paused_s = 0.0
         self.query = AT_WORK
+        self.blind = False  # the count misses other roles' sessions: pace by latency too
         if on:
             db.execute_sql(f"SET application_name = '{IMPORT_APP}'")
-            if db.execute_sql(
-                    "SELECT to_regproc('apcard_sessions_at_work') IS NOT NULL AND "
-                    "has_function_privilege('apcard_sessions_at_work()', 'EXECUTE')"
-                    ).fetchone()[0]:
+            counts, sees_all = db.execute_sql(
+                "SELECT to_regproc('apcard_sessions_at_work') IS NOT NULL AND "
+                "has_function_privilege('apcard_sessions_at_work()', 'EXECUTE'), "
+                "pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')").fetchone()
+            if counts:
                 self.query = "SELECT apcard_sessions_at_work()"
+            self.blind = not (counts or sees_all)
 
     def others(self) -> int:
         try:
             return int(self.db.execute_sql(self.query).fetchone()[0] or 0)
         except pw.DatabaseError:  # a server without the view's columns: pace by latency
-            self.query = "SELECT 0"
+            self.query, self.blind = "SELECT 0", True
             return 0
 
     def turned(self, txn_s: float, cards: int) -> float:
@@ -107,7 +111,10 @@ class Pacer:
         if not self.on:
             return 0.0
         slowdown = self.latency.observe(txn_s, cards)
-        pause = pause_for(time.monotonic() - self.resumed, self.others(), slowdown)
+        # Its own slowdown also comes from its checking processes beside it: a signal
+        # only where the count of the others cannot be had.
+        pause = pause_for(time.monotonic() - self.resumed, self.others(),
+                          slowdown if self.blind else 1.0)
         if pause > 0:
             time.sleep(pause)
             self.pauses += 1
