@@ -139,9 +139,10 @@ def big_register(n: int, seed: int = 1, base: int = 5000, log=print) -> Path:
 
 
 def _copy_cards(tmp: Path, n: int, log) -> None:
-    conn = sqlite3.connect(tmp)
+    # The register stays in WAL mode: leaving it needs the file to itself, and the
+    # checkpoint thread of the process that built the demo register may look in.
+    conn = sqlite3.connect(tmp, timeout=60)
     try:
-        conn.execute("PRAGMA journal_mode=OFF")
         conn.execute("PRAGMA synchronous=OFF")
         cols = [r[1] for r in conn.execute("PRAGMA table_info(card)") if r[1] != "id"]
         indexes = [(r[0], r[1]) for r in conn.execute(
