@@ -58,8 +58,13 @@ def _filled(fields: list[pw.Field], row: dict[str, Any]) -> list[Any]:
     return out
 
 
+def _ids(values: list[Any]) -> list[Any]:
+    """A model instance given for a foreign key as its id."""
+    return [v.get_id() if isinstance(v, pw.Model) else v for v in values]
+
+
 def _defaults(fields: list[pw.Field], row: dict[str, Any]) -> list[Any]:
-    return [v.get_id() if isinstance(v, pw.Model) else v for v in _filled(fields, row)]
+    return _ids(_filled(fields, row))
 
 
 def insert_one(model: type[pw.Model], row: dict[str, Any]) -> Any:
@@ -69,8 +74,7 @@ def insert_one(model: type[pw.Model], row: dict[str, Any]) -> Any:
     postgres = is_postgres(db)
     sql, fields, convert = _statement(model, postgres, one=True)
     values = _filled(fields, row)
-    params = tuple(c(v.get_id() if isinstance(v, pw.Model) else v)
-                   for c, v in zip(convert, values, strict=True))
+    params = tuple(c(v) for c, v in zip(convert, _ids(values), strict=True))
     cursor = db.execute_sql(sql, params)  # peewee's log shows it as any other statement
     new_id = cursor.fetchone()[0] if postgres else cursor.lastrowid
     obj = model(**{f.name: v for f, v in zip(fields, values, strict=True)})

@@ -3,8 +3,10 @@
 A keyed field takes DDMMYYYY; a probe or a request copied from a document carries the
 date the way the document put it: "12.03.1988 г.", "1988 г.р.", "12 марта 1988 года",
 "1988 ж. 12 наурыз", "12 наурыз 1988 ж.т.", "1988.03.12", "12 .03. 1988". This module
-reads those (digits are ASCII only) and says how much of the date was written: a year
-alone is day 01.01 with precision "year", as the matching keys read a bare year.
+reads those, and every form a keyed date field takes (models.field_values.parse_date),
+digits ASCII only, and says how much of the date was written: a year alone is day 01.01
+with precision "year", as the matching keys read a bare year. (A two-digit year is the
+matching keys' reading, models.matching.keys.as_date, not a document's.)
 """
 
 from __future__ import annotations
@@ -35,9 +37,11 @@ _MONTHS: tuple[tuple[int, tuple[str, ...]], ...] = (
 _TAIL = re.compile(
     r"(?:\s*(?:г\.?\s*р\.?|г(?:ода|од)?\.?(?:\s*рожд(?:ения)?\.?)?|"
     r"ж(?:ылы|ылғы|ылгы)?\.?(?:\s*т(?:уған|уган)?\.?)?|туған|туган|рожд(?:ения)?\.?))+$")
-_NUMERIC = (
-    re.compile(r"^(?P<d>[0-9]{1,2})\s*[./\-]\s*(?P<m>[0-9]{1,2})\s*[./\-]\s*(?P<y>[0-9]{4})$"),
-    re.compile(r"^(?P<y>[0-9]{4})\s*[./\-]\s*(?P<m>[0-9]{1,2})\s*[./\-]\s*(?P<d>[0-9]{1,2})$"),
+_SEP = r"(?:\s*[./\-]\s*|\s+)"
+_NUMERIC = (  # as keyed (DDMMYYYY), as written (12.03.1988, 12 03 1988), year first
+    re.compile(r"^(?P<d>[0-9]{2})(?P<m>[0-9]{2})(?P<y>[0-9]{4})$"),
+    re.compile(rf"^(?P<d>[0-9]{{1,2}}){_SEP}(?P<m>[0-9]{{1,2}}){_SEP}(?P<y>[0-9]{{4}})$"),
+    re.compile(rf"^(?P<y>[0-9]{{4}}){_SEP}(?P<m>[0-9]{{1,2}}){_SEP}(?P<d>[0-9]{{1,2}})$"),
 )
 _WORDS_DMY = re.compile(r"^(?P<d>[0-9]{1,2})\s*(?P<mon>[^\W\d_]+)\.?\s*(?P<y>[0-9]{4})$")
 _WORDS_YDM = re.compile(

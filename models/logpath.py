@@ -163,8 +163,7 @@ def canonical_v2(data: Mapping[str, object]) -> str:
 
 
 def _canonical(values: Iterable[object]) -> str:
-    texts = [v if type(v) is str else _text(v) for v in values]
-    return "".join("~;" if t is None else f"{len(t)}:{t};" for t in texts)
+    return "".join(map(part, values))
 
 
 def part(value: object) -> str:

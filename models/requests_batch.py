@@ -39,7 +39,6 @@ from models.requests import (
     search,
 )
 from models.tables import User
-from models.validation import parse_date
 
 COLUMNS = ("number", "request_date", "received_on", "delivery", "surname", "given_name", "name",
            "patronymic", "birth_date", "birthplace", "address", "iin", "rnn", "bin",
@@ -104,12 +103,10 @@ def row_values(row: Mapping[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {k: v for k, v in row.items() if k not in DATES}
     for key in DATES:
         text = (row.get(key) or "").strip()
-        day = parse_date(text) if text and text.isascii() else None
-        if text and day is None:
-            # as the letter wrote it: "12 марта 1988 г.", "1988 ж. 12 наурыз"; a year
-            # alone names no day and is refused rather than stored as 1 January
-            found, precision = doc_date.read(text)
-            day = found if precision == "day" else None
+        # as keyed or as the letter wrote it ("12 марта 1988 г."); a year alone names
+        # no day and is refused rather than stored as 1 January
+        found, precision = doc_date.read(text) if text else (None, "")
+        day = found if precision == "day" else None
         if text and day is None:
             raise RequestRefused(T(f"{key}: күн қате", f"{key}: неверная дата"))
         out[key] = day

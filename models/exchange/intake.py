@@ -30,7 +30,7 @@ from models.card_schema import FIELDS, Subject
 from models.cards import card_row, row_edition
 from models.config import Config
 from models.corrections import CorrectionRefused, correct_card, remove_card
-from models.db import is_postgres
+from models.db import database_proxy, is_postgres
 from models.exchange.checker import (
     ACTIONS,
     Checked,
@@ -102,8 +102,6 @@ class Intake:
         self.written = 0  # batches written
         self.limits = thresholds(cfg.matching)[1]
         self.planner = Planner()
-        from models.db import database_proxy
-
         self.pacer = Pacer(database_proxy.obj, is_postgres())
 
     def run(self, records: Iterator[dict[str, Any]],

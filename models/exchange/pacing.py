@@ -83,8 +83,6 @@ class Pacer:
         self.db, self.on = db, on
         self.resumed = time.monotonic()
         self.latency = Latency()
-        self.pauses = 0
-        self.paused_s = 0.0
         self.query = AT_WORK
         self.blind = False  # the count misses other roles' sessions: pace by latency too
         if on:
@@ -117,7 +115,5 @@ class Pacer:
                           slowdown if self.blind else 1.0)
         if pause > 0:
             time.sleep(pause)
-            self.pauses += 1
-            self.paused_s += pause
         self.resumed = time.monotonic()
         return pause

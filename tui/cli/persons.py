@@ -172,7 +172,7 @@ def parse_probe(raw: dict[str, str], lang: str) -> tuple[dict[str, Any], list[st
     from models import doc_date
     from models.ids import iin_valid
     from models.matching.keys import as_date
-    from models.validation import check_text, parse_date
+    from models.validation import check_text
 
     notes: list[str] = []
     values: dict[str, Any] = {}
@@ -184,8 +184,7 @@ def parse_probe(raw: dict[str, str], lang: str) -> tuple[dict[str, Any], list[st
         values[field] = text or ""
     born = (raw.get("birth_date") or "").strip()
     if born:
-        date = (parse_date(born) or as_date(born) or doc_date.as_date(born)) \
-            if find_control(born) is None else None
+        date = (doc_date.as_date(born) or as_date(born)) if find_control(born) is None else None
         if date is None or not dt.date(1900, 1, 1) <= date <= dt.date.today():
             notes.append(_NOTE_DATE.format(v=strip_control(born)[:20])(lang))
         else:

@@ -243,9 +243,8 @@ class ReasonDialog(QuietModal[ReasonChoice | None]):
         if self.at != 0 or self.box.raw or not (char.isascii() and char.isdigit()):
             return False
         typed = self.code_typed + char
-        index = next((i for i, e in enumerate(self.codes) if e.code == typed),
-                     next((i for i, e in enumerate(self.codes) if e.code.startswith(typed)),
-                          None))
+        # the codes are in order: "04" itself comes before any longer code it begins
+        index = next((i for i, e in enumerate(self.codes) if e.code.startswith(typed)), None)
         if index is None:
             return False
         self.code_typed = typed

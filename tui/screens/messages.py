@@ -101,8 +101,8 @@ class NoticeScreen(QuietModal[None]):
 
 SAVE = "__save__"
 ISSUE_INDENT = 7  # a wrapped issue goes on under its text: "! 14.3 " is 7 cells
-TALL = 22  # rows of the window at most (.dialog's max-height): a longer list scrolls
-FRAME = 4  # the window's rows around its list: the frame, the title and the hint
+FRAME_ROWS = 4  # the window's rows around its list: the frame, the title and the hint
+FRAME_COLUMNS = 4  # the window's columns around its text: the frame and the padding
 
 
 class IssuesScreen(QuietModal[str | None]):
@@ -156,9 +156,10 @@ class IssuesScreen(QuietModal[str | None]):
         self.query_one(PickList).set_rows(rows)
         # As tall as its issues: one warning covers six rows of the card, not the card
         # (a slow link repaints what the window covered when it closes).
-        width = min(self.app.size.width, 80) - FRAME
+        # (.dialog's max-height caps it: a longer list scrolls)
+        width = min(self.app.size.width, 80) - FRAME_COLUMNS
         shown = sum(len(wrap(row, width, ISSUE_INDENT)) for row in rows)
-        self.query_one(Vertical).styles.height = min(TALL, shown + FRAME)
+        self.query_one(Vertical).styles.height = shown + FRAME_ROWS
 
     def on_pick_list_picked(self, event: PickList.Picked) -> None:
         event.stop()
