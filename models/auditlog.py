@@ -47,7 +47,9 @@ class Correction(BaseModel):
     id = pw.IntegerField(primary_key=True)
     entity = pw.CharField(max_length=16, default="card")  # card, person, legal_entity, ...
     entity_id = pw.IntegerField(null=True)
-    card = pw.ForeignKeyField(Card, null=True, backref="corrections", on_delete="RESTRICT")
+    # (looked up through the index on card and version: migration v0015)
+    card = pw.ForeignKeyField(Card, null=True, backref="corrections", on_delete="RESTRICT",
+                              index=False)
     card_version = pw.IntegerField(null=True)  # the card's version this change produced
     event = pw.CharField(max_length=16)  # lifecycle.Event value, "register", "user", ...
     line = pw.CharField(max_length=8, default="")  # card line number ("14.3"), "" for others
@@ -57,7 +59,8 @@ class Correction(BaseModel):
     reason_code = pw.CharField(max_length=8, null=True)
     reason_text = pw.TextField(default="")
     user = pw.ForeignKeyField(User, null=True, backref="corrections", on_delete="RESTRICT")
-    target_user = pw.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    target_user = pw.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT",
+                                     index=False)
     db_user = pw.CharField(max_length=64, default="")  # PostgreSQL session_user, OS account
     created_at = pw.DateTimeField()
     state = pw.CharField(max_length=71, null=True)  # digest of the whole row after the change
@@ -68,8 +71,12 @@ class Correction(BaseModel):
     class Meta:
         table_name = "correction"
         indexes = ((("card", "card_version"), False), (("created_at",), False),
-                   (("user",), False), (("reason_code",), False),
-                   (("entity", "entity_id"), False))
+                   (("user",), False), (("entity", "entity_id"), False))
+
+
+# Columns NULL in most rows, indexed where they have a value (migration v0015).
+for _column in (Correction.reason_code, Correction.target_user):
+    Correction.add_index(_column, where=_column.is_null(False))
 
 
 # Columns of the log that are bookkeeping, not lines a person reads (history, journal).
