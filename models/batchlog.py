@@ -26,29 +26,49 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from collections.abc import Callable
 from typing import Any
 
 from models import logpath
 from models.auditlog import GENESIS
 from models.db import database_proxy
-from models.digest import sha256
+from models.digest import bulk_sha256
 from models.migrations.v0010_logged_path import CARD_LINES, DISPATCHED_FROM, LOG_COLUMNS
 from models.tables import Card
 
 _INSERT = (f"INSERT INTO correction ({', '.join(LOG_COLUMNS)}) "
            f"VALUES ({', '.join('?' * len(LOG_COLUMNS))})")
-_FIELDS = ("status", "dispatched_at")  # in the order the triggers log them
+# The one column a dispatch logs a row for: the dispatch time and the version it sets
+# with it are in the row's state (the triggers, which log every column, stand aside).
+FIELD = "status"
+
+
+SLICE = 1000  # cards read back and logged at a time: the process's memory stays flat
+# Cards dispatched in one transaction (models.corrections.dispatch_due): a page of the
+# card's statistics index (journal date first, then status) changed for one card is
+# written once at the commit for all the cards on it, and 5,000 cards hold the write
+# lock for well under a second.
+PER_TRANSACTION = 5000
 
 
 def dispatch(ids: list[int], stamp: dt.datetime) -> int:
     """Dispatch those of the cards `ids` still registered or corrected at `stamp` and
-    log them; how many went. Call inside `audit.writing(user, 'dispatch')` on SQLite."""
+    log them; how many went. Call inside `audit.writing(user, 'dispatch')` on SQLite.
+    The cards are dispatched and logged a slice at a time, all in the caller's
+    transaction (a larger transaction writes each page of the card's indexes it changes
+    once for more cards)."""
+    sha = bulk_sha256()
+    return sum(_dispatch(ids[start:start + SLICE], stamp, sha)
+               for start in range(0, len(ids), SLICE))
+
+
+def _dispatch(ids: list[int], stamp: dt.datetime, sha: Callable[[bytes], Any]) -> int:
     db = database_proxy.obj
-    texts = ", ".join(f'CAST("{f}" AS TEXT), "{f}"' for f in _FIELDS)
     due = ", ".join(f"'{s}'" for s in DISPATCHED_FROM)
-    before = {r[0]: r[1:] for r in db.execute_sql(
-        f'SELECT "id", {texts} FROM "card" WHERE "id" IN ({", ".join("?" * len(ids))}) '
-        f'AND "status" IN ({due})', ids).fetchall()} if ids else {}
+    before: dict[int, str] = dict(db.execute_sql(
+        f'SELECT "id", CAST("{FIELD}" AS TEXT) FROM "card" '
+        f'WHERE "id" IN ({", ".join("?" * len(ids))}) AND "status" IN ({due})',
+        ids).fetchall()) if ids else {}
     ids = sorted(before)
     if not ids:
         return 0
@@ -57,25 +77,24 @@ def dispatch(ids: list[int], stamp: dt.datetime) -> int:
         db.execute_sql(f'UPDATE "card" SET "status" = ?, "dispatched_at" = ?, '
                        f'"version" = "version" + 1 WHERE "id" IN ({marks})',
                        ["dispatched", Card.dispatched_at.db_value(stamp), *ids])
-    # The rows as they are now: the fields' texts and values, then the whole row.
-    cur = db.execute_sql(f'SELECT {texts}, * FROM "card" WHERE "id" IN ({marks}) '
-                         'ORDER BY "id"', ids)
+    # The rows as they are now: the logged column's text, then the whole row.
+    cur = db.execute_sql(f'SELECT CAST("{FIELD}" AS TEXT), * FROM "card" '
+                         f'WHERE "id" IN ({marks}) ORDER BY "id"', ids)
     db.cursor().executemany(_INSERT, _rows([d[0] for d in cur.description], cur.fetchall(),
-                                           before))
+                                           before, sha))
     return len(ids)
 
 
-def _rows(names: list[str], cards: list[tuple[Any, ...]],
-          before: dict[int, tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """The log rows of the dispatched cards (each: the fields' texts and values, then
-    every column; `before`: the fields' texts and values before)."""
+def _rows(names: list[str], cards: list[tuple[Any, ...]], before: dict[int, str],
+          sha: Callable[[bytes], Any]) -> list[tuple[Any, ...]]:
+    """The log rows of the dispatched cards, one each (`cards`: the status's text, then
+    every column; `before`: the status's text before)."""
     db = database_proxy.obj
-    star = 2 * len(_FIELDS)  # where the row's own columns begin
-    rid, version = names.index("id", star), names.index("version", star)
+    rid, version = names.index("id", 1), names.index("version", 1)
     # The state of the row as the data check digests it: every column but the id.
-    whole = [i for i in range(star, len(names)) if i != rid]
+    whole = [i for i in range(1, len(names)) if i != rid]
     pick = operator.itemgetter(*whole)
-    states = logpath.states(tuple(names[i] for i in whole), [pick(c) for c in cards])
+    states = logpath.states(tuple(names[i] for i in whole), [pick(c) for c in cards], sha)
     last, at, prev = db.execute_sql(
         "SELECT COALESCE(MAX(id), 0), strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime'), "
         "(SELECT row_hash FROM correction ORDER BY id DESC LIMIT 1) FROM correction"
@@ -83,26 +102,23 @@ def _rows(names: list[str], cards: list[tuple[Any, ...]],
     prev = prev or GENESIS
     event = logpath._ctx("event") or "sql"
     user, db_user = logpath._user(), logpath._ctx("db_user")
-    # What every row of the chunk shares, as parts of its hashed text (logpath.part).
-    same = {f: (logpath._reason(f, 0) or None, logpath._reason(f, 1)) for f in _FIELDS}
-    middle = {f: "".join(map(logpath.part, (event, CARD_LINES.get(f, ""), f)))
-              for f in _FIELDS}
-    after = {f: "".join(map(logpath.part, (*same[f], user, None, db_user, at))) for f in _FIELDS}
-    part, entity = logpath.part, logpath.part("card")
+    code, reason = logpath._reason(FIELD, 0) or None, logpath._reason(FIELD, 1)
+    line = CARD_LINES.get(FIELD, "")
+    # What every row shares, as parts of its hashed text (logpath.part); a number's or a
+    # hash's part is `<length>:<text>;` (logpath.part of an int is its str).
+    part = logpath.part
+    entity, middle = part("card"), "".join(map(part, (event, line, FIELD)))
+    after = "".join(map(part, (code, reason, user, None, db_user, at)))
     out = []
     for card, state in zip(cards, states, strict=True):
-        cid, v = card[rid], card[version]
-        old = before[cid]
-        for k, field in enumerate(_FIELDS):
-            if old[2 * k + 1] == card[2 * k + 1]:
-                continue  # the trigger's WHEN: the column did not change
-            last += 1
-            row = (last, "card", cid, cid, v, event, CARD_LINES.get(field, ""), field,
-                   old[2 * k], card[2 * k], *same[field], user, None, db_user, at, state, prev)
-            # logpath.hash_values(row), with the shared parts made once
-            text = (f"{part(last)}{entity}{part(cid) * 2}{part(v)}{middle[field]}"
-                    f"{part(old[2 * k])}{part(card[2 * k])}{after[field]}{part(state)}"
-                    f"{part(prev)}")
-            prev = sha256(text.encode("utf-8")).hexdigest()
-            out.append((*row, prev, 2))
+        cid, v, old, new = card[rid], card[version], before[card[rid]], card[0]
+        last += 1
+        n, c, r = str(last), str(cid), str(v)
+        # logpath.hash_values of the row, the shared parts made once
+        text = (f"{len(n)}:{n};{entity}{len(c)}:{c};{len(c)}:{c};{len(r)}:{r};{middle}"
+                f"{part(old)}{part(new)}{after}{len(state)}:{state};{len(prev)}:{prev};")
+        row_hash = sha(text.encode("utf-8")).hexdigest()
+        out.append((last, "card", cid, cid, v, event, line, FIELD, old, new, code, reason,
+                    user, None, db_user, at, state, prev, row_hash, 2))
+        prev = row_hash
     return out

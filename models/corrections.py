@@ -387,18 +387,20 @@ def remove_card(card_id: int, user: User | None, reason_code: str | None,
 
 
 def dispatch_due(user: User | None, dispatch_days: Iterable[int],
-                 today: dt.date | None = None, chunk: int = 1000,
+                 today: dt.date | None = None, chunk: int | None = None,
                  cal: WorkCalendar = WEEKENDS_ONLY) -> int:
     """Dispatch every registered or corrected card on a dispatch day; returns how many
-    went. A chunk of cards is one UPDATE and its log rows in one transaction: on
-    PostgreSQL the triggers write them, on SQLite models.batchlog the same rows in one
-    INSERT, so a package of 100,000 cards is dispatched in seconds."""
+    went. A chunk of cards (default: 1,000; on SQLite batchlog.PER_TRANSACTION) is
+    dispatched and logged in one transaction: on PostgreSQL its triggers write the log
+    rows, on SQLite models.batchlog writes them a slice at a time, so a package of
+    100,000 cards is dispatched in seconds."""
     require(user, Action.DISPATCH_CARD)
     today = today or dt.date.today()
     _check_dispatch_day(today, dispatch_days, cal)
     due = [Status.REGISTERED.value, Status.CORRECTED.value]
     if not is_postgres():
-        return _dispatch_batches(user, due, chunk)
+        return _dispatch_batches(user, due, chunk or batchlog.PER_TRANSACTION)
+    chunk = chunk or 1000
     total = 0
     while True:
         with audit.writing(user, Event.DISPATCH.value):

@@ -31,7 +31,7 @@ import os
 import pwd
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from models.digest import sha256  # without OpenSSL: opened by every process
@@ -227,14 +227,26 @@ def state(row: Mapping[str, object]) -> str:
     return _digest_of(_prefixes(keys), [row[k] for k in keys])
 
 
-def states(names: tuple[str, ...], rows: list[tuple[object, ...]]) -> list[str]:
-    """`state` of many rows given as tuples of the columns `names` (the same digests)."""
+def states(names: tuple[str, ...], rows: list[tuple[object, ...]],
+           sha: Callable[[bytes], Any] = sha256) -> list[str]:
+    """`state` of many rows given as tuples of the columns `names` (the same digests;
+    `sha`: a SHA-256 constructor, models.digest.bulk_sha256 for many rows)."""
     order = sorted(range(len(names)), key=names.__getitem__)
     prefixes = _prefixes(tuple(names[i] for i in order))
-    if len(order) == 1:
-        return [_digest_of(prefixes, (row[order[0]],)) for row in rows]
-    pick = operator.itemgetter(*order)
-    return [_digest_of(prefixes, pick(row)) for row in rows]
+    nulls = tuple(f"{p}~;" for p in prefixes)
+    pick = operator.itemgetter(*order) if len(order) > 1 else (lambda row: (row[order[0]],))
+    # _digest_of's text, the commonest values inline: None, a text that cannot be a time
+    # (too short, or no '-' after a year: `norm` leaves it as it is)
+    return ["sha256:" + sha("".join([
+        n if v is None else f"{p}{len(v)}:{v};"
+        if type(v) is str and (len(v) < 19 or v[4] != "-")
+        else _part(p, v) for p, n, v in zip(prefixes, nulls, pick(row), strict=True)
+    ]).encode("utf-8")).hexdigest() for row in rows]
+
+
+def _part(prefix: str, value: object) -> str:
+    text = str(value) if type(value) is int else value_text(value)
+    return f"{prefix}~;" if text is None else f"{prefix}{len(text)}:{text};"
 
 
 @functools.lru_cache(maxsize=16)

@@ -33,7 +33,8 @@ def _state_now(card_id: int) -> str:
     return logpath.state(row)
 
 
-def test_a_batch_dispatch_logs_each_card_as_its_triggers_do(people) -> None:  # noqa: F811
+def test_a_batch_dispatch_logs_each_card_as_its_triggers_do(people, backend: str  # noqa: F811
+                                                             ) -> None:
     op, admin = people["operator"], people["administrator"]
     cards = [make_card(op, journal_no=f"0000{i}") for i in range(1, 4)]
     assert dispatch_due(op, DISPATCH_DAYS, today=DAY) == 3
@@ -49,15 +50,19 @@ def test_a_batch_dispatch_logs_each_card_as_its_triggers_do(people) -> None:  # 
                                               & (Correction.card_version == now.version)
                                               & (Correction.event == "dispatch"))
                     .order_by(Correction.id))
-        # (the time is to the second: sent again within it, the time did not change)
-        again = card.id == sent.id and now.dispatched_at == before
-        assert [r.field_name for r in rows] == ["status"] + ([] if again else ["dispatched_at"])
         old_status = "corrected" if card.id == sent.id else "registered"
         assert (rows[0].old_value, rows[0].new_value) == (old_status, "dispatched")
-        if not again:
-            norm = logpath.norm  # (PostgreSQL's text of a time has a T)
-            assert norm(rows[1].new_value) == str(now.dispatched_at)
-            assert norm(rows[1].old_value) == (str(before) if card.id == sent.id else None)
+        if backend == "sqlite":  # one row: the dispatch time is in its state
+            assert [r.field_name for r in rows] == ["status"]
+        else:  # PostgreSQL's triggers: a row per column
+            # (the time is to the second: sent again within it, the time did not change)
+            again = card.id == sent.id and now.dispatched_at == before
+            assert [r.field_name for r in rows] == ["status"] + (
+                [] if again else ["dispatched_at"])
+            if not again:
+                norm = logpath.norm  # (PostgreSQL's text of a time has a T)
+                assert norm(rows[1].new_value) == str(now.dispatched_at)
+                assert norm(rows[1].old_value) == (str(before) if card.id == sent.id else None)
         for r in rows:
             assert (r.entity, r.entity_id, r.fmt, r.line) == ("card", card.id, 2, "")
             assert r.user_id == op.id and r.db_user and r.reason_code is None
@@ -113,6 +118,60 @@ def test_a_dispatch_around_the_log_is_refused_or_seen(people, db_url: str) -> No
     assert audit.verify().chain.broken_id == row.id
 
 
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_one_row_per_dispatched_card_keeps_the_log_tamper_evident(people,  # noqa: F811
+                                                                  db_url: str) -> None:
+    """SQLite logs a dispatched card in one row (its status; the dispatch time is in
+    the row's state). The attacker: the file's owner with the sqlite3 shell, who drops
+    whatever trigger stands in the way."""
+    op = people["operator"]
+    a, b, c = (make_card(op, journal_no=f"0000{i}") for i in range(1, 4))
+    assert dispatch_due(op, DISPATCH_DAYS, today=DAY) == 3
+    assert audit.verify().ok
+    rows = list(Correction.select().where(Correction.event == "dispatch")
+                .order_by(Correction.id))
+    assert [(r.card_id, r.field_name) for r in rows] == [
+        (a.id, "status"), (b.id, "status"), (c.id, "status")]  # one row each
+    mine = {r.card_id: r for r in rows}
+    raw = _raw(db_url)
+    for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
+                               "tbl_name IN ('card', 'correction')").fetchall():
+        raw.execute(f'DROP TRIGGER "{name}"')
+    # The dispatch time changed without a log row: the row's state no longer fits.
+    (was,) = raw.execute(f"SELECT dispatched_at FROM card WHERE id = {a.id}").fetchone()
+    raw.execute(f"UPDATE card SET dispatched_at = '2025-01-01 08:00:00' WHERE id = {a.id}")
+    verdict = audit.verify()
+    assert verdict.chain.ok and [(p.table, p.row_id) for p in verdict.data_problems] == [
+        ("card", a.id)]
+    raw.execute(f"UPDATE card SET dispatched_at = '{was}' WHERE id = {a.id}")
+    assert audit.verify().ok
+    # A row added at the head, chained as apcard would, saying the card is otherwise.
+    head = audit.head()
+    forged = (head.row + 1, "card", b.id, b.id, mine[b.id].card_version, "dispatch", "",
+              "status", "registered", "dispatched", None, "", op.id, None, "x",
+              "2025-03-10 10:00:00", "sha256:" + "0" * 64, head.hash)
+    raw.execute("INSERT INTO correction (id, entity, entity_id, card_id, card_version, event, "
+                "line, field_name, old_value, new_value, reason_code, reason_text, user_id, "
+                "target_user_id, db_user, created_at, state, prev_hash, row_hash, fmt) "
+                "VALUES (" + ", ".join("?" * 20) + ")",
+                (*forged, logpath.hash_values(forged), 2))
+    verdict = audit.verify()
+    assert verdict.chain.ok and [(p.table, p.row_id) for p in verdict.data_problems] == [
+        ("card", b.id)]
+    raw.execute(f"DELETE FROM correction WHERE id = {head.row + 1}")
+    assert audit.verify().ok
+    # A dispatch's row edited, or deleted: the chain breaks there.
+    row = mine[c.id]
+    raw.execute(f"UPDATE correction SET old_value = 'corrected' WHERE id = {row.id}")
+    assert audit.verify().chain.broken_id == row.id
+    raw.execute(f"UPDATE correction SET old_value = 'registered' WHERE id = {row.id}")
+    assert audit.verify().ok
+    raw.execute(f"DELETE FROM correction WHERE id = {mine[b.id].id}")
+    assert audit.verify().chain.broken_id == mine[b.id].id + 1
+    raw.close()
+
+
 def test_the_package_reader_encodes_as_the_models_do(people, backend: str) -> None:  # noqa: F811
     op = people["operator"]
     make_card(op, journal_no="00001")
@@ -135,3 +194,29 @@ def test_the_package_reader_encodes_as_the_models_do(people, backend: str) -> No
                   "fine_imposed": 0, "paragraph": ""}
         assert cardrows.encode(tuple(raw)) == fmt.encode_values(values)
 
+
+
+def test_many_rows_digest_as_one_row_does() -> None:
+    """logpath.states (a dispatch's rows, OpenSSL's or Python's SHA-256) gives each row
+    the digest logpath.state gives it, whatever the driver read: the data check
+    (models.replay) digests the rows one at a time."""
+    import datetime as dt
+
+    from models.digest import bulk_sha256, sha256
+
+    names = ("surname", "fine_imposed", "created_at", "at_t", "note", "flag", "born", "paid",
+             "rate", "empty", "dash")
+    rows = [
+        ("Ерлан", 0, "2025-03-10 09:00:00.500000", "2025-03-10T09:00:00", None, True,
+         dt.date(1990, 1, 2), dt.datetime(2025, 3, 10, 9, 0, 0, 120000), 12.5, "", "1234-5"),
+        (None, 150000, "2025-03-10 09:00:00", "2025-03-10 09:00:00.000", "a" * 40, False,
+         "1990-01-02", dt.datetime(2025, 3, 10, 9), 3.0, None, "Абай даңғылы, 2025-03-10 үй"),
+        ("2025-03-10 09:00:00x", -7, None, "２０２５-03-10 09:00:00", "x", 0, None, None, None,
+         "ё", "2025-13-99T99:99:99.0"),
+    ]
+    want = [logpath.state(dict(zip(names, row, strict=True))) for row in rows]
+    assert want[0] != want[1]
+    assert logpath.states(names, rows) == want
+    assert logpath.states(names, rows, bulk_sha256()) == want
+    assert logpath.states(("surname",), [(r[0],) for r in rows], sha256) == [
+        logpath.state({"surname": r[0]}) for r in rows]
