@@ -11,9 +11,9 @@ What it does:
 1. A body's register of N demo cards, keyed through models.cards.register_card
    (bench/cardbank.py, cached in data/bench/: the first run takes minutes).
 2. Export, on a copy: `apcard export --out DIR --any-day` as its own process (it
-   dispatches the N cards through models.corrections, logs each card's status and
-   dispatch time (SQLite: models.batchlog, one statement per 1,000 cards) and writes the
-   package). Time and peak RSS of the process. Then `--again`: the same package rewritten
+   dispatches the N cards through models.corrections, logs each card's dispatch
+   (SQLite: models.batchlog, one row per card, one statement per 1,000 cards) and writes
+   the package). Time and peak RSS of the process. Then `--again`: the same package rewritten
    from the register and the log (identical bytes checked).
 3. Import at a Directorate on PostgreSQL (a throw-away server, bench/pgserver.py) and on
    SQLite: `apcard import PACKAGE` as its own process into a register holding only the

@@ -1,14 +1,17 @@
 """A dispatch of many cards logged as one statement (SQLite).
 
-The per-row triggers (migration v0010) write two log rows per dispatched card, each
-digesting the card's ~60 columns in a Python function SQLite calls from inside the
-UPDATE: most of the time of exporting 100,000 cards. Here a chunk of cards is
-dispatched by one UPDATE while the connection's context says `batch`, its cards are read
-back, and their log rows are written by one INSERT: the same rows, field by field, the
-triggers would have written (status, then dispatched_at; the card's whole state; the
-user, event and reason in force; the database's time; chained), so the verifier
-(models.auditlog.verify_chain) and the data check (models.replay) prove them like any
-other rows, and the history, journal and re-export read them the same way.
+The per-row triggers (migration v0010) write two log rows per dispatched card (its
+status, its dispatch time), each digesting the card's ~60 columns in a Python function
+SQLite calls from inside the UPDATE: most of the time of exporting 100,000 cards. Here a
+slice of cards is dispatched by one UPDATE while the connection's context says `batch`,
+its cards are read back, and their log rows are written by one INSERT: one row per card,
+the row the status trigger would have written (the status's old and new text; the
+card's whole state after the dispatch; the user, event and reason in force; the
+database's time; chained). The dispatch time and the version set with the status are
+in that state, as a quiet column's change is: the time's own row would say nothing the
+verifier (models.auditlog.verify_chain) and the data check (models.replay) need, and
+nothing the history, the journal or a re-export reads (a package holds no dispatch
+time; the journal shows no bookkeeping column).
 
 Who could abuse `batch`: an operator with a shell and the sqlite3 shell has no apcard
 functions, so the triggers and the guard (which call them) refuse any write to a card,

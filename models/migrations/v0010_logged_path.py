@@ -61,9 +61,10 @@ LOGGED: dict[str, Logged] = {
 # Card columns whose change needs no reason when the status goes to these statuses.
 NO_REASON = {"status", "dispatched_at", "executed_at"}
 NO_REASON_STATUS = ("dispatched", "accepted", "executed")
-# SQLite: a batch dispatch (models/batchlog.py) writes these columns' log rows itself, one
-# statement for a chunk of cards, while the connection's context says `batch`; their
-# triggers stand aside then, and the guard lets such a connection do nothing but dispatch.
+# SQLite: a batch dispatch (models/batchlog.py) logs these columns itself (one row a card,
+# the status's, its state holding the time), one statement for a slice of cards, while
+# the connection's context says `batch`; their triggers stand aside then, and the guard
+# lets such a connection do nothing but dispatch.
 BATCHED = {"card": ("status", "dispatched_at")}
 DISPATCHED_FROM = ("registered", "corrected")
 
