@@ -235,11 +235,11 @@ def states(names: tuple[str, ...], rows: list[tuple[object, ...]],
     prefixes = _prefixes(tuple(names[i] for i in order))
     nulls = tuple(f"{p}~;" for p in prefixes)
     pick = operator.itemgetter(*order) if len(order) > 1 else (lambda row: (row[order[0]],))
-    # _digest_of's text, the commonest values inline: None, a text that cannot be a time
-    # (too short, or no '-' after a year: `norm` leaves it as it is)
+    # _digest_of's text, the commonest values inline: None, a text `norm` leaves as it is
+    # (too short for a time, no '-' after a year, or a time to the second with a space)
     return ["sha256:" + sha("".join([
         n if v is None else f"{p}{len(v)}:{v};"
-        if type(v) is str and (len(v) < 19 or v[4] != "-")
+        if type(v) is str and (len(v) < 19 or v[4] != "-" or (len(v) == 19 and v[10] == " "))
         else _part(p, v) for p, n, v in zip(prefixes, nulls, pick(row), strict=True)
     ]).encode("utf-8")).hexdigest() for row in rows]
 

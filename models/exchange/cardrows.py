@@ -51,25 +51,53 @@ def _slow(i: int, raw: Any) -> Any:
     return fmt.encode_value(_KINDS[i], _CONVERT[i](raw))
 
 
+def _group(*kinds: Kind) -> tuple[tuple[str, int, int], ...]:
+    """(name, place in a row, place in FIELDS) of the fields of these kinds."""
+    return tuple((n, len(HEAD) + i, i) for i, n in enumerate(NAMES) if _KINDS[i] in kinds)
+
+
+_DATE_FIELDS = _group(Kind.DATE)
+_AMOUNT_FIELDS = _group(Kind.AMOUNT)
+_FLAG_FIELDS = _group(Kind.FLAG)
+_PLAIN_FIELDS = _group(*(k for k in Kind if k not in (Kind.DATE, Kind.AMOUNT, Kind.FLAG)))
+
+
 def encode(row: Row) -> dict[str, Any]:
-    """The card's `values` as the package holds them (format.encode_values)."""
+    """The card's `values` as the package holds them (format.encode_values; a package
+    writes its keys sorted, so the fields are taken a kind at a time)."""
     out: dict[str, Any] = {}
-    for i, raw in enumerate(row[len(HEAD):]):
+    for name, at, i in _PLAIN_FIELDS:  # texts and codes: most of a card
+        raw = row[at]
         if raw is None or raw == "":
             continue
-        kind = _KINDS[i]
+        if type(raw) is str:
+            out[name] = raw
+        elif (v := _slow(i, raw)) is not None:
+            out[name] = v
+    for name, at, i in _DATE_FIELDS:
+        raw = row[at]
+        if raw is None or raw == "":
+            continue
         t = type(raw)
-        if kind is Kind.DATE:
-            v = raw if t is str and len(raw) == 10 else (
-                raw.isoformat() if t is dt.date else _slow(i, raw))
-        elif kind is Kind.AMOUNT:
-            v = raw if t is int else _slow(i, raw)
-        elif kind is Kind.FLAG:
-            v = (True if raw else None) if t is int or t is bool else _slow(i, raw)
-        else:
-            v = raw if t is str else _slow(i, raw)
+        v = raw if t is str and len(raw) == 10 else (
+            raw.isoformat() if t is dt.date else _slow(i, raw))
         if v is not None:
-            out[NAMES[i]] = v
+            out[name] = v
+    for name, at, i in _AMOUNT_FIELDS:
+        raw = row[at]
+        if raw is None or raw == "":
+            continue
+        v = raw if type(raw) is int else _slow(i, raw)
+        if v is not None:
+            out[name] = v
+    for name, at, i in _FLAG_FIELDS:
+        raw = row[at]
+        if raw is None or raw == "":
+            continue
+        t = type(raw)
+        v = (True if raw else None) if t is int or t is bool else _slow(i, raw)
+        if v is not None:
+            out[name] = v
     return out
 
 

@@ -36,8 +36,12 @@ MAX_LINE = 64 * 1024  # a card record is ~1.5 KB; a longer line is not one of ou
 MAX_MANIFEST = 256 * 1024
 
 
+# json.dumps with these options makes an encoder for every call: one, made once
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _ENCODER.encode(obj)
 
 
 def card_schema_digest() -> str:
