@@ -98,6 +98,20 @@ def test_a_dispatch_around_the_log_is_refused_or_seen(people, db_url: str) -> No
             pw.IntegrityError, match="nothing but a dispatch"):
         db.execute_sql("UPDATE card SET status = 'removed', version = version + 1 "
                        f"WHERE id = {a.id}")
+    # ... with or without a reason (the rule of reasons stands aside for a batch: this
+    # one refuses all it would), nor a dispatch that changes more than a dispatch does.
+    for reason in ({}, {"reason": "x"}):
+        for change in ("surname = 'Other'", "status = 'dispatched', surname = 'Other'",
+                       "status = 'dispatched', executed_at = '2025-03-10 10:00:00'",
+                       "status = 'accepted'", "executed_at = '2025-03-10 10:00:00'"):
+            with logpath.context(batch="dispatch", **reason), pytest.raises(
+                    pw.IntegrityError, match="nothing but a dispatch"):
+                db.execute_sql(f"UPDATE card SET {change}, version = version + 1 "
+                               f"WHERE id = {a.id}")
+    # Without `batch`, the rule of reasons as ever.
+    with pytest.raises(pw.IntegrityError, match="needs a reason"):
+        db.execute_sql("UPDATE card SET surname = 'Other', version = version + 1 "
+                       f"WHERE id = {a.id}")
     assert audit.verify().ok
     # ... and a dispatch it makes without the log rows shows in the data check.
     with logpath.context(batch="dispatch"):

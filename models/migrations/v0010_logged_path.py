@@ -365,8 +365,10 @@ def guard(db: pw.Database) -> None:
         "SELECT RAISE(ABORT, 'apcard: a card change raises its version by one') "
         f"WHERE NOT ({same}) AND NEW.version IS NOT OLD.version + 1; "
         "SELECT RAISE(ABORT, 'apcard: a change to a registered card needs a reason') "
-        # (the conditions on the row first: SQLite calls no function for a dispatch)
-        f"WHERE NOT ({same}) AND OLD.status <> 'draft' "
+        # (the conditions on the row first: SQLite calls no function for a dispatch. v15:
+        # a batch's change is held to a dispatch by the next rule, which refuses whatever
+        # this one would: not compared column by column twice for each card of a batch)
+        f"WHERE NOT ({same}) AND OLD.status <> 'draft' AND apcard_ctx('batch') = '' "
         f"AND NOT (({same_but}) AND NEW.status IN ({statuses})) "
         "AND apcard_ctx('reason') = '' AND apcard_ctx('reason_code') = '' "
         "AND apcard_ctx('reasons') = ''; "

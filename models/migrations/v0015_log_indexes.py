@@ -1,4 +1,5 @@
-"""v15: the log keeps only the indexes its readers use.
+"""v15: the log keeps only the indexes its readers use; SQLite's card guard compares the
+cards of a batch dispatch column by column once.
 
 Every log row went into seven indexes. Three of them cost a write per row for nothing:
 - `correction_card_id` (the card's foreign key) repeats the first column of
@@ -12,14 +13,23 @@ Every log row went into seven indexes. Three of them cost a write per row for no
 
 A dispatch of 100,000 cards writes its log rows into four indexes instead of seven. Both
 databases; nothing in the log itself changes (no row, no hash).
+
+SQLite's card guard (v10's `guard`) is made again: its rule of reasons stands aside for a
+batch (migration v14), whose every change the next rule holds to a dispatch. That rule
+refuses everything the rule of reasons would (a dispatch keeps every other column, and
+goes to a status that needs no reason), so the guard refuses the same changes as before,
+comparing a batch's cards column by column once instead of twice.
 """
 
 from __future__ import annotations
 
 import peewee as pw
 
+from models.db import is_postgres
+from models.migrations.v0010_logged_path import guard
+
 VERSION = 15
-DESCRIPTION = "log indexes: one redundant dropped, two partial"
+DESCRIPTION = "log indexes: one redundant dropped, two partial; card guard (SQLite)"
 
 PARTIAL = ("reason_code", "target_user_id")
 
@@ -31,3 +41,5 @@ def upgrade(db: pw.Database, migrator) -> None:
         db.execute_sql(f"DROP INDEX IF EXISTS {name}")
         db.execute_sql(f'CREATE INDEX {name} ON correction ("{column}") '
                        f'WHERE "{column}" IS NOT NULL')
+    if not is_postgres(db):
+        guard(db)
