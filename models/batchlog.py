@@ -54,38 +54,52 @@ SLICE = 1000  # cards read back and logged at a time: the process's memory stays
 PER_TRANSACTION = 5000
 
 
-def dispatch(ids: list[int], stamp: dt.datetime) -> int:
+# Hands the caller every card of a slice as it is after the dispatch: the slice's ids,
+# the column names and the rows of `SELECT *` (each after the status's text).
+Reader = Callable[[list[int], list[str], list[tuple[Any, ...]]], None]
+
+
+def dispatch(ids: list[int], stamp: dt.datetime, read: Reader | None = None) -> int:
     """Dispatch those of the cards `ids` still registered or corrected at `stamp` and
     log them; how many went. Call inside `audit.writing(user, 'dispatch')` on SQLite.
     The cards are dispatched and logged a slice at a time, all in the caller's
     transaction (a larger transaction writes each page of the card's indexes it changes
-    once for more cards)."""
+    once for more cards). `read`, when given, gets every card of each slice, dispatched
+    or not, as it is then: an export writes them without reading them again."""
     sha = bulk_sha256()
-    return sum(_dispatch(ids[start:start + SLICE], stamp, sha)
+    return sum(_dispatch(ids[start:start + SLICE], stamp, sha, read)
                for start in range(0, len(ids), SLICE))
 
 
-def _dispatch(ids: list[int], stamp: dt.datetime, sha: Callable[[bytes], Any]) -> int:
+def _dispatch(ids: list[int], stamp: dt.datetime, sha: Callable[[bytes], Any],
+              read: Reader | None) -> int:
     db = database_proxy.obj
     due = ", ".join(f"'{s}'" for s in DISPATCHED_FROM)
     before: dict[int, str] = dict(db.execute_sql(
         f'SELECT "id", CAST("{FIELD}" AS TEXT) FROM "card" '
         f'WHERE "id" IN ({", ".join("?" * len(ids))}) AND "status" IN ({due})',
         ids).fetchall()) if ids else {}
-    ids = sorted(before)
-    if not ids:
+    sent = sorted(before)
+    if sent:
+        with logpath.context(batch="dispatch"):
+            db.execute_sql(f'UPDATE "card" SET "status" = ?, "dispatched_at" = ?, '
+                           f'"version" = "version" + 1 WHERE "id" IN ({", ".join("?" * len(sent))})',
+                           ["dispatched", Card.dispatched_at.db_value(stamp), *sent])
+    wanted = ids if read is not None else sent
+    if not wanted:
         return 0
-    marks = ", ".join("?" * len(ids))
-    with logpath.context(batch="dispatch"):
-        db.execute_sql(f'UPDATE "card" SET "status" = ?, "dispatched_at" = ?, '
-                       f'"version" = "version" + 1 WHERE "id" IN ({marks})',
-                       ["dispatched", Card.dispatched_at.db_value(stamp), *ids])
     # The rows as they are now: the logged column's text, then the whole row.
     cur = db.execute_sql(f'SELECT CAST("{FIELD}" AS TEXT), * FROM "card" '
-                         f'WHERE "id" IN ({marks}) ORDER BY "id"', ids)
-    db.cursor().executemany(_INSERT, _rows([d[0] for d in cur.description], cur.fetchall(),
-                                           before, sha))
-    return len(ids)
+                         f'WHERE "id" IN ({", ".join("?" * len(wanted))}) ORDER BY "id"', wanted)
+    names = [d[0] for d in cur.description]
+    cards = cur.fetchall()
+    if sent:
+        rid = names.index("id", 1)
+        db.cursor().executemany(_INSERT, _rows(names, [c for c in cards if c[rid] in before],
+                                               before, sha))
+    if read is not None:
+        read(ids, names, cards)
+    return len(sent)
 
 
 def _rows(names: list[str], cards: list[tuple[Any, ...]], before: dict[int, str],

@@ -394,9 +394,7 @@ def dispatch_due(user: User | None, dispatch_days: Iterable[int],
     dispatched and logged in one transaction: on PostgreSQL its triggers write the log
     rows, on SQLite models.batchlog writes them a slice at a time, so a package of
     100,000 cards is dispatched in seconds."""
-    require(user, Action.DISPATCH_CARD)
-    today = today or dt.date.today()
-    _check_dispatch_day(today, dispatch_days, cal)
+    check_dispatch(user, dispatch_days, today, cal)
     due = [Status.REGISTERED.value, Status.CORRECTED.value]
     if not is_postgres():
         return _dispatch_batches(user, due, chunk or batchlog.PER_TRANSACTION)
@@ -414,6 +412,13 @@ def dispatch_due(user: User | None, dispatch_days: Iterable[int],
                 Card.id.in_([r[0] for r in rows])).execute()
             audit.seal("dispatch")  # what went to the Directorate is sealed with it
             total += len(rows)
+
+
+def check_dispatch(user: User | None, dispatch_days: Iterable[int],
+                   today: dt.date | None = None, cal: WorkCalendar = WEEKENDS_ONLY) -> None:
+    """Refuse as dispatch_due would (the right to dispatch, a dispatch day)."""
+    require(user, Action.DISPATCH_CARD)
+    _check_dispatch_day(today or dt.date.today(), dispatch_days, cal)
 
 
 def _dispatch_batches(user: User | None, due: list[str], chunk: int) -> int:

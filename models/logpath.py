@@ -120,7 +120,8 @@ def os_account() -> str:
 def _ctx(name: str) -> str:
     if name == "db_user":
         return os_account()
-    for values in reversed(_stack()):  # the innermost context that sets it (as current())
+    # the innermost context that sets it (as current()); asked for each row a trigger sees
+    for values in reversed(getattr(_local, "stack", ())):
         if name in values:
             return values[name]
     return ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from collections.abc import Iterable
 from typing import Any
 
@@ -45,6 +46,14 @@ def fetch(ids: Iterable[int]) -> dict[int, Row]:
     db = database_proxy.obj
     cur = db.execute_sql(_SQL.format(marks=", ".join([db.param] * len(wanted))), wanted)
     return {row[0]: row for row in cur.fetchall()}
+
+
+def rows_of(names: list[str], rows: Iterable[tuple[Any, ...]]) -> dict[int, Row]:
+    """`fetch`'s rows taken from rows read with other columns (`names`): an export on
+    SQLite writes the cards its dispatch read back (models.batchlog), not read again."""
+    _edition.cache_clear()
+    pick = operator.itemgetter(*(names.index(c) for c in COLUMNS))
+    return {row[0]: row for row in map(pick, rows)}
 
 
 def _slow(i: int, raw: Any) -> Any:

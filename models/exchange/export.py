@@ -3,10 +3,12 @@ last package, as one package for the tier above (§11, §12).
 
 A card is due when the receiver has not had its current version: never sent (any live
 status), or changed since it was sent (its version moved on: a correction, a removal, a
-protest result, the penalty executed). Cards waiting for dispatch are dispatched first,
+protest result, the penalty executed). Cards waiting for dispatch are dispatched
 through models.corrections (role, dispatch day, log row), so the package holds them as
-`dispatched`. Every card record carries the version sent; corrections and removals carry
-their logged reasons. `reexport` writes a registered package again, byte for byte.
+`dispatched`: first, on PostgreSQL; on SQLite as the package is written, a transaction
+of cards at a time, each card read once (models.batchlog hands over what it read back).
+Every card record carries the version sent; corrections and removals carry their
+logged reasons. `reexport` writes a registered package again, byte for byte.
 """
 
 from __future__ import annotations
@@ -22,12 +24,12 @@ from typing import Any
 
 import peewee as pw
 
-from models import bulk
+from models import audit, batchlog, bulk
 from models.card_schema import FIELDS
 from models.cards import row_edition as edition
 from models.config import Config
-from models.corrections import CorrectionRefused, dispatch_due
-from models.db import database_proxy
+from models.corrections import CorrectionRefused, check_dispatch, dispatch_due
+from models.db import database_proxy, is_postgres
 from models.exchange import cardrows, history
 from models.exchange import format as fmt
 from models.exchange.common import (
@@ -41,6 +43,7 @@ from models.exchange.common import (
 )
 from models.exchange.tables import CardOutbox, Package, PackageCard
 from models.i18n import T
+from models.lifecycle import Event
 from models.permissions import Action, PermissionDenied, require
 from models.tables import Card, CodebookEntry, Status, User, card_values, now
 
@@ -143,9 +146,15 @@ def manifest_head(pkg: Package, me: Org) -> dict[str, Any]:
             "audit_seal": pkg.seal}
 
 
-def _dispatch(me: Org, cfg: Config, user: User | None, any_day: bool, today: dt.date) -> int:
+def _dispatch(me: Org, cfg: Config, user: User | None, any_day: bool, today: dt.date,
+              check_only: bool = False) -> int:
+    """Dispatch what waits for it (models.corrections.dispatch_due); `check_only`: only
+    refuse as it would (a day that is not a dispatch day)."""
     days = cfg.dispatch_days if me.tier == "body" and not any_day else ALL_DAYS
     try:
+        if check_only:
+            check_dispatch(user, days, today)
+            return 0
         return dispatch_due(user, days, today)
     except CorrectionRefused as exc:
         raise ExchangeError(exc.message) from None
@@ -183,25 +192,31 @@ def _export(cfg: Config, user: User | None, out: Path, any_day: bool, gz: bool,
     today = today or dt.date.today()
     me = own(cfg)
     to = parent(cfg, me)
-    dispatched = _dispatch(me, cfg, user, any_day, today)
+    batch = not is_postgres()  # SQLite: dispatched as the package is written, see _batches
+    dispatched = _dispatch(me, cfg, user, any_day, today, check_only=batch)
     ids = _due_ids()
     with write_transaction():
         pkg = new_package(me, to, "cards", user)
     target = fmt.package_path(out, pkg.ident, gz)
     writer = fmt.PackageWriter(target)
-    by_action: Counter[str] = Counter()
-    by_status: Counter[str] = Counter()
+    counts = (Counter[str](), Counter[str]())  # by action, by status
     skipped: list[tuple[int, int]] = []
     try:
-        pkg.seal = history.audit_seal()
-        done = 0
-        for chunk in _chunks(ids):
-            rows = _write_chunk(me, pkg, chunk, writer, by_action, by_status, skipped)
-            with write_transaction():
-                bulk.insert_tuples("package_card", SENT_COLUMNS, rows)
-            done += len(chunk)
-            if progress:
-                progress(done, len(ids))
+        if batch:
+            dispatched = _batches(me, pkg, user, ids, writer, counts, skipped, progress)
+            dispatched += _dispatch(me, cfg, user, any_day, today)  # any not in the package
+        else:
+            done = 0
+            for chunk in _chunks(ids):
+                rows = _write_chunk(me, pkg, chunk, cardrows.fetch(chunk), writer, counts,
+                                    skipped)
+                with write_transaction():
+                    bulk.insert_tuples("package_card", SENT_COLUMNS, rows)
+                done += len(chunk)
+                if progress:
+                    progress(done, len(ids))
+        pkg.seal = history.audit_seal()  # the log's head with every dispatch in it
+        by_action, by_status = counts
         manifest = writer.finish({**manifest_head(pkg, me),
                                   "counts": {"by_action": dict(sorted(by_action.items())),
                                              "by_status": dict(sorted(by_status.items()))}})
@@ -213,10 +228,38 @@ def _export(cfg: Config, user: User | None, out: Path, any_day: bool, gz: bool,
     return Written(target, pkg.ident, manifest["records"], dict(by_action), dispatched, manifest)
 
 
-def _write_chunk(me: Org, pkg: Package, chunk: list[int], writer: fmt.PackageWriter,
-                 by_action: Counter[str], by_status: Counter[str],
+def _batches(me: Org, pkg: Package, user: User | None, ids: array, writer: fmt.PackageWriter,
+             counts: tuple[Counter[str], Counter[str]], skipped: list[tuple[int, int]],
+             progress: Progress | None) -> int:
+    """SQLite: the due cards dispatched (those waiting for it) and written to the
+    package a transaction of batchlog.PER_TRANSACTION cards at a time, each card read
+    once: models.batchlog hands over every card of a slice as it read it back after
+    the dispatch. How many were dispatched."""
+    dispatched = done = 0
+    sent: list[tuple[Any, ...]] = []  # the package's rows of the transaction's cards
+
+    def read(chunk: list[int], names: list[str], rows: list[tuple[Any, ...]]) -> None:
+        nonlocal done
+        sent.extend(_write_chunk(me, pkg, chunk, cardrows.rows_of(names, rows), writer,
+                                 counts, skipped))
+        done += len(chunk)
+        if progress:
+            progress(done, len(ids))
+
+    for start in range(0, len(ids), batchlog.PER_TRANSACTION):
+        with audit.writing(user, Event.DISPATCH.value):
+            dispatched += batchlog.dispatch(list(ids[start:start + batchlog.PER_TRANSACTION]),
+                                            now(), read)
+            bulk.insert_tuples("package_card", SENT_COLUMNS, sent)
+            audit.seal("dispatch")  # what went to the Directorate is sealed with it
+        sent.clear()
+    return dispatched
+
+
+def _write_chunk(me: Org, pkg: Package, chunk: list[int], cards: dict[int, cardrows.Row],
+                 writer: fmt.PackageWriter, counts: tuple[Counter[str], Counter[str]],
                  skipped: list[tuple[int, int]]) -> list[tuple[Any, ...]]:
-    cards = cardrows.fetch(chunk)
+    by_action, by_status = counts
     origins = {c: u for c, u, _ in _of_cards("card_origin", "source_version", chunk)}
     sent = {c: (u, v) for c, u, v in _of_cards("card_outbox", "sent_version", chunk)}
     why = history.reasons((cid, sent[cid][1], cards[cid][2]) for cid in chunk
