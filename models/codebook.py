@@ -26,20 +26,25 @@ class Entry:
     name: T
     valid_from: dt.date | None
     valid_to: dt.date | None
-    raw: str = field(default="{}", compare=False, hash=False, repr=False)  # `data` as JSON
+    # `data` as JSON; None: read from the table when first asked (a book is read without
+    # it: the article parts' is 2 MB of JSON a card needs one entry's of)
+    raw: str | None = field(default=None, compare=False, hash=False, repr=False)
     search_key: str = ""  # as models.codebook_match.prepare makes it (names, keywords)
     # where in search_key the Kazakh name, the Russian name and the keywords start
     key_at: tuple[int, int, int] = field(default=(0, 0, 0), compare=False, repr=False)
 
     @cached_property
     def data(self) -> dict[str, Any]:
-        """The entry's other columns (penalties, placement, ...), parsed when first read:
-        most entries of a book are never asked (the article parts' are 2 MB of JSON)."""
-        return json.loads(self.raw or "{}")
+        """The entry's other columns (penalties, placement, ...), read and parsed when
+        first asked: most entries of a book never are (the article parts' are 2 MB of
+        JSON, kept in the table rather than in every card screen's memory)."""
+        raw = self.raw if self.raw is not None else _stored_data(self.book, self.version,
+                                                                  self.code)
+        return json.loads(raw or "{}")
 
     @classmethod
     def read(cls, book: str, version: str, code: str, parent: str | None, name: T,
-             valid_from: dt.date | None, valid_to: dt.date | None, raw: str,
+             valid_from: dt.date | None, valid_to: dt.date | None, raw: str | None,
              search_key: str, key_at: tuple[int, int, int]) -> Entry:
         """An entry as a book is read: the fields set as the frozen dataclass's
         `__init__` sets them, without its per-field `object.__setattr__` (half the time
@@ -100,19 +105,31 @@ def _book(book: str) -> _Book:
 
         c = CodebookEntry
         query = c.select(c.version, c.code, c.parent, c.name_kk, c.name_ru,
-                         c.valid_from, c.valid_to, c.data, c.search_key).where(
+                         c.valid_from, c.valid_to, c.search_key).where(
             c.book == book).order_by(c.code, c.valid_from)
         # The driver's rows as they are (no model object nor peewee's conversion of each
-        # value: a third of the time of reading the 1,967 article parts); dates by _day.
+        # value: a third of the time of reading the 1,967 article parts); dates by _day,
+        # versions and parents one string each (the driver makes one a row).
         rows = c._meta.database.execute(query)
         days: dict[object, dt.date | None] = {}
+        words: dict[str | None, str | None] = {}
         prepare = match.prepare
         _cache[book] = _Book([
-            Entry.read(book, version, code, parent, T(kk, ru), _day(start, days),
-                       _day(end, days), data or "{}", *prepare(code, kk, ru, key or ""))
-            for version, code, parent, kk, ru, start, end, data, key in rows
+            Entry.read(book, words.setdefault(version, version), code,
+                       words.setdefault(parent, parent), T(kk, ru), _day(start, days),
+                       _day(end, days), None, *prepare(code, kk, ru, key or ""))
+            for version, code, parent, kk, ru, start, end, key in rows
         ])
     return _cache[book]
+
+
+def _stored_data(book: str, version: str, code: str) -> str:
+    """An entry's `data` column, from the table (its unique key: book, version, code)."""
+    from models.tables import CodebookEntry as c
+
+    row = c.select(c.data).where((c.book == book) & (c.version == version)
+                                 & (c.code == code)).tuples().first()
+    return row[0] if row and row[0] else "{}"
 
 
 def _day(value: object, seen: dict[object, dt.date | None]) -> dt.date | None:
