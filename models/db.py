@@ -96,10 +96,15 @@ def open_database(url: str, pool_size: int = 4, busy_timeout_ms: int = 5000) -> 
     return db
 
 
-def small_cache(db: pw.Database, kib: int = 2048) -> None:
+SMALL_CACHE_KIB = 512
+
+
+def small_cache(db: pw.Database, kib: int = SMALL_CACHE_KIB) -> None:
     """A process kept open all day (the card screen) keeps a small page cache: SQLite
     holds on to every page it read up to `cache_size`, so the process would grow with
-    the register. Its queries are indexed; the pages stay in the system's file cache."""
+    the register. Its queries are indexed; the pages stay in the system's file cache.
+    Each connection has its own (the card screen's and its search thread's): reading
+    the article parts' book alone filled a 2 MiB one."""
     if isinstance(db, pw.SqliteDatabase):
         db.pragma("cache_size", -kib, permanent=True)
 

@@ -103,7 +103,7 @@ def test_a_program_error_reaches_the_caller_and_the_thread_goes_on(db) -> None:
 def test_the_kept_connection_keeps_the_small_page_cache(db) -> None:
     """Kept open all day, the search connection holds no more pages than the card
     screen's own (models.db.small_cache): memory stays flat in the register's size."""
-    from models.db import small_cache
+    from models.db import SMALL_CACHE_KIB, small_cache
 
     assert isinstance(db, pw.SqliteDatabase)
     small_cache(db)
@@ -111,4 +111,4 @@ def test_the_kept_connection_keeps_the_small_page_cache(db) -> None:
     searches.submit("a", lambda: db.execute_sql("PRAGMA cache_size").fetchone()[0], answers)
     ((size, error),) = answers.wait(1)
     searches.close()
-    assert error is None and size == -2048
+    assert error is None and size == -SMALL_CACHE_KIB
