@@ -216,3 +216,44 @@ def test_postgres_driver_loaded_only_for_a_postgres_register(db_url: str) -> Non
     assert rc == "0", proc.stdout + proc.stderr
     assert driver == str(db_url.startswith("postgres"))
     assert migrate == "False"  # the version is checked without importing the migrations
+
+
+def test_the_collector_rests_only_while_the_card_screen_starts(cfg: Config, operator: User,
+                                                               tmp_path: Path) -> None:
+    """tui.cli.main starts without the cyclic collector; the card screen, once its form
+    is drawn, runs with it on again (and what start-up made frozen out of its sight),
+    else a session kept open all day would never free its cyclic garbage."""
+    seen = tmp_path / "gc.txt"
+    prelude = (f"import gc, signal; signal.signal(signal.SIGUSR1, lambda *_: open("
+               f"{str(seen)!r}, 'w').write(f'{{gc.isenabled()}} {{gc.get_freeze_count()}}')); ")
+    term = Term(cfg, operator.os_account, prelude=prelude)
+    try:
+        term.wait_for(READY)
+        term.send("0")
+        term.read(quiet=0.3)
+        os.kill(term.pid, signal.SIGUSR1)
+        deadline = time.monotonic() + 20
+        while not (seen.exists() and seen.read_text()) and time.monotonic() < deadline:
+            term.read(quiet=0.05, limit=0.2)
+    finally:
+        term.kill()
+    enabled, frozen = seen.read_text().split()
+    assert enabled == "True" and int(frozen) > 10_000
+
+
+def test_a_command_runs_with_the_collector_and_leaves_it_as_it_was(cfg: Config) -> None:
+    import gc
+
+    from tui.cli import main
+
+    collections: list[str] = []  # the collector runs only when it is on
+    gc.callbacks.append(lambda phase, info: collections.append(phase))
+    try:
+        assert main(["--config", str(cfg.path), "db", "version"]) == 0
+        assert collections and gc.isenabled()
+        gc.disable()
+        assert main(["--config", str(cfg.path), "db", "version"]) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.callbacks.pop()
+        gc.enable()

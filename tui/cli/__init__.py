@@ -10,6 +10,7 @@ code, in the session's language (tui/cli/base.py `say`).
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -104,6 +105,25 @@ def _value(args: list[str], option: str) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command (or, bare, the card screen); its exit code.
+
+    Starting makes some 85,000 objects and almost no cyclic garbage, and the cyclic
+    collector would walk them again and again meanwhile (20 ms of the card screen's
+    start). It rests while the program starts: on again before a command runs, and
+    for the card screen once its first frame is drawn (tui.app); as it was when main
+    returns."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _main(argv)
+    finally:
+        if collecting:
+            gc.enable()
+        else:
+            gc.disable()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     set_session_language(_language_of(args))
     cfg: Config | None = None
@@ -122,6 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.cli.core import run_tui
 
             handler = run_tui
+        else:
+            gc.enable()
         return int(handler(ns, cfg) or 0)
     except SystemExit as exc:  # --help or --version printed
         return exc.code if isinstance(exc.code, int) else 0

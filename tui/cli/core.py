@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import re
 from collections.abc import Iterator
 
@@ -428,6 +429,7 @@ def _signed_in(cfg: Config):
             raise
     from tui.screens.login import sign_in
 
+    gc.enable()  # off while starting (tui.cli.main): the sign-in window is a session too
     user = sign_in(cfg)
     if user is None:
         raise CliError(NOT_REGISTERED.format(acc=account)(cfg.language))
