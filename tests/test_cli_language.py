@@ -155,3 +155,16 @@ def test_a_calendar_error_is_in_the_session_language(db, cfg, capsys) -> None:
         code, _, err = run(cfg, ["--lang", lang, "user", "list"], capsys)
         assert code == 2 and said in err and "calendar.2031.days_off" in err
         assert english_words(err) == [], err
+
+
+def test_every_table_of_translated_messages_compiles() -> None:
+    """The tables are compiled when a message is first translated, not on import: each
+    is compiled here, and each row's text takes its expression's groups."""
+    from tui.cli import codebook_faults, core, parser
+
+    for table in (core._DATABASE_ERRORS, parser._ERRORS, codebook_faults._MESSAGES):
+        rows = table.compiled()
+        assert rows
+        for pattern, text in rows:
+            groups = ("x",) * pattern.groups
+            assert text.format(*groups).kk and text.format(*groups).ru
