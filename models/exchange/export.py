@@ -164,8 +164,9 @@ def _due_ids() -> array:
     q = (Card.select(Card.id).join(CardOutbox, pw.JOIN.LEFT_OUTER, on=(CardOutbox.card == Card.id))
          .where((CardOutbox.id.is_null() & Card.status.in_(UNSENT_LIVE))
                 | (CardOutbox.id.is_null(False) & (CardOutbox.sent_version != Card.version)))
-         .order_by(Card.id).tuples())
-    return array("q", (cid for (cid,) in q.iterator()))
+         .order_by(Card.id))
+    # the driver's rows as they come (peewee's iterator makes each row a Python object)
+    return array("q", (cid for (cid,) in database_proxy.obj.execute(q)))
 
 
 def _chunks(ids: array) -> Iterator[list[int]]:
