@@ -60,17 +60,24 @@ def apcard(cfg: Path, *args: str) -> dict:
     """Run the apcard command as its own process; its wall time and peak RSS."""
     # VmHWM: this process's own peak (getrusage's ru_maxrss would carry the bench's own
     # peak over the fork). The import's worker processes check batches of a fixed size.
-    code = ("import sys, time; from tui.cli import main; t = time.perf_counter(); "
-            "rc = main(sys.argv[1:]); hwm = [l.split()[1] for l in open('/proc/self/status') "
+    # Processor seconds of the process itself and of its children (the import's checking
+    # worker processes, reaped when their pool is joined).
+    code = ("import resource as r, sys, time; from tui.cli import main; "
+            "t = time.perf_counter(); rc = main(sys.argv[1:]); "
+            "hwm = [l.split()[1] for l in open('/proc/self/status') "
             "if l.startswith('VmHWM')][0]; "
-            "print('BENCH', time.perf_counter() - t, hwm, file=sys.stderr); sys.exit(rc)")
+            "cpu = [u.ru_utime + u.ru_stime for u in (r.getrusage(r.RUSAGE_SELF), "
+            "r.getrusage(r.RUSAGE_CHILDREN))]; "
+            "print('BENCH', time.perf_counter() - t, hwm, *cpu, file=sys.stderr); "
+            "sys.exit(rc)")
     res = subprocess.run([sys.executable, "-c", code, "--config", str(cfg), *args], cwd=ROOT,
                          capture_output=True, text=True, timeout=3600)
     if res.returncode:
         raise RuntimeError(f"apcard {' '.join(args)} failed: {res.stderr.strip()[-500:]}")
     line = [x for x in res.stderr.splitlines() if x.startswith("BENCH ")][-1]
-    _, seconds, rss = line.split()
+    _, seconds, rss, cpu_self, cpu_children = line.split()
     return {"seconds": round(float(seconds), 2), "rss_mib": round(int(rss) / 1024, 1),
+            "cpu_s": round(float(cpu_self), 1), "workers_cpu_s": round(float(cpu_children), 1),
             "stdout": res.stdout.strip(), "stderr": res.stderr.strip().splitlines()[:-1]}
 
 
@@ -126,7 +133,10 @@ def run(cards: int, backends: list[str]) -> dict:
                     else:
                         url = f"sqlite:///{tmp / f'dir_{label}.db'}"
                     cfg = directorate(tmp, url, f"{backend}_{label}")
+                    before = server.cpu_seconds() if backend == "postgres" and server else 0
                     res = apcard(cfg, "import", str(pkg), "--ack-out", str(tmp))
+                    if backend == "postgres" and server is not None:
+                        res["server_cpu_s"] = round(server.cpu_seconds() - before, 1)
                     res["result"] = " ".join(res["stderr"][:1])
                     out["steps"][f"{label} [{backend}]"] = res
         finally:
@@ -152,6 +162,12 @@ def rows(out: dict) -> list[tuple[str, str, str, bool | None]]:
                           f"<= {budget:.0f}" if budget else "",
                           f"{step['seconds']:.1f}",
                           step["seconds"] <= budget if budget else None))
+            cpu = [step["cpu_s"], step["workers_cpu_s"]]
+            if "server_cpu_s" in step:
+                cpu.append(step["server_cpu_s"])
+            table.append((f"import {key[6:]} CPU s: importer / workers"
+                          + (" / server" if len(cpu) > 2 else ""), "",
+                          " / ".join(f"{c:.1f}" for c in cpu), None))
             small = s.get(f"import_10pct [{backend}]")
             table.append((f"import peak RSS {key[6:]}, MiB: 10% / 100% of the package",
                           "flat", f"{small['rss_mib']:.0f} / {step['rss_mib']:.0f}"

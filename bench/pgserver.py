@@ -102,6 +102,27 @@ class PgServer:
                 self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.dir, ignore_errors=True)
 
+    def cpu_seconds(self) -> float:
+        """Processor seconds the server has used so far: the postmaster, its live
+        processes and those it has reaped (the backends of closed sessions)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        try:
+            pid = int((self.data / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return 0.0
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            me = int(stat.parent.name)
+            if me == pid:  # utime stime cutime cstime
+                total += sum(int(v) for v in fields[11:15])
+            elif int(fields[1]) == pid:  # ppid
+                total += int(fields[11]) + int(fields[12])
+        return total / tick
+
     def url(self, dbname: str) -> str:
         return f"postgresql://{self.user}@{self.host}:{self.port}/{dbname}"
 
