@@ -72,6 +72,8 @@ def _other_digit(text: str) -> str | None:
 def check_text(name: str, raw: str) -> tuple[str | None, list[Issue]]:
     """Common to every field: refused characters, other scripts' digits, NFC, trimmed,
     length. Returns the cleaned text (None when empty) or an error."""
+    if not raw:
+        return None, []
     pos = find_control(raw)
     if pos is not None:
         return None, [_issue(name, ERROR,

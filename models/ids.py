@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from functools import lru_cache
 
 _W1 = tuple(range(1, 12))
 _W2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
@@ -73,6 +74,11 @@ def _shape_problem(number: object) -> IdProblem | None:
 def iin_valid(number: str) -> bool:
     """IIN or BIN: 12 ASCII digits whose last one is the check digit (structure not
     checked: see iin_problem / bin_problem)."""
+    return isinstance(number, str) and _iin_valid(number)
+
+
+@lru_cache(maxsize=16384)  # the matching asks it of every candidate's number
+def _iin_valid(number: str) -> bool:
     return _shape_problem(number) is None and _check_problem(number) is None
 
 
@@ -132,6 +138,11 @@ def rnn_problem(number: str) -> IdProblem | None:
 
 
 def rnn_valid(number: str) -> bool:
+    return isinstance(number, str) and _rnn_valid(number)
+
+
+@lru_cache(maxsize=16384)
+def _rnn_valid(number: str) -> bool:
     return rnn_problem(number) is None
 
 

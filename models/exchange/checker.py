@@ -25,7 +25,7 @@ from models.exchange.linking import (
     LEGAL_KINDS,
     PERSON_KINDS,
     Links,
-    find_links,
+    find_links_many,
     legal_route_keys,
     person_route_keys,
 )
@@ -158,7 +158,8 @@ def check_records(records: list[dict[str, Any]], job: Job) -> list[Checked]:
     refs = {r["person"] for r in records if sender_ref(r.get("person"), job.sender)}
     known = dict(Person.select(Person.ref, Person.id).where(Person.ref.in_(list(refs)))
                  .tuples()) if refs else {}
-    out = []
+    out: list[Checked] = []
+    searched: list[tuple[Checked, int | None]] = []  # cards to match, the sender's person
     for rec in records:
         problem = envelope(rec, job.sender, job.sender_tier)
         if problem is not None:
@@ -173,12 +174,7 @@ def check_records(records: list[dict[str, Any]], job: Job) -> list[Checked]:
             out.append(Checked(issues, values, kind, None))
             continue
         ref = rec["person"] if sender_ref(rec.get("person"), job.sender) else None
-        if ref in known:  # a person the sender's cards came to before
-            links = find_links(values, kind, job.matching, person=False)
-            links.person_id = known[ref]
-        else:
-            links = find_links(values, kind, job.matching)
-        done = Checked(issues, values, kind, links)
+        done = Checked(issues, values, kind, None)
         if kind in PERSON_KINDS:
             done.person_row = {**person_columns(values), "ref": ref}
             done.person_keys = person_route_keys(done.person_row)
@@ -186,6 +182,14 @@ def check_records(records: list[dict[str, Any]], job: Job) -> list[Checked]:
             done.legal_row = legal_columns(values)
             done.legal_keys = legal_route_keys(done.legal_row)
         out.append(done)
+        # a person the sender's cards came to before is not looked for
+        searched.append((done, known.get(ref) if ref is not None else None))
+    found = find_links_many([(c.values, c.kind, person is None) for c, person in searched],
+                            job.matching)
+    for (done, person), links in zip(searched, found, strict=True):
+        if person is not None:
+            links.person_id = person
+        done.links = links
     return out
 
 

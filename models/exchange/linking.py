@@ -15,7 +15,7 @@ sees it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,20 +51,44 @@ def thresholds(matching: Mapping[str, float]) -> tuple[int, dict[str, float]]:
 def find_links(values: dict[str, Any], kind: Subject | None,
                matching_cfg: Mapping[str, float], person: bool = True) -> Links:
     """Candidates for the card's person (unless `person` is False: it is known) and
-    legal entity."""
-    out = Links()
+    legal entity: a search each (one statement)."""
+
+    def people(probes: list[dict[str, Any]], limit: int, th: dict[str, float]) -> list:
+        return [matching.find_candidates(p, limit, th) for p in probes]
+
+    def firms(probes: list[dict[str, Any]], limit: int, th: dict[str, float]) -> list:
+        return [matching.find_legal_candidates(p, limit, th) for p in probes]
+
+    return _links([(values, kind, person)], matching_cfg, people, firms)[0]
+
+
+def find_links_many(cards: list[tuple[dict[str, Any], Subject | None, bool]],
+                    matching_cfg: Mapping[str, float]) -> list[Links]:
+    """find_links(values, kind, matching_cfg, person) for each card of a batch, the
+    batch's searches sent together (models.matching.many)."""
+    from models.matching.many import find_candidates_many, find_legal_candidates_many
+
+    return _links(cards, matching_cfg, find_candidates_many, find_legal_candidates_many)
+
+
+def _links(cards: list[tuple[dict[str, Any], Subject | None, bool]],
+           matching_cfg: Mapping[str, float], people: Callable[..., list[list[Any]]],
+           firms: Callable[..., list[list[Any]]]) -> list[Links]:
     limit, th = thresholds(matching_cfg)
-    if person and kind in PERSON_KINDS:
-        found = matching.find_candidates(values, limit, th)
-        out.person_id, out.pending = _pick(found, "person_id")
-        out.candidates += [{"kind": "person", "id": c.person_id, "score": c.score,
-                            "band": c.band} for c in found if c.band != matching.POSSIBLE]
-    if kind in LEGAL_KINDS:
-        found = matching.find_legal_candidates(values, limit, th)
-        out.legal_id, wait = _pick(found, "legal_entity_id")
-        out.pending = out.pending or wait
-        out.candidates += [{"kind": "legal", "id": c.legal_entity_id, "score": c.score,
-                            "band": c.band} for c in found if c.band != matching.POSSIBLE]
+    out = [Links() for _ in cards]
+    asked = [i for i, (_, kind, person) in enumerate(cards) if person and kind in PERSON_KINDS]
+    found = people([cards[i][0] for i in asked], limit, th)
+    for i, cands in zip(asked, found, strict=True):
+        out[i].person_id, out[i].pending = _pick(cands, "person_id")
+        out[i].candidates += [{"kind": "person", "id": c.person_id, "score": c.score,
+                               "band": c.band} for c in cands if c.band != matching.POSSIBLE]
+    legal = [i for i, (_, kind, _) in enumerate(cards) if kind in LEGAL_KINDS]
+    found_legal = firms([cards[i][0] for i in legal], limit, th)
+    for i, cands in zip(legal, found_legal, strict=True):
+        out[i].legal_id, wait = _pick(cands, "legal_entity_id")
+        out[i].pending = out[i].pending or wait
+        out[i].candidates += [{"kind": "legal", "id": c.legal_entity_id, "score": c.score,
+                               "band": c.band} for c in cands if c.band != matching.POSSIBLE]
     return out
 
 

@@ -218,54 +218,81 @@ def _branch(route: _Route, p: str) -> str:
     return f"{_SELECT}{route.where.format(p=p)}{order} LIMIT {limit}"
 
 
-def statement(probe: Probe, keys: dict[str, Any] | None = None) -> tuple[str, list[Any]]:
-    """The one SQL statement (and its parameters) a search sends: its rows are the
-    candidates ('c' first), how many share the probe's surname and name ('n', counted up
-    to NAMESAKE_CAP) and the persons declared different from the probe ('s'), so a
-    search is one round trip to the server. ("", []) when there is nothing to look up by."""
-    keys = probe.keys() if keys is None else keys
+Piece = tuple[str, str, list[Any]]  # kind ('c', 'n' or 's'), a SELECT with %s marks, params
+
+
+def pieces(probe: Probe, keys: dict[str, Any], p: str) -> list[Piece]:
+    """The look-ups of a search, each a SELECT of its own: the candidates ('c': the person
+    columns), how many share the probe's surname and name ('n': one count, up to
+    NAMESAKE_CAP) and the persons declared different from the probe ('s': their ids).
+    [] when there is nothing to look up by. `statement` sends them as one statement,
+    models.matching.many a batch's together."""
     routes = _routes(probe, keys)
     if not routes:
-        return "", []
-    p = Person._meta.database.param
-    parts = [f"SELECT 'c' AS k, r{i}.* FROM ({_branch(r, p)}) r{i}"
-             for i, r in enumerate(routes)]
-    params: list[Any] = [v for r in routes for v in (*r.params, *r.order_params)]
-    nulls = ", ".join(["NULL"] * (len(_PERSON_COLUMNS) - 1))
+        return []
+    out: list[Piece] = [("c", _branch(r, p), [*r.params, *r.order_params]) for r in routes]
     if keys["surname_key"] and keys["name_key"]:
-        parts.append(f"SELECT 'n', COUNT(*), {nulls} FROM ({_NAMESAKES_ROWS.format(p=p)}) n")
-        params += [keys["surname_key"], keys["name_key"]]
+        out.append(("n", f"SELECT COUNT(*) FROM ({_NAMESAKES_ROWS.format(p=p)}) n",
+                    [keys["surname_key"], keys["name_key"]]))
     distinct = _q(PersonDistinct._meta.table_name)
-    parts.append(f'SELECT \'s\', "person_id", {nulls} FROM {distinct} WHERE "fingerprint" = {p}')
-    params.append(probe.fingerprint())
+    out.append(("s", f'SELECT "person_id" FROM {distinct} WHERE "fingerprint" = {p}',
+                [probe.fingerprint()]))
     if probe.person_id is not None:
-        parts.append(f'SELECT \'s\', "other_id", {nulls} FROM {distinct} '
-                     f'WHERE "person_id" = {p} AND "other_id" IS NOT NULL')
-        parts.append(f'SELECT \'s\', "person_id", {nulls} FROM {distinct} WHERE "other_id" = {p}')
-        params += [probe.person_id, probe.person_id]
-    pg = is_postgres()  # Person is bound to the proxy; the engine behind it
-    return " UNION ALL ".join(parts), [
-        v.isoformat() if isinstance(v, dt.date) and not pg else v for v in params]
+        out.append(("s", f'SELECT "other_id" FROM {distinct} '
+                    f'WHERE "person_id" = {p} AND "other_id" IS NOT NULL', [probe.person_id]))
+        out.append(("s", f'SELECT "person_id" FROM {distinct} WHERE "other_id" = {p}',
+                    [probe.person_id]))
+    return out
 
 
-def _fetch(probe: Probe, keys: dict[str, Any]) -> tuple[dict[int, tuple], int, set[int]]:
-    """Candidate rows by id, the namesake count, the ids declared different."""
-    sql, params = statement(probe, keys)
-    rows: dict[int, tuple] = {}
+def statement(probe: Probe, keys: dict[str, Any] | None = None) -> tuple[str, list[Any]]:
+    """The one SQL statement (and its parameters) a search sends: its rows are its
+    pieces' (kind first, padded with NULLs to the person columns), so a search is one
+    round trip to the server. ("", []) when there is nothing to look up by."""
+    keys = probe.keys() if keys is None else keys
+    found = pieces(probe, keys, Person._meta.database.param)
+    if not found:
+        return "", []
+    nulls = ", " + ", ".join(["NULL"] * (len(_PERSON_COLUMNS) - 1))
+    parts = [f"SELECT '{kind}'{' AS k' if not i else ''}, r{i}.*{nulls if kind != 'c' else ''} "
+             f"FROM ({sql}) r{i}" for i, (kind, sql, _) in enumerate(found)]
+    return " UNION ALL ".join(parts), dated([v for _, _, params in found for v in params])
+
+
+def dated(params: list[Any]) -> list[Any]:
+    """Dates as ISO text on SQLite (Person is bound to the proxy; the engine behind it)."""
+    if is_postgres():
+        return params
+    return [v.isoformat() if isinstance(v, dt.date) else v for v in params]
+
+
+Found = tuple[dict[int, tuple], int, set[int]]  # candidate rows by id, namesakes, hidden
+
+
+def collect(rows: Iterable[tuple]) -> Found:
+    """Candidate rows by id, the namesake count, the ids declared different, from the
+    rows of a search's pieces (kind first)."""
+    found: dict[int, tuple] = {}
     common, hidden = 0, set()
-    if not sql:
-        return rows, common, hidden
-    for kind, *row in run(Person._meta.database, sql, params):
+    for kind, *row in rows:
         if kind == "n":
             common = int(row[0])
         elif kind == "s":
             hidden.add(row[0])
-        elif row[0] not in rows:
+        elif row[0] not in found:
             born = row[4]
             if isinstance(born, str):  # SQLite hands back text
                 born = dt.date.fromisoformat(born)
-            rows[row[0]] = (*row[:4], born, *row[5:])
-    return rows, common, hidden
+            found[row[0]] = (*row[:4], born, *row[5:])
+    return found, common, hidden
+
+
+def _fetch(probe: Probe, keys: dict[str, Any]) -> Found:
+    """Candidate rows by id, the namesake count, the ids declared different."""
+    sql, params = statement(probe, keys)
+    if not sql:
+        return {}, 0, set()
+    return collect(run(Person._meta.database, sql, params))
 
 
 _NAMESAKES_ROWS = (f"SELECT 1 FROM {_PERSON} WHERE \"surname_key\" = {{p}} "
@@ -317,21 +344,35 @@ def find_candidates(probe: Mapping[str, Any] | Probe, limit: int = 10,
     birth_date (date or ISO text), iin, sex, and person_id when the card is already
     linked to someone (that person is not offered, nor those declared different).
     `thresholds` is Config.matching (exact / probable / possible); below "possible"
-    a candidate is not returned.
+    a candidate is not returned. models.matching.many.find_candidates_many answers the
+    same for a batch of probes.
     """
     p = probe if isinstance(probe, Probe) else Probe.from_dict(dict(probe))
     if p.empty or limit <= 0:
         return []
     found = _search(p, limit, thresholds)
-    if found and found[0].band in (EXACT, PROBABLE):
+    meant = mistyped(p, found)
+    if meant is None:
         return found
-    # Names typed with the Latin keyboard layout on (Rhfdxtyrj for Кравченко): read as
-    # the Cyrillic keys they were meant for, searched again, the better score kept.
+    return with_layout(found, _search(meant, limit, thresholds), limit)
+
+
+def mistyped(p: Probe, found: list[Candidate]) -> Probe | None:
+    """The probe to search again with names typed with the Latin keyboard layout on
+    (Rhfdxtyrj for Кравченко) read as the Cyrillic keys they were meant for; None when
+    the first search found an exact or probable candidate, or no name reads otherwise."""
+    if found and found[0].band in (EXACT, PROBABLE):
+        return None
     meant = {f: wrong_layout(getattr(p, f)) for f in ("surname", "given_name", "patronymic")}
     if not any(meant.values()):
-        return found
+        return None
+    return replace(p, **{f: v for f, v in meant.items() if v})
+
+
+def with_layout(found: list[Candidate], again: list[Candidate], limit: int) -> list[Candidate]:
+    """The candidates of both searches (`mistyped`), the better score of each kept."""
     best = {c.person_id: c for c in found}
-    for c in _search(replace(p, **{f: v for f, v in meant.items() if v}), limit, thresholds):
+    for c in again:
         if c.person_id not in best or c.score > best[c.person_id].score:
             best[c.person_id] = replace(c, reasons=(*c.reasons, "keyboard_layout"))
     return sorted(best.values(), key=lambda c: (-c.score, c.person_id))[:limit]
@@ -386,7 +427,13 @@ def _judge(p: Probe, keys: dict[str, Any], common: int,
 
 def _search(p: Probe, limit: int, thresholds: Mapping[str, float] | None) -> list[Candidate]:
     keys = p.keys()
-    rows, common, gone = _fetch(p, keys)
+    return ranked(p, keys, _fetch(p, keys), limit, thresholds)
+
+
+def ranked(p: Probe, keys: dict[str, Any], fetched: Found, limit: int,
+           thresholds: Mapping[str, float] | None) -> list[Candidate]:
+    """The candidates of a search's rows (`collect`), scored, best first."""
+    rows, common, gone = fetched
     if p.person_id is not None:
         rows.pop(p.person_id, None)
     if not rows:

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.matching.candidates import CardSummary, _rank, earlier_cards
+from models.matching.candidates import CardSummary, Piece, _rank, earlier_cards
 from models.matching.keys import VARIANT_MAX, LegalProbe, legal_keys, legal_variants
 from models.matching.normalize import legal_word_keys
 from models.matching.prepared import padded, run
@@ -76,44 +76,59 @@ def _branches(p: LegalProbe, keys: dict[str, str], mark: str) -> list[tuple[str,
     return out
 
 
-def statement(p: LegalProbe, keys: dict[str, str] | None = None) -> tuple[str, list]:
-    """The one SQL statement (and its parameters) a search sends: the candidates ('c')
-    and the entities declared different from the probe ('s')."""
-    db = LegalEntity._meta.database
-    branches = _branches(p, legal_keys(p.name) if keys is None else keys, db.param)
+def pieces(p: LegalProbe, keys: dict[str, str], mark: str) -> list[Piece]:
+    """The look-ups of a search, each a SELECT of its own: the candidates ('c': _COLUMNS)
+    and the entities declared different from the probe ('s': their ids); [] when there is
+    nothing to look up by."""
+    branches = _branches(p, keys, mark)
     if not branches:
-        return "", []
-    # Each branch in parentheses: PostgreSQL and SQLite both allow ORDER BY / LIMIT
-    # inside a UNION member only as a subquery.
-    parts = [f"SELECT 'c' AS k, b{i}.* FROM ({text}) b{i}"
-             for i, (text, _) in enumerate(branches)]
-    params = [v for _, values in branches for v in values]
-    nulls = ", ".join(["NULL"] * (len(_COLUMNS) - 1))
-    distinct, mark = f'"{LegalDistinct._meta.table_name}"', db.param
-    parts.append(f"SELECT 's', \"legal_entity_id\", {nulls} FROM {distinct} "
-                 f'WHERE "fingerprint" = {mark}')
-    params.append(p.fingerprint())
+        return []
+    out: list[Piece] = [("c", text, values) for text, values in branches]
+    distinct = f'"{LegalDistinct._meta.table_name}"'
+    out.append(("s", f'SELECT "legal_entity_id" FROM {distinct} WHERE "fingerprint" = {mark}',
+                [p.fingerprint()]))
     if p.legal_entity_id is not None:
-        parts.append(f"SELECT 's', \"other_id\", {nulls} FROM {distinct} "
-                     f'WHERE "legal_entity_id" = {mark} AND "other_id" IS NOT NULL')
-        parts.append(f"SELECT 's', \"legal_entity_id\", {nulls} FROM {distinct} "
-                     f'WHERE "other_id" = {mark}')
-        params += [p.legal_entity_id, p.legal_entity_id]
-    return " UNION ALL ".join(parts), params
+        out.append(("s", f'SELECT "other_id" FROM {distinct} '
+                    f'WHERE "legal_entity_id" = {mark} AND "other_id" IS NOT NULL',
+                    [p.legal_entity_id]))
+        out.append(("s", f'SELECT "legal_entity_id" FROM {distinct} WHERE "other_id" = {mark}',
+                    [p.legal_entity_id]))
+    return out
 
 
-def _fetch(p: LegalProbe, keys: dict[str, str]) -> tuple[dict[int, tuple], set[int]]:
-    sql, params = statement(p, keys)
-    rows: dict[int, tuple] = {}
+def statement(p: LegalProbe, keys: dict[str, str] | None = None) -> tuple[str, list]:
+    """The one SQL statement (and its parameters) a search sends: its pieces' rows, kind
+    first. Each piece in parentheses: PostgreSQL and SQLite both allow ORDER BY / LIMIT
+    inside a UNION member only as a subquery."""
+    found = pieces(p, legal_keys(p.name) if keys is None else keys,
+                   LegalEntity._meta.database.param)
+    if not found:
+        return "", []
+    nulls = ", " + ", ".join(["NULL"] * (len(_COLUMNS) - 1))
+    parts = [f"SELECT '{kind}'{' AS k' if not i else ''}, b{i}.*{nulls if kind != 'c' else ''} "
+             f"FROM ({text}) b{i}" for i, (kind, text, _) in enumerate(found)]
+    return " UNION ALL ".join(parts), [v for _, _, values in found for v in values]
+
+
+Found = tuple[dict[int, tuple], set[int]]  # candidate rows by id, the ids declared different
+
+
+def collect(rows: list[tuple]) -> Found:
+    found: dict[int, tuple] = {}
     hidden: set[int] = set()
-    if not sql:
-        return rows, hidden
-    for kind, *row in run(LegalEntity._meta.database, sql, params):
+    for kind, *row in rows:
         if kind == "s":
             hidden.add(row[0])
         else:
-            rows.setdefault(row[0], tuple(row))
-    return rows, hidden
+            found.setdefault(row[0], tuple(row))
+    return found, hidden
+
+
+def _fetch(p: LegalProbe, keys: dict[str, str]) -> Found:
+    sql, params = statement(p, keys)
+    if not sql:
+        return {}, set()
+    return collect(run(LegalEntity._meta.database, sql, params))
 
 
 def _initials(name: str) -> list[str]:
@@ -129,7 +144,13 @@ def find_legal_candidates(probe: Mapping[str, Any] | LegalProbe, limit: int = 10
     if p.empty or limit <= 0:
         return []
     keys = legal_keys(p.name)
-    rows, gone = _fetch(p, keys)
+    return ranked(p, keys, _fetch(p, keys), limit, thresholds)
+
+
+def ranked(p: LegalProbe, keys: dict[str, str], fetched: Found, limit: int,
+           thresholds: Mapping[str, float] | None) -> list[LegalCandidate]:
+    """The candidates of a search's rows (`collect`), scored, best first."""
+    rows, gone = fetched
     if p.legal_entity_id is not None:
         rows.pop(p.legal_entity_id, None)
     if not rows:

@@ -347,6 +347,7 @@ def band(verdict: Verdict, thresholds: Mapping[str, float]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)  # a firm's name meets the same neighbours card after card
 def legal_name_sim(a: str, b: str, words_a: str, words_b: str) -> float | None:
     """Legal names: keys compared as persons' are, and their words sorted (word order:
     "Береке Строй" ~ "Строй Береке"); a name whose words are all in the other

@@ -1,0 +1,135 @@
+"""The searches of a batch of probes together: what an import asks for each card of a
+batch, answered as find_candidates / find_legal_candidates answer each card alone.
+
+On PostgreSQL each look-up of a search (candidates.pieces, legal.pieces) is sent once for
+the whole batch: the probes' parameters go as arrays (unnest, the probe's position
+first) and the look-up runs for each of them (LATERAL), with its own WHERE, ORDER BY and
+LIMIT, so every probe gets the rows its own search would get. Probes whose look-up has
+the same text (the same shape: lists are padded to a few lengths) share one statement,
+prepared once per connection (prepared.py). The rows are then scored in Python per
+probe by the same code as a search alone (candidates.ranked, legal.ranked).
+
+SQLite has no LATERAL: there each probe's search is its one statement, as alone (an
+in-process library has no round trip to save).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from models.db import is_postgres
+from models.matching import candidates, legal
+from models.matching.candidates import Candidate, Piece
+from models.matching.keys import LegalProbe, Probe, legal_keys
+from models.matching.legal import LegalCandidate
+from models.matching.prepared import run
+from models.tables import LegalEntity, Person
+
+_MARK = re.compile(r"%s")
+
+
+def _array(value: Any) -> str:
+    """The array type a parameter's values travel in."""
+    if isinstance(value, bool):
+        raise TypeError("no flag is a search parameter")
+    if isinstance(value, int):
+        return "bigint[]"
+    if isinstance(value, dt.date):
+        return "date[]"
+    if isinstance(value, str):
+        return "text[]"
+    raise TypeError(f"a search parameter of type {type(value).__name__}")
+
+
+def lateral(piece_sql: str, types: Sequence[str]) -> str:
+    """A look-up run for every probe of the arrays: its parameters read from the probe's
+    row (v.p1 ...), the probe's position (v.i) first in every row it gives."""
+    counter = iter(range(1, len(types) + 1))
+    inner = _MARK.sub(lambda _: f"v.p{next(counter)}", piece_sql)
+    arrays = ", ".join(f"%s::{t}" for t in ("bigint[]", *types))
+    columns = ", ".join(["i", *(f"p{k}" for k in range(1, len(types) + 1))])
+    return f"SELECT v.i, b.* FROM unnest({arrays}) AS v({columns}) CROSS JOIN LATERAL " \
+        f"({inner}) b"
+
+
+def run_pieces(db: Any, searches: list[list[Piece]]) -> list[list[tuple]]:
+    """Each search's rows (kind first), as its pieces would give them run alone: one
+    statement per look-up shape for them all."""
+    out: list[list[tuple]] = [[] for _ in searches]
+    groups: dict[tuple[str, str, tuple[str, ...]], list[tuple[int, list[Any]]]] = {}
+    for i, found in enumerate(searches):
+        for kind, sql, params in found:
+            types = tuple(_array(v) for v in params)
+            groups.setdefault((kind, sql, types), []).append((i, params))
+    for (kind, sql, types), members in groups.items():
+        params: list[Any] = [[i for i, _ in members]]
+        params += [[values[k] for _, values in members] for k in range(len(types))]
+        for i, *row in run(db, lateral(sql, types), params):
+            out[i].append((kind, *row))
+    return out
+
+
+def _probes(values: Sequence[Mapping[str, Any] | Probe]) -> list[Probe]:
+    return [v if isinstance(v, Probe) else Probe.from_dict(dict(v)) for v in values]
+
+
+def _person_searches(probes: list[Probe], limit: int,
+                     thresholds: Mapping[str, float] | None) -> list[list[Candidate]]:
+    keys = [p.keys() for p in probes]
+    if not is_postgres():
+        return [candidates.ranked(p, k, candidates._fetch(p, k), limit, thresholds)
+                for p, k in zip(probes, keys, strict=True)]
+    db = Person._meta.database
+    rows = run_pieces(db, [candidates.pieces(p, k, db.param) for p, k in
+                           zip(probes, keys, strict=True)])
+    return [candidates.ranked(p, k, candidates.collect(r), limit, thresholds)
+            for p, k, r in zip(probes, keys, rows, strict=True)]
+
+
+def find_candidates_many(probes: Sequence[Mapping[str, Any] | Probe], limit: int = 10,
+                         thresholds: Mapping[str, float] | None = None
+                         ) -> list[list[Candidate]]:
+    """find_candidates(probe, limit, thresholds) for each probe, in their order."""
+    ps = _probes(probes)
+    out: list[list[Candidate]] = [[] for _ in ps]
+    if limit <= 0:
+        return out
+    asked = [i for i, p in enumerate(ps) if not p.empty]
+    for i, found in zip(asked, _person_searches([ps[i] for i in asked], limit, thresholds),
+                        strict=True):
+        out[i] = found
+    again = {i: m for i in asked if (m := candidates.mistyped(ps[i], out[i])) is not None}
+    found_again = _person_searches(list(again.values()), limit, thresholds)
+    for i, more in zip(again, found_again, strict=True):
+        out[i] = candidates.with_layout(out[i], more, limit)
+    return out
+
+
+def find_legal_candidates_many(probes: Sequence[Mapping[str, Any] | LegalProbe],
+                               limit: int = 10,
+                               thresholds: Mapping[str, float] | None = None
+                               ) -> list[list[LegalCandidate]]:
+    """find_legal_candidates(probe, limit, thresholds) for each probe, in their order."""
+    ps = [v if isinstance(v, LegalProbe) else LegalProbe.from_dict(dict(v)) for v in probes]
+    out: list[list[LegalCandidate]] = [[] for _ in ps]
+    if limit <= 0:
+        return out
+    asked = [i for i, p in enumerate(ps) if not p.empty]
+    keys = {i: legal_keys(ps[i].name) for i in asked}
+    fetch: Callable[[int], legal.Found]
+    if is_postgres():
+        db = LegalEntity._meta.database
+        rows = run_pieces(db, [legal.pieces(ps[i], keys[i], db.param) for i in asked])
+        by_probe = dict(zip(asked, rows, strict=True))
+
+        def fetch(i: int) -> legal.Found:
+            return legal.collect(by_probe[i])
+    else:
+        def fetch(i: int) -> legal.Found:
+            return legal._fetch(ps[i], keys[i])
+    for i in asked:
+        out[i] = legal.ranked(ps[i], keys[i], fetch(i), limit, thresholds)
+    return out
