@@ -29,8 +29,9 @@ def test_no_private_textual_name_outside_the_module() -> None:
 
 
 def test_install_takes_on_the_pinned_textual() -> None:
-    assert tp.install() == {"legacy_function_keys": True}
-    assert tp.install() == {"legacy_function_keys": True}  # twice: no harm
+    took = {"legacy_function_keys": True, "no_layout_at_the_same_size": True}
+    assert tp.install() == took
+    assert tp.install() == took  # twice: no harm
 
 
 def test_shifted_function_keys_of_the_linux_console_and_vt220() -> None:
@@ -74,3 +75,28 @@ async def test_filters_and_screen_lines() -> None:
     async with app.run_test(size=(20, 3)):
         lines = tp.screen_lines(app)
     assert len(lines) == 3 and all(len(line) == 20 for line in lines)
+
+
+async def test_a_screen_is_laid_out_again_only_at_another_size() -> None:
+    """The size a screen is laid out at already (Textual tells the first screen its size
+    after laying it out) lays nothing out again; another size does."""
+    from textual import events
+    from textual.widgets import Static
+
+    class Probe(App[None]):
+        def compose(self):
+            yield Static("x")
+
+    tp.install()
+    app = Probe()
+    layouts: list[Screen] = []
+    async with app.run_test(size=(20, 3)) as pilot:
+        await pilot.pause()
+        app.screen.screen_layout_refresh_signal.subscribe(app.screen, layouts.append)
+        app.screen.post_message(events.Resize(app.size, app.size))
+        await pilot.pause()
+        assert layouts == []
+        await pilot.resize_terminal(30, 5)
+        await pilot.pause(0.1)
+        assert layouts and tp.screen_lines(app)[0].startswith("x")
+        assert len(tp.screen_lines(app)) == 5

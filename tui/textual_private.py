@@ -21,8 +21,10 @@ from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual._xterm_parser import XTermParser
 from textual.app import App
 from textual.filter import LineFilter, NoColor
+from textual.geometry import Size
 from textual.keys import _character_to_key
 from textual.reactive import Reactive
+from textual.screen import Screen
 from textual.widget import Widget
 
 # -- key names ---------------------------------------------------------------------------
@@ -115,10 +117,39 @@ def screen_lines(app: App[Any]) -> list[str]:
     return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
+# -- layout ------------------------------------------------------------------------------
+
+_TEXTUAL_SCREEN_RESIZED = Screen._screen_resized
+
+
+def _screen_resized(self: Screen[Any], size: Size) -> None:
+    """A screen told the terminal's size lays itself out again only when it is not laid
+    out at that size already, or has layout pending. Textual 8.2.8 tells the first screen
+    its size after laying it out (the app's first Resize): a second layout of the whole
+    form (some 20 ms) between the first frame and the operator's first key."""
+    pending = [getattr(self, a, True) for a in ("_layout_widgets", "_layout_required",
+                                                "_dirty_widgets")]
+    if size == getattr(self, "_size", None) and self.is_attached and not any(pending):
+        return
+    _TEXTUAL_SCREEN_RESIZED(self, size)
+
+
+def no_layout_at_the_same_size() -> bool:
+    """Install `_screen_resized`; False (Textual's kept) if Screen changed shape."""
+    current = getattr(Screen, "_screen_resized", None)
+    if current is _screen_resized:
+        return True
+    if current is not _TEXTUAL_SCREEN_RESIZED:
+        return False
+    Screen._screen_resized = _screen_resized
+    return True
+
+
 # -- the one entry point -------------------------------------------------------------------
 
 
 def install() -> dict[str, bool]:
     """Apply every global fix; which ones took (False: Textual changed shape and its own
     behaviour is kept)."""
-    return {"legacy_function_keys": fix_legacy_function_keys()}
+    return {"legacy_function_keys": fix_legacy_function_keys(),
+            "no_layout_at_the_same_size": no_layout_at_the_same_size()}
