@@ -29,7 +29,8 @@ def test_no_private_textual_name_outside_the_module() -> None:
 
 
 def test_install_takes_on_the_pinned_textual() -> None:
-    took = {"legacy_function_keys": True, "no_layout_at_the_same_size": True}
+    took = {"legacy_function_keys": True, "no_layout_at_the_same_size": True,
+            "partial_update": True}
     assert tp.install() == took
     assert tp.install() == took  # twice: no harm
 
@@ -100,3 +101,49 @@ async def test_a_screen_is_laid_out_again_only_at_another_size() -> None:
         await pilot.pause(0.1)
         assert layouts and tp.screen_lines(app)[0].startswith("x")
         assert len(tp.screen_lines(app)) == 5
+
+
+async def test_a_partial_update_renders_only_the_widgets_under_what_changed() -> None:
+    """Two rows far apart repaint: the rows between are not rendered again (Textual
+    renders every widget under the box around both), and the screen shows both."""
+    from rich.segment import Segment
+    from textual.geometry import Region
+    from textual.strip import Strip
+    from textual.widget import Widget
+
+    tp.install()
+    drawn: list[int] = []
+
+    class Row(Widget):
+        DEFAULT_CSS = "Row { height: 1; }"
+
+        def __init__(self, n: int) -> None:
+            super().__init__()
+            self.n, self.text = n, f"row {n}"
+
+        def render_lines(self, crop: Region) -> list[Strip]:
+            drawn.append(self.n)  # every call: the widget's lines cached or not
+            return super().render_lines(crop)
+
+        def render_line(self, y: int) -> Strip:
+            return Strip([Segment(self.text.ljust(20))], 20)
+
+    class Rows(App[None]):
+        def compose(self):
+            for n in range(6):
+                yield Row(n)
+
+    app = Rows()
+    async with app.run_test(size=(20, 6)) as pilot:
+        await pilot.pause()
+        rows = list(app.query(Row))
+        drawn.clear()
+        for n in (0, 5):
+            rows[n].text = f"new {n}"
+            rows[n].refresh()
+        await pilot.pause()
+        rendered = sorted(set(drawn))
+        lines = tp.screen_lines(app)  # (renders every widget)
+    assert rendered == [0, 5]
+    assert lines[0].startswith("new 0") and lines[5].startswith("new 5")
+    assert lines[2].startswith("row 2")

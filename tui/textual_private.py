@@ -18,10 +18,11 @@ from typing import Any
 
 from textual import events
 from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
+from textual._compositor import ChopsUpdate, Compositor
 from textual._xterm_parser import XTermParser
 from textual.app import App
 from textual.filter import LineFilter, NoColor
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.keys import _character_to_key
 from textual.reactive import Reactive
 from textual.screen import Screen
@@ -145,6 +146,61 @@ def no_layout_at_the_same_size() -> bool:
     return True
 
 
+# -- partial updates ----------------------------------------------------------------------
+
+
+class _Parts(Region):
+    """The box around a repaint's changed regions, with the regions (`parts`)."""
+
+    parts: list[Region]
+
+
+_TEXTUAL_PARTIAL_UPDATE = Compositor.render_partial_update
+_TEXTUAL_GET_RENDERS = Compositor._get_renders
+
+
+def _render_partial_update(self: Compositor) -> ChopsUpdate | None:
+    """Textual's partial update, the widgets rendered being only those under a changed
+    region: Textual renders every widget under the box around them all, so a field's
+    move (its row, the next row and the status line) rendered each form row between."""
+    regions = self._dirty_regions.copy()
+    self._dirty_regions.clear()
+    if not regions:
+        return None
+    crop = _Parts(*Region.from_union(regions).intersection(self.size.region))
+    crop.parts = list(regions)
+    spans = list(self._regions_to_spans(regions))
+    chops = self._render_chops(crop, {y for y, _, _ in spans}.__contains__)
+    return ChopsUpdate(chops, spans, [cut_set[1:] for cut_set in self.cuts])
+
+
+def _get_renders(self: Compositor, crop: Region | None = None) -> Iterator[Any]:
+    """Textual's renders; for a partial update's `_Parts`, only the widgets whose shown
+    part overlaps a changed region (each chop of a changed line is covered by one of
+    those: the widget in front at a changed cell is under that cell's region)."""
+    if not isinstance(crop, _Parts):
+        yield from _TEXTUAL_GET_RENDERS(self, crop)
+        return
+    for widget, (region, clip) in self.visible_widgets.items():
+        shown = region.intersection(clip)
+        if shown.area and any(part.overlaps(shown) for part in crop.parts):
+            yield region, clip, widget.render_lines(
+                Region(shown.x - region.x, shown.y - region.y, shown.width, shown.height))
+
+
+def fix_partial_update() -> bool:
+    """Render only the widgets under a changed region; False (Textual's own kept) if the
+    compositor no longer has the methods this replaces."""
+    if Compositor.render_partial_update is _render_partial_update:
+        return True
+    if (Compositor.render_partial_update is not _TEXTUAL_PARTIAL_UPDATE
+            or Compositor._get_renders is not _TEXTUAL_GET_RENDERS):
+        return False
+    Compositor.render_partial_update = _render_partial_update
+    Compositor._get_renders = _get_renders
+    return True
+
+
 # -- the one entry point -------------------------------------------------------------------
 
 
@@ -152,4 +208,5 @@ def install() -> dict[str, bool]:
     """Apply every global fix; which ones took (False: Textual changed shape and its own
     behaviour is kept)."""
     return {"legacy_function_keys": fix_legacy_function_keys(),
-            "no_layout_at_the_same_size": no_layout_at_the_same_size()}
+            "no_layout_at_the_same_size": no_layout_at_the_same_size(),
+            "partial_update": fix_partial_update()}
