@@ -9,17 +9,16 @@ name of Textual is used). Its `Writer` keeps two models of the screen (tui/cells
 - `shown`: what the terminal shows, updated by what is sent to it.
 
 On every flush (Textual flushes after each repaint) only the difference goes out: the
-changed cells in runs, nearest run next (an unchanged gap is rewritten when that is
-shorter than a move); the cursor moved by the shortest sequence (CR, BS, CUF/CUB,
-CUU/CUD, CHA/VPA or CUP); the shortest SGR change; blank runs erased (ECH/EL); a block
-of rows that moved (the form scrolling, rows hidden or shown) moved by the terminal's
-scroll region (DECSTBM with DL/IL), then only what still differs. A window costs the
-cells it covers and closing it restores only those, its rows erased first where that is
-shorter (tui/erase_first.py). The first frame (start, resize,
-alternate screen) clears the screen and draws only the cells that are not blank.
-Everything else Textual writes (modes, queries, the title, the bell) goes through in
-order. tests/test_tui_repaint.py replays Textual's output and this writer's on a
-reference terminal model: the same screen, cell for cell."""
+changed cells in runs, nearest run next (an unchanged gap rewritten when shorter than a
+move); the cursor moved by the shortest sequence (CR, BS, CUF/CUB, CUU/CUD, CHA/VPA or
+CUP); the shortest SGR change; blank runs erased (ECH/EL); rows that moved (the form
+scrolling, rows hidden or shown) moved by the scroll region (DECSTBM with DL/IL), text
+shifted along a row by DCH/ICH (tui/row_shift.py), then only what still differs. A window costs the cells it covers;
+closing it restores only those, rows erased first where shorter (tui/erase_first.py).
+The first frame (start, resize, alternate screen) clears the screen and draws only the
+cells that are not blank. Everything else Textual writes (modes, queries, the title,
+the bell) goes through in order. tests/test_tui_repaint.py replays Textual's output and
+this writer's on a reference terminal model: the same screen, cell for cell."""
 
 from __future__ import annotations
 
@@ -46,6 +45,7 @@ from tui.cells import (
     sgr,
 )
 from tui.erase_first import erase_block, erase_span, keep, longest_run, restore, sparse, wire
+from tui.row_shift import shift_rows
 from tui.rows_moved import scroll_band
 from tui.tty import Output, onlcr
 
@@ -220,6 +220,7 @@ class Writer:
         w.dirty.clear()
         if len(rows) >= 3:
             rows = scroll_band(w, self.shown, rows, out)
+        shift_rows(w, self.shown, rows, self.onlcr, out)
         pieces = self._pieces(rows)
         if len(pieces) <= NEAREST_MAX:
             self._rows(self._nearest(pieces), out)
