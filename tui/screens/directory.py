@@ -78,7 +78,8 @@ class DirectoryScreen(QuietModal[Entry | None]):
         self.filter = FieldEdit(FILTER)
         self.current = current  # the field's code: selected when the list opens
         self.entries: list[Entry] = []
-        self._name_counts: Counter[str] = Counter()
+        self._book_names: Counter[str] = Counter()  # names listed with an empty filter
+        self._name_counts: Counter[str] | None = None  # in the list shown, when asked
 
     def configure(self, lang: str, title: T, load: Callable[[str], list[Entry]],
                   current: str = "", book: str = "") -> None:
@@ -119,7 +120,10 @@ class DirectoryScreen(QuietModal[Entry | None]):
 
     def _refilter(self) -> None:
         self.entries = self.load(self.filter.raw)[:LIMIT]
-        self._name_counts = Counter(e.name(self.lang) for e in self.entries)
+        self._name_counts = None
+        if not self.filter.raw:  # every entry a filter can list (it only narrows)
+            self._book_names = self._name_counts = Counter(
+                e.name(self.lang) for e in self.entries)
         at = next((i for i, e in enumerate(self.entries) if e.code == self.current), 0)
         pick = self.query_one(PickList)
         rows = _Rows(self.entries, self._row_name) if self.entries else self._nothing()
@@ -140,11 +144,18 @@ class DirectoryScreen(QuietModal[Entry | None]):
         """The entry's name; with its parent's when another entry listed has the same
         name (three "Есіл ауданы": which region)."""
         name = entry.name(self.lang)
-        if self._name_counts[name] > 1:
+        if self._book_names.get(name, 2) > 1 and self._repeated(name):
             parents = lineage(entry)
             if parents:
                 return f"{name} — {parents[0].name(self.lang)}"
         return name
+
+    def _repeated(self, name: str) -> bool:
+        """Another entry listed has this name (counted only when a row's name is not
+        unique in the book: a filter key need not count the names of 1,967 parts)."""
+        if self._name_counts is None:
+            self._name_counts = Counter(e.name(self.lang) for e in self.entries)
+        return self._name_counts[name] > 1
 
     def _show_detail(self, index: int) -> None:
         """The selected entry's full text (a long article part's sanction), wrapped."""
