@@ -12,6 +12,7 @@ import pytest
 from models.audit import Correction
 from models.cards import register_card
 from models.corrections import correct_card, remove_card
+from models.db import database_proxy
 from models.exchange import format as fmt
 from models.exchange.common import ExchangeError
 from models.exchange.export import export_cards, reexport
@@ -215,6 +216,26 @@ def test_removal_and_correction_are_carried_with_their_reasons(tiers, tmp_path: 
         assert (row.reason_code, row.reason_text) == ("04", "взыскание подтверждено")
     answer(body, got2)
 
+
+def test_an_export_seals_a_dispatch_only_when_cards_went(tiers, tmp_path: Path) -> None:
+    body, dr = tiers["body"], tiers["dir"]
+    ids = fill_body(body, 3)
+
+    def seals() -> list[str]:
+        with body.use():
+            return [r[0] for r in database_proxy.obj.execute_sql(
+                "SELECT source FROM seal ORDER BY id").fetchall()]
+
+    _, got = send(body, dr, tmp_path)
+    assert seals().count("dispatch") == 1 and seals()[-1] == "export"
+    answer(body, got)
+    with body.use():
+        remove_card(ids[0], body.user, "06", "внесена с нарушением Инструкции",
+                    today=D(2025, 3, 18))
+    before = seals()
+    written, _ = send(body, dr, tmp_path, today=D(2025, 3, 20), received=D(2025, 3, 21))
+    assert written.by_action == {"remove": 1} and written.dispatched == 0
+    assert seals()[len(before):] == ["export"]  # nothing went: no dispatch sealed
 
 def test_probable_match_waits_for_the_operator(tiers, tmp_path: Path) -> None:
     body, dr = tiers["body"], tiers["dir"]

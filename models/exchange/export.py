@@ -249,10 +249,12 @@ def _batches(me: Org, pkg: Package, user: User | None, ids: array, writer: fmt.P
 
     for start in range(0, len(ids), batchlog.PER_TRANSACTION):
         with audit.writing(user, Event.DISPATCH.value):
-            dispatched += batchlog.dispatch(list(ids[start:start + batchlog.PER_TRANSACTION]),
-                                            now(), read)
+            went = batchlog.dispatch(list(ids[start:start + batchlog.PER_TRANSACTION]),
+                                     now(), read)
             bulk.insert_tuples("package_card", SENT_COLUMNS, sent)
-            audit.seal("dispatch")  # what went to the Directorate is sealed with it
+            if went:
+                audit.seal("dispatch")  # what went to the Directorate is sealed with it
+        dispatched += went
         sent.clear()
     return dispatched
 
