@@ -1,7 +1,8 @@
 """The PostgreSQL functions of migration v0010 (the log written by the database), as
 that migration creates them: frozen text, kept apart so that the migration reads as
 its steps. A later migration that changes one of them creates its own text (v0011
-replaces apcard_chain and apcard_seal); these stay as v0010 wrote them.
+replaces apcard_chain and apcard_seal; v0016 apcard_is, apcard_personal, apcard_state and
+apcard_log_row); these stay as v0010 wrote them.
 
 Not a migration itself: models/migrations/__init__.py takes only `vNNNN_*` modules."""
 
