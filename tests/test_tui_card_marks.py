@@ -158,3 +158,21 @@ async def test_a_long_value_shows_its_start_once_left(books, cfg) -> None:
         await settle(pilot)
         row = screen_text(app).splitlines()[2]
         assert "[Нұрмұхамбетов-~]" in row and "[Абдурахманбек-~]" in row
+
+
+async def test_a_jump_shows_the_line_it_lands_on(books, cfg) -> None:
+    """Ctrl+G or PgDn before any key typed: the status line names the field the cursor
+    landed in, not the ready text the card opened with."""
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        assert "Готово к вводу" in screen_text(app).splitlines()[22]
+        await type_in(pilot, "ctrl+g", "14.6", "enter")
+        await settle(pilot)
+        status = screen_text(app).splitlines()[22]
+        assert "14.6" in status and "Готово к вводу" not in status
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, "pagedown")
+        await settle(pilot)
+        status = screen_text(app).splitlines()[22]
+        assert app.screen.state.focus != "subject" and "Готово к вводу" not in status

@@ -133,6 +133,7 @@ class CardKeys:
         if name is None:
             host.say(host.tr(problem) if problem else "", error=True)
         else:
+            host.greeting = False  # a jump is the operator's start: its line is shown
             host.focus_field(name)
 
     def page(self, step: int) -> None:
@@ -141,6 +142,7 @@ class CardKeys:
         rows = [r for r in host.form.rows if r.display]
         here = next((i for i, r in enumerate(rows) if host.state.focus in r.boxes), 0)
         target = rows[max(0, min(len(rows) - 1, here + step * host.form.page_rows()))]
+        host.greeting = False
         host.focus_field(next(iter(target.boxes)))
 
     def paste(self, event: events.Paste) -> None:
