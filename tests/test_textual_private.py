@@ -30,7 +30,7 @@ def test_no_private_textual_name_outside_the_module() -> None:
 
 def test_install_takes_on_the_pinned_textual() -> None:
     took = {"legacy_function_keys": True, "no_layout_at_the_same_size": True,
-            "partial_update": True}
+            "partial_update": True, "paste": True}
     assert tp.install() == took
     assert tp.install() == took  # twice: no harm
 
@@ -147,3 +147,22 @@ async def test_a_partial_update_renders_only_the_widgets_under_what_changed() ->
     assert rendered == [0, 5]
     assert lines[0].startswith("new 0") and lines[5].startswith("new 5")
     assert lines[2].startswith("row 2")
+
+
+def test_escape_sequences_inside_a_paste_are_dropped() -> None:
+    """Textual ends pasted text at an ESC inside it and replays the rest as typed keys
+    ("^", "[", ... and any Ctrl+Q or Enter in it); with the fix the paste is one text
+    without the sequences, and keys around it read as before."""
+    from textual import events
+
+    tp.install()
+    tokens = tp.parse_tokens("a\x1b[200~Пе\x1b[31mтр\x1b]0;x\x07\x11!\x1b[201~\x1b[[B")
+    keys = [(t.key, t.character) for t in tokens if isinstance(t, events.Key)]
+    pastes = [t.text for t in tokens if isinstance(t, events.Paste)]
+    assert pastes == ["Петр\x11!"]  # a control character is the field's to refuse
+    assert keys == [("a", "a"), ("f2", None)]
+    parser = tp.XTermParser()  # a paste cut across reads, the sequence too
+    tokens = [t for chunk in ("\x1b[20", "0~ab\x1b[3", "1mc\x1b[2", "01~")
+              for t in parser.feed(chunk)]
+    assert [t.text for t in tokens if isinstance(t, events.Paste)] == ["abc"]
+    assert not [t for t in tokens if isinstance(t, events.Key)]

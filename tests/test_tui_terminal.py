@@ -134,6 +134,25 @@ def test_draft_recovered_after_the_process_is_killed(cfg: Config, operator: User
     assert draft["values"]["surname"] == "Касымов"
 
 
+def test_a_paste_with_escape_sequences_types_only_its_text(cfg: Config,
+                                                          operator: User) -> None:
+    """Text copied from a coloured terminal (or a crafted file) pasted into the surname:
+    the name goes in whole, its colour codes, title sequence and Ctrl+Q do not, and
+    nothing of it runs as a key (the screen neither quits nor moves on)."""
+    term = Term(cfg, operator.os_account, TERM="linux")
+    try:
+        term.wait_for(READY)
+        term.send("01")
+        term.send(b"\x1b[200~\x1b[1;31m\xd0\x9a\xd0\xb0\x1b[0m\x1b]2;x\x07\x11"
+                  b"\xd1\x81\xd1\x8b\xd0\xbc\xd0\xbe\xd0\xb2\x1b[201~")
+        time.sleep(DRAFT_DELAY + 1.0)
+        draft = load_draft(operator)
+        assert draft is not None and draft["values"]["surname"] == "Касымов"
+        assert draft["focus"] == "surname" and os.waitpid(term.pid, os.WNOHANG) == (0, 0)
+    finally:
+        term.kill()
+
+
 @pytest.mark.parametrize("env", [{"TERM": "linux", "NO_COLOR": "1"}, {"TERM": "vt220"}],
                          ids=["linux-no-color", "vt220"])
 def test_thin_terminal_start_without_colour(cfg: Config, operator: User,

@@ -28,6 +28,8 @@ from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 
+from tui.paste_filter import PasteFilter
+
 # -- key names ---------------------------------------------------------------------------
 
 
@@ -79,10 +81,7 @@ def fix_legacy_function_keys() -> bool:
 def parse_keys(data: str) -> list[tuple[str, str | None]]:
     """(key, character) for each key Textual's input parser reads from terminal bytes
     `data` (a lone ESC is flushed as the Escape key, as after the terminal's delay)."""
-    parser = XTermParser()
-    tokens = list(parser.feed(data))
-    tokens += list(_flush(parser))
-    return [(t.key, t.character) for t in tokens if isinstance(t, events.Key)]
+    return [(t.key, t.character) for t in parse_tokens(data) if isinstance(t, events.Key)]
 
 
 def _flush(parser: XTermParser) -> Iterator[Any]:
@@ -90,6 +89,39 @@ def _flush(parser: XTermParser) -> Iterator[Any]:
     if parser._timeout_time is not None:  # waiting, with a deadline: it is up now
         parser._timeout_time = 0.0
         yield from parser.tick()
+
+
+# -- pasted text ---------------------------------------------------------------------------
+
+_TEXTUAL_FEED = XTermParser.feed
+
+
+def _feed(self: XTermParser, data: str) -> Iterable[Any]:
+    if not data:  # the end of input: Textual's own
+        return _TEXTUAL_FEED(self, data)
+    paste = self.__dict__.get("_apcard_paste")
+    if paste is None:
+        paste = self.__dict__["_apcard_paste"] = PasteFilter()
+    data = paste.feed(data)
+    return _TEXTUAL_FEED(self, data) if data else ()
+
+
+def fix_paste() -> bool:
+    """Escape sequences inside a bracketed paste dropped before the parser reads them
+    (tui.paste_filter); False if the parser no longer has the method this wraps."""
+    current = getattr(XTermParser, "feed", None)
+    if current is _feed:
+        return True
+    if current is not _TEXTUAL_FEED:
+        return False
+    XTermParser.feed = _feed
+    return True
+
+
+def parse_tokens(data: str) -> list[Any]:
+    """Every token (keys, pastes) Textual's input parser reads from terminal bytes."""
+    parser = XTermParser()
+    return list(parser.feed(data)) + list(_flush(parser))
 
 
 # -- repainting ---------------------------------------------------------------------------
@@ -209,4 +241,4 @@ def install() -> dict[str, bool]:
     behaviour is kept)."""
     return {"legacy_function_keys": fix_legacy_function_keys(),
             "no_layout_at_the_same_size": no_layout_at_the_same_size(),
-            "partial_update": fix_partial_update()}
+            "partial_update": fix_partial_update(), "paste": fix_paste()}
