@@ -228,3 +228,17 @@ def test_search_reads_dates_as_documents_write_them(operator: User, cfg: Config,
     assert err.strip().splitlines() == [  # only the month nobody can read is said
         "строка 5: дата рождения «28 октомбря 1979» — не дата или невозможна: не учтена"]
     assert code == 0
+
+
+def test_the_table_never_cuts_an_iin_or_a_date(operator: User, cfg: Config, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Piped output is 80 columns wide: a long reference and band give way, the IIN does not."""
+    iin = "900615301238"
+    people = write(tmp_path, "long.csv", HEADER + (
+        f"ОРГАН-2026-0000001234,Жумабаев,Ерлан,Касымович,1990-06-15,1,{iin}\n"))
+    run(cfg, ["persons", "import", people], capsys)
+    code, out, _ = run(cfg, ["persons", "search", "--surname", "Жумабаев", "--name", "Ерлан",
+                             "--birth-date", "1990-06-16"], capsys)
+    assert code == 0 and ("возможное" in out or "вероятное" in out)
+    assert iin in out and "1990-06-15" in out
+    assert max(len(line) for line in out.splitlines()) <= 80

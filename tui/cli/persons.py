@@ -36,6 +36,8 @@ ROW = T("{n}-жол", "строка {n}")
 TABLE_HEAD = (T("#", "#"), T("ұпай", "балл"), T("деңгейі", "степень"), T("адам", "лицо"),
               T("ref", "ref"), T("аты-жөні", "ФИО"),
               T("туған", "рождён"), T("ЖСН", "ИИН"))
+NAME_COLUMN = 5
+_WIDTHS = {0: 1, 1: 5, 3: 1, 6: 10, 7: 12}  # #, score 0.000, person id, birth date, IIN
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -390,9 +392,15 @@ def _print_table(out: Console, row: Row, cands: list, lang: str) -> None:
 
     title = escape(T(f"{strip_control(row.key)} іздеуі", f"запрос {strip_control(row.key)}")(
         lang)) if row.line else T("үміткерлер", "кандидаты")(lang)
-    t = Table(title=title, title_justify="left")
-    for col in TABLE_HEAD:
-        t.add_column(col(lang))
+    t = Table(title=title, title_justify="left", expand=True)
+    for i, col in enumerate(TABLE_HEAD):  # codes, dates and IINs are never cut or wrapped
+        head = col(lang)
+        if i in _WIDTHS:
+            t.add_column(head, no_wrap=True, min_width=max(len(head), _WIDTHS[i]))
+        elif i == NAME_COLUMN:  # takes what the others leave, wrapping
+            t.add_column(head, ratio=1)
+        else:  # band and a long reference give way
+            t.add_column(head, no_wrap=True, overflow="ellipsis", max_width=12)
     for i, c in enumerate(cands, 1):
         name = strip_control(" ".join(x for x in (c.surname, c.given_name, c.patronymic) if x))
         t.add_row(str(i), f"{c.score:.3f}", band_label(c.band)(lang), str(c.person_id),
