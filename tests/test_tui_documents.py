@@ -148,12 +148,35 @@ async def test_request_keyed_from_paper(admin, cfg) -> None:
         await type_in(pilot, "insert", "enter", "77", "enter", "enter", "enter", "Петров",
                       "enter", "Пётр", "enter", "enter", "01011990", "f2")
         assert "Строка 10" in screen_text(app)  # grounds are mandatory
-        for _ in range(9):  # from the IIN on to line 10
+        assert "7. РНН" not in screen_text(app)  # a legal entity's lines, hidden
+        for _ in range(5):  # from the IIN on to line 10: a person's lines only
             await type_in(pilot, "enter")
         await type_in(pilot, "проверка", "f2")
         await settle(pilot)
         assert "Петров Пётр" in screen_text(app)  # the check of the new request
     assert LiabilityRequest.get().surname == "Петров"
+
+
+async def test_a_legal_entity_request_skips_a_persons_lines(admin, cfg) -> None:
+    from tui.screens.requests import RequestsScreen
+
+    app = make_app(cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(RequestsScreen(app.session))
+        await settle(pilot)
+        # A person's surname typed first, then the kind turned to 2: it is not saved.
+        await type_in(pilot, "insert", "enter", "enter", "enter", "enter", "Петров",
+                      "up", "up", "up", "up", "up", "2", "78", "enter", "enter", "enter",
+                      "271800059535")  # the kind's one digit moves on, as the RNN's twelve
+        text = screen_text(app)
+        assert "1. Фамилия" not in text and "4. Дата рождения" not in text
+        assert "7. РНН ...................... [271800059535]" in text
+        await type_in(pilot, "enter", "ТОО Ромашка", "enter", "enter", "проверка", "f2")
+        await settle(pilot)
+    req = LiabilityRequest.get()
+    assert (req.subject_kind, req.rnn, req.legal_name) == (rq.LEGAL, "271800059535",
+                                                           "ТОО Ромашка")
+    assert not req.surname  # typed, then hidden by the kind: not saved
 
 
 async def test_journal_lists_and_keys_an_entry(card, cfg) -> None:

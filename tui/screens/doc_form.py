@@ -6,13 +6,14 @@ are the models'.
 
 Keys: Enter / Tab / Down next field, Shift+Tab / Up previous (in a field with options,
 Up/Down move in the list), F2 (Alt+2) save, Ctrl+P print (when the document can be
-printed), Esc close. Typing into a pre-filled field replaces it.
+printed), Esc close. Typing into a pre-filled field replaces it. A field whose `shown`
+says no (a legal entity's lines for a person, and back) is hidden, skipped and not saved.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +54,7 @@ class Spec:
     default: str = ""
     options: Callable[[], list[tuple[str, T]]] | None = None
     note: Callable[[str], T | None] | None = None  # a word beside the box, from its text
+    shown: Callable[[Mapping[str, str]], bool] | None = None  # from the fields' texts
     boxes: list[FieldBox] = field(default_factory=list)
 
 
@@ -125,7 +127,29 @@ class DocForm(DocWindow):
 
     def on_mount(self) -> None:
         self.relabel()
+        self._apply_shown()
         self._activate(0)
+
+    def _raws(self) -> dict[str, str]:
+        return {s.field.name: b.raw for s, b in zip(self.specs, self.boxes, strict=True)}
+
+    def _hidden(self) -> list[bool]:
+        raws = self._raws()
+        return [s.shown is not None and not s.shown(raws) for s in self.specs]
+
+    def _apply_shown(self) -> None:
+        for row, hidden in zip(self.query(FormRow), self._hidden(), strict=True):
+            if row.display == hidden:
+                row.display = not hidden
+
+    def _step(self, step: int) -> None:
+        """To the next (previous) field shown, wrapping round."""
+        hidden, index = self._hidden(), self.active
+        for _ in self.boxes:
+            index = (index + (1 if step > 0 else -1)) % len(self.boxes)
+            if not hidden[index]:
+                break
+        self._activate(index)
 
     def relabel(self) -> None:
         self.query_one("#title", TextLine).set_text(self.tr(self.TITLE))
@@ -188,9 +212,9 @@ class DocForm(DocWindow):
             self.boxes[self.active].set_raw(self.options[pick.index][0])
             self._after_change()
         elif key in ("enter", "tab", "down"):
-            self._activate(self.active + 1)
+            self._step(1)
         elif key in ("shift+tab", "up"):
-            self._activate(self.active - 1)
+            self._step(-1)
         else:
             box = self.boxes[self.active]
             if self.fresh and event.is_printable and event.character and box.raw:
@@ -203,7 +227,7 @@ class DocForm(DocWindow):
             if result.changed:
                 self._after_change()
             if result.step:
-                self._activate(self.active + result.step)
+                self._step(result.step)
         event.stop()
         event.prevent_default()
 
@@ -215,16 +239,17 @@ class DocForm(DocWindow):
     def _after_change(self) -> None:
         rows = list(self.query(FormRow))
         self._note(rows[self.active], self.specs[self.active], self.boxes[self.active])
+        self._apply_shown()
         self.say("")
 
     # -- saving -----------------------------------------------------------------------
     def values(self) -> dict[str, Any]:
         """The fields' text as values: dates parsed, amounts as digits, blanks None."""
         out: dict[str, Any] = {}
-        for spec, box in zip(self.specs, self.boxes, strict=True):
+        for spec, box, hidden in zip(self.specs, self.boxes, self._hidden(), strict=True):
             text = box.raw.strip()
             f = spec.field
-            if not text:
+            if not text or hidden:
                 out[f.name] = None
             elif f.kind == Kind.DATE:
                 day = parse_date(text) if text.isascii() else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from textual import events
@@ -133,6 +134,19 @@ class RequestsScreen(DocWindow):
             self.app.push_screen(RequestCheckScreen(self.session, r.id), lambda _: self.reload())
 
 
+_PERSON_LINES = frozenset(("surname", "given_name", "patronymic", "birth_date", "iin",
+                           "birthplace", "address", "former_surname", "former_given_name"))
+_LEGAL_LINES = frozenset(("rnn", "bin", "legal_name", "legal_address"))
+
+
+def _legal_shown(raws: Mapping[str, str]) -> bool:
+    return raws.get("kind", "").strip() == "2"
+
+
+def _person_shown(raws: Mapping[str, str]) -> bool:
+    return not _legal_shown(raws)
+
+
 class RequestFormScreen(DocForm):
     """A request keyed from paper: the form's lines 1-13, its number and dates."""
 
@@ -175,7 +189,9 @@ class RequestFormScreen(DocForm):
         for name, label, kind, length in rows:
             extra = kind if isinstance(kind, dict) else {"kind": kind, "length": length}
             specs.append(Spec(Field(name, label, **extra),
-                              dt.date.today().strftime("%d%m%Y") if name == "received_on" else ""))
+                              dt.date.today().strftime("%d%m%Y") if name == "received_on" else "",
+                              shown=_legal_shown if name in _LEGAL_LINES else
+                              _person_shown if name in _PERSON_LINES else None))
         return specs
 
     def info(self) -> list[str]:
