@@ -169,6 +169,19 @@ async def test_a_line_not_reached_waits_until_it_is_left(books, cfg) -> None:
         assert "Ошибок: 1" in status_line(app) and "! 4 Нужен номер протокола" in status_line(app)
 
 
+async def test_a_flag_answered_moves_on_as_a_full_box(books, cfg) -> None:
+    """"без протокола" keyed 1 goes on to the next line; a stray letter is refused there."""
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, "01", "ctrl+g", "4", "enter", "enter", "01022025")
+        assert app.screen.state.focus == "without_protocol"
+        await type_in(pilot, "С")
+        assert app.screen.state.focus == "without_protocol"
+        await type_in(pilot, "1")
+        assert app.screen.state.focus != "without_protocol"
+        assert app.screen.state.text("without_protocol") == "1"
+
+
 async def test_go_to_line_and_page_keys(books, cfg) -> None:
     """B9: Ctrl+G and a line number; PgDn / PgUp by a screenful."""
     app = make_app(cfg)

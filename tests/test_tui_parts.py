@@ -18,7 +18,7 @@ from models.tables import User
 from tui.keys import COMMANDS, DEFAULT_KEYS, KeyMap, aliases
 from tui.screens.card_state import CardState, raw_of
 from tui.theme import COLOR16, MONO, ROLES, theme_name
-from tui.widgets.editing import FieldEdit, display_width, group_thousands
+from tui.widgets.editing import NOT_HERE, FieldEdit, display_width, group_thousands
 from tui.widgets.layout import WIDTH, chunks, field_order, pack
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -307,3 +307,10 @@ def test_the_card_is_checked_again_only_when_something_changed(books) -> None:
     state.set("given_name", "")
     assert any(i.field == "given_name" for i in state.check())
     assert state.check(dt.date(2025, 1, 1)) is not state.check(dt.date(2025, 1, 2))
+
+
+def test_a_stray_letter_neither_sets_nor_clears_a_flag() -> None:
+    edit = FieldEdit(FIELDS["without_protocol"])
+    assert edit.type("1") and edit.raw == "1"
+    assert not edit.type("С") and edit.raw == "1" and edit.refused == NOT_HERE
+    assert edit.type("н") and edit.raw == ""

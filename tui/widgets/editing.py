@@ -108,9 +108,10 @@ class FieldEdit:
             self.raw, self.cursor = "", 0  # typed over: the text is replaced
         self.fresh = False
         if kind == Kind.FLAG:
+            if ch not in FLAG_ON and ch not in FLAG_OFF:
+                self.refused = NOT_HERE  # a stray letter neither sets nor clears it
+                return False
             new = "1" if ch in FLAG_ON and (ch != " " or not self.raw) else ""
-            if ch in FLAG_OFF:
-                new = ""
             changed = new != self.raw
             self.raw, self.cursor = new, 0
             return changed

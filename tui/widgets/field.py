@@ -178,9 +178,14 @@ class FieldBox:
         if changed or moved:
             self._repaint(before)
         auto = (changed and self.field.fixed and self.edit.full
-                and self.edit.cursor == len(self.edit.raw))
+                and self.edit.cursor == len(self.edit.raw)) or self._answered(event)
         refused = "" if changed else self.edit.refused
         return KeyResult(True, changed, 1 if auto else 0, auto, refused)
+
+    def _answered(self, event: events.Key) -> bool:
+        """A flag answered yes or no (not toggled by Space) moves on, as a full box."""
+        return (self.field.kind == Kind.FLAG and event.is_printable
+                and event.character not in (None, " ") and not self.edit.refused)
 
     def paste(self, text: str) -> bool:
         if self.readonly:
