@@ -107,14 +107,41 @@ def legal_variants(key: str, longest: int = VARIANT_MAX) -> list[str]:
 
 
 _SPLIT = re.compile(r"\s+|(?<=\.)(?=\w)")
+_INITIAL = re.compile(r"^\w{1,2}\.$")  # with its dot: Ли, Ю, О are Korean surnames
+_SON_DAUGHTER = re.compile(r"^([ұу]лы|[қк]ызы|uly|uli|[qk]yzy|[qk]izi)$", re.IGNORECASE)
+# A patronymic's endings as written in either script (Russian -ич / -вна / -ична,
+# Kazakh -ұлы / -қызы and their Russian-keyboard and Latin spellings).
+_PATRONYMIC_END = re.compile(r"(ич|вна|чна|[ұу]лы|[қк]ызы|оглы|ich|vna|chna|uly|uli"
+                             r"|[qk]yzy|[qk]izi)$", re.IGNORECASE)
+
+
+def _surname_first(words: list[str]) -> list[str]:
+    """Whole-name words in the register's order, surname first: documents also write
+    "Н.С. Касымов" (initials first) and "Нурлан Серикович Касымов" (name, patronymic,
+    surname: a patronymic in the middle is the sign)."""
+    for i in range(len(words) - 1, 0, -1):  # "Серік ұлы": one patronymic of two words
+        if _SON_DAUGHTER.match(words[i]):
+            words = [*words[:i - 1], words[i - 1] + words[i], *words[i + 1:]]
+            break
+    if _INITIAL.match(words[0]) and not _INITIAL.match(words[-1]):
+        lead = 0
+        while lead < len(words) and _INITIAL.match(words[lead]):
+            lead += 1
+        return words[lead:] + words[:lead]
+    if len(words) == 3 and _PATRONYMIC_END.search(words[1]) and \
+            not _PATRONYMIC_END.search(words[2]):
+        return [words[2], words[0], words[1]]
+    return words
 
 
 def split_names(surname: str, given: str, patronymic: str) -> tuple[str, str, str]:
-    """Names typed into fewer fields than they have: "Касымов Нурлан Серикович" or
-    "Касымов Н.С." in the surname field, "Нурлан Серикович" in the name field."""
+    """Names typed into fewer fields than they have: "Касымов Нурлан Серикович",
+    "Касымов Н.С.", "Н.С. Касымов" or "Нурлан Серикович Касымов" in the surname field,
+    "Нурлан Серикович" in the name field."""
     if not given and not patronymic:
         words = [w for w in _SPLIT.split(surname.strip()) if w]
         if len(words) >= 2:
+            words = _surname_first(words)
             return words[0], words[1], " ".join(words[2:])
     if given and not patronymic:
         words = [w for w in _SPLIT.split(given.strip()) if w]

@@ -5,8 +5,11 @@ Latin alphabet and passport spellings of a name all reduce to the same lower-cas
 ASCII string (Қасымов, Касымов, Qasymov, Kassymov -> "kasimov"). The letter tables
 follow the Kazakh alphabet's Russian fallbacks, 2021 Latin letters and passport
 spellings; translit.csv next to this file lists spellings observed for the same
-surname (tests hold the rules to it). Keys are for finding candidates; the score
-compares them with edit distances, so a rule only has to be consistent, not linguistic.
+surname (tests hold the rules to it). The 2017 (apostrophes) and 2018 (acute accents)
+Kazakh Latin alphabets, and Kazakh letters keyed as other alphabets' letters (a Latin ğ or
+q inside a Cyrillic word, an old code page's Јлібек for Әлібек) read as the letters they
+stand for. Keys are for finding candidates; the score compares them with edit
+distances, so a rule only has to be consistent, not linguistic.
 """
 
 from __future__ import annotations
@@ -26,8 +29,23 @@ _LAT_TO_CYR = {
     "k": "к", "h": "һ", "ə": "ә",
 }
 _CYR_TO_LAT = {v: k for k, v in _LAT_TO_CYR.items()}
-_LAT_TO_CYR_T = str.maketrans(_LAT_TO_CYR)
+# Letters of the Kazakh Latin alphabets (and their Turkic kin) typed for a Kazakh letter
+# inside a Cyrillic word (Нұрğиса, Qуанышев): either script's, so they decide nothing.
+_KK_LATIN = {"ə": "ә", "ä": "ә", "ö": "ө", "ü": "ү", "ğ": "ғ", "ñ": "ң", "ŋ": "ң",
+             "ı": "і", "q": "қ", "ū": "ұ", "ş": "ш", "ç": "ч"}
+_KK_LATIN.update({k.upper(): v.upper() for k, v in _KK_LATIN.items() if k != "ı"})
+_LAT_TO_CYR_T = str.maketrans({**_KK_LATIN, **_LAT_TO_CYR})
 _CYR_TO_LAT_T = str.maketrans(_CYR_TO_LAT)
+# Kazakh letters as other alphabets' letters: a KZ-1048 text read as Windows-1251
+# (Јлібек, Ўлан, Ќасым: the old code page's bytes are those letters there), the
+# Bashkir and Tatar letters of old keyboard layouts, Greek theta and barred o for ө.
+_KK_SUBSTITUTES = str.maketrans({
+    "ј": "ә", "є": "ғ", "ќ": "қ", "ѕ": "ң", "ґ": "ө", "ў": "ұ", "ї": "ү", "ћ": "һ",
+    "Ј": "Ә", "Є": "Ғ", "Ќ": "Қ", "Ѕ": "Ң", "Ґ": "Ө", "Ў": "Ұ", "Ї": "Ү", "Ћ": "Һ",
+    "ҡ": "қ", "Ҡ": "Қ", "ӄ": "қ", "Ӄ": "Қ", "ӷ": "ғ", "Ӷ": "Ғ", "ӊ": "ң", "Ӊ": "Ң",
+    "ҥ": "ң", "Ҥ": "Ң", "ӱ": "ү", "Ӱ": "Ү", "ӧ": "ө", "Ӧ": "Ө", "ӓ": "ә", "Ӓ": "Ә",
+    "ɵ": "ө", "Ɵ": "Ө", "θ": "ө", "Θ": "Ө",
+})
 
 # Cyrillic (after Kazakh -> Russian folding) to the skeleton's Latin letters.
 _CYR_LATIN = {
@@ -39,8 +57,12 @@ _CYR_LATIN = {
 # Latin letters with marks that are whole sounds (Ş = Ш), not decoration.
 _LATIN_SPECIAL = {
     "ş": "sh", "ç": "ch", "ä": "a", "ə": "a", "ö": "o", "ü": "u", "ū": "u", "ğ": "g",
-    "ı": "i", "ñ": "n", "ß": "ss",
+    "ı": "i", "ñ": "n", "ß": "ss", "ý": "u",  # 2018's Ý is У
 }
+# The 2017 Kazakh Latin alphabet's apostrophes: S' = Ш, C' = Ч, Y' = У (Y alone is Ы);
+# after any other letter (A' = Ә, G' = Ғ, O' = Ө ...) the apostrophe only marks it.
+_APOSTROPHE_LETTERS = (("s'", "sh"), ("c'", "ch"), ("y'", "u"))
+_APOSTROPHES = str.maketrans(dict.fromkeys("’ʼ`´‘ʻ′", "'"))
 _LATIN_TABLE = str.maketrans({**_CYR_LATIN, **_LATIN_SPECIAL})
 
 # Passport digraphs and letters reduced to one spelling (order matters: dzh before zh).
@@ -72,16 +94,22 @@ def _script(ch: str) -> str:
     return ""
 
 
-def fix_homoglyphs(text: str) -> str:
+def fix_homoglyphs(text: str, as_typed: bool = False) -> str:
     """Inside each word, letters of the other script that look the same are put back
-    into the word's own script: "Aхметов" (Latin A) -> "Ахметов", "Kаsymov" -> "Kasymov"."""
+    into the word's own script: "Aхметов" (Latin A) -> "Ахметов", "Kаsymov" -> "Kasymov".
+    `as_typed`: a text of look-alikes only keeps the script it was typed in (a person's
+    AYBEK is Latin); else it is read as Cyrillic (a firm's ТОО, with its old keys)."""
 
     def counts(word: str) -> tuple[int, int]:
         return (sum(1 for ch in word if _script(ch) == "cyr" and ch not in _CYR_TO_LAT),
-                sum(1 for ch in word if _script(ch) == "lat" and ch not in _LAT_TO_CYR))
+                sum(1 for ch in word if _script(ch) == "lat" and ch not in _LAT_TO_CYR
+                    and ch not in _KK_LATIN))
 
     # A word of look-alikes only (ТОО, B, Т.Ы.) takes the script of the text around it.
     total_cyr, total_lat = counts(text)
+    if as_typed and total_cyr == total_lat == 0:
+        total_cyr = sum(1 for ch in text if _script(ch) == "cyr")
+        total_lat = sum(1 for ch in text if _script(ch) == "lat")
     latin_text = total_lat > total_cyr
 
     def one(m: re.Match[str]) -> str:
@@ -98,11 +126,12 @@ def fix_homoglyphs(text: str) -> str:
     return _WORD.sub(one, text)
 
 
-def basic(text: str) -> str:
-    """NFC, homoglyphs fixed, case folded, Kazakh letters folded to Russian (ё -> е),
-    hyphens and runs of spaces made single spaces, trimmed."""
-    text = unicodedata.normalize("NFC", text)
-    text = fix_homoglyphs(text).casefold().translate(KK_TO_RU)
+def basic(text: str, as_typed: bool = False) -> str:
+    """NFC, homoglyphs fixed (`as_typed`: see fix_homoglyphs), case folded, Kazakh
+    letters folded to Russian (ё -> е), hyphens and runs of spaces made single spaces,
+    trimmed."""
+    text = unicodedata.normalize("NFC", text).translate(_KK_SUBSTITUTES)
+    text = fix_homoglyphs(text, as_typed).casefold().translate(KK_TO_RU)
     text = _HYPHENS.sub(" ", text)
     return " ".join(text.split())
 
@@ -110,11 +139,16 @@ def basic(text: str) -> str:
 def latin(text: str) -> str:
     """`basic` text transliterated to plain Latin with passport digraphs unified
     (no vowel compression yet: suffixes are cut on this form)."""
-    return _translit(basic(text))
+    return _translit(basic(text, as_typed=True))
 
 
 def _translit(folded: str) -> str:
     """`basic` text to plain Latin (see latin)."""
+    if "'" in folded or not folded.isascii():
+        folded = folded.translate(_APOSTROPHES)
+        if "'" in folded and not _CYRILLIC.search(folded):
+            for a, b in _APOSTROPHE_LETTERS:
+                folded = folded.replace(a, b)
     out = folded.translate(_LATIN_TABLE)
     # Marks left over (İ, Ó, é, a combining dot from casefolding İ): drop them.
     out = "".join(ch for ch in unicodedata.normalize("NFD", out)
@@ -149,7 +183,7 @@ def skeleton(text: str) -> str:
 def name_words(text: str) -> list[str]:
     """The words of a name field (hyphens and spaces separate them): the parts of a
     double surname, or surname / name / patronymic typed into one field."""
-    return basic((text or "").translate(_NAME_DIGITS)).replace(".", ". ").split()
+    return basic((text or "").translate(_NAME_DIGITS), as_typed=True).replace(".", ". ").split()
 
 
 # Surname endings that change with sex or with the Kazakh surname reform, on the
