@@ -121,8 +121,9 @@ def test_search_batch_one_line_per_probe_best_first(operator: User, cfg: Config,
                   "p4,Цой,Виктор,,1962-99-21,,\n")
     code, out, err = run(cfg, ["persons", "search", "--batch", batch, "--json", "--limit", "3"],
                          capsys)
-    # An impossible birth date is left out and said so; the row is searched all the same.
+    # A month no calendar has (99, not a day either): searched by the year alone, said so.
     assert code == 0 and err.strip().startswith("строка 5: ") and "1962-99-21" in err
+    assert "искали только по году 1962" in err
     docs = [json.loads(line) for line in out.strip().splitlines()]
     assert [d["probe"] for d in docs] == ["p1", "p2", "p3", "p4"]
     assert docs[3]["candidates"][0]["ref"] == "A9"  # Цой Виктор, found without the date
@@ -132,6 +133,36 @@ def test_search_batch_one_line_per_probe_best_first(operator: User, cfg: Config,
         "person_id"], "score": 1.0, "band": "exact"}
     scores = [c["score"] for d in docs for c in d["candidates"]]
     assert all(0 <= s <= 1 for s in scores)
+
+
+def test_search_reads_a_doubtful_birth_date_and_says_how(
+        operator: User, cfg: Config, people_csv: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A search is never refused for its birth date: a month above 12 is read as day and
+    month exchanged, 00.00 as the year alone, a date to come a century early, and an
+    IIN's birth date other than the typed one searched too; each said in the session's
+    language, the person found all the same."""
+    run(cfg, ["persons", "import", people_csv], capsys)
+    for lang, born, said in (
+            ("ru", "1962-21-06", "прочитана как 21.06.1962 (день и месяц переставлены)"),
+            ("kk", "1962-21-06", "күн мен ай орын ауыстырған деп 21.06.1962 ретінде оқылды"),
+            ("ru", "06/21/1962", "прочитана как 21.06.1962"),
+            ("ru", "00.00.1962", "искали только по году 1962"),
+            ("kk", "xx.xx.1962", "тек 1962 жылы бойынша ізделді"),
+            ("ru", "21.06.2062", "прочитана как 21.06.1962 (ошибка в веке)")):
+        code, out, err = run(cfg, ["--lang", lang, "persons", "search", "--surname", "Цой",
+                                   "--name", "Виктор", "--birth-date", born, "--json"], capsys)
+        assert code == 0 and said in err, (born, err)
+        assert json.loads(out)["candidates"][0]["ref"] == "A9", born
+    code, out, err = run(cfg, ["persons", "search", "--surname", "Ахметов", "--name", "Ерлан",
+                               "--birth-date", "28.10.1997", "--iin", "791028302720",
+                               "--json"], capsys)
+    assert code == 0 and "дата рождения в ИИН (28.10.1979) не совпадает с указанной " \
+        "(28.10.1997)" in err
+    assert json.loads(out)["candidates"][0]["ref"] == "A3"
+    code, out, err = run(cfg, ["persons", "search", "--surname", "Цой", "--name", "Виктор",
+                               "--birth-date", "вчера", "--json"], capsys)
+    assert code == 0 and "«вчера» — не дата или невозможна: не учтена" in err
+    assert json.loads(out)["candidates"][0]["ref"] == "A9"
 
 
 def test_search_table_and_usage_errors(operator: User, cfg: Config, people_csv: str, tmp_path: Path,
@@ -178,13 +209,14 @@ def test_an_auditor_may_search_but_not_import(cfg: Config, people_csv: str,
 def test_search_is_never_refused_for_a_doubtful_field(operator: User, cfg: Config, people_csv: str,
                                                       tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    """A birth date in 2072 or an IIN with a wrong check digit: searched with what is
-    left (the IIN as a mistyped one), each doubtful field named on stderr."""
+    """A birth date in 2072 (read as 1972: a century's slip) or an IIN with a wrong check
+    digit: searched with what is left (the IIN as a mistyped one), each doubtful field
+    named on stderr."""
     run(cfg, ["persons", "import", people_csv], capsys)
     code, out, err = run(cfg, ["--lang", "ru", "persons", "search", "--surname", "Ахметов",
                                "--name", "Ерлан", "--birth-date", "2072-10-28", "--json"],
                          capsys)
-    assert code == 0 and "2072-10-28" in err and "не учтена" in err
+    assert code == 0 and "«2072-10-28» ещё не наступила: прочитана как 28.10.1972" in err
     assert json.loads(out)["candidates"][0]["ref"] == "A3"
     mistyped = GOOD_IIN[:5] + str((int(GOOD_IIN[5]) + 1) % 10) + GOOD_IIN[6:]
     batch = write(tmp_path, "doubtful.csv", "probe,surname,name,patronymic,birth_date,sex,iin\n"
@@ -201,7 +233,7 @@ def test_search_is_never_refused_for_a_doubtful_field(operator: User, cfg: Confi
     assert any(ln.startswith("строка 2: ") and "контрольная" in ln for ln in lines)
     assert sum(ln.startswith("строка 3: ") for ln in lines) == 2  # sex and IIN
     assert "q3" not in docs and any(ln.startswith("строка 4: ") for ln in lines)
-    assert docs["q4"]["candidates"][0]["ref"] == "A3"  # searched without the year 2072
+    assert docs["q4"]["candidates"][0]["ref"] == "A3"  # 2072 read as 1972: a year off the 1979
     assert any(ln.startswith("строка 5: ") and "2072-10-28" in ln for ln in lines)
     assert code == 1 and "\x1b" not in err + out
 

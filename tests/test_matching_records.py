@@ -12,6 +12,7 @@ import pytest
 
 from models.ids import make_iin
 from models.matching import find_candidates
+from models.matching.dates import CENTURY, SWAPPED, YEAR, read_birth_date
 from models.matching.keys import split_names
 from models.matching.normalize import patronymic_stem, skeleton
 from tests.test_matching_search import person
@@ -60,6 +61,16 @@ def test_the_whole_name_in_one_field_in_any_order_documents_use(target: int, who
     assert first(surname=whole) == target
 
 
+@pytest.mark.parametrize("born", [
+    "12.03.1985", "12/03/1985", "12-03-85", "12 03 1985", "12031985", "1985.03.12",
+    "12.03.1985 г.р.", " 12 . 03 . 1985 ", "12 марта 1985 г.", "1985-12-03",
+    "00.00.1985", "xx.xx.1985", "12.03.2085",
+])
+def test_birth_dates_as_text(target: int, born: str) -> None:
+    cands = find_candidates({"surname": "Құрманділдаев", "given_name": "Нұрғиса",
+                             "patronymic": "Тұрарұлы", "birth_date": born})
+    assert cands[0].person_id == target, born
+
 
 
 def test_split_names_orders() -> None:
@@ -81,3 +92,19 @@ def test_keys_of_other_alphabets() -> None:
     assert patronymic_stem("NY'RDAY'LETOVI'C'") == patronymic_stem("Нурдаулетович")
     # a name of look-alike letters only stays in the script it was typed in
     assert skeleton("AYBEK") == skeleton("Айбек") and skeleton("ВЕК") == "vek"
+
+
+def test_read_birth_date_says_how() -> None:
+    today = dt.date(2026, 12, 1)
+    assert read_birth_date("15.06.1990", today) == (dt.date(1990, 6, 15), ())
+    assert read_birth_date("1990-15-06", today) == (dt.date(1990, 6, 15), (SWAPPED,))
+    assert read_birth_date("06.15.1990", today) == (dt.date(1990, 6, 15), (SWAPPED,))
+    assert read_birth_date("00.06.1990", today) == (dt.date(1990, 1, 1), (YEAR,))
+    assert read_birth_date("31.02.1990", today) == (dt.date(1990, 1, 1), (YEAR,))
+    assert read_birth_date("1990 г.р.", today) == (dt.date(1990, 1, 1), ())
+    assert read_birth_date("12.03.2085", today) == (dt.date(1985, 3, 12), (CENTURY,))
+    assert read_birth_date("12.03.85", today) == (dt.date(1985, 3, 12), ())
+    assert read_birth_date("12.03.26", today) == (dt.date(2026, 3, 12), ())
+    assert read_birth_date("13.13.1990", today) == (dt.date(1990, 1, 1), (YEAR,))
+    for bad in ("", "вчера", "1899-05-05", "12.03", "9" * 50, "3000-01-01"):
+        assert read_birth_date(bad, today).date is None, bad

@@ -15,6 +15,7 @@ from typing import Any
 
 from models.digest import sha256
 from models.ids import iin_birth_date, iin_sex, iin_valid, rnn_valid
+from models.matching.dates import read_birth_date
 from models.matching.normalize import (
     legal_word_keys,
     patronymic_stem,
@@ -28,40 +29,17 @@ KEY_LENGTH = 60  # the key columns' width; longer keys are cut (they still compa
 LEGAL_KEY_LENGTH = 120
 
 
-_DMY = re.compile(r"^(\d{1,2})[./\- ](\d{1,2})[./\- ](\d{2}|\d{4})$")
-_YEAR = re.compile(r"^(19|20)\d\d$")
-
-
-def _year(text: str) -> int:
-    """A two-digit birth year read the way people mean it: 85 -> 1985, 05 -> 2005."""
-    if len(text) == 4:
-        return int(text)
-    yy = int(text)
-    return 2000 + yy if yy <= dt.date.today().year % 100 else 1900 + yy
-
-
 def as_date(value: Any) -> dt.date | None:
-    """A date from a date, a datetime or text: ISO YYYY-MM-DD, DD.MM.YYYY or DD.MM.YY as
-    documents write it, or a bare year (01.01 of it: "only the year is known"); None
-    for anything else."""
+    """A date from a date, a datetime or text as documents and operators write it
+    (models.matching.dates: 15.06.1990, 15/06/90, 1990-06-15, 15061990, 00.00.1990
+    and a bare year as 01.01 of it, a month above 12 read as day and month
+    exchanged); None for anything else."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and value.strip():
-        text = value.strip()
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            pass
-        m = _DMY.match(text)
-        if m:
-            try:
-                return dt.date(_year(m.group(3)), int(m.group(2)), int(m.group(1)))
-            except ValueError:
-                return None
-        if _YEAR.match(text):
-            return dt.date(int(text), 1, 1)
+        return read_birth_date(value).date
     return None
 
 

@@ -23,6 +23,7 @@ from rich.table import Table
 
 from models.config import Config
 from models.i18n import T
+from models.matching.dates import CENTURY, SWAPPED, YEAR
 from models.text import find_control, strip_control
 from tui.cli import EXIT_USAGE, CliError, open_db
 from tui.cli.base import os_error, say
@@ -155,6 +156,22 @@ def parse_person(raw: dict[str, str], lang: str, need_names: bool) -> dict[str, 
 
 _NOTE_DATE = T("туған күні «{v}» күн емес немесе мүмкін емес: ескерілмеді",
                "дата рождения «{v}» — не дата или невозможна: не учтена")
+_NOTE_READ = {
+    SWAPPED: T("туған күні «{v}»: ай 12-ден үлкен, күн мен ай орын ауыстырған деп {d} "
+               "ретінде оқылды",
+               "дата рождения «{v}»: месяц больше 12, прочитана как {d} (день и месяц "
+               "переставлены)"),
+    YEAR: T("туған күні «{v}»: күні не айы белгісіз немесе мүмкін емес, тек {y} жылы "
+            "бойынша ізделді",
+            "дата рождения «{v}»: день или месяц неизвестны или невозможны, искали "
+            "только по году {y}"),
+    CENTURY: T("туған күні «{v}» әлі келмеген: ғасыры қате деп {d} ретінде оқылды",
+               "дата рождения «{v}» ещё не наступила: прочитана как {d} (ошибка в веке)"),
+}
+_NOTE_IIN_DATE = T("ЖСН-дағы туған күн ({i}) көрсетілгенге ({d}) сәйкес емес: екеуі "
+                   "бойынша да ізделді",
+                   "дата рождения в ИИН ({i}) не совпадает с указанной ({d}): искали по "
+                   "обеим")
 _NOTE_IIN = T("ЖСН «{v}» 12 цифр емес: ескерілмеді", "ИИН «{v}» — не 12 цифр: не учтён")
 _NOTE_IIN_CHECK = T("ЖСН {v}: бақылау цифры қате, қате терілген нөмір ретінде ізделді",
                     "ИИН {v}: неверная контрольная цифра, искали как номер с опечаткой")
@@ -166,14 +183,16 @@ _NOTHING = T("іздеуге ешнәрсе қалмады (тегі, аты н�
 
 def parse_probe(raw: dict[str, str], lang: str) -> tuple[dict[str, Any], list[str]]:
     """CSV (or option) values -> a search probe and notes on what was left out. A search
-    is never refused for a doubtful field: an impossible birth date (2072, 31.02), an
-    IIN that is not 12 digits, a sex other than 1 / 2, a name with control characters
-    is left out and said so; an IIN with a wrong check digit is searched as a mistyped
-    one (the search looks at the valid numbers one slip away). RowError only when
-    nothing is left to search with."""
-    from models import doc_date
-    from models.ids import iin_valid
-    from models.matching.keys import as_date
+    is never refused for a doubtful field: a birth date that is no date at all, an IIN
+    that is not 12 digits, a sex other than 1 / 2, a name with control characters is
+    left out and said so; a birth date read otherwise than written (a month above 12 as
+    day and month exchanged, 00.00.1990 or 31.02.1990 as the year alone, a date to come
+    a century early: models.matching.dates) says how it was read; an IIN with a wrong
+    check digit is searched as a mistyped one (the search looks at the valid numbers
+    one slip away), and one whose birth date is not the typed one is searched by both.
+    RowError only when nothing is left to search with."""
+    from models.ids import iin_birth_date, iin_valid
+    from models.matching.dates import read_birth_date
     from models.validation import check_text
 
     notes: list[str] = []
@@ -186,11 +205,14 @@ def parse_probe(raw: dict[str, str], lang: str) -> tuple[dict[str, Any], list[st
         values[field] = text or ""
     born = (raw.get("birth_date") or "").strip()
     if born:
-        date = (doc_date.as_date(born) or as_date(born)) if find_control(born) is None else None
-        if date is None or not dt.date(1900, 1, 1) <= date <= dt.date.today():
-            notes.append(_NOTE_DATE.format(v=strip_control(born)[:20])(lang))
+        reading = read_birth_date(born) if find_control(born) is None else None
+        shown = strip_control(born)[:20]
+        if reading is None or reading.date is None:
+            notes.append(_NOTE_DATE.format(v=shown)(lang))
         else:
-            values["birth_date"] = date
+            date = values["birth_date"] = reading.date
+            notes += [_NOTE_READ[how].format(v=shown, d=f"{date:%d.%m.%Y}", y=date.year)(lang)
+                      for how in reading.how]
     sex = (raw.get("sex") or "").strip()
     if sex and sex not in ("1", "2"):
         notes.append(_NOTE_SEX.format(v=strip_control(sex)[:10])(lang))
@@ -203,6 +225,11 @@ def parse_probe(raw: dict[str, str], lang: str) -> tuple[dict[str, Any], list[st
             values["iin"] = iin
             if not iin_valid(iin):
                 notes.append(_NOTE_IIN_CHECK.format(v=iin)(lang))
+            by_iin, date = iin_birth_date(iin), values.get("birth_date")
+            if by_iin is not None and date is not None and by_iin != date and \
+                    not ((date.month, date.day) == (1, 1) and date.year == by_iin.year):
+                notes.append(_NOTE_IIN_DATE.format(i=f"{by_iin:%d.%m.%Y}",
+                                                   d=f"{date:%d.%m.%Y}")(lang))
     if not (values["surname"] or values["given_name"] or values.get("iin")):
         raise RowError("; ".join([*notes, _NOTHING(lang)]))
     return values, notes

@@ -1,0 +1,96 @@
+"""A birth date as a probe's text gives it, read the way it was meant, and how it was read.
+
+Protocols, requests and keyed cards write a birth date in many ways: 15.06.1990,
+15/06/1990, 15-06-90, 15 06 1990, 15061990, 1990.06.15, "15.06.1990 г.р.", "15 июня
+1990 г." (models.doc_date reads the written forms). Some need reading:
+
+  SWAPPED  a month above 12 with a day that can be a month: the two were exchanged
+           (06.15.1990 written month first, 1990-15-06 keyed day first in ISO order);
+  YEAR     only the year can be trusted: the day or month unknown (00.00.1990,
+           00.06.1990, xx.xx.1990), or the day impossible in the month (31.02.1990).
+           Read as 01.01 of the year, which is how the register keeps "year only known"
+           and what the search looks up a year's people by.
+  CENTURY  a date still to come, read a century earlier: 12.03.2085 is 12.03.1985
+           (a two-digit year put in the wrong century).
+
+`read_birth_date` never raises; a text it cannot read, or a year before 1900 (after
+the century's reading), gives (None, ()).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import NamedTuple
+
+from models import doc_date
+
+SWAPPED, YEAR, CENTURY = "swapped", "year", "century"
+FIRST_YEAR = 1900
+
+_PLACEHOLDER = r"(?:[0-9]{1,2}|[xXхХ_?*.-]{1,2}|)"
+_SEP = r"\s*[./\-_,\\ ]\s*"
+_DMY = re.compile(rf"^(?P<d>{_PLACEHOLDER}){_SEP}(?P<m>{_PLACEHOLDER}){_SEP}(?P<y>[0-9]{{4}}|[0-9]{{2}})$")
+_YMD = re.compile(rf"^(?P<y>[0-9]{{4}}){_SEP}(?P<m>{_PLACEHOLDER}){_SEP}(?P<d>{_PLACEHOLDER})$")
+_COMPACT = re.compile(r"^(?P<d>[0-9]{2})(?P<m>[0-9]{2})(?P<y>[0-9]{2}|[0-9]{4})$")
+# The words after a date ("г.", "г.р.", "года рождения", "ж.", "жылы туған").
+_TAIL = re.compile(r"(?:\s*(?:г\.?\s*р\.?|г(?:ода|од)?\.?|рожд(?:ения)?\.?|ж(?:ылы|ылғы)?\.?|"
+                   r"т(?:уған)?\.?|туган|y\.?|b\.?))+$", re.IGNORECASE)
+
+
+class Reading(NamedTuple):
+    date: dt.date | None
+    how: tuple[str, ...]  # () as written, else SWAPPED, YEAR, CENTURY (one or two)
+
+
+def _year(text: str, today: dt.date) -> int:
+    """A two-digit year the way people mean it: 85 -> 1985, 05 -> 2005."""
+    if len(text) == 4:
+        return int(text)
+    yy = int(text)
+    return 2000 + yy if yy <= today.year % 100 else 1900 + yy
+
+
+def _number(text: str) -> int:
+    """A day or month; 0 when unknown (00, xx, __, nothing)."""
+    return int(text) if text.isdigit() else 0
+
+
+def _parts(year: int, month: int, day: int) -> Reading:
+    if month > 12 and 1 <= day <= 12:
+        month, day, how = day, month, (SWAPPED,)
+    else:
+        how = ()
+    try:
+        return Reading(dt.date(year, month, day), how)
+    except ValueError:
+        return Reading(dt.date(year, 1, 1), (YEAR,))
+
+
+def read_birth_date(text: str, today: dt.date | None = None) -> Reading:
+    """The date a probe's birth-date text stands for and how it was read (module doc)."""
+    today = today or dt.date.today()
+    body = " ".join((text or "").split())
+    if not body or len(body) > 40:
+        return Reading(None, ())
+    date, precision = doc_date.read(body)
+    if date is not None:
+        out = Reading(date, ())  # a year alone written as one (1990, 1990 г.р.): 01.01
+    else:
+        body = _TAIL.sub("", body).rstrip(" ,.").lstrip(" ,")
+        m = _COMPACT.match(body) or _DMY.match(body) or _YMD.match(body)
+        if m is None:
+            return Reading(None, ())
+        year = _year(m["y"], today)
+        out = _parts(year, _number(m["m"]), _number(m["d"]))
+    if out.date is None or out.date.year < FIRST_YEAR:
+        return Reading(None, ())
+    if out.date > today:  # a two-digit year put in the century to come (85 -> 2085)
+        try:
+            earlier = out.date.replace(year=out.date.year - 100)
+        except ValueError:  # 29.02 of a year that is not leap a century before
+            earlier = out.date.replace(year=out.date.year - 100, day=28)
+        if earlier.year < FIRST_YEAR or earlier > today:
+            return Reading(None, ())
+        return Reading(earlier, (*out.how, CENTURY))
+    return out
