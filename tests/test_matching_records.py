@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 from models.ids import make_iin
-from models.matching import find_candidates
+from models.matching import EXACT, find_candidates
 from models.matching.dates import CENTURY, SWAPPED, YEAR, read_birth_date
 from models.matching.keys import split_names
 from models.matching.normalize import patronymic_stem, skeleton
@@ -71,6 +71,19 @@ def test_birth_dates_as_text(target: int, born: str) -> None:
                              "patronymic": "Тұрарұлы", "birth_date": born})
     assert cands[0].person_id == target, born
 
+
+def test_an_iin_whose_birth_date_is_not_the_typed_one(target: int) -> None:
+    """One of the two is wrong: the candidate is judged by either, never "exact"."""
+    slipped = IIN[:8] + str((int(IIN[8]) + 1) % 10) + IIN[9:]
+    cands = find_candidates({"surname": "Құрманділдаев", "given_name": "Нұрғиса",
+                             "patronymic": "Тұрарұлы", "birth_date": dt.date(1978, 3, 12),
+                             "iin": slipped})
+    assert cands[0].person_id == target and cands[0].band != EXACT
+    assert "date_from_iin" in cands[0].reasons
+    # without the IIN the date years off leaves only the names: the namesake is as close
+    alone = find_candidates({"surname": "Құрманділдаев", "given_name": "Нұрғиса",
+                             "patronymic": "Тұрарұлы", "birth_date": dt.date(1978, 3, 12)})
+    assert not alone or "date_from_iin" not in alone[0].reasons
 
 
 def test_split_names_orders() -> None:

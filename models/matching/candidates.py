@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from models.db import is_postgres
+from models.ids import iin_birth_date
 from models.matching.keys import KEY_LENGTH, Probe, month_day
 from models.matching.layout import wrong_layout
 from models.matching.normalize import name_words, patronymic_stem, skeleton, surname_root
@@ -405,6 +406,20 @@ def may_find(probe: Mapping[str, Any] | Probe, persons: Iterable[Mapping[str, An
                for q in probes)
 
 
+def _iin_date(iin: str, typed: dt.date) -> dt.date | None:
+    """The birth date an IIN's first six digits give; with its seventh (the century
+    and sex) mistyped, in the typed date's century."""
+    if len(iin) != 12:
+        return None
+    born = iin_birth_date(iin)
+    if born is None and iin[:6].isdigit():
+        try:
+            born = dt.date(typed.year // 100 * 100 + int(iin[:2]), int(iin[2:4]), int(iin[4:6]))
+        except ValueError:
+            return None
+    return born
+
+
 def _judge(p: Probe, keys: dict[str, Any], common: int,
            thresholds: Mapping[str, float] | None) -> Callable[[tuple], Verdict]:
     """How a candidate row (_PERSON_COLUMNS) scores against the probe."""
@@ -416,11 +431,23 @@ def _judge(p: Probe, keys: dict[str, Any], common: int,
                       if p.names[1] and p.names[2] else ())
 
     floor = {**DEFAULT_THRESHOLDS, **(thresholds or {})}[POSSIBLE]
+    # A typed birth date that the IIN's first six digits contradict: one of the two is
+    # wrong, and either may be. The candidate is judged by each, the better kept.
+    by_iin = _iin_date(p.iin, p.birth_date) if p.birth_date is not None else None
+    other = side._replace(birth_date=by_iin, from_iin=True) \
+        if by_iin is not None and by_iin != p.birth_date else None
 
     def judge(r: tuple) -> Verdict:
         cand = PersonSide(skeleton(r[1]), r[10], r[11], r[4], r[5] or "", r[6] or "",
                           _parts(r[1]), r[9], (r[1], r[2]))
-        return score_person(side, cand, common, floor)
+        verdict = score_person(side, cand, common, floor)
+        if other is not None and verdict.score < 1.0:
+            again = score_person(other, cand, common, floor)
+            if again.score > verdict.score:
+                # never "exact": the typed date is still another
+                return again._replace(perfect=False,
+                                      reasons=(*again.reasons, "date_from_iin"))
+        return verdict
 
     return judge
 
