@@ -16,6 +16,7 @@ import random
 from collections.abc import Callable
 
 from bench import names, slips
+from bench.records import RECORDS
 
 Person = dict  # surname, given_name, patronymic, birth_date (date), iin, sex
 Variation = Callable[[Person, random.Random], "Person | None"]
@@ -279,4 +280,5 @@ VARIATIONS: dict[str, Variation] = {
     "two_typos": v_two_typos, "ocr+date": v_ocr,
     "layout+date": v_layout_date, "name_patronymic_swapped": v_name_patronymic,
     "year_only+typo": v_year_only_typo, "married+date": v_married_date,
+    **RECORDS,  # how documents and operators write names, dates and numbers
 }
