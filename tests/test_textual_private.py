@@ -166,3 +166,54 @@ def test_escape_sequences_inside_a_paste_are_dropped() -> None:
               for t in parser.feed(chunk)]
     assert [t.text for t in tokens if isinstance(t, events.Paste)] == ["abc"]
     assert not [t for t in tokens if isinstance(t, events.Key)]
+
+
+async def test_paint_now_paints_what_was_refreshed_and_leaves_the_rest_to_textual() -> None:
+    """A refreshed widget is rendered by `paint_now` itself, before the event loop turns;
+    a layout pending (or nothing to paint) is left to Textual's own path, which paints."""
+    from rich.segment import Segment
+    from textual.geometry import Region
+    from textual.strip import Strip
+    from textual.widget import Widget
+
+    tp.install()
+    drawn: list[int] = []
+
+    class Row(Widget):
+        DEFAULT_CSS = "Row { height: 1; }"
+
+        def __init__(self, n: int) -> None:
+            super().__init__()
+            self.n, self.text = n, f"row {n}"
+
+        def render_lines(self, crop: Region) -> list[Strip]:
+            drawn.append(self.n)
+            return super().render_lines(crop)
+
+        def render_line(self, y: int) -> Strip:
+            return Strip([Segment(self.text.ljust(20))], 20)
+
+    class Rows(App[None]):
+        def compose(self):
+            for n in range(4):
+                yield Row(n)
+
+    app = Rows()
+    async with app.run_test(size=(20, 4)) as pilot:
+        await pilot.pause()
+        rows = list(app.query(Row))
+        assert tp.paint_now(app.screen) is False  # nothing refreshed
+        drawn.clear()
+        rows[2].text = "new 2"
+        rows[2].refresh()
+        assert tp.paint_now(app.screen) is True
+        assert drawn == [2]  # rendered at once, no turn of the event loop between
+        assert tp.paint_now(app.screen) is False  # painted: nothing left
+        await pilot.pause()
+        assert drawn == [2]  # Textual finds nothing more to paint
+        rows[1].text = "new 1"
+        rows[1].refresh(layout=True)
+        assert tp.paint_now(app.screen) is False  # a layout: Textual's way
+        await pilot.pause()
+        lines = tp.screen_lines(app)
+    assert lines[1].startswith("new 1") and lines[2].startswith("new 2")

@@ -233,6 +233,38 @@ def fix_partial_update() -> bool:
     return True
 
 
+# -- painting a key's answer at once ------------------------------------------------------
+
+
+def paint_now(screen: Screen[Any]) -> bool:
+    """Paint what the widgets of `screen`, the app's current screen, asked to repaint
+    (`refresh()`), now: at the end of a key's handler, its answer leaves then. Textual
+    paints after each refreshed widget's message pump has woken and told the screen,
+    the screen's own pump has gone idle and its update timer's task has run: about
+    ten messages and three turns of the event loop after the handler (a third of a
+    millisecond of a field move's latency). Nothing happens, and False is returned,
+    when anything more than a repaint is pending (a layout, a scroll, styles to
+    apply, a recompose, a batch): Textual's own path does that. The widgets painted
+    here have nothing left to tell the screen; the rest go Textual's way."""
+    app = screen.app
+    if (app.screen is not screen or app._batch_count or app.is_inline
+            or screen._layout_required or screen._scroll_required
+            or screen._recompose_required or screen._repaint_required):
+        return False
+    compositor = screen._compositor
+    dirty = [w for w in compositor.visible_widgets if w._repaint_required]
+    if not dirty or any(w._layout_required or w._scroll_required
+                        or w._refresh_styles_required or w._recompose_required
+                        for w in dirty):
+        return False
+    for widget in dirty:
+        widget._repaint_required = False
+    screen._dirty_widgets.update(dirty)
+    compositor.update_widgets(screen._dirty_widgets)
+    screen._compositor_refresh()  # renders, writes, and empties the dirty set
+    return True
+
+
 # -- the one entry point -------------------------------------------------------------------
 
 

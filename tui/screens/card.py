@@ -23,6 +23,7 @@ from textual.screen import Screen
 
 from models.card_schema import FIELDS
 from models.tables import Card
+from tui import textual_private
 from tui.keys import APP, CARD, COMMAND_BY_ID, FOOTER_IDS, EscapePrefix, bindings
 from tui.screens import texts as tx
 from tui.screens.base import QuietScreen, read_in_thread
@@ -93,6 +94,7 @@ class CardScreen(QuietScreen):
 
     def on_key(self, event: events.Key) -> None:
         self.keys.key(event)
+        textual_private.paint_now(self)  # the key's answer leaves now
 
     def on_paste(self, event: events.Paste) -> None:
         self.keys.paste(event)

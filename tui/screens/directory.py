@@ -25,6 +25,7 @@ from models.card_schema import Field, Kind
 from models.codebook import Entry, lineage, part_text
 from models.codebook_match import relayout
 from models.i18n import T
+from tui import textual_private
 from tui.screens import texts as tx
 from tui.screens.base import QuietModal
 from tui.widgets.editing import FieldEdit
@@ -208,6 +209,7 @@ class DirectoryScreen(QuietModal[Entry | None]):
             return
         event.stop()
         event.prevent_default()
+        textual_private.paint_now(self)  # the key's answer leaves now
 
     def on_paste(self, event: events.Paste) -> None:
         event.stop()
