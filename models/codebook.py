@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from models import codebook_match as match
@@ -17,8 +16,10 @@ from models.i18n import T
 from models.text import fold
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
+    # Slots, not a __dict__ per entry: a book is kept in memory for the session, and the
+    # article parts' 1,967 entries would carry 0.6 MiB of dictionaries.
     book: str
     version: str
     code: str
@@ -32,27 +33,40 @@ class Entry:
     search_key: str = ""  # as models.codebook_match.prepare makes it (names, keywords)
     # where in search_key the Kazakh name, the Russian name and the keywords start
     key_at: tuple[int, int, int] = field(default=(0, 0, 0), compare=False, repr=False)
+    parsed: dict[str, Any] | None = field(default=None, init=False, compare=False,
+                                          hash=False, repr=False)
 
-    @cached_property
+    @property
     def data(self) -> dict[str, Any]:
         """The entry's other columns (penalties, placement, ...), read and parsed when
         first asked: most entries of a book never are (the article parts' are 2 MB of
         JSON, kept in the table rather than in every card screen's memory)."""
-        raw = self.raw if self.raw is not None else _stored_data(self.book, self.version,
-                                                                  self.code)
-        return json.loads(raw or "{}")
+        got = self.parsed
+        if got is None:
+            raw = self.raw if self.raw is not None else _stored_data(self.book, self.version,
+                                                                      self.code)
+            got = json.loads(raw or "{}")
+            _set(self, "parsed", got)
+        return got
 
     @classmethod
     def read(cls, book: str, version: str, code: str, parent: str | None, name: T,
              valid_from: dt.date | None, valid_to: dt.date | None, raw: str | None,
              search_key: str, key_at: tuple[int, int, int]) -> Entry:
-        """An entry as a book is read: the fields set as the frozen dataclass's
-        `__init__` sets them, without its per-field `object.__setattr__` (half the time
-        of making the 1,967 article parts' entries)."""
-        e = object.__new__(cls)
-        e.__dict__.update(book=book, version=version, code=code, parent=parent, name=name,
-                          valid_from=valid_from, valid_to=valid_to, raw=raw,
-                          search_key=search_key, key_at=key_at)
+        """An entry as a book is read: the slots set directly, without the frozen
+        dataclass's `__init__` (its per-field `object.__setattr__` by name)."""
+        e = _new(cls)
+        _book_slot(e, book)
+        _version_slot(e, version)
+        _code_slot(e, code)
+        _parent_slot(e, parent)
+        _name_slot(e, name)
+        _from_slot(e, valid_from)
+        _to_slot(e, valid_to)
+        _raw_slot(e, raw)
+        _key_slot(e, search_key)
+        _at_slot(e, key_at)
+        _parsed_slot(e, None)
         return e
 
     def valid_on(self, day: dt.date | None) -> bool:
@@ -60,6 +74,15 @@ class Entry:
             return True
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to)
+
+
+_set = object.__setattr__
+_new = object.__new__
+(_book_slot, _version_slot, _code_slot, _parent_slot, _name_slot, _from_slot, _to_slot,
+ _raw_slot, _key_slot, _at_slot, _parsed_slot) = (
+    getattr(Entry, f).__set__ for f in ("book", "version", "code", "parent", "name",
+                                        "valid_from", "valid_to", "raw", "search_key",
+                                        "key_at", "parsed"))
 
 
 class _Book:
