@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import NamedTuple
-
-from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 from models.ids import iin_valid, rnn_valid
 from models.matching.normalize import basic
 from models.matching.slips import date_sim, iin_near, swapped_date
+from models.matching.textsim import (
+    damerau_levenshtein,
+    damerau_levenshtein_similarity,
+    jaro_winkler_similarity,
+)
 
 __all__ = ["DEFAULT_THRESHOLDS", "EXACT", "POSSIBLE", "PROBABLE", "PersonSide", "Verdict",
            "band", "date_sim", "iin_near", "legal_name_sim", "name_sim", "part_sim",
@@ -48,23 +51,43 @@ def _subsequence(short: str, long_: str) -> bool:
     return all(ch in it for ch in short)
 
 
-@lru_cache(maxsize=65536)
-def name_sim(a: str, b: str) -> float | None:
-    """Similarity of two name keys: Jaro-Winkler (kind to endings) averaged with
-    Damerau-Levenshtein (one typo or swapped pair = one edit). A key that is the other
-    with letters left out (Kazakh letters lost by an old encoding or keyboard: Ләйлә ->
-    Лйл, Нұрлан -> Нрлан) is alike in proportion to what it kept. None if one is empty."""
+Metric = Callable[[str, str], float]
+
+
+def _key_sim(a: str, b: str, jaro_winkler: Metric, damerau: Metric) -> float | None:
     if not a or not b:
         return None
     if a == b:
         return 1.0
-    s = 0.5 * JaroWinkler.normalized_similarity(a, b) + \
-        0.5 * DamerauLevenshtein.normalized_similarity(a, b)
+    s = 0.5 * jaro_winkler(a, b) + 0.5 * damerau(a, b)
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     if s < DROPPED_BASE + DROPPED_SPAN and len(short) >= 3 and 2 * len(short) >= len(long_) \
             and _subsequence(short, long_):
         s = max(s, DROPPED_BASE + DROPPED_SPAN * len(short) / len(long_))
     return s
+
+
+@lru_cache(maxsize=65536)
+def name_sim(a: str, b: str) -> float | None:
+    """Similarity of two name keys: Jaro-Winkler (kind to endings) averaged with
+    Damerau-Levenshtein (one typo or swapped pair = one edit). A key that is the other
+    with letters left out (Kazakh letters lost by an old encoding or keyboard: Ләйлә ->
+    Лйл, Нұрлан -> Нрлан) is alike in proportion to what it kept. None if one is empty.
+
+    A person's keys are a few letters long: compared in Python (textsim), so that the
+    card screen's check for a person loads no compiled library (3.5 MiB of it)."""
+    return _key_sim(a, b, jaro_winkler_similarity, damerau_levenshtein_similarity)
+
+
+@lru_cache(maxsize=65536)
+def _legal_key_sim(a: str, b: str) -> float | None:
+    """name_sim of legal names' keys, the same scores from rapidfuzz's compiled code,
+    loaded with the first search for a legal entity: its keys are three times as long
+    as a person's, and Python's edit distance (quadratic) would triple its time."""
+    from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+
+    return _key_sim(a, b, JaroWinkler.normalized_similarity,
+                    DamerauLevenshtein.normalized_similarity)
 
 
 DROPPED_BASE, DROPPED_SPAN = 0.6, 0.35
@@ -239,7 +262,7 @@ def _other_surname(probe: PersonSide, cand: PersonSide) -> bool:
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     if _subsequence(short, long_):
         return False
-    return DamerauLevenshtein.distance(a, b) >= OTHER_SURNAME_EDITS
+    return damerau_levenshtein(a, b) >= OTHER_SURNAME_EDITS
 
 
 def _name_patronymic_swapped(probe: PersonSide, cand: PersonSide, s_name: float | None,
@@ -352,12 +375,12 @@ def legal_name_sim(a: str, b: str, words_a: str, words_b: str) -> float | None:
     """Legal names: keys compared as persons' are, and their words sorted (word order:
     "Береке Строй" ~ "Строй Береке"); a name whose words are all in the other
     ("Береке" ~ "Береке Строй") is alike in proportion to what it shares."""
-    base = name_sim(a, b)
+    base = _legal_key_sim(a, b)
     if base is None:
         return None
     if base < 1.0 and words_a and words_b:
-        base = max(base, WORD_ORDER_SIM * (name_sim(words_a.replace(" ", ""),
-                                                    words_b.replace(" ", "")) or 0.0))
+        base = max(base, WORD_ORDER_SIM * (_legal_key_sim(words_a.replace(" ", ""),
+                                                          words_b.replace(" ", "")) or 0.0))
         wa, wb = set(words_a.split()), set(words_b.split())
         if wa < wb or wb < wa:
             short, long_ = (wa, wb) if wa < wb else (wb, wa)
