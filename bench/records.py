@@ -8,7 +8,8 @@ in one field, a title before the surname ("гр.", "азамат"), a maiden or 
 in brackets, a surname broken by a space or hyphen, "Серік ұлы" as two words.
 Dates as text the way documents write them: other separators, year first, two-digit
 years, "г.р.", the month written first (a month above 12), day or month unknown
-(00.00.1990). The IIN with a birth date it contradicts.
+(00.00.1990). The IIN with a birth date it contradicts. Names copied from a sentence
+in its grammatical case.
 
 Written independently of models.matching (own letter tables; Python's kz1048 codec).
 """
@@ -176,6 +177,48 @@ def v_patronymic_words(p: Person, rng: random.Random) -> Person | None:
     return None
 
 
+# -- a name copied from a sentence, in its case ------------------------------------------
+
+_DECLINE_M = {"gen": (("ов", "ова"), ("ев", "ева"), ("ин", "ина"), ("ий", "ия"), ("й", "я"),
+                      ("ь", "я"), ("", "а")),
+              "dat": (("ов", "ову"), ("ев", "еву"), ("ин", "ину"), ("ий", "ию"), ("й", "ю"),
+                      ("ь", "ю"), ("", "у")),
+              "ins": (("ов", "овым"), ("ев", "евым"), ("ин", "иным"), ("ий", "ием"),
+                      ("й", "ем"), ("ь", "ем"), ("", "ом"))}
+_DECLINE_F = {"gen": (("ова", "овой"), ("ева", "евой"), ("ина", "иной"), ("ия", "ии"),
+                      ("ья", "ьи"), ("га", "ги"), ("ка", "ки"), ("а", "ы"), ("я", "и")),
+              "dat": (("ова", "овой"), ("ева", "евой"), ("ина", "иной"), ("ия", "ии"),
+                      ("а", "е"), ("я", "е")),
+              "ins": (("ова", "овой"), ("ева", "евой"), ("ина", "иной"), ("ия", "ией"),
+                      ("а", "ой"), ("я", "ей"))}
+_PATRONYMIC_CASE = {"gen": ("а", "ы"), "dat": ("у", "е"), "ins": ("ем", "ой")}
+
+
+def _decline(word: str, table: tuple[tuple[str, str], ...]) -> str:
+    for end, new in table:
+        if word.endswith(end):
+            if end == "" and word[-1:] in "аеёиоуыэюяьй":
+                return word  # a word this table does not decline
+            return word[: len(word) - len(end)] + new
+    return word
+
+
+def v_declined(p: Person, rng: random.Random) -> Person | None:
+    """The names copied from a decision's or a letter's sentence in its case ("признать
+    Касымова Нурлана Сериковича", "направить Ивановой Анне Петровне"). Russian-form
+    patronymics only (-вич, -ич, -вна, -чна: a Kazakh -ұлы does not decline)."""
+    pat = p["patronymic"]
+    female = p["sex"] == "2"
+    if not (pat.endswith(("вна", "чна")) if female else pat.endswith("ич")):
+        return None
+    case = rng.choice(("gen", "dat", "ins"))
+    table = (_DECLINE_F if female else _DECLINE_M)[case]
+    sur = "-".join(_decline(w, table[:3] if female else table) for w in p["surname"].split("-"))
+    pat_end = _PATRONYMIC_CASE[case][female]
+    return _with(p, surname=sur, given_name=_decline(p["given_name"], table),
+                 patronymic=(pat[:-1] + pat_end) if female else pat + pat_end)
+
+
 # -- dates as text ------------------------------------------------------------------------
 
 _WRITTEN = ("{d:02d}.{m:02d}.{y}", "{d:02d}/{m:02d}/{y}", "{d:02d}-{m:02d}-{y}",
@@ -252,7 +295,8 @@ RECORDS = {
     "passport_caps": v_passport_caps, "initials_before": v_initials_before,
     "name_first": v_name_first, "title_word": v_title_word,
     "maiden_brackets": v_maiden_brackets, "surname_broken": v_surname_broken,
-    "patronymic_words": v_patronymic_words, "date_written": v_date_written,
+    "patronymic_words": v_patronymic_words, "declined": v_declined,
+    "date_written": v_date_written,
     "date_two_digit": v_date_two_digit, "date_month_first": v_date_month_first,
     "date_unknown_day": v_date_unknown_day, "iin_date_conflict": v_iin_date_conflict,
     "iin_slip+date_conflict": v_iin_slip_date_conflict,

@@ -12,6 +12,7 @@ import pytest
 
 from models.ids import make_iin
 from models.matching import EXACT, find_candidates
+from models.matching.cases import nominative
 from models.matching.dates import CENTURY, SWAPPED, YEAR, read_birth_date
 from models.matching.keys import split_names
 from models.matching.normalize import patronymic_stem, skeleton
@@ -84,6 +85,29 @@ def test_an_iin_whose_birth_date_is_not_the_typed_one(target: int) -> None:
     alone = find_candidates({"surname": "Құрманділдаев", "given_name": "Нұрғиса",
                              "patronymic": "Тұрарұлы", "birth_date": dt.date(1978, 3, 12)})
     assert not alone or "date_from_iin" not in alone[0].reasons
+
+
+@pytest.mark.parametrize("surname, given, patronymic", [
+    ("Құрманділдаева", "Нұрғисы", "Тұраровича"),        # признать ... виновным
+    ("Құрманділдаеву", "Нұрғисе", "Тұраровичу"),        # направить ...
+    ("Құрманділдаевым", "Нұрғисой", "Тұраровичем"),     # с ...
+])
+def test_a_name_copied_from_a_sentence_in_its_case(db, surname: str, given: str,
+                                                   patronymic: str) -> None:
+    person("Құрманділдаев", "Нұрғис", "Тұрарович", dt.date(1991, 7, 30))  # ties go to it
+    found = person("Құрманділдаев", "Нұрғиса", "Тұрарович").id
+    assert first(surname=surname, given_name=given, patronymic=patronymic) == found
+
+
+def test_nominative() -> None:
+    assert nominative("Касымова", "Нурлана", "Сериковича") == ("Касымов", "Нурлан", "Серикович")
+    assert nominative("Петрову", "Игорю", "Олеговичу") == ("Петров", "Игорь", "Олегович")
+    assert nominative("Ивановой", "Анне", "Петровне") == ("Иванова", "Анна", "Петровна")
+    assert nominative("Иванову", "Марию", "Петровну") == ("Иванова", "Мария", "Петровна")
+    assert nominative("Ким", "Ольги", "Николаевны") == ("Ким", "Ольга", "Николаевна")
+    # a nominative patronymic (or a Kazakh one) says no case: nothing is read back
+    assert nominative("Касымова", "Анна", "Сериковна") == ("Касымова", "Анна", "Сериковна")
+    assert nominative("Қасымова", "Нұрлана", "Серікұлы") == ("Қасымова", "Нұрлана", "Серікұлы")
 
 
 def test_split_names_orders() -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from models.digest import sha256
 from models.ids import iin_birth_date, iin_sex, iin_valid, rnn_valid
+from models.matching.cases import nominative
 from models.matching.dates import read_birth_date
 from models.matching.normalize import (
     legal_word_keys,
@@ -191,8 +192,9 @@ class Probe:
 
     @cached_property
     def names(self) -> tuple[str, str, str]:
-        """Surname, given name and patronymic, split when typed into one field."""
-        return split_names(self.surname, self.given_name, self.patronymic)
+        """Surname, given name and patronymic, split when typed into one field, and in
+        the nominative when copied from a sentence in another case (cases.py)."""
+        return nominative(*split_names(self.surname, self.given_name, self.patronymic))
 
     @cached_property
     def _keys(self) -> dict[str, Any]:
