@@ -7,9 +7,9 @@ Latin alphabets, passports' capitals, "Н.С. Касымов" and "Нурлан 
 in one field, a title before the surname ("гр.", "азамат"), a maiden or married name
 in brackets, a surname broken by a space or hyphen, "Серік ұлы" as two words.
 Dates as text the way documents write them: other separators, year first, two-digit
-years, "г.р.", the month written first (a month above 12), day or month unknown
-(00.00.1990). The IIN with a birth date it contradicts. Names copied from a sentence
-in its grammatical case.
+years, "г.р.", Roman months, letters for digits, the month written first (a month above
+12), day or month unknown (00.00.1990). The IIN read with letters for digits, or with a
+birth date it contradicts. Names copied from a sentence in its grammatical case.
 
 Written independently of models.matching (own letter tables; Python's kz1048 codec).
 """
@@ -263,6 +263,42 @@ def v_date_unknown_day(p: Person, rng: random.Random) -> Person | None:
     return _with(p, birth_date=form.format(y=y, m=m))
 
 
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def v_date_roman(p: Person, rng: random.Random) -> Person | None:
+    """A Roman month, as Soviet-era forms and some protocols write it (15.VI.1990)."""
+    d = p["birth_date"]
+    sep = rng.choice((".", " ", "-"))
+    return _with(p, birth_date=f"{d.day:02d}{sep}{_ROMAN[d.month - 1]}{sep}{d.year}")
+
+
+# What a scanned or hurried hand's digits come out as: letters that look like them.
+_DIGIT_LETTERS = {"0": "ОOо", "1": "lI", "3": "З"}
+
+
+def _letters_for_digits(text: str, rng: random.Random) -> str | None:
+    spots = [i for i, ch in enumerate(text) if ch in _DIGIT_LETTERS]
+    if not spots:
+        return None
+    for i in rng.sample(spots, min(len(spots), rng.randint(1, 2))):
+        text = text[:i] + rng.choice(_DIGIT_LETTERS[text[i]]) + text[i + 1:]
+    return text
+
+
+def v_date_letters(p: Person, rng: random.Random) -> Person | None:
+    d = p["birth_date"]
+    return _with(p, birth_date=_letters_for_digits(f"{d.day:02d}.{d.month:02d}.{d.year}", rng))
+
+
+def v_iin_letters(p: Person, rng: random.Random) -> Person | None:
+    """A request's IIN read from a scan with letters for digits; no birth date."""
+    if not p["iin"]:
+        return None
+    iin = _letters_for_digits(p["iin"], rng)
+    return {**p, "iin": iin, "birth_date": None} if iin else None
+
+
 # -- the IIN against the birth date -----------------------------------------------------------
 
 def _other_year(d: dt.date, rng: random.Random) -> dt.date:
@@ -298,6 +334,8 @@ RECORDS = {
     "patronymic_words": v_patronymic_words, "declined": v_declined,
     "date_written": v_date_written,
     "date_two_digit": v_date_two_digit, "date_month_first": v_date_month_first,
-    "date_unknown_day": v_date_unknown_day, "iin_date_conflict": v_iin_date_conflict,
+    "date_unknown_day": v_date_unknown_day, "date_roman": v_date_roman,
+    "date_letters": v_date_letters, "iin_letters": v_iin_letters,
+    "iin_date_conflict": v_iin_date_conflict,
     "iin_slip+date_conflict": v_iin_slip_date_conflict,
 }

@@ -165,6 +165,33 @@ def test_search_reads_a_doubtful_birth_date_and_says_how(
     assert json.loads(out)["candidates"][0]["ref"] == "A9"
 
 
+def test_search_reads_a_scanned_iin_and_a_written_sex(
+        operator: User, cfg: Config, people_csv: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """An IIN with letters a scan puts for digits is read as the digits and said so; a
+    sex written as a word (М, ер, Ж) is taken without a word; "3" is left out, said."""
+    run(cfg, ["persons", "import", people_csv], capsys)
+    scanned = GOOD_IIN.replace("0", "О")
+    for lang, said in (("ru", f"ИИН «{scanned}» прочитан как {GOOD_IIN}"),
+                       ("kk", f"ЖСН «{scanned}» {GOOD_IIN} ретінде оқылды")):
+        code, out, err = run(cfg, ["--lang", lang, "persons", "search", "--iin", scanned,
+                                   "--json"], capsys)
+        assert code == 0 and said in err
+        assert json.loads(out)["candidates"][0] == {
+            "ref": "A3", "person_id": json.loads(out)["candidates"][0]["person_id"],
+            "score": 1.0, "band": "exact"}
+    code, out, err = run(cfg, ["persons", "search", "--surname", "Цой", "--name", "Виктор",
+                               "--iin", "12345678", "--json"], capsys)
+    assert code == 0 and "12345678" in err  # no twelve digits whatever is read: left out
+    batch = write(tmp_path, "sex.csv", "probe,surname,name,patronymic,birth_date,sex,iin\n"
+                  "s1,Цой,Виктор,,21.06.1962,М,\ns2,Цой,Виктор,,21.06.1962,ер,\n"
+                  "s3,Цой,Виктор,,21.06.1962,3,\n")
+    code, out, err = run(cfg, ["persons", "search", "--batch", batch, "--json"], capsys)
+    assert code == 0 and err.strip().splitlines() == [
+        "строка 4: пол «3» — не 1 и не 2: не учтён"]
+    assert [json.loads(line)["candidates"][0]["ref"] for line in out.splitlines()] == ["A9"] * 3
+
+
 def test_search_table_and_usage_errors(operator: User, cfg: Config, people_csv: str, tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     run(cfg, ["persons", "import", people_csv], capsys)

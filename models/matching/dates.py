@@ -2,7 +2,8 @@
 
 Protocols, requests and keyed cards write a birth date in many ways: 15.06.1990,
 15/06/1990, 15-06-90, 15 06 1990, 15061990, 1990.06.15, "15.06.1990 г.р.", "15 июня
-1990 г." (models.doc_date reads the written forms). Some need reading:
+1990 г." (models.doc_date reads the written forms), 15.VI.1990 (a Roman month),
+15.О6.199О (letters for digits). Some need reading:
 
   SWAPPED  a month above 12 with a day that can be a month: the two were exchanged
            (06.15.1990 written month first, 1990-15-06 keyed day first in ISO order);
@@ -36,6 +37,23 @@ _COMPACT = re.compile(r"^(?P<d>[0-9]{2})(?P<m>[0-9]{2})(?P<y>[0-9]{2}|[0-9]{4})$
 # The words after a date ("г.", "г.р.", "года рождения", "ж.", "жылы туған").
 _TAIL = re.compile(r"(?:\s*(?:г\.?\s*р\.?|г(?:ода|од)?\.?|рожд(?:ения)?\.?|ж(?:ылы|ылғы)?\.?|"
                    r"т(?:уған)?\.?|туган|y\.?|b\.?))+$", re.IGNORECASE)
+
+
+# Letters a scan or a hurried hand puts for digits (О, l, З for 0, 1, 3), read back
+# inside a run that has a digit of its own (1990, not the "г" of "г.р.").
+LOOKALIKE_DIGITS = str.maketrans({"O": "0", "o": "0", "О": "0", "о": "0", "l": "1", "I": "1",
+                                  "І": "1", "і": "1", "|": "1", "З": "3", "з": "3", "б": "6",
+                                  "S": "5"})
+_DIGIT_RUN = re.compile(r"[0-9OoОоlIІі|ЗзбS]*[0-9][0-9OoОоlIІі|ЗзбS]*")
+# Roman months between separators (15.VI.1990, 15 XI 1990), Cyrillic Х and І as X and I.
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8,
+          "IX": 9, "X": 10, "XI": 11, "XII": 12}
+_ROMAN_MONTH = re.compile(r"(?<=[\s./\-])([IVXХІ]{1,4})(?=[\s./\-])", re.IGNORECASE)
+
+
+def _roman(m: re.Match[str]) -> str:
+    month = _ROMAN.get(m.group(1).upper().replace("Х", "X").replace("І", "I"))
+    return f"{month:02d}" if month else m.group(1)
 
 
 class Reading(NamedTuple):
@@ -73,6 +91,8 @@ def read_birth_date(text: str, today: dt.date | None = None) -> Reading:
     body = " ".join((text or "").split())
     if not body or len(body) > 40:
         return Reading(None, ())
+    body = _ROMAN_MONTH.sub(_roman, body)
+    body = _DIGIT_RUN.sub(lambda m: m.group(0).translate(LOOKALIKE_DIGITS), body)
     date, precision = doc_date.read(body)
     if date is not None:
         out = Reading(date, ())  # a year alone written as one (1990, 1990 г.р.): 01.01

@@ -16,7 +16,7 @@ from typing import Any
 from models.digest import sha256
 from models.ids import iin_birth_date, iin_sex, iin_valid, rnn_valid
 from models.matching.cases import nominative
-from models.matching.dates import read_birth_date
+from models.matching.dates import LOOKALIKE_DIGITS, read_birth_date
 from models.matching.normalize import (
     legal_word_keys,
     patronymic_stem,
@@ -87,7 +87,8 @@ def legal_variants(key: str, longest: int = VARIANT_MAX) -> list[str]:
 
 _SPLIT = re.compile(r"\s+|(?<=\.)(?=\w)")
 _INITIAL = re.compile(r"^\w{1,2}\.$")  # with its dot: Ли, Ю, О are Korean surnames
-_SON_DAUGHTER = re.compile(r"^([ұу]лы|[қк]ызы|uly|uli|[qk]yzy|[qk]izi)$", re.IGNORECASE)
+_SON_DAUGHTER = re.compile(r"^([ұу]лы|[қк]ызы|о[гғ]лы|uly|uli|[qk]yzy|[qk]izi|ogly|ogli)$",
+                           re.IGNORECASE)
 # A patronymic's endings as written in either script (Russian -ич / -вна / -ична,
 # Kazakh -ұлы / -қызы and their Russian-keyboard and Latin spellings).
 _PATRONYMIC_END = re.compile(r"(ич|вна|чна|[ұу]лы|[қк]ызы|оглы|ich|vna|chna|uly|uli"
@@ -138,7 +139,26 @@ def _text(value: Any) -> str:
 
 
 def _digits(value: Any) -> str:
-    return "".join(ch for ch in str(value or "") if ch.isdigit())[:12]
+    """An identification number's digits; letters a scan puts for digits (О, l, З) read
+    as them when that makes the twelve."""
+    text = str(value or "")
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) != 12:
+        read = "".join(ch for ch in text.translate(LOOKALIKE_DIGITS) if ch.isdigit())
+        digits = read if len(read) == 12 else digits
+    return digits[:12]
+
+
+# The sex as documents write it: 1 / 2, М / Ж, ер / әйел, M / F.
+_SEX = {"1": "1", "м": "1", "m": "1", "е": "1", "2": "2", "ж": "2", "f": "2", "w": "2",
+        "ә": "2", "а": "2"}
+
+
+def read_sex(value: Any) -> str:
+    """"1", "2", or "" when the text names no sex (its first letter decides: мужской,
+    ер, male; женский, әйел, female)."""
+    text = _text(value).strip().casefold()
+    return _SEX.get(text[:1], "") if text else ""
 
 
 @dataclass(frozen=True)
@@ -163,7 +183,7 @@ class Probe:
             patronymic=_text(data.get("patronymic")),
             birth_date=as_date(data.get("birth_date")),
             iin=_digits(data.get("iin")),
-            sex=_text(data.get("sex"))[:1],
+            sex=read_sex(data.get("sex")),
             person_id=int(person_id) if isinstance(person_id, int | str) and
             str(person_id).isdigit() else None,
         )

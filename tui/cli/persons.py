@@ -175,6 +175,8 @@ _NOTE_IIN_DATE = T("ЖСН-дағы туған күн ({i}) көрсетілге
 _NOTE_IIN = T("ЖСН «{v}» 12 цифр емес: ескерілмеді", "ИИН «{v}» — не 12 цифр: не учтён")
 _NOTE_IIN_CHECK = T("ЖСН {v}: бақылау цифры қате, қате терілген нөмір ретінде ізделді",
                     "ИИН {v}: неверная контрольная цифра, искали как номер с опечаткой")
+_NOTE_IIN_READ = T("ЖСН «{v}» {d} ретінде оқылды (цифрлардың орнында әріптер)",
+                   "ИИН «{v}» прочитан как {d} (буквы на месте цифр)")
 _NOTE_SEX = T("жынысы «{v}» 1 не 2 емес: ескерілмеді", "пол «{v}» — не 1 и не 2: не учтён")
 _NOTE_TEXT = T("{col}: {why}: ескерілмеді", "{col}: {why}: не учтено")
 _NOTHING = T("іздеуге ешнәрсе қалмады (тегі, аты немесе ЖСН керек)",
@@ -192,7 +194,8 @@ def parse_probe(raw: dict[str, str], lang: str) -> tuple[dict[str, Any], list[st
     one slip away), and one whose birth date is not the typed one is searched by both.
     RowError only when nothing is left to search with."""
     from models.ids import iin_birth_date, iin_valid
-    from models.matching.dates import read_birth_date
+    from models.matching.dates import LOOKALIKE_DIGITS, read_birth_date
+    from models.matching.keys import read_sex
     from models.validation import check_text
 
     notes: list[str] = []
@@ -214,10 +217,15 @@ def parse_probe(raw: dict[str, str], lang: str) -> tuple[dict[str, Any], list[st
             notes += [_NOTE_READ[how].format(v=shown, d=f"{date:%d.%m.%Y}", y=date.year)(lang)
                       for how in reading.how]
     sex = (raw.get("sex") or "").strip()
-    if sex and sex not in ("1", "2"):
+    values["sex"] = read_sex(sex) if find_control(sex) is None else ""  # 1 / 2, М / Ж, ер / әйел
+    if sex and not values["sex"]:
         notes.append(_NOTE_SEX.format(v=strip_control(sex)[:10])(lang))
-    values["sex"] = sex if sex in ("1", "2") else ""
     iin = "".join((raw.get("iin") or "").replace("-", " ").split())  # "880312-345216"
+    if iin and find_control(iin) is None and not (iin.isascii() and iin.isdigit()):
+        read = iin.translate(LOOKALIKE_DIGITS)  # a scan's О, l, З for 0, 1, 3
+        if len(read) == 12 and read.isascii() and read.isdigit():
+            notes.append(_NOTE_IIN_READ.format(v=iin, d=read)(lang))
+            iin = read
     if iin:
         if len(iin) != 12 or not (iin.isascii() and iin.isdigit()):
             notes.append(_NOTE_IIN.format(v=strip_control(iin)[:20])(lang))
