@@ -429,3 +429,25 @@ async def test_a_proposed_journal_number_taken_meanwhile_moves_on(books, cfg) ->
         status = screen_text(app).splitlines()[22]
         assert f"рег. № {moved} (предложенный занят)" in status, status
     assert Card.get(Card.surname == "Касымов").journal_no == moved
+
+
+async def test_keys_typed_ahead_into_a_question_answer_it_once(books, cfg) -> None:
+    """Keys read at once ("Иванов" typed while "resume the draft?" is asked) all reach
+    the question before its first answer closes it: "И" (yes) answers, the "н" after it
+    closes nothing more (it closed the card under it, or ended the program)."""
+    from textual import events
+
+    from models.drafts import save_draft
+    from models.tables import User
+
+    make_app(cfg)  # creates the operator
+    save_draft(User.get(User.login == "ivanova"), {
+        "values": {"subject": "01", "surname": "Жұмабаев"}, "focus": "given_name"})
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        for char in "Иванов":
+            app.post_message(events.Key(char.lower(), char))
+        await settle(pilot)
+        assert isinstance(app.screen, CardScreen) and len(app.screen_stack) == 1
+        assert raw(app, "surname") == "Жұмабаев"  # resumed: the answer was "И", yes

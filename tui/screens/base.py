@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from textual import events
+from textual.await_complete import AwaitComplete
 from textual.message_pump import MessagePump
 from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
@@ -55,6 +56,15 @@ class QuietModal(LangMixin, ModalScreen[R]):
     def __init__(self, lang: str, **kw: Any) -> None:
         super().__init__(**kw)
         self.lang = lang
+
+    def dismiss(self, result: R | None = None) -> AwaitComplete:
+        """Close the window with `result`, when it is the one on top. Keys that came in
+        one read (typed ahead, pasted into a terminal without bracketed paste) all reach
+        the window before the first has closed it: a second answer would close the
+        screen under it, or end the program when there is none left."""
+        if not self.is_active:
+            return AwaitComplete()
+        return super().dismiss(result)
 
 
 def read_in_thread(searches: SearchThread, screen: MessagePump, group: str,
