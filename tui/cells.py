@@ -8,6 +8,8 @@ asks for and what the terminal shows, and sends the difference.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rich.cells import cell_len, get_character_cell_size
 
 Style = tuple[str | None, str | None, int]  # foreground, background, attribute bits
@@ -134,6 +136,7 @@ def n_seq(n: int, final: str) -> str:
     return f"\x1b[{final}" if n == 1 else f"\x1b[{n}{final}"
 
 
+@lru_cache(maxsize=16384)  # the writer weighs a move for every changed run it orders
 def move(cx: int | None, cy: int | None, x: int, y: int, onlcr: bool = False) -> str:
     """The shortest bytes taking the cursor from (cx, cy) (None: not known) to (x, y).
     `onlcr`: the terminal's line discipline sends a LF as CR LF, so a LF alone takes the
