@@ -7,9 +7,10 @@ Latin alphabets, passports' capitals, "Н.С. Касымов" and "Нурлан 
 in one field, a title before the surname ("гр.", "азамат"), a maiden or married name
 in brackets, a surname broken by a space or hyphen, "Серік ұлы" as two words.
 Dates as text the way documents write them: other separators, year first, two-digit
-years, "г.р.", Roman months, letters for digits, the month written first (a month above
-12), day or month unknown (00.00.1990). The IIN read with letters for digits, or with a
-birth date it contradicts. Names copied from a sentence in its grammatical case.
+years, "г.р.", Roman months, letters for digits, a spreadsheet's time or day number,
+the place of birth after the date, the month written first (a month above 12), day or
+month unknown (00.00.1990). The IIN read with letters for digits, without the first 0
+a spreadsheet dropped, or with a birth date it contradicts. Names copied from a sentence in its grammatical case.
 
 Written independently of models.matching (own letter tables; Python's kz1048 codec).
 """
@@ -299,6 +300,37 @@ def v_iin_letters(p: Person, rng: random.Random) -> Person | None:
     return {**p, "iin": iin, "birth_date": None} if iin else None
 
 
+_PLACES = ("г. Алматы", "г. Семей", "Алматы қ.", "с. Қарабұлақ", "Түркістан облысы",
+           "г. Караганда")
+
+
+def v_date_export(p: Person, rng: random.Random) -> Person | None:
+    """A batch file saved from a spreadsheet or a database: the date with a time, or the
+    spreadsheet's day number (days since 30.12.1899)."""
+    d = p["birth_date"]
+    r = rng.random()
+    if r < 0.4:
+        return _with(p, birth_date=str((d - dt.date(1899, 12, 30)).days))
+    if r < 0.7:
+        return _with(p, birth_date=f"{d.isoformat()} 00:00:00")
+    return _with(p, birth_date=f"{d.day:02d}.{d.month:02d}.{d.year} 0:00")
+
+
+def v_date_with_place(p: Person, rng: random.Random) -> Person | None:
+    """The "date and place of birth" line pasted whole."""
+    d = p["birth_date"]
+    form = rng.choice(("{d:02d}.{m:02d}.{y}, {p}", "{d:02d}.{m:02d}.{y} г.р., уроженец {p}",
+                       "{p}, {d:02d}.{m:02d}.{y}", "{y}-{m:02d}-{d:02d} {p}"))
+    return _with(p, birth_date=form.format(d=d.day, m=d.month, y=d.year, p=rng.choice(_PLACES)))
+
+
+def v_iin_lost_zero(p: Person, rng: random.Random) -> Person | None:
+    """The IIN of someone born in 2000-2009 through a spreadsheet: its first 0 gone."""
+    if not p["iin"].startswith("0"):
+        return None
+    return {**p, "iin": p["iin"][1:], "birth_date": None}
+
+
 # -- the IIN against the birth date -----------------------------------------------------------
 
 def _other_year(d: dt.date, rng: random.Random) -> dt.date:
@@ -335,7 +367,9 @@ RECORDS = {
     "date_written": v_date_written,
     "date_two_digit": v_date_two_digit, "date_month_first": v_date_month_first,
     "date_unknown_day": v_date_unknown_day, "date_roman": v_date_roman,
-    "date_letters": v_date_letters, "iin_letters": v_iin_letters,
+    "date_letters": v_date_letters, "date_export": v_date_export,
+    "date_with_place": v_date_with_place, "iin_letters": v_iin_letters,
+    "iin_lost_zero": v_iin_lost_zero,
     "iin_date_conflict": v_iin_date_conflict,
     "iin_slip+date_conflict": v_iin_slip_date_conflict,
 }

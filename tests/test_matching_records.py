@@ -13,7 +13,7 @@ import pytest
 from models.ids import make_iin
 from models.matching import EXACT, find_candidates
 from models.matching.cases import nominative
-from models.matching.dates import CENTURY, SWAPPED, YEAR, read_birth_date
+from models.matching.dates import CENTURY, EXCEL, SWAPPED, YEAR, read_birth_date
 from models.matching.keys import read_sex, split_names
 from models.matching.normalize import patronymic_stem, skeleton
 from tests.test_matching_search import person
@@ -65,7 +65,7 @@ def test_the_whole_name_in_one_field_in_any_order_documents_use(target: int, who
 @pytest.mark.parametrize("born", [
     "12.03.1985", "12/03/1985", "12-03-85", "12 03 1985", "12031985", "1985.03.12",
     "12.03.1985 г.р.", " 12 . 03 . 1985 ", "12 марта 1985 г.", "1985-12-03", "12.III.1985",
-    "l2.О3.l985",
+    "l2.О3.l985", "1985-03-12 00:00:00", "31118", "12.03.1985, г. Алматы",
     "00.00.1985", "xx.xx.1985", "12.03.2085",
 ])
 def test_birth_dates_as_text(target: int, born: str) -> None:
@@ -111,11 +111,23 @@ def test_nominative() -> None:
     assert nominative("Қасымова", "Нұрлана", "Серікұлы") == ("Қасымова", "Нұрлана", "Серікұлы")
 
 
+def young_iin(person_id: int) -> str:
+    from models.tables import Person
+
+    return Person.get_by_id(person_id).iin
+
+
 def test_numbers_and_sex_as_documents_write_them(target: int) -> None:
     scanned = IIN.replace("0", "О").replace("1", "l")
     cands = find_candidates({"surname": "Құрманділдаев", "given_name": "Нұрғиса",
                              "iin": scanned})
     assert cands[0].person_id == target and cands[0].band == EXACT
+    young = person("Сейітов", "Арман", "", dt.date(2005, 4, 3), iin=make_iin(
+        dt.date(2005, 4, 3), "1", 77)).id
+    assert young_iin(young).startswith("0")
+    cands = find_candidates({"surname": "Сейітов", "given_name": "Арман",
+                             "iin": young_iin(young)[1:]})  # a spreadsheet's number
+    assert cands[0].person_id == young and cands[0].band == EXACT
     assert [read_sex(s) for s in ("1", "М", "муж.", "ер", "M", "2", "Ж", "жен", "әйел", "F",
                                   "3", "", "?")] == ["1"] * 5 + ["2"] * 5 + [""] * 3
 
@@ -156,5 +168,9 @@ def test_read_birth_date_says_how() -> None:
     assert read_birth_date("15.VI.1990", today) == (dt.date(1990, 6, 15), ())
     assert read_birth_date("15 XII 1990", today) == (dt.date(1990, 12, 15), ())
     assert read_birth_date("l5.О6.199O", today) == (dt.date(1990, 6, 15), ())  # a scan's letters
+    assert read_birth_date("1990-06-15 00:00:00", today) == (dt.date(1990, 6, 15), ())
+    assert read_birth_date("33039", today) == (dt.date(1990, 6, 15), (EXCEL,))
+    assert read_birth_date("15.06.1990 г.р., уроженец г. Алматы", today) == (
+        dt.date(1990, 6, 15), ())
     for bad in ("", "вчера", "1899-05-05", "12.03", "9" * 50, "3000-01-01"):
         assert read_birth_date(bad, today).date is None, bad

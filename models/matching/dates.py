@@ -3,7 +3,8 @@
 Protocols, requests and keyed cards write a birth date in many ways: 15.06.1990,
 15/06/1990, 15-06-90, 15 06 1990, 15061990, 1990.06.15, "15.06.1990 г.р.", "15 июня
 1990 г." (models.doc_date reads the written forms), 15.VI.1990 (a Roman month),
-15.О6.199О (letters for digits). Some need reading:
+15.О6.199О (letters for digits), a time after it (an export's 1990-06-15 00:00:00),
+a date inside other words ("15.06.1990, г. Алматы"). Some need reading:
 
   SWAPPED  a month above 12 with a day that can be a month: the two were exchanged
            (06.15.1990 written month first, 1990-15-06 keyed day first in ISO order);
@@ -11,6 +12,7 @@ Protocols, requests and keyed cards write a birth date in many ways: 15.06.1990,
            00.06.1990, xx.xx.1990), or the day impossible in the month (31.02.1990).
            Read as 01.01 of the year, which is how the register keeps "year only known"
            and what the search looks up a year's people by.
+  EXCEL    a number of days, as a spreadsheet keeps a date (33039 is 15.06.1990).
   CENTURY  a date still to come, read a century earlier: 12.03.2085 is 12.03.1985
            (a two-digit year put in the wrong century).
 
@@ -26,7 +28,7 @@ from typing import NamedTuple
 
 from models import doc_date
 
-SWAPPED, YEAR, CENTURY = "swapped", "year", "century"
+SWAPPED, YEAR, CENTURY, EXCEL = "swapped", "year", "century", "excel"
 FIRST_YEAR = 1900
 
 _PLACEHOLDER = r"(?:[0-9]{1,2}|[xXхХ_?*.-]{1,2}|)"
@@ -56,9 +58,18 @@ def _roman(m: re.Match[str]) -> str:
     return f"{month:02d}" if month else m.group(1)
 
 
+# A time after the date (a spreadsheet's or a database's export: 1990-06-15 00:00:00).
+_TIME = re.compile(r"(?:T|\s)\s*[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?$")
+_SERIAL = re.compile(r"^([0-9]{5})(?:[.,]0+)?$")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+# A date inside other words ("15.06.1990, г. Алматы", "род. 1990-06-15 в г. Семей").
+_EMBEDDED = re.compile(r"(?<![0-9])(?:[0-9]{1,2}[./-][0-9]{1,2}[./-](?:[0-9]{4}|[0-9]{2})"
+                       r"|[0-9]{4}-[0-9]{2}-[0-9]{2})(?![0-9])")
+
+
 class Reading(NamedTuple):
     date: dt.date | None
-    how: tuple[str, ...]  # () as written, else SWAPPED, YEAR, CENTURY (one or two)
+    how: tuple[str, ...]  # () as written, else SWAPPED, YEAR, CENTURY (one or two), EXCEL
 
 
 def _year(text: str, today: dt.date) -> int:
@@ -85,24 +96,41 @@ def _parts(year: int, month: int, day: int) -> Reading:
         return Reading(dt.date(year, 1, 1), (YEAR,))
 
 
+def _read(body: str, today: dt.date) -> Reading:
+    date, _ = doc_date.read(body)
+    if date is not None:
+        return Reading(date, ())  # a year alone written as one (1990, 1990 г.р.): 01.01
+    body = _TAIL.sub("", body).rstrip(" ,.").lstrip(" ,")
+    m = _COMPACT.match(body) or _DMY.match(body) or _YMD.match(body)
+    if m is None:
+        return Reading(None, ())
+    return _parts(_year(m["y"], today), _number(m["m"]), _number(m["d"]))
+
+
+def _excel(body: str, today: dt.date) -> Reading:
+    """A spreadsheet's day number (33039 for 15.06.1990): a date cell saved as a number."""
+    m = _SERIAL.match(body)
+    if m is None:
+        return Reading(None, ())
+    date = EXCEL_EPOCH + dt.timedelta(days=int(m.group(1)))
+    return Reading(date, (EXCEL,)) if date.year >= FIRST_YEAR and date <= today else \
+        Reading(None, ())
+
+
 def read_birth_date(text: str, today: dt.date | None = None) -> Reading:
     """The date a probe's birth-date text stands for and how it was read (module doc)."""
     today = today or dt.date.today()
     body = " ".join((text or "").split())
-    if not body or len(body) > 40:
+    if not body or len(body) > 200:
         return Reading(None, ())
-    body = _ROMAN_MONTH.sub(_roman, body)
+    body = _TIME.sub("", _ROMAN_MONTH.sub(_roman, body))
     body = _DIGIT_RUN.sub(lambda m: m.group(0).translate(LOOKALIKE_DIGITS), body)
-    date, precision = doc_date.read(body)
-    if date is not None:
-        out = Reading(date, ())  # a year alone written as one (1990, 1990 г.р.): 01.01
-    else:
-        body = _TAIL.sub("", body).rstrip(" ,.").lstrip(" ,")
-        m = _COMPACT.match(body) or _DMY.match(body) or _YMD.match(body)
-        if m is None:
-            return Reading(None, ())
-        year = _year(m["y"], today)
-        out = _parts(year, _number(m["m"]), _number(m["d"]))
+    out = _read(body, today) if len(body) <= 40 else Reading(None, ())
+    if out.date is None:
+        out = _excel(body, today)
+    if out.date is None:  # "15.06.1990, г. Алматы": the date and the place in one line
+        m = _EMBEDDED.search(body)
+        out = _read(m.group(0), today) if m else out
     if out.date is None or out.date.year < FIRST_YEAR:
         return Reading(None, ())
     if out.date > today:  # a two-digit year put in the century to come (85 -> 2085)

@@ -140,13 +140,20 @@ def _text(value: Any) -> str:
 
 def _digits(value: Any) -> str:
     """An identification number's digits; letters a scan puts for digits (О, l, З) read
-    as them when that makes the twelve."""
+    as them when that makes the twelve, and a first 0 a spreadsheet dropped put back."""
     text = str(value or "")
     digits = "".join(ch for ch in text if ch.isdigit())
     if len(digits) != 12:
         read = "".join(ch for ch in text.translate(LOOKALIKE_DIGITS) if ch.isdigit())
         digits = read if len(read) == 12 else digits
-    return digits[:12]
+    return with_lost_zero(digits)[:12]
+
+
+def with_lost_zero(digits: str) -> str:
+    """Eleven digits that are a valid number with a 0 before them: a spreadsheet took
+    the IIN of someone born in 2000-2009 for a number and dropped its first digit."""
+    return "0" + digits if len(digits) == 11 and digits.isdigit() and iin_valid("0" + digits) \
+        else digits
 
 
 # The sex as documents write it: 1 / 2, М / Ж, ер / әйел, M / F.

@@ -23,7 +23,7 @@ from rich.table import Table
 
 from models.config import Config
 from models.i18n import T
-from models.matching.dates import CENTURY, SWAPPED, YEAR
+from models.matching.dates import CENTURY, EXCEL, SWAPPED, YEAR
 from models.text import find_control, strip_control
 from tui.cli import EXIT_USAGE, CliError, open_db
 from tui.cli.base import os_error, say
@@ -165,6 +165,8 @@ _NOTE_READ = {
             "бойынша ізделді",
             "дата рождения «{v}»: день или месяц неизвестны или невозможны, искали "
             "только по году {y}"),
+    EXCEL: T("туған күні «{v}» Excel күн нөмірі ретінде {d} деп оқылды",
+             "дата рождения «{v}» прочитана как {d} (номер дня в Excel)"),
     CENTURY: T("туған күні «{v}» әлі келмеген: ғасыры қате деп {d} ретінде оқылды",
                "дата рождения «{v}» ещё не наступила: прочитана как {d} (ошибка в веке)"),
 }
@@ -175,8 +177,7 @@ _NOTE_IIN_DATE = T("ЖСН-дағы туған күн ({i}) көрсетілге
 _NOTE_IIN = T("ЖСН «{v}» 12 цифр емес: ескерілмеді", "ИИН «{v}» — не 12 цифр: не учтён")
 _NOTE_IIN_CHECK = T("ЖСН {v}: бақылау цифры қате, қате терілген нөмір ретінде ізделді",
                     "ИИН {v}: неверная контрольная цифра, искали как номер с опечаткой")
-_NOTE_IIN_READ = T("ЖСН «{v}» {d} ретінде оқылды (цифрлардың орнында әріптер)",
-                   "ИИН «{v}» прочитан как {d} (буквы на месте цифр)")
+_NOTE_IIN_READ = T("ЖСН «{v}» {d} ретінде оқылды", "ИИН «{v}» прочитан как {d}")
 _NOTE_SEX = T("жынысы «{v}» 1 не 2 емес: ескерілмеді", "пол «{v}» — не 1 и не 2: не учтён")
 _NOTE_TEXT = T("{col}: {why}: ескерілмеді", "{col}: {why}: не учтено")
 _NOTHING = T("іздеуге ешнәрсе қалмады (тегі, аты немесе ЖСН керек)",
@@ -195,7 +196,7 @@ def parse_probe(raw: dict[str, str], lang: str) -> tuple[dict[str, Any], list[st
     RowError only when nothing is left to search with."""
     from models.ids import iin_birth_date, iin_valid
     from models.matching.dates import LOOKALIKE_DIGITS, read_birth_date
-    from models.matching.keys import read_sex
+    from models.matching.keys import read_sex, with_lost_zero
     from models.validation import check_text
 
     notes: list[str] = []
@@ -221,8 +222,10 @@ def parse_probe(raw: dict[str, str], lang: str) -> tuple[dict[str, Any], list[st
     if sex and not values["sex"]:
         notes.append(_NOTE_SEX.format(v=strip_control(sex)[:10])(lang))
     iin = "".join((raw.get("iin") or "").replace("-", " ").split())  # "880312-345216"
-    if iin and find_control(iin) is None and not (iin.isascii() and iin.isdigit()):
-        read = iin.translate(LOOKALIKE_DIGITS)  # a scan's О, l, З for 0, 1, 3
+    if iin and find_control(iin) is None and (len(iin) != 12 or not iin.isascii()
+                                              or not iin.isdigit()):
+        # a scan's О, l, З for 0, 1, 3; a spreadsheet's number without its first 0
+        read = with_lost_zero(iin.translate(LOOKALIKE_DIGITS))
         if len(read) == 12 and read.isascii() and read.isdigit():
             notes.append(_NOTE_IIN_READ.format(v=iin, d=read)(lang))
             iin = read
