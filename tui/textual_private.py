@@ -66,16 +66,23 @@ def _sequence_to_key_events(self: XTermParser, sequence: str,
     return _TEXTUAL_SEQUENCE_TO_KEYS(self, sequence, alt)
 
 
+def _wrap_parser(name: str, textual: object, ours: object) -> bool:
+    """XTermParser's method `name` replaced by `ours` when it is still Textual's
+    `textual` (or already ours); False, and the parser left alone, otherwise."""
+    current = getattr(XTermParser, name, None)
+    if current is ours:
+        return True
+    if current is not textual:
+        return False
+    setattr(XTermParser, name, ours)
+    return True
+
+
 def fix_legacy_function_keys() -> bool:
     """Read ESC[25~ .. ESC[34~ as F13..F20; False (Textual's reading kept) if the parser
     no longer has the method this wraps."""
-    current = getattr(XTermParser, "_sequence_to_key_events", None)
-    if current is _sequence_to_key_events:
-        return True
-    if current is not _TEXTUAL_SEQUENCE_TO_KEYS:
-        return False
-    XTermParser._sequence_to_key_events = _sequence_to_key_events
-    return True
+    return _wrap_parser("_sequence_to_key_events", _TEXTUAL_SEQUENCE_TO_KEYS,
+                        _sequence_to_key_events)
 
 
 def parse_keys(data: str) -> list[tuple[str, str | None]]:
@@ -109,13 +116,7 @@ def _feed(self: XTermParser, data: str) -> Iterable[Any]:
 def fix_paste() -> bool:
     """Escape sequences inside a bracketed paste dropped before the parser reads them
     (tui.paste_filter); False if the parser no longer has the method this wraps."""
-    current = getattr(XTermParser, "feed", None)
-    if current is _feed:
-        return True
-    if current is not _TEXTUAL_FEED:
-        return False
-    XTermParser.feed = _feed
-    return True
+    return _wrap_parser("feed", _TEXTUAL_FEED, _feed)
 
 
 def parse_tokens(data: str) -> list[Any]:
