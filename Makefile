@@ -57,12 +57,14 @@ run: setup
 	$(APCARD)
 
 # PostgreSQL server binaries for the test server (tests/conftest.py starts its own on
-# 127.0.0.1) and tmux for the terminal benchmarks. Without them tests needing them are
-# skipped locally; under CI (CI set) that is a failure.
+# 127.0.0.1), tmux for the terminal benchmarks and OpenSSH for the test that logs in over
+# SSH (it starts its own sshd). Without them tests needing them are skipped locally; under
+# CI (CI set) that is a failure.
 system-deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="postgresql"; \
 	command -v tmux >/dev/null || missing="$${missing:+$$missing }tmux"; \
+	[ -x /usr/sbin/sshd ] && command -v ssh >/dev/null || missing="$${missing:+$$missing }openssh-server"; \
 	if [ -n "$$missing" ]; then \
 		echo "make: installing $$missing (Debian packages)"; \
 		( $(call apt_install,$$missing) ) || { \

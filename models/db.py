@@ -18,6 +18,18 @@ class DatabaseError(Exception):
     """A database problem worth one line to the user."""
 
 
+def _create_shared(path: str) -> None:
+    """The new database file made with the permissions the umask leaves of rw-rw-rw-:
+    SQLite's own rw-r--r-- would leave a server install's group (umask 007) unable to
+    write what one of them created. SQLite gives its -wal and -shm files the same."""
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666))
+    except FileExistsError:
+        pass  # another process made it first
+    except OSError:
+        pass  # SQLite says why, in its own words, when it opens the file
+
+
 def _sqlite(url: str, busy_timeout_ms: int) -> pw.SqliteDatabase:
     path = url[len("sqlite:///"):]
     if path != ":memory:":
@@ -26,8 +38,11 @@ def _sqlite(url: str, busy_timeout_ms: int) -> pw.SqliteDatabase:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(f"cannot create database folder {folder}: {exc.strerror}") from None
-        if Path(path).exists() and not os.access(path, os.W_OK):
-            raise DatabaseError(f"database file {path} is read-only")
+        if Path(path).exists():
+            if not os.access(path, os.W_OK):
+                raise DatabaseError(f"database file {path} is read-only")
+        else:
+            _create_shared(path)
         wal.watch(path)  # the log copied back off the save's path (models/wal.py)
     db = pw.SqliteDatabase(
         path,

@@ -385,3 +385,20 @@ def test_demo_is_the_same_for_the_same_seed(tmp_path: Path,
     first = _demo_cards(make_cfg, f"sqlite:///{tmp_path / 'one.db'}", capsys)
     second = _demo_cards(make_cfg, f"sqlite:///{tmp_path / 'two.db'}", capsys)
     assert len(first) == 40 and first == second
+
+
+def test_a_new_database_is_as_writable_as_the_umask_allows(
+        tmp_path: Path, make_cfg: Callable[[str], Config],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A server install runs apcard under umask 007 for a group of operators: the file
+    the first of them creates must be writable by the others, its WAL files too."""
+    path = tmp_path / "apcard.db"
+    cfg = make_cfg(f"sqlite:///{path}")
+    old = os.umask(0o007)
+    try:
+        assert run(cfg, ["init"], capsys)[0] == 0
+    finally:
+        os.umask(old)
+    for made in [path, *tmp_path.glob("apcard.db-*")]:
+        assert stat.S_IMODE(made.stat().st_mode) & 0o060 == 0o060, made
+    assert stat.S_IMODE(path.stat().st_mode) & 0o007 == 0
