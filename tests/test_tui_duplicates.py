@@ -242,3 +242,33 @@ async def test_the_checks_of_a_session_share_one_connection_closed_at_exit(books
             assert isinstance(app.screen, CardScreen)
         assert searches.running and searches.connections == 1
     assert not searches.running
+
+
+async def test_the_same_firm_fills_the_lines_the_card_left_blank(books, cfg) -> None:
+    """A known firm keyed by its name alone (no BIN on the paper, the words in another
+    order): "the same organisation" fills the blank BIN, address, legal form and status
+    from the register, says which, and keeps the name as the paper writes it."""
+    from models.cards import register_card
+    from tests.test_validation import legal_card
+
+    register_card(legal_card(), registrar())  # ТОО «Алма-Транс», BIN 940140000385
+    (known,) = LegalEntity.select()
+    texts = {"subject": "05", "legal_name": "Алма-Транс ТОО"}
+    app = draft_app(cfg, values=texts, focus="bin")
+    async with app.run_test(size=SIZE) as pilot:
+        await resumed(pilot)
+        await type_in(pilot, "enter")  # past the blank BIN: the check runs
+        await settle(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, DuplicatesScreen))
+        await type_in(pilot, "1")
+        assert isinstance(app.screen, CardScreen)
+        state = app.screen.state
+        assert state.decision is not None and state.decision.legal_entity_id == known.id
+        assert (state.text("bin"), state.text("legal_address"), state.text("legal_form"),
+                state.text("commercial_status")) == ("940140000385", "Алматы, Сейфуллина 10",
+                                                     "4", "1")
+        assert state.text("legal_name") == "Алма-Транс ТОО"  # the paper's words kept
+        assert state.text("rnn") == ""  # the register knows none
+        status = screen_text(app).splitlines()[22].rstrip()
+        assert status.endswith("Заполнено из реестра, строки: 16, 15, 15.1"), status
+        assert "bin" not in state.marks()  # "RNN or BIN needed" is gone

@@ -30,7 +30,7 @@ from models.matching.normalize import legal_name_key
 from models.matching.score import PROBABLE
 from models.matching.tables import LegalDistinct, PersonDistinct
 from models.permissions import Action, require
-from models.persons import PERSON_COLUMNS, update_identification
+from models.persons import LEGAL_COLUMNS, PERSON_COLUMNS, update_identification
 from models.tables import LegalEntity, Person, PersonHistory, User, now
 
 PersonRef = Person | int
@@ -233,6 +233,22 @@ def take(decision: Decision, values: Mapping[str, Any], user: User | None
     if decision.legal_entity_id is not None:
         legal = LegalEntity.get_by_id(decision.legal_entity_id)
     return person, legal
+
+
+def known_values(decision: Decision) -> dict[str, Any]:
+    """Card field -> what the register holds for the person or legal entity the card
+    was declared to be (empty values left out): the card's blank identification lines
+    can take them instead of being keyed again."""
+    if decision.legal_entity_id is not None:
+        record: pw.Model | None = LegalEntity.get_or_none(id=decision.legal_entity_id)
+        columns = LEGAL_COLUMNS
+    elif decision.person_id is not None:
+        record, columns = Person.get_or_none(id=decision.person_id), PERSON_COLUMNS
+    else:
+        return {}
+    if record is None:
+        return {}
+    return {f: v for f, c in columns.items() if (v := getattr(record, c)) not in (None, "")}
 
 
 def settle(decision: Decision, person_id: int | None, legal_entity_id: int | None,

@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from models.card_schema import Subject
+from models.card_schema import FIELDS, Subject
 from models.db import is_database_error
 from tui.screens import texts as tx
 from tui.screens.card_host import CardHost
+from tui.screens.card_state import raw_of
 
 if TYPE_CHECKING:  # the search, its scoring and its window load with the first check
     from models.matching.decisions import Decision
@@ -100,8 +101,11 @@ class DuplicateFinder:
         def decided(decision: Decision | None) -> None:
             if decision is None:  # Esc: back to the card, nothing decided
                 return
-            self.host.state.decide(decision)
+            filled = self._fill_known(decision)
+            self.host.state.decide(decision)  # for the identification as filled
             self.host.recheck()  # a conflict left undecided is a warning on the card
+            if filled and then is None and not decision.undecided:
+                self.host.say(self.host.tr(tx.FILLED_FROM_REGISTER).format(lines=filled))
             if decision.undecided:
                 # Saving waits: the operator sees the warning, F2 again saves with it.
                 self.host.say(self.host.tr(decision.warnings()[0].message))
@@ -111,6 +115,31 @@ class DuplicateFinder:
         from tui.screens.duplicates import DuplicatesScreen
 
         self.host.open(DuplicatesScreen(self.host.session, values, found), decided)
+
+
+    def _fill_known(self, decision: Decision) -> str:
+        """The card's blank lines that the register knows for the person or entity it
+        was declared to be, filled from it (the lines the card's subject shows only);
+        the card lines filled, in the form's order, or ""."""
+        from models.matching.decisions import known_values
+
+        state = self.host.state
+        try:
+            known = known_values(decision)
+        except Exception as exc:
+            if not is_database_error(exc):
+                raise
+            return ""  # nothing filled: the operator keys them, as without the register
+        kind, filled = state.kind, []
+        for name, value in known.items():
+            field = FIELDS[name]
+            if state.text(name) or not field.visible_for(kind):
+                continue
+            state.set(name, raw_of(field, value))
+            filled.append(name)
+        order = {name: i for i, name in enumerate(self.host.order())}
+        filled.sort(key=lambda name: order.get(name, len(order)))
+        return ", ".join(dict.fromkeys(FIELDS[name].line for name in filled))
 
 
 def candidates(values: dict[str, Any], kind: Subject | None,
