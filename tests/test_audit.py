@@ -328,7 +328,11 @@ def test_cli_verify_seal_and_tampering(logged, cfg, capsys, tmp_path) -> None:
     with all_triggers_off():
         sql("UPDATE card SET surname = 'X' WHERE id = ?", card.id)
     code, out, err = run(cfg, ["audit", "verify"], capsys)
-    assert code == 1 and one_line(err).startswith(f"apcard: card {card.id}: ")
+    # One line in the session's language, naming the table and the row once.
+    line = one_line(err)
+    assert code == 1 and line.startswith(
+        f"apcard: Строка card {card.id} отличается от последнего состояния в журнале "
+        "(запись ") and line.endswith("): изменена в обход журнала")
     with all_triggers_off():
         sql("UPDATE card SET surname = 'Қасымова' WHERE id = ?", card.id)
     with log_triggers_off():

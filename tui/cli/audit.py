@@ -121,10 +121,9 @@ def cmd_verify(ns: argparse.Namespace, cfg: Config) -> int:
     if verdict.data_problems:
         first = verdict.data_problems[0]
         more = len(verdict.data_problems) - 1
-        raise CliError(T(f"{first.table} {first.row_id}: {first.message.kk}"
-                         + (f" (тағы {more})" if more else ""),
-                         f"{first.table} {first.row_id}: {first.message.ru}"
-                         + (f" (и ещё {more})" if more else "")), 1)
+        # The message names the table and the row itself, in the session's language.
+        raise CliError(T(first.message.kk + (f" (тағы {more})" if more else ""),
+                         first.message.ru + (f" (и ещё {more})" if more else "")), 1)
     if verdict.seal_problem is not None:
         mark, why = verdict.seal_problem
         raise CliError(T(f"{mark.row} жазбасының мөрі: {why.kk}",
