@@ -68,6 +68,7 @@ async def test_f5_from_a_found_card_returns_to_the_search(books, cfg) -> None:
                 await type_in(pilot, "tab", "касым", "enter")
                 await settle(pilot)
             assert "Найдено: 1" in screen_text(app)  # the results as they were left
+            assert "зарегистрирована" in screen_text(app)  # the status whole at 80 columns
             await type_in(pilot, "enter")
             await settle(pilot)
             assert isinstance(app.screen, CardScreen) and app.screen.readonly

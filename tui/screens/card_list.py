@@ -214,6 +214,13 @@ class CardListScreen(FilterListScreen):
             self.app.push_screen(CardScreen(self.session, card=self.cards[event.index]))
 
 
+# A found card's row fits the window at 80 columns (ROW_ROOM: 76 inside its border and
+# padding) with the longest status word whole, in either language.
+ROW_ROOM = 76
+LONGEST_STATUS = max(len(w) for t in STATUS.values() for w in (t.kk, t.ru))
+NAME_ROOM = ROW_ROOM - 41 - LONGEST_STATUS  # 41: the number, date, article, protocol
+
+
 def card_line(card: Card, lang: str, cfg: Config, late_note: str | None = None) -> str:
     """One found card: number, offence date, person, qualification, protocol, status
     (in the overdue list: "!" and what is late instead of the status)."""
@@ -226,7 +233,7 @@ def card_line(card: Card, lang: str, cfg: Config, late_note: str | None = None) 
     # terminals show them too)
     mark = "!" if late_note else lifecycle.card_deadlines(card, cfg, dt.date.today()).mark
     shown = late_note or (status(lang) if status else card.status)
-    width = 24 if late_note else 28  # what is late takes the room of a longer status
+    width = 24 if late_note else NAME_ROOM  # what is late is short: the name takes more
     return (f"{mark}{card.id:>5} {when} {who[:width]:<{width}} {art:<10} "
             f"{(card.protocol_no or '')[:10]:<10} {shown}")
 
