@@ -238,3 +238,15 @@ async def test_pins_are_kept_for_the_user_after_quitting(books, cfg) -> None:
         await pilot.pause()
         assert raw(again, "protocol_no") == "000777" and raw(again, "authority") == "702"
         assert "{000777" in screen_text(again)
+
+
+async def test_the_language_switch_leaves_no_message_in_the_other_language(books, cfg) -> None:
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, "f6")  # nothing to look for yet: said in the status line
+        await settle(pilot)
+        await wait_for(pilot, lambda: "Прежних записей не найдено" in status_line(app))
+        await type_in(pilot, "f9")
+        await settle(pilot)
+        line = status_line(app)
+        assert "Прежних" not in line and "Қате: 0" in line, line

@@ -116,7 +116,9 @@ class CardScreen(QuietScreen):
         return [(km.number(c), self.tr(COMMAND_BY_ID[c].short)) for c in FOOTER_IDS]
 
     def relabel(self) -> None:
-        """Language switch: the form is rebuilt over the same state, focus stays put."""
+        """Language switch: the form is rebuilt over the same state, focus stays put; a
+        message said in the other language gives way to the field's own line."""
+        self.message = None
         self.rebuild_form(self.readonly)
         self.query_one("#keys", KeyBar).set_items(self._footer())
 
