@@ -270,5 +270,26 @@ async def test_the_same_firm_fills_the_lines_the_card_left_blank(books, cfg) -> 
         assert state.text("legal_name") == "Алма-Транс ТОО"  # the paper's words kept
         assert state.text("rnn") == ""  # the register knows none
         status = screen_text(app).splitlines()[22].rstrip()
-        assert status.endswith("Заполнено из реестра, строки: 16, 15, 15.1"), status
+        assert status.endswith("Взято из реестра: 16, 15, 15.1"), status
         assert "bin" not in state.marks()  # "RNN or BIN needed" is gone
+
+
+async def test_the_same_person_fills_the_blank_lines_in_kazakh_too(books, cfg) -> None:
+    """A known person keyed without the IIN and the lines below: "the same person" takes
+    the IIN, sex from the register; the status line names them whole at 80 columns."""
+    known = known_person()
+    texts = {"subject": "01", "surname": "Касымов", "given_name": "Ерлан",
+             "patronymic": "Нурланович", "birth_date": "12031985"}
+    app = draft_app(cfg, values=texts, focus="iin", run_lang="kk", lang="kk")
+    async with app.run_test(size=SIZE) as pilot:
+        await resumed(pilot)
+        await type_in(pilot, "enter")  # past the blank IIN: the check runs
+        await settle(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, DuplicatesScreen))
+        await type_in(pilot, "1")
+        assert isinstance(app.screen, CardScreen)
+        state = app.screen.state
+        assert state.decision is not None and state.decision.person_id == known.id
+        assert (state.text("iin"), state.text("sex")) == ("850312305479", "1")
+        status = screen_text(app).splitlines()[22].rstrip()
+        assert status.endswith("Тізілімнен алынды: 14.3, 14.4"), status
