@@ -250,3 +250,21 @@ async def test_the_language_switch_leaves_no_message_in_the_other_language(books
         await settle(pilot)
         line = status_line(app)
         assert "Прежних" not in line and "Қате: 0" in line, line
+
+
+async def test_a_window_the_role_may_not_use_is_not_opened(books, cfg) -> None:
+    """An operator's F7 (the corrections journal is the administrator's and the
+    auditor's): the reason in the status line, no window to close with Esc."""
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, "01", "f7")
+        await settle(pilot)
+        assert isinstance(app.screen, CardScreen) and len(app.screen_stack) == 1
+        assert status_line(app).rstrip().endswith("Нет прав: просмотр журнала исправлений")
+        await type_in(pilot, "Касымов")  # typing goes on where it was
+        assert raw(app, "surname") == "Касымов"
+    admin = make_app(cfg, login="admin", role="administrator")
+    async with admin.run_test(size=SIZE) as pilot:
+        await type_in(pilot, "f7")
+        await settle(pilot)
+        assert type(admin.screen).__name__ == "CorrectionJournalScreen"

@@ -110,7 +110,23 @@ class ApcardApp(App[int], inherit_bindings=False):
         self.exit(0)
 
     def action_open_screen(self, command: str) -> None:
-        self.push_screen(screen_class(command)(self.session, None))
+        if not self.refused(command):
+            self.push_screen(screen_class(command)(self.session, None))
+
+    def refused(self, command: str) -> bool:
+        """Over a card, a window the user's role may not use is not opened (nothing to
+        close with Esc): why goes to the card's status line. Over another window it
+        opens and says so itself."""
+        from models.permissions import ACTION_LABELS, Action, allowed
+
+        needs = COMMAND_BY_ID[command].needs
+        if not needs or not isinstance(self.screen, CardScreen) or \
+                allowed(self.session.user, Action(needs)):
+            return False
+        what = ACTION_LABELS[Action(needs)](self.session.lang)
+        self.screen.say(tx.NOT_YOURS(self.session.lang).format(what=what), error=True)
+        self.bell()
+        return True
 
     def on_open_screen(self, message: tx.OpenScreen) -> None:
         message.stop()
@@ -119,6 +135,8 @@ class ApcardApp(App[int], inherit_bindings=False):
     def open_window(self, command: str, card_id: int | None) -> None:
         """A command's window, at once: keys typed ahead of it (F5, Tab, a surname in one
         burst over a slow link) reach the window, not the card under it."""
+        if self.refused(command):
+            return
         window = screen_class(command)
         if not self._back_to(window):
             self.push_screen(window(self.session, card_id))

@@ -49,6 +49,7 @@ class Command:
     footer: int = 0  # place in the footer bar (0: not shown there)
     menu: int = 0  # place in the F10 menu, by tens (0: not listed; 125 goes between 120 and 130)
     edits: bool = False  # needs a card being typed: left out of a read-only card's menu
+    needs: str = ""  # the models.permissions.Action its window is for: refused before it opens
 
     @property
     def run(self) -> str:
@@ -76,7 +77,7 @@ COMMANDS: tuple[Command, ...] = (
             "f6,alt+6", action="duplicates", footer=6, menu=90),
     Command("journal", T("Журн", "Журн"), T("Түзетулер журналы", "Журнал исправлений"),
             "f7,alt+7", screen="tui.screens.correction_journal:CorrectionJournalScreen",
-            footer=7, menu=100),
+            footer=7, menu=100, needs="journal.read"),
     Command("correct", T("Түзет", "Испр"),
             T("Тіркелген карточканы түзету", "Исправить зарегистрированную карточку"),
             "f8,alt+8", action="correct", footer=8, menu=110),
@@ -135,7 +136,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("retention", T("Сақтау", "Хранение"),
             T("Сақтау мерзімдері және жою актілері (13, 14-тармақтар)",
               "Сроки хранения и акты уничтожения (пп. 13, 14)"),
-            "ctrl+o,alt+o", screen="tui.screens.retention:RetentionScreen", menu=126),
+            "ctrl+o,alt+o", screen="tui.screens.retention:RetentionScreen", menu=126,
+            needs="retention.read"),
     # The data bank's flows (models/exchange, models/reconcile.py, models/stats.py).
     Command("packages", T("Пакеттер", "Пакеты"),
             T("Пакеттер: кірісті енгізу, жіберу, тоқсандық салыстыру",
