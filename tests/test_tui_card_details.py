@@ -234,3 +234,32 @@ async def test_line_6_number_is_proposed_from_line_1s_journal(books, cfg) -> Non
     saved = Card.get(Card.surname == "Касымов")
     assert (saved.authority, saved.journal_no) == ("686", "00001")
     assert next_journal_no("686", 2025) == "00002" and next_journal_no("685", 2025) == "00452"
+
+
+async def test_enter_typed_ahead_of_the_results_opens_the_first_card(books, cfg,
+                                                                     monkeypatch) -> None:
+    """F5, a surname, Enter, Enter in one burst over a slow link: the second Enter, in
+    before the results, opens the first card found (not a second search)."""
+    import threading
+
+    from tui.screens import card_list
+
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, *FULL_CARD, "f2")
+        await settle(pilot)
+        gate, real = threading.Event(), card_list.find_cards
+        searches: list[dict] = []
+
+        def held(**criteria):
+            searches.append(criteria)
+            gate.wait(5)
+            return real(**criteria)
+
+        monkeypatch.setattr(card_list, "find_cards", held)
+        await type_in(pilot, "f5", "tab", "касым", "enter", "enter")
+        gate.set()
+        await settle(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, CardScreen) and
+                       app.screen.readonly)
+        assert app.screen.card.surname == "Касымов" and len(searches) == 1

@@ -75,6 +75,10 @@ class CardListScreen(FilterListScreen):
         self.late: late.Overdue | None = None
         self.late_cards: list[Card] = []
         self.searched = False  # the count is shown only until the first search
+        # The search on its way, and Enter pressed again before its results came (keys
+        # typed ahead over a slow link): the first card found then opens.
+        self.pending: dict[str, Any] | None = None
+        self.open_first = False
 
     def compose(self):
         with Vertical(classes="dialog -tall"):
@@ -165,7 +169,10 @@ class CardListScreen(FilterListScreen):
             else:
                 self._say(self.tr(TYPE_SOMETHING))
             return
-        self.searched = True
+        if criteria == self.pending:
+            self.open_first = True
+            return
+        self.searched, self.pending, self.open_first = True, criteria, False
         self._say(self.tr(tx.SEARCHING))
         self._find(criteria)
 
@@ -177,7 +184,7 @@ class CardListScreen(FilterListScreen):
         except Exception as exc:
             if not is_database_error(exc):
                 raise
-            self.app.call_from_thread(self._say, f"{self.tr(DB_ERROR)}: {one_line(exc)}")
+            self.app.call_from_thread(self._failed, f"{self.tr(DB_ERROR)}: {one_line(exc)}")
             return
         finally:
             close_database()
@@ -193,11 +200,19 @@ class CardListScreen(FilterListScreen):
         self._say(self.tr(OVERDUE_LIST.format(n=len(self.late.cards))))
         self._activate(-1)
 
+    def _failed(self, text: str) -> None:
+        self.pending, self.open_first = None, False
+        self._say(text)
+
     def _found(self, cards: list[Card]) -> None:
         self.cards, self.notes = cards, {}
+        self.pending, open_first = None, self.open_first
         self._show_cards()
         if cards:
             self._activate(-1)
+            if open_first:
+                self.open_first = False
+                self.app.push_screen(CardScreen(self.session, card=cards[0]))
 
     def _show_cards(self) -> None:
         pick = self.query_one(PickList)
