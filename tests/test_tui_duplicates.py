@@ -244,6 +244,22 @@ async def test_the_checks_of_a_session_share_one_connection_closed_at_exit(books
     assert not searches.running
 
 
+async def same_one(pilot, app):
+    """The draft resumed, Enter past its blank number (the check runs), and "1": the
+    same person or firm; the card's state after it."""
+    await resumed(pilot)
+    await type_in(pilot, "enter")
+    await settle(pilot)
+    await wait_for(pilot, lambda: isinstance(app.screen, DuplicatesScreen))
+    await type_in(pilot, "1")
+    assert isinstance(app.screen, CardScreen)
+    return app.screen.state
+
+
+def status_of(app) -> str:
+    return screen_text(app).splitlines()[22].rstrip()
+
+
 async def test_the_same_firm_fills_the_lines_the_card_left_blank(books, cfg) -> None:
     """A known firm keyed by its name alone (no BIN on the paper, the words in another
     order): "the same organisation" fills the blank BIN, address, legal form and status
@@ -256,21 +272,14 @@ async def test_the_same_firm_fills_the_lines_the_card_left_blank(books, cfg) -> 
     texts = {"subject": "05", "legal_name": "Алма-Транс ТОО"}
     app = draft_app(cfg, values=texts, focus="bin")
     async with app.run_test(size=SIZE) as pilot:
-        await resumed(pilot)
-        await type_in(pilot, "enter")  # past the blank BIN: the check runs
-        await settle(pilot)
-        await wait_for(pilot, lambda: isinstance(app.screen, DuplicatesScreen))
-        await type_in(pilot, "1")
-        assert isinstance(app.screen, CardScreen)
-        state = app.screen.state
+        state = await same_one(pilot, app)
         assert state.decision is not None and state.decision.legal_entity_id == known.id
         assert (state.text("bin"), state.text("legal_address"), state.text("legal_form"),
                 state.text("commercial_status")) == ("940140000385", "Алматы, Сейфуллина 10",
                                                      "4", "1")
         assert state.text("legal_name") == "Алма-Транс ТОО"  # the paper's words kept
         assert state.text("rnn") == ""  # the register knows none
-        status = screen_text(app).splitlines()[22].rstrip()
-        assert status.endswith("Взято из реестра: 16, 15, 15.1"), status
+        assert status_of(app).endswith("Взято из реестра: 16, 15, 15.1")
         assert "bin" not in state.marks()  # "RNN or BIN needed" is gone
 
 
@@ -282,14 +291,7 @@ async def test_the_same_person_fills_the_blank_lines_in_kazakh_too(books, cfg) -
              "patronymic": "Нурланович", "birth_date": "12031985"}
     app = draft_app(cfg, values=texts, focus="iin", run_lang="kk", lang="kk")
     async with app.run_test(size=SIZE) as pilot:
-        await resumed(pilot)
-        await type_in(pilot, "enter")  # past the blank IIN: the check runs
-        await settle(pilot)
-        await wait_for(pilot, lambda: isinstance(app.screen, DuplicatesScreen))
-        await type_in(pilot, "1")
-        assert isinstance(app.screen, CardScreen)
-        state = app.screen.state
+        state = await same_one(pilot, app)
         assert state.decision is not None and state.decision.person_id == known.id
         assert (state.text("iin"), state.text("sex")) == ("850312305479", "1")
-        status = screen_text(app).splitlines()[22].rstrip()
-        assert status.endswith("Тізілімнен алынды: 14.3, 14.4"), status
+        assert status_of(app).endswith("Тізілімнен алынды: 14.3, 14.4")
