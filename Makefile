@@ -114,6 +114,8 @@ install:
 		| { grep -v "^WARNING: Location" || true; }
 	chmod -R a+rX,go-w $(PREFIX)
 	install -d -m 2770 -o root -g $(GROUP) $(DATADIR)
+	@# A register made before apcard created its file for the group: the group writes it.
+	find $(DATADIR) -maxdepth 1 -name '*.db*' -exec chgrp $(GROUP) {} + -exec chmod g+rw {} +
 	install -d -m 0755 $(CONFDIR)
 	@if [ ! -e $(CONFDIR)/config.toml ]; then \
 		sed 's|^url = ".*"|url = "$(subst &,\&,$(DB))"|' config.toml > $(CONFDIR)/config.toml; \
