@@ -83,6 +83,41 @@ def insert_one(model: type[pw.Model], row: dict[str, Any]) -> Any:
     return obj
 
 
+def insert_last(model: type[pw.Model], row: dict[str, Any],
+                exprs: dict[str, tuple[str, tuple[Any, ...]]]) -> Any:
+    """PostgreSQL: insert one row as the last statement of the outermost transaction and
+    commit with it, in one round trip (models.pgdb). `exprs` gives some columns as SQL
+    (a fragment with %s and its parameters) computed by the server in the statement;
+    their stored values are read back after the commit into the returned instance
+    (as insert_one's)."""
+    db = database_proxy.obj
+    _, fields, convert = _statement(model, True, one=True)
+    values = _filled(fields, row)
+    marks, params = [], []
+    for f, c, v in zip(fields, convert, _ids(values), strict=True):
+        if f.name in exprs:
+            marks.append(exprs[f.name][0])
+            params.extend(exprs[f.name][1])
+        else:
+            marks.append("%s")
+            params.append(c(v))
+    table = model._meta.table_name
+    cols = ", ".join(f'"{f.column_name}"' for f in fields)
+    back = [i for i, f in enumerate(fields) if f.name in exprs]
+    read = ", ".join(['"id"', *(f'"{fields[i].column_name}"' for i in back)])
+    # currval: the id this session's insert took (the sequence is the session's own).
+    got = db.last_statement(
+        f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join(marks)})', params,
+        f'SELECT {read} FROM "{table}" WHERE "id" = '
+        f"currval(pg_get_serial_sequence(%s, 'id'))", (f'"{table}"',))[0]
+    for i, v in zip(back, got[1:], strict=True):
+        values[i] = fields[i].python_value(v)
+    obj = model(**{f.name: v for f, v in zip(fields, values, strict=True)})
+    obj.id = got[0]
+    obj._dirty.clear()
+    return obj
+
+
 def insert_rows(model: type[pw.Model], rows: Sequence[dict[str, Any]]) -> list[int]:
     """Insert `rows` (field name -> value; missing fields take their default) and return
     their ids in order."""

@@ -14,8 +14,9 @@ import peewee as pw
 
 from models import audit, bulk, codebook
 from models.card_schema import FIELDS, Subject
+from models.db import database_proxy, is_postgres
 from models.drafts import discard_draft
-from models.journal_no import claim_journal_no, next_journal_no
+from models.journal_no import claim_expression, claim_journal_no, next_journal_no
 from models.matching.keys import KEY_LENGTH
 from models.matching.normalize import skeleton, surname_root
 from models.permissions import Action, require
@@ -82,6 +83,9 @@ def register_card(values: dict[str, Any], user: User | None, person: Person | No
     row, kind = card_row(row)
     if decision is not None:
         from models.matching.decisions import settle, take
+    # A save's own transaction ends with its card (bulk.insert_last); one inside a
+    # caller's transaction leaves the commit to the caller.
+    last = decision is None and is_postgres() and database_proxy.transaction_depth() == 0
     with audit.writing(user, "register"):
         if decision is not None:
             chosen_person, chosen_legal = take(decision, row, user)
@@ -97,13 +101,21 @@ def register_card(values: dict[str, Any], user: User | None, person: Person | No
         # till the commit (PostgreSQL), so it covers only the card's insert. The log's
         # lock is taken at the commit, after it (migration v0011): one order for every
         # save.
-        claim_journal_no(row, journal_proposed)
         stamp = now()
-        card = bulk.insert_one(Card, {
-            **row, "status": Status.REGISTERED.value, "koap_edition": row_edition(row),
+        columns = {
+            "status": Status.REGISTERED.value, "koap_edition": row_edition(row),
             "person": person if kind != Subject.LEGAL else None,
             "legal_entity": legal if kind != Subject.INDIVIDUAL else None,
-            "created_by": user, "created_at": stamp, "registered_at": stamp})
+            "created_by": user, "created_at": stamp, "registered_at": stamp}
+        if last:
+            # The claim, the card and the commit in one message (models.pgdb): the
+            # counter's row is held for the server's work only.
+            claim = claim_expression(row, journal_proposed)
+            card = bulk.insert_last(Card, {**row, **columns},
+                                    {"journal_no": claim} if claim else {})
+            return card
+        claim_journal_no(row, journal_proposed)
+        card = bulk.insert_one(Card, {**row, **columns})
         if decision is not None:
             settle(decision, card.person_id, card.legal_entity_id, user)
         return card

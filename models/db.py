@@ -71,12 +71,12 @@ def _postgres(url: str, pool_size: int) -> pw.Database:
     the OS account its own database role."""
     from urllib.parse import parse_qs
 
-    from playhouse.pool import PooledPostgresqlDatabase
+    from models.pgdb import PostgresDatabase
 
     u = urlparse(url)
     query = parse_qs(u.query)
     host = query.get("host", [unquote(u.hostname or "")])[0] or None
-    return PooledPostgresqlDatabase(
+    return PostgresDatabase(
         unquote(u.path.lstrip("/")),
         user=unquote(u.username) if u.username else None,
         password=unquote(u.password) if u.password else None,

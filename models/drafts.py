@@ -14,6 +14,7 @@ Control characters never reach the database: they are dropped here as well.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from typing import Any
@@ -121,9 +122,13 @@ def _writing() -> Any:
     """The draft's transaction. On SQLite it takes the write lock at BEGIN (IMMEDIATE),
     waiting for it up to the busy timeout: a deferred transaction that read first and
     then wrote would get "database is locked" at once, without waiting, when another
-    operator's save committed in between. Inside a save's transaction: a savepoint."""
+    operator's save committed in between. Inside a save's transaction it is written in
+    that transaction as it is (no savepoint: a failure fails the save, which nothing
+    catches halfway; two round trips fewer on PostgreSQL while the save is open)."""
     db = database_proxy.obj
-    if isinstance(db, pw.SqliteDatabase) and db.transaction_depth() == 0:
+    if db.transaction_depth() > 0:
+        return contextlib.nullcontext()
+    if isinstance(db, pw.SqliteDatabase):
         return db.atomic("IMMEDIATE")
     return db.atomic()
 

@@ -97,6 +97,28 @@ def _locked_last(authority: str, year: int) -> int:
     return int(row[0])
 
 
+# The claimed number as line 6 stores it: the text kept when the number is the one
+# given, else the number zero-padded to PAD digits (as f"{n:0{PAD}d}").
+_CLAIMED = (f"(SELECT CASE WHEN j.n = %s THEN %s ELSE lpad(j.n::text, greatest({PAD}, "
+            "length(j.n::text)), '0') END FROM (SELECT apcard_journal_claim(%s, %s, %s, %s, "
+            "%s) AS n) AS j)")
+
+
+def claim_expression(row: dict[str, Any], proposed: str | None = None
+                     ) -> tuple[str, tuple[Any, ...]] | None:
+    """PostgreSQL: claim_journal_no as an expression of the card's INSERT (the value of
+    its journal_no column), so that the counter's row is locked by the statement that
+    writes the card and released by the commit sent with it (models.pgdb): the same
+    claim, the same number. None when line 6 claims nothing (the row's value stands)."""
+    number = (row.get("journal_no") or "").strip()
+    authority, day = row.get("authority"), row.get("journal_date")
+    if not number.isdigit() or not authority or day is None:
+        return None
+    n = int(number)
+    kept = proposed is not None and number == proposed.strip()
+    return _CLAIMED, (n, row.get("journal_no"), authority, day.year, n, kept, LARGEST)
+
+
 def claim_journal_no(row: dict[str, Any], proposed: str | None = None) -> str | None:
     """Inside the save's transaction, before the card is written (the database logs a
     card's insert; a change right after it would be a correction): make its journal

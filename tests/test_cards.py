@@ -60,7 +60,8 @@ def test_card_with_errors_refused_and_nothing_written(books, user):
 
 
 def card_insert_fails(m: pytest.MonkeyPatch, exc: Exception) -> None:
-    """The card's insert (models.bulk.insert_one) raises `exc`; other rows are written."""
+    """The card's insert (models.bulk.insert_one; on PostgreSQL insert_last, the
+    statement that commits) raises `exc`; other rows are written."""
     from models import bulk
 
     insert_one = bulk.insert_one
@@ -70,7 +71,11 @@ def card_insert_fails(m: pytest.MonkeyPatch, exc: Exception) -> None:
             raise exc
         return insert_one(model, row)
 
+    def boom_last(model, row, exprs):
+        raise exc
+
     m.setattr(bulk, "insert_one", boom)
+    m.setattr(bulk, "insert_last", boom_last)
 
 
 def test_transaction_rolls_back_person_when_card_fails(books, user, monkeypatch):

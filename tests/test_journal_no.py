@@ -140,3 +140,37 @@ def test_an_entry_without_a_card_holds_its_number(books, user) -> None:
     offered = next_journal_no("685", 2025)
     card = register_card(_card(offered), user, today=TODAY, journal_proposed=offered)
     assert card.journal_no == "00002"
+
+
+def test_a_card_the_database_refuses_leaves_its_claim_and_person_unwritten(books, user) -> None:
+    """The claim, the card and the commit go in one message on PostgreSQL: a card the
+    database refuses there (here a trigger of the test's own) leaves the counter, the
+    person and the draft as they were, and the next save takes the same number."""
+    from models import drafts
+    from models.db import database_proxy, is_postgres
+    from models.tables import Person
+
+    db = database_proxy.obj
+    if not is_postgres(db):
+        pytest.skip("the one-message save is PostgreSQL's")
+    drafts.save_draft(user, {"values": {"surname": "Қасымов"}, "focus": "surname"})
+    db.execute_sql("CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                   "$$ BEGIN RAISE EXCEPTION 'refused'; END $$")
+    db.execute_sql("CREATE TRIGGER test_refuse BEFORE INSERT ON card "
+                   "FOR EACH ROW EXECUTE FUNCTION test_refuse()")
+    offered = next_journal_no("685", 2025)
+    try:
+        with pytest.raises(Exception, match="refused"):
+            register_card(_card(offered), user, today=TODAY, journal_proposed=offered,
+                          drop_draft=True)
+    finally:
+        db.execute_sql("DROP TRIGGER test_refuse ON card; DROP FUNCTION test_refuse()")
+    assert not db.in_transaction()
+    assert next_journal_no("685", 2025) == offered == "00001"
+    assert Person.select().count() == 0 and Card.select().count() == 0
+    assert drafts.load_draft(user) is not None
+    card = register_card(_card(offered), user, today=TODAY, journal_proposed=offered,
+                         drop_draft=True)
+    assert (card.journal_no, Card.get_by_id(card.id).journal_no) == ("00001", "00001")
+    assert card.status == Status.REGISTERED.value and drafts.load_draft(user) is None
+    assert next_journal_no("685", 2025) == "00002"
