@@ -142,8 +142,15 @@ def _db() -> pw.Database:
 def _set(db: pw.Database, values: Mapping[str, str]) -> None:
     if values:
         names = list(values)
-        db.execute_sql("SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
-                       [v for n in names for v in (f"apcard.{n}", values[n])])
+        sql = "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names)
+        params = [v for n in names for v in (f"apcard.{n}", values[n])]
+        # Nothing reads its answer: it goes with the transaction's next statement
+        # (models.pgdb), which the triggers that read these values follow.
+        send = getattr(db, "send_later", None)
+        if send is not None and db.in_transaction():
+            send(sql, params)
+        else:
+            db.execute_sql(sql, params)
 
 
 @contextlib.contextmanager

@@ -103,16 +103,37 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _row(user: User) -> Draft | None:
-    return (Draft.select().where((Draft.user == user) & Draft.card.is_null())
-            .order_by(Draft.updated_at.desc()).first())
+_SQL: dict[tuple[str, str], str] = {}  # (statement, the engine's parameter mark) -> text
 
 
-def _stored(row: Draft | None) -> dict[str, Any]:
-    if row is None:
+def _sql(kind: str, db: pw.Database) -> str:
+    """The draft's statements, made once per engine (built anew each time through the
+    query builder, they cost more processor time than running them)."""
+    key = (kind, db.param)
+    sql = _SQL.get(key)
+    if sql is None:
+        p, table = db.param, f'"{Draft._meta.table_name}"'
+        mine = f'"user_id" = {p} AND "card_id" IS NULL'
+        sql = _SQL[key] = {
+            "read": f'SELECT "data" FROM {table} WHERE {mine} ORDER BY "updated_at" DESC '
+                    "LIMIT 1",
+            "update": f'UPDATE {table} SET "data" = {p}, "updated_at" = {p} WHERE {mine}',
+            "delete": f"DELETE FROM {table} WHERE {mine}"}[kind]
+    return sql
+
+
+def _row(user: User) -> str | None:
+    """The user's draft of a new card as stored (JSON), None when there is none."""
+    db = database_proxy.obj
+    row = db.execute_sql(_sql("read", db), (user.id,)).fetchone()
+    return row[0] if row else None
+
+
+def _stored(text: str | None) -> dict[str, Any]:
+    if text is None:
         return {}
     try:
-        data = json.loads(row.data or "{}")
+        data = json.loads(text or "{}")
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
@@ -133,13 +154,28 @@ def _writing() -> Any:
     return db.atomic()
 
 
-def _write(user: User, data: dict[str, Any]) -> None:
+def _update(db: pw.Database, user: User, text: str) -> int:
+    """The user's draft of a new card replaced by `text`; how many rows were."""
+    stamp = Draft.updated_at.db_value(now())
+    return db.execute_sql(_sql("update", db), (text, stamp, user.id)).rowcount
+
+
+def _write(user: User, data: dict[str, Any], exists: bool = False) -> None:
+    """The user's draft replaced by `data` (made when there is none). `exists`: the
+    caller has just read it in this transaction."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    db = database_proxy.obj
+    if exists and db.transaction_depth() > 0 and hasattr(db, "send_later"):
+        # Inside a save on PostgreSQL: sent with the save's next statement.
+        db.send_later(_sql("update", db), (text, Draft.updated_at.db_value(now()), user.id))
+        return
+    # PostgreSQL, outside a save: the update alone, one statement (it needs no
+    # transaction of its own); SQLite takes its write lock first (_writing).
+    if not isinstance(db, pw.SqliteDatabase) and db.transaction_depth() == 0 \
+            and _update(db, user, text):
+        return
     with _writing():
-        updated = (Draft.update(data=text, updated_at=now())
-                   .where((Draft.user == user) & Draft.card.is_null())
-                   .execute())
-        if not updated:
+        if not _update(db, user, text):
             Draft.create(user=user, card=None, data=text, updated_at=now())
 
 
@@ -161,12 +197,19 @@ def load_draft(user: User) -> dict[str, Any] | None:
 
 def discard_draft(user: User) -> None:
     """Drop the draft; the user's pins stay."""
-    pins = _clean_pins(_stored(_row(user)).get("pins"))
+    stored = _row(user)
+    if stored is None:
+        return  # no draft: nothing to drop
+    pins = _clean_pins(_stored(stored).get("pins"))
     if pins is None:
+        db = database_proxy.obj
+        if db.transaction_depth() > 0 and hasattr(db, "send_later"):
+            db.send_later(_sql("delete", db), (user.id,))
+            return
         with _writing():
-            Draft.delete().where((Draft.user == user) & Draft.card.is_null()).execute()
+            db.execute_sql(_sql("delete", db), (user.id,))
     else:
-        _write(user, {"format": FORMAT, "values": {}, "pins": pins})
+        _write(user, {"format": FORMAT, "values": {}, "pins": pins}, exists=True)
 
 
 def save_pins(user: User, pinned: set[str] | list[str], values: dict[str, str]) -> None:

@@ -48,10 +48,17 @@ def next_journal_no(authority: str, year: int | None = None) -> str:
     """The next registration-journal number (line 6) of an organisation for a year:
     one more than the highest registered, zero-padded to 5 digits. O(1)."""
     year = year or dt.date.today().year
-    row = (JournalCounter.select(JournalCounter.last_no)
-           .where((JournalCounter.authority == authority) & (JournalCounter.year == year))
-           .tuples().first())
+    db = database_proxy.obj
+    p = db.param  # the statement's text made once per engine: built anew, it costs more
+    sql = _NEXT.get(p)  # processor time than the look-up (a screen asks twice per card)
+    if sql is None:
+        sql = _NEXT[p] = (f'SELECT "last_no" FROM "{JournalCounter._meta.table_name}" '
+                          f'WHERE "authority" = {p} AND "year" = {p} LIMIT 1')
+    row = db.execute_sql(sql, (authority, year)).fetchone()
     return f"{(row[0] if row else 0) + 1:0{PAD}d}"
+
+
+_NEXT: dict[str, str] = {}
 
 
 def _forms(n: int) -> list[str]:

@@ -9,6 +9,9 @@ Fewer round trips for the same statements:
   once less for its process to be scheduled again. A transaction that sends nothing
   sends nothing at its end either. Code that takes the driver's connection or a cursor
   itself (`connection()`, `cursor()`) gets the BEGIN sent first, on its own.
+- A statement whose answer nothing reads (the log's context, `set_config`; a draft
+  replaced inside a save) may wait for the transaction's next one and go with it
+  (`send_later`). An error in it fails that next statement, and the transaction.
 - A save's last statement may end its transaction itself (`last_statement`): the
   statement, COMMIT and a read of what it wrote go to the server in one message, so the
   locks the transaction holds (its journal counter's row, the log's chain) are released
@@ -33,47 +36,78 @@ class PostgresDatabase(PooledPostgresqlDatabase):
     def _set_pending(self, value: bool) -> None:
         self._state.begin_pending = value
 
+    def _later(self) -> list[str]:
+        later = getattr(self._state, "later", None)
+        if later is None:
+            later = self._state.later = []
+        return later
+
     def begin(self, isolation_level: Any = None) -> None:
         if isolation_level or self._isolation_level:
             super().begin(isolation_level)
             return
         if self.is_closed():
             self.connect()
+        self._later().clear()
         self._set_pending(True)  # sent with the first statement
 
-    def _send_begin(self) -> None:
+    def send_later(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Inside a transaction: `sql` sent with the transaction's next statement (or its
+        COMMIT). Outside one: run now."""
+        if self.transaction_depth() == 0:
+            self.execute_sql(sql, params)
+            return
+        text = super().cursor().mogrify(sql, params or None).decode()
+        self._later().append(text)
+
+    def _prefix(self) -> str:
+        """What waits to go with the next statement: BEGIN, statements sent later."""
+        parts = []
         if self._pending():
             self._set_pending(False)
-            super().cursor().execute("BEGIN")
+            parts.append("BEGIN")
+        later = self._later()
+        if later:
+            parts.extend(later)
+            later.clear()
+        return "".join(f"{p}; " for p in parts)
 
     def connection(self) -> Any:
         conn = super().connection()
-        self._send_begin()
+        prefix = self._prefix()
+        if prefix:
+            conn.cursor().execute(prefix)
         return conn
 
     def cursor(self, named_cursor: Any = None) -> Any:
         cursor = super().cursor(named_cursor)
-        if self._pending():
-            self._set_pending(False)
-            cursor.execute("BEGIN")
+        prefix = self._prefix()
+        if prefix:
+            cursor.execute(prefix)
         return cursor
 
     def _execute_cursor(self, sql: str, params: Any, **cursor_options: Any) -> Any:
-        if self._pending():
-            self._set_pending(False)
-            sql = f"BEGIN; {sql}"
+        prefix = self._prefix()
+        if prefix:
+            # The driver reads % in the text when there are parameters: the prefix's
+            # values are already in it.
+            sql = (prefix.replace("%", "%%") if params else prefix) + sql
         return super()._execute_cursor(sql, params, **cursor_options)
 
     def commit(self) -> None:
-        if self._pending():
-            self._set_pending(False)
+        prefix = self._prefix()
+        if prefix == "BEGIN; ":
             return  # nothing was sent: nothing to commit
+        if prefix:
+            super().cursor().execute(prefix + "COMMIT")
+            return
         conn = self._state.conn
         if conn is not None and conn.info.transaction_status == TRANSACTION_STATUS_IDLE:
             return  # committed by its last statement (last_statement): nothing is open
         super().commit()
 
     def rollback(self) -> None:
+        self._later().clear()
         if self._pending():
             self._set_pending(False)
             return
@@ -83,6 +117,7 @@ class PostgresDatabase(PooledPostgresqlDatabase):
         opened = super().connect(reuse_if_open)
         if opened:
             self._set_pending(False)
+            self._later().clear()
         return opened
 
     def last_statement(self, sql: str, params: Sequence[Any], then: str,
