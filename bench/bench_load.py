@@ -67,8 +67,11 @@ def operator(args: dict) -> None:
     from models.validation import validate_card
     validate_card(pool[0])
     matching.find_candidates({"surname": "Иванов", "given_name": "Иван"})
+    start = _ready_then_start(Path(args["ready"]), Path(args["go"]))
     out = {"login": args["login"], "save_ms": [], "save_at": [], "errors": [], "saved": []}
-    start, end = args["start"], args["start"] + args["duration"]
+    end = start + args["duration"]
+    server = _server_cpu_reader()
+    cpu0, server0 = time.process_time(), server()
     tick = start + rng.random()
     n = 0
     while True:
@@ -113,7 +116,39 @@ def operator(args: dict) -> None:
             out["errors"].append(f"refused: {exc.issues[0].field} {exc.issues[0].message.ru}")
         except Exception as exc:  # every failure is a finding: counted, never hidden
             out["errors"].append(f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}")
+    out["cpu_s"] = round(time.process_time() - cpu0, 3)
+    server1 = server()
+    out["server_cpu_s"] = None if server0 is None or server1 is None else \
+        round(server1 - server0, 3)
     Path(args["out"]).write_text(json.dumps(out))
+
+
+def _ready_then_start(ready: Path, go: Path) -> float:
+    """Say this operator is ready (its process started, its codebooks and connection
+    warm) and wait for the run's start time, which the bench gives when all are."""
+    ready.touch()
+    while not go.exists():
+        time.sleep(0.05)
+    return float(go.read_text())
+
+
+def _server_cpu_reader():
+    """A function giving the processor time (s) of this connection's server process so
+    far, when the server runs on this machine (PostgreSQL; SQLite works in-process)."""
+    from models.db import database_proxy, is_postgres
+
+    if not is_postgres():
+        return lambda: None
+    pid = database_proxy.obj.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def read() -> float | None:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / tick
+    return read
 
 
 def stats_loop(args: dict) -> None:
@@ -202,13 +237,21 @@ def run_backend(backend: str, operators: int, duration: float, import_cards: int
                 tmp: Path, pool: Path, server) -> dict:
     url, cfg = prepare(backend, tmp, operators, server)
     pkg = package(import_cards, tmp) if import_cards else None
-    warmup = 5 + operators * 0.3  # the processes start meanwhile
-    start = time.time() + warmup
     procs = []
+    go = tmp / f"{backend}-go"
+    ready = [tmp / f"{backend}-ready{i:03d}" for i in range(operators)]
     for i in range(operators):
         args = {"url": url, "login": f"op{i:03d}", "index": i, "seed": 1000 + i, "pool": str(pool),
-                "start": start, "duration": duration, "out": str(tmp / f"{backend}-op{i:03d}.json")}
+                "ready": str(ready[i]), "go": str(go), "duration": duration,
+                "out": str(tmp / f"{backend}-op{i:03d}.json")}
         procs.append(_spawn("worker", args))
+    # The clock starts when every operator's process is ready (started, warm): their
+    # start-up is not the load measured.
+    while not all(r.exists() for r in ready) and all(p.poll() is None for p in procs):
+        time.sleep(0.2)
+    start = time.time() + 1
+    go.with_suffix(".tmp").write_text(repr(start))
+    go.with_suffix(".tmp").rename(go)
     stats_proc = _spawn("stats", {"url": url, "start": start + 5, "duration": duration - 5,
                                   "out": str(tmp / f"{backend}-stats.json")})
     load_start = os.getloadavg()
@@ -263,6 +306,8 @@ def collect(backend: str, url: str, operators: int, duration: float, tmp: Path,
     errors: list[str] = []
     saved: dict[str, int] = {}
     missing_reports = 0
+    cpu, server_cpu = 0.0, 0.0  # the operators' processor time (their processes, their
+    # PostgreSQL server processes): what a card's cycle costs, whatever else runs
     t_from = imported.get("started_s", -1)
     t_to = t_from + (imported.get("seconds") or duration)
     for i in range(operators):
@@ -275,6 +320,9 @@ def collect(backend: str, url: str, operators: int, duration: float, tmp: Path,
         during += [ms for ms, at in zip(rep["save_ms"], rep["save_at"], strict=True)
                    if t_from <= at <= t_to]
         errors += rep["errors"]
+        cpu += rep.get("cpu_s") or 0.0
+        server_cpu = None if server_cpu is None or rep.get("server_cpu_s") is None \
+            else server_cpu + rep["server_cpu_s"]
         for protocol, card_id in rep["saved"]:
             saved[protocol] = card_id
     db = open_database(url)
@@ -299,6 +347,9 @@ def collect(backend: str, url: str, operators: int, duration: float, tmp: Path,
             "p50_ms": pct(saves, 0.50), "p95_ms": pct(saves, 0.95), "p99_ms": pct(saves, 0.99),
             "max_ms": max(saves) if saves else None,
             "p95_during_import_ms": pct(during, 0.95), "saves_during_import": len(during),
+            "cpu_ms_per_save": round(cpu * 1000 / len(saves), 2) if saves else None,
+            "server_cpu_ms_per_save": round(server_cpu * 1000 / len(saves), 2)
+            if saves and server_cpu is not None and backend == "postgres" else None,
             "errors": len(errors), "error_kinds": sorted(set(errors))[:10],
             "lost": len(lost), "saved_twice": len(twice), "unreported": len(unreported),
             "operators_without_report": missing_reports,
@@ -322,6 +373,8 @@ def rows(results: list[dict]) -> list[tuple[str, str, str, bool | None]]:
                  and r["p95_during_import_ms"] <= BUDGET_P95_MS),
                 (f"saves made / expected {where}", "", f"{r['saves']} / {r['expected_saves']}",
                  None),
+                (f"processor per card, operator / its server, ms {where}", "",
+                 f"{r['cpu_ms_per_save']} / {r['server_cpu_ms_per_save']}", None),
                 (f"errors {where}", "0", str(r["errors"]), r["errors"] == 0),
                 (f"cards lost / saved twice {where}", "0 / 0",
                  f"{r['lost']} / {r['saved_twice']}", r["lost"] == 0 and r["saved_twice"] == 0),
