@@ -89,9 +89,9 @@ class PostgresDatabase(PooledPostgresqlDatabase):
     def _execute_cursor(self, sql: str, params: Any, **cursor_options: Any) -> Any:
         prefix = self._prefix()
         if prefix:
-            # The driver reads % in the text when there are parameters: the prefix's
-            # values are already in it.
-            sql = (prefix.replace("%", "%%") if params else prefix) + sql
+            # The driver reads % in the text (peewee always passes parameters, if only
+            # none): the prefix's values are in it already.
+            sql = prefix.replace("%", "%%") + sql
         return super()._execute_cursor(sql, params, **cursor_options)
 
     def commit(self) -> None:
