@@ -39,6 +39,8 @@ BUDGET_RECALL = 0.995
 BUDGET_FIRST = 0.98
 BUDGET_FALSE = 0.005
 WARMUP = 50
+DUMP = False  # --dump: the worker keeps the wrong answers
+WRONG: list[dict] = []
 
 
 def _rss_kb() -> dict[str, int]:
@@ -50,7 +52,13 @@ def _rss_kb() -> dict[str, int]:
     return out
 
 
-def worker(url: str, probes_file: str, out_file: str) -> None:
+def _shown(c) -> dict:
+    """A candidate as --dump lists it."""
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+            for k, v in vars(c).items() if not k.startswith("_")}
+
+
+def worker(url: str, probes_file: str, out_file: str, dump: bool = False) -> None:
     """Run every probe once (after a warm-up) and write per-probe results."""
     from models.config import load_config
     from models.db import open_database
@@ -60,11 +68,11 @@ def worker(url: str, probes_file: str, out_file: str) -> None:
     open_database(url)
     probes = json.loads(Path(probes_file).read_text())
 
-    def search(p: dict) -> list[int | str]:
+    def search(p: dict) -> list[tuple]:
         if p.get("legal"):
             cands = find_legal_candidates(p["probe"], 10, thresholds)
-            return [(c.legal_entity_id, c.band) for c in cands]
-        return [(c.person_id, c.band) for c in find_candidates(p["probe"], 10, thresholds)]
+            return [(c.legal_entity_id, c.band, c) for c in cands]
+        return [(c.person_id, c.band, c) for c in find_candidates(p["probe"], 10, thresholds)]
 
     for p in probes[:WARMUP]:  # page cache and connection warm, as in a running session
         search(p)
@@ -76,13 +84,19 @@ def worker(url: str, probes_file: str, out_file: str) -> None:
         found = search(p)
         ms = (time.perf_counter() - t0) * 1000
         cpu = (time.process_time() - c0) * 1000
-        ids = [i for i, _ in found]
+        ids = [i for i, _, _ in found]
         results.append({"kind": p["kind"], "legal": bool(p.get("legal")), "ms": ms,
                         "cpu_ms": cpu,
                         "rank": ids.index(p["expected"]) + 1 if p["expected"] in ids else None,
                         "top_band": found[0][1] if found else None,
-                        "expected_band": next((b for i, b in found if i == p["expected"]),
+                        "expected_band": next((b for i, b, _ in found if i == p["expected"]),
                                               None)})
+        wrong = (found[0][1] in ("exact", "probable") if p["expected"] is None
+                 else results[-1]["rank"] != 1) if found else p["expected"] is not None
+        if dump and wrong:  # what went wrong, for --dump
+            results[-1]["probe"] = p["probe"]
+            results[-1]["expected"] = p["expected"]
+            results[-1]["top"] = [_shown(c) for _, _, c in found[:3]]
     Path(out_file).write_text(json.dumps({
         "results": results, "rss_before_kb": rss_before, "rss_after_kb": _rss_kb(),
         "load_start": load, "load_end": os.getloadavg()}))
@@ -92,9 +106,11 @@ def _run_worker(url: str, probes: list[dict], tmp: Path, label: str) -> dict:
     pfile, ofile = tmp / f"{label}_probes.json", tmp / f"{label}_out.json"
     pfile.write_text(json.dumps(probes))
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", url, str(pfile),
-           str(ofile)]
+           str(ofile)] + (["--dump"] if DUMP else [])
     subprocess.run(cmd, check=True, cwd=ROOT)
-    return json.loads(ofile.read_text())
+    out = json.loads(ofile.read_text())
+    WRONG.extend({"run": label, **r} for r in out["results"] if "top" in r)
+    return out
 
 
 def _figures(res: list[dict]) -> dict:
@@ -343,11 +359,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--backends", default="sqlite,postgres")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "matching.json"))
+    ap.add_argument("--dump", action="store_true",
+                    help="write the wrong answers (false probable/exact on unregistered "
+                         "probes, the person not first) to <out>.wrong.json")
     ap.add_argument("--worker", nargs=3, metavar=("URL", "PROBES", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
-        worker(*args.worker)
+        worker(*args.worker, dump=args.dump)
         return 0
+    global DUMP
+    DUMP = args.dump
     args.backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     if args.persons < 1000 or not set(args.backends) <= {"sqlite", "postgres"}:
         ap.error("--persons must be >= 1000 and --backends a list of sqlite, postgres")
@@ -357,6 +378,10 @@ def main(argv: list[str] | None = None) -> int:
     path = Path(args.out)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+    if DUMP:
+        wrong = path.with_suffix(".wrong.json")
+        wrong.write_text(json.dumps(WRONG, indent=1, ensure_ascii=False) + "\n")
+        print(f"written {wrong} ({len(WRONG)} wrong answers)")
     report(json.loads(json.dumps(out), object_hook=_int_keys))
     print(f"written {path}")
     return 0
