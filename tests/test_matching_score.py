@@ -10,6 +10,7 @@ from models.ids import make_iin
 from models.matching.score import (
     DEFAULT_THRESHOLDS,
     EXACT,
+    NAME_ALIKE,
     POSSIBLE,
     PROBABLE,
     PersonSide,
@@ -127,3 +128,19 @@ def test_a_compound_surname_of_another_family_is_not_a_slip() -> None:
     assert verdict("mirzajanov", "mirzajanof") == PROBABLE  # one letter
     assert verdict("knlov", "kunkulov") == PROBABLE  # Kazakh letters lost
     assert verdict("ivanova", "ivanovapetrova", ("ivanova", "petrova")) == PROBABLE
+
+
+def test_a_given_name_alike_is_a_slip_unless_both_are_names_of_their_own() -> None:
+    """Марина for Мария reads as a slip (flagged for the register to judge); when both
+    are names many persons bear, the twin is "possible"; Саат for Сағат (Kazakh letters
+    lost) is never flagged."""
+    def verdict(probe: str, cand: str, own: bool = False, typed: tuple[str, str] = ("", "")):
+        a = PersonSide("denisov", probe, "grigori", D, "", "2", texts=("Денисова", typed[0]))
+        b = PersonSide("denisov", cand, "grigori", D, "", "2", texts=("Денисова", typed[1]))
+        v = score_person(a, b, own_name=own)
+        return band(v, DEFAULT_THRESHOLDS), v.reasons
+
+    assert verdict("marina", "maria") == (PROBABLE, ("date", NAME_ALIKE))
+    assert verdict("marina", "maria", own=True) == (POSSIBLE, ("date", "name_differs"))
+    assert verdict("saat", "sagat", typed=("Саат", "Сағат")) == (PROBABLE, ("date",))
+    assert verdict("maria", "maria", own=True)[0] == EXACT

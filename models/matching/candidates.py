@@ -31,6 +31,7 @@ from models.ids import iin_birth_date
 from models.matching.keys import KEY_LENGTH, Probe, month_day
 from models.matching.layout import wrong_layout
 from models.matching.normalize import name_words, patronymic_stem, skeleton, surname_root
+from models.matching.ownnames import Ranked, own_names
 from models.matching.prepared import padded, run
 from models.matching.score import (
     DEFAULT_THRESHOLDS,
@@ -313,8 +314,8 @@ def namesakes(keys: dict[str, Any]) -> int:
 
 
 def _rank(rows: Iterable[tuple], judge: Callable[[tuple], Verdict],
-          thresholds: Mapping[str, float] | None, hidden: set[int], limit: int
-          ) -> list[tuple[Verdict, str, tuple]]:
+          thresholds: Mapping[str, float] | None, hidden: set[int], limit: int | None
+          ) -> Ranked:
     """Score rows (id first), keep those with a band and not hidden (declared
     different by an operator), best first."""
     th = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
@@ -421,7 +422,7 @@ def _iin_date(iin: str, typed: dt.date) -> dt.date | None:
 
 
 def _judge(p: Probe, keys: dict[str, Any], common: int,
-           thresholds: Mapping[str, float] | None) -> Callable[[tuple], Verdict]:
+           thresholds: Mapping[str, float] | None) -> Callable[..., Verdict]:
     """How a candidate row (_PERSON_COLUMNS) scores against the probe."""
     side = PersonSide(p.surname_skeleton, keys["name_key"], keys["patronymic_key"],
                       p.effective_birth_date, p.iin, p.effective_sex,
@@ -437,12 +438,12 @@ def _judge(p: Probe, keys: dict[str, Any], common: int,
     other = side._replace(birth_date=by_iin, from_iin=True) \
         if by_iin is not None and by_iin != p.birth_date else None
 
-    def judge(r: tuple) -> Verdict:
+    def judge(r: tuple, own_name: bool = False) -> Verdict:
         cand = PersonSide(skeleton(r[1]), r[10], r[11], r[4], r[5] or "", r[6] or "",
                           _parts(r[1]), r[9], (r[1], r[2]))
-        verdict = score_person(side, cand, common, floor)
+        verdict = score_person(side, cand, common, floor, own_name)
         if other is not None and verdict.score < 1.0:
-            again = score_person(other, cand, common, floor)
+            again = score_person(other, cand, common, floor, own_name)
             if again.score > verdict.score:
                 # never "exact": the typed date is still another
                 return again._replace(perfect=False,
@@ -466,6 +467,8 @@ def ranked(p: Probe, keys: dict[str, Any], fetched: Found, limit: int,
     if not rows:
         return []
     judge = _judge(p, keys, common, thresholds)
+    scored = _rank(rows.values(), judge, thresholds, gone, None)
+    scored = own_names(keys["name_key"], scored, judge, thresholds)[:limit]
     return [Candidate(r[0], round(v.score, 4), b, r[1], r[2], r[3], r[4], r[5], r[6] or "",
                       r[7] or "", r[8], v.reasons)
-            for v, b, r in _rank(rows.values(), judge, thresholds, gone, limit)]
+            for v, b, r in scored]

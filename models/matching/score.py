@@ -23,7 +23,8 @@ from models.matching.textsim import (
     jaro_winkler_similarity,
 )
 
-__all__ = ["DEFAULT_THRESHOLDS", "EXACT", "POSSIBLE", "PROBABLE", "PersonSide", "Verdict",
+__all__ = ["DEFAULT_THRESHOLDS", "EXACT", "NAME_ALIKE", "POSSIBLE", "PROBABLE", "PersonSide",
+           "Verdict",
            "band", "date_sim", "iin_near", "legal_name_sim", "name_sim", "part_sim",
            "score_legal", "score_person", "swapped_date"]
 
@@ -279,10 +280,36 @@ def _name_patronymic_swapped(probe: PersonSide, cand: PersonSide, s_name: float 
     return sw_name * SWAP_FACTOR, sw_pat * SWAP_FACTOR
 
 
+NAME_ALIKE = "name_alike"  # given names read as one name with a slip (see score_person)
+OWN_NAME_FACTOR = 0.84  # two names of their own: from "probable" (0.85) down to "possible"
+_KK_LETTERS = frozenset("әғқңөұүһі")
+
+
+def _kazakh_letters_lost(a: str, b: str) -> bool:
+    """One name as typed is the other with Kazakh letters left out (Саат for Сағат, by an
+    old encoding or keyboard), whatever names the shorter one happens to spell."""
+    short, long_ = sorted((a.lower(), b.lower()), key=len)
+    if not short or len(short) == len(long_):
+        return False
+    it = iter(short)
+    at = next(it)
+    for ch in long_:
+        if ch == at:
+            at = next(it, "")
+        elif ch not in _KK_LETTERS:
+            return False
+    return at == ""
+
+
 def score_person(probe: PersonSide, cand: PersonSide, namesakes: int = 0,
-                 floor: float = 0.0) -> Verdict:
+                 floor: float = 0.0, own_name: bool = False) -> Verdict:
     """The verdict on a candidate. Below `floor` (the lowest score worth showing) the
-    work stops as soon as the best the remaining parts could do is known to be short."""
+    work stops as soon as the best the remaining parts could do is known to be short.
+
+    A given name alike the candidate's (Марина / Мария) is read as a slip of it and the
+    verdict says so (NAME_ALIKE): only the register knows whether both are names people
+    bear. `own_name`: they are (candidates.own_names), two names, twin sisters, and the
+    candidate is "possible" at most."""
     reasons: list[str] = []
     # A birth date (and sex) read from the probe's IIN says nothing more when the
     # candidate's IIN is that number with a slip: the slip is in both.
@@ -304,6 +331,8 @@ def score_person(probe: PersonSide, cand: PersonSide, namesakes: int = 0,
         s_sur = _with_typed(s_sur, probe.texts[0], cand.texts[0])
     if s_sur is not None and s_sur < ROOT_SIM and _other_surname(probe, cand):
         s_sur = min(s_sur, OTHER_SURNAME_SIM)
+    name_alike = w_name == W_NAME and s_name is not None and NAME_CONFLICT <= s_name < 1.0 \
+        and not _kazakh_letters_lost((*probe.texts, "", "")[1], (*cand.texts, "", "")[1])
     if s_sur is not None and s_name is not None and s_sur + s_name < 1.8 and \
             _swap(probe, cand):
         sw_sur = part_sim(probe.surname_key, cand.name_key)
@@ -311,11 +340,12 @@ def score_person(probe: PersonSide, cand: PersonSide, namesakes: int = 0,
         if sw_sur is not None and sw_name is not None and \
                 (sw_sur + sw_name) * SWAP_FACTOR > s_sur + s_name:
             s_sur, s_name = sw_sur * SWAP_FACTOR, sw_name * SWAP_FACTOR
-            w_name = W_NAME
+            w_name, name_alike = W_NAME, False
             reasons.append("names_swapped")
     s_pat_swapped = _name_patronymic_swapped(probe, cand, s_name, w_name)
     if s_pat_swapped is not None:
         s_name, s_pat_swapped = s_pat_swapped
+        name_alike = False
         reasons.append("name_patronymic_swapped")
     if not numbers and _weighted([(w_sur, s_sur), (w_name, s_name), (w_pat, 1.0),
                                   (W_DATE, s_date)]) < floor:
@@ -335,6 +365,11 @@ def score_person(probe: PersonSide, cand: PersonSide, namesakes: int = 0,
         # Another given name: a brother, a sister, a twin, not a slip of the pen.
         score *= NAME_CONFLICT_FACTOR
         reasons.append("name_differs")
+    elif name_alike and own_name:
+        score *= OWN_NAME_FACTOR
+        reasons.append("name_differs")
+    elif name_alike:
+        reasons.append(NAME_ALIKE)
     # A name many people share proves little unless the birth date is the same too:
     # among a hundred namesakes one is likely to be born a slip away from the probe.
     # (Namesakes of the probe's surname: nothing to do with a candidate under another
