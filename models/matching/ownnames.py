@@ -24,6 +24,16 @@ Ranked = list[tuple[Verdict, str, tuple]]  # verdict, band, candidate row; best 
 _NAME_KEY, _SEX = 10, 6  # in a candidate row (candidates._PERSON_COLUMNS)
 
 
+def statement(pairs: list[tuple[str, str]], p: str) -> tuple[str, list[str]]:
+    """The look-up of `bearers` (one row per pair, its position first) and its parameters."""
+    table = f'"{Person._meta.table_name}"'
+    sql = " UNION ALL ".join(
+        f'SELECT {i} AS n, COUNT(*) FROM (SELECT "sex" FROM {table} WHERE "name_key" = {p} '
+        f"LIMIT {SAMPLE}) b{i}" + (f' WHERE "sex" = {p}' if sex else "")
+        for i, (_, sex) in enumerate(pairs))
+    return sql, [v for k, sex in pairs for v in ((k, sex) if sex else (k,))]
+
+
 def bearers(asked: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """For each (name key, sex): how many of the first SAMPLE persons bearing the name
     key (on the index that begins with it) are of that sex (of any, for sex "")."""
@@ -31,12 +41,7 @@ def bearers(asked: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
     if not pairs:
         return {}
     db = Person._meta.database
-    table, p = f'"{Person._meta.table_name}"', db.param
-    sql = " UNION ALL ".join(
-        f'SELECT {i} AS n, COUNT(*) FROM (SELECT "sex" FROM {table} WHERE "name_key" = {p} '
-        f"LIMIT {SAMPLE}) b{i}" + (f' WHERE "sex" = {p}' if sex else "")
-        for i, (_, sex) in enumerate(pairs))
-    params = [v for k, sex in pairs for v in ((k, sex) if sex else (k,))]
+    sql, params = statement(pairs, db.param)
     return {pairs[i]: int(n) for i, n in run(db, sql, params)}
 
 
@@ -66,4 +71,4 @@ def own_names(name_key: str, scored: Ranked, judge: Callable[..., Verdict],
     return out
 
 
-__all__ = ["OWN_NAME_BEARERS", "Ranked", "bearers", "own_names"]
+__all__ = ["OWN_NAME_BEARERS", "Ranked", "bearers", "own_names", "statement"]
