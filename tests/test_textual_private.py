@@ -217,3 +217,40 @@ async def test_paint_now_paints_what_was_refreshed_and_leaves_the_rest_to_textua
         await pilot.pause()
         lines = tp.screen_lines(app)
     assert lines[1].startswith("new 1") and lines[2].startswith("new 2")
+
+
+async def test_a_theme_set_before_the_start_parses_the_css_once(monkeypatch) -> None:
+    """The theme set before the app runs: its variables are the stylesheet's from the
+    first parse, nothing is parsed again, and the screen shows the theme's colours;
+    setting `app.theme` the ordinary way parses every stylesheet again."""
+    from textual.css.stylesheet import Stylesheet
+    from textual.theme import Theme
+    from textual.widgets import Static
+
+    class Probe(App[None]):
+        CSS = "Static { background: $primary; }"
+
+        def compose(self):
+            yield Static("x")
+
+    reparsed: list[int] = []
+    original = Stylesheet.reparse
+    monkeypatch.setattr(Stylesheet, "reparse",
+                        lambda self: (reparsed.append(1), original(self))[1])
+    for quiet in (True, False):
+        reparsed.clear()
+        app = Probe()
+        app.register_theme(Theme("probe", primary="#102030", dark=False))
+        if quiet:
+            assert tp.theme_before_start(app, "probe") is True
+        else:
+            app.theme = "probe"
+        async with app.run_test(size=(10, 2)) as pilot:
+            await pilot.pause()
+            assert app.theme == "probe" and "-theme-probe" in app.classes
+            assert "-light-mode" in app.classes and "-dark-mode" not in app.classes
+            assert app.query_one(Static).styles.background.hex == "#102030"
+            assert bool(reparsed) is not quiet
+            assert tp.theme_before_start(app, "textual-dark") is False  # running: Textual's
+            await pilot.pause()
+            assert app.theme == "textual-dark" and "-theme-probe" not in app.classes

@@ -61,7 +61,7 @@ class ApcardApp(App[int], inherit_bindings=False):
             self.register_theme(theme)
         name = theme_name(session.cfg)
         use(name)
-        self.theme = name
+        textual_private.theme_before_start(self, name)
         self.mono = name == MONO
         self.animation_level = "none"  # no smooth scrolling: it would cost bytes
 

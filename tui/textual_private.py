@@ -266,6 +266,35 @@ def paint_now(screen: Screen[Any]) -> bool:
     return True
 
 
+# -- the theme, before the first parse -------------------------------------------------
+
+_TEXTUAL_WATCH_THEME = App._watch_theme
+
+
+def theme_before_start(app: App[Any], name: str) -> bool:
+    """Set the theme of an app that is not running yet, its variables in the stylesheet
+    before Textual first parses it. Setting `app.theme` runs Textual's watcher, which
+    queues a refresh of the CSS: every stylesheet parsed again and applied to the whole
+    card, its layout done again, before the first frame (about a tenth of the screen's
+    start). What the watcher does besides is done here. False, and `app.theme` set the
+    ordinary way, when the app runs or the watcher changed shape."""
+    if (getattr(App, "_watch_theme", None) is not _TEXTUAL_WATCH_THEME
+            or not hasattr(app, "_refresh_truecolor_filter") or app._running):
+        app.theme = name
+        return False
+    app.set_reactive(App.theme, name)
+    theme = app.current_theme
+    classes = {c: False for c in app.classes if c.startswith("-theme-")}
+    classes[f"-theme-{theme.name}"] = True
+    classes["-dark-mode"] = theme.dark
+    classes["-light-mode"] = not theme.dark
+    app.update_classes(classes, update=False)
+    app._refresh_truecolor_filter(app.ansi_theme)
+    app._invalidate_css()
+    app.stylesheet.set_variables(app.get_css_variables())
+    return True
+
+
 # -- the one entry point -------------------------------------------------------------------
 
 
