@@ -405,10 +405,12 @@ def run_tui(ns: argparse.Namespace, cfg: Config) -> int:
             raise CliError(problem, 2)
         user = _signed_in(cfg)
     from tui.cli.base import hidden
+    from tui.palette_deferred import deferred
 
     # asyncio imports Python's ssl module (OpenSSL's libssl: 5 MiB of every start) for
-    # TLS connections the card screen never makes: it goes on without it.
-    with hidden("ssl"):
+    # TLS connections the card screen never makes: it goes on without it; and Textual's
+    # command palette, which it never opens, is imported only if it is ever made.
+    with hidden("ssl"), deferred():
         from tui.app import run_app
 
     with db_errors(cfg):

@@ -1,0 +1,60 @@
+"""Textual's app imported as the card screen imports it (tui.cli.core.run_tui): without
+the command palette's modules, and the palette still whole when it is made."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROBE = textwrap.dedent("""
+    import asyncio, sys
+    from tui.cli.base import hidden
+    from tui.palette_deferred import deferred
+
+    with hidden("ssl"), deferred():
+        from tui.app import ApcardApp  # noqa: F401
+    palette = ("textual.command", "textual.types", "textual.widgets._input",
+               "textual.widgets._option_list", "textual.widgets._button")
+    print("imported", [m for m in palette if m in sys.modules])
+
+    from textual.app import App
+    from textual.theme import ThemeProvider
+
+    class Probe(App):
+        pass
+
+    async def main():
+        app = Probe()
+        async with app.run_test(size=(40, 10)) as pilot:
+            from textual.app import CommandPalette
+            print("open before", CommandPalette.is_open(app))
+            app.search_themes()
+            await pilot.pause(0.3)
+            import textual.command as real
+            print("palette", isinstance(app.screen, real.CommandPalette),
+                  CommandPalette.is_open(app))
+            print("provider", issubclass(ThemeProvider, real.Provider))
+            await pilot.press("t", "e", "x", "t", "u", "a", "l", "-", "l", "i")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause(0.3)
+            print("theme", app.theme)
+
+    asyncio.run(main())
+""")
+
+
+def test_the_card_screens_textual_comes_without_the_palette_and_makes_it_whole() -> None:
+    proc = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env={"PYTHONPATH": str(ROOT), "TERM": "xterm"})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    lines = proc.stdout.splitlines()
+    assert "imported []" in lines
+    assert "open before False" in lines
+    assert "palette True True" in lines  # Textual's palette, with the theme provider
+    assert "provider True" in lines
+    assert "theme textual-light" in lines  # chosen in it: the provider's hits work
