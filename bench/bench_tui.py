@@ -65,11 +65,9 @@ def import_profile() -> dict:
     bare = time.perf_counter() - t0
     t0 = time.perf_counter()
     # What a bare `apcard` on a SQLite register imports, as tui.cli does it: peewee
-    # without PostgreSQL's driver, the app without Python's ssl module and Textual's
-    # command palette.
+    # without PostgreSQL's driver, the app as tui.cli.core.card_screen imports it.
     code = ("import tui.cli as c; c.without_postgres_driver(['--db', 'sqlite:///x.db']); "
-            "from tui.cli.base import hidden; from tui.palette_deferred import deferred\n"
-            "with hidden('ssl'), deferred(): import tui.app, tui.output")
+            "from tui.cli.core import card_screen; card_screen(); import tui.output")
     proc = subprocess.run([sys.executable, "-X", "importtime", "-c", code], env=env,
                           cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - t0

@@ -7,7 +7,8 @@ import argparse
 import contextlib
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from models.config import Config
 from models.db import DatabaseError, is_database_error, one_line, safe_url, small_cache
@@ -404,17 +405,26 @@ def run_tui(ns: argparse.Namespace, cfg: Config) -> int:
         if problem is not None:
             raise CliError(problem, 2)
         user = _signed_in(cfg)
+    run_app = card_screen()
+    with db_errors(cfg):
+        return int(run_app(cfg, user) or 0)
+
+
+def card_screen() -> Callable[[Config, Any], int]:
+    """Import the card screen (tui.app.run_app) without what it never uses. asyncio
+    imports Python's ssl module (OpenSSL's libssl: 5 MiB of every start) for TLS
+    connections the card screen never makes, and Textual's app imports shutil (through
+    platformdirs and tempfile), which loads liblzma and libbz2 to know whether it can
+    make .tar.xz and .tar.bz2 archives: they go on without them (nothing here archives
+    through shutil; tarfile and lzma still import when asked). Textual's command
+    palette, which it never opens, is imported only if it is ever made
+    (tui.palette_deferred)."""
     from tui.cli.base import hidden
     from tui.palette_deferred import deferred
 
-    # asyncio imports Python's ssl module (OpenSSL's libssl: 5 MiB of every start) for
-    # TLS connections the card screen never makes: it goes on without it; and Textual's
-    # command palette, which it never opens, is imported only if it is ever made.
-    with hidden("ssl"), deferred():
+    with hidden("ssl", "bz2", "lzma"), deferred():
         from tui.app import run_app
-
-    with db_errors(cfg):
-        return int(run_app(cfg, user) or 0)
+    return run_app
 
 
 def _signed_in(cfg: Config):
