@@ -21,29 +21,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-import peewee as pw
-
 from models.auditlog import GENESIS, Correction, Head, head
 from models.db import database_proxy, is_postgres
 from models.i18n import T
-from models.tables import BaseModel, now
+from models.seal_table import Seal, sealed_within_a_day
+from models.tables import now
 
-DAILY = dt.timedelta(days=1)
 _LINE = re.compile(r"apcard seal: log row (\d+), sha256 ([0-9a-f]{64})")
 # An export package's manifest carries the head's hash alone (models.exchange).
 _MANIFEST = re.compile(r'"audit_seal"\s*:\s*"([0-9a-f]{64})"')
-
-
-class Seal(BaseModel):
-    row = pw.IntegerField()
-    hash = pw.CharField(max_length=64)
-    at = pw.DateTimeField()
-    source = pw.CharField(max_length=16, default="manual")  # manual, daily, dispatch, export
-    db_user = pw.CharField(max_length=64, default="")
-    note = pw.TextField(default="")
-
-    class Meta:
-        table_name = "seal"
 
 
 @dataclass(frozen=True)
@@ -82,9 +68,7 @@ def latest() -> SealMark | None:
 
 def due(at: dt.datetime | None = None) -> bool:
     """No seal in the last day (and the log is not empty)."""
-    at = at or now()
-    last = Seal.select(pw.fn.MAX(Seal.at)).scalar()
-    return (last is None or at - last >= DAILY) and head().row > 0
+    return not sealed_within_a_day(at) and head().row > 0
 
 
 def seal_if_due(source: str = "daily") -> SealMark | None:

@@ -382,6 +382,28 @@ def test_a_seal_a_day_and_one_with_every_dispatch(people, cfg, capsys) -> None: 
     assert last.source == "dispatch" and last.row == audit.head().row
 
 
+def test_a_start_on_a_day_already_sealed_leaves_the_logs_models_alone(
+        people, monkeypatch) -> None:  # noqa: F811
+    """Whoever starts apcard on a day already sealed: no second seal, and the log's models
+    are not imported for it (a start's time); a day later the start seals."""
+    import datetime as dt
+    import sys
+
+    from models import seal_table
+    from tui.cli.identity import daily_seal
+
+    make_card(people["operator"])
+    assert seal.seal_if_due() is not None
+    with monkeypatch.context() as m:
+        m.setitem(sys.modules, "models.seal", None)  # importing it fails meanwhile
+        daily_seal()
+    assert seal.Seal.select().count() == 1
+    tomorrow = seal_table.now() + dt.timedelta(days=1, minutes=1)
+    monkeypatch.setattr(seal_table, "now", lambda: tomorrow)
+    daily_seal()
+    assert seal.Seal.select().count() == 2
+
+
 def test_a_register_older_than_the_log_verifies_after_the_upgrade(empty_db_url) -> None:
     """Rows written before the database logged (by the old application, or by hand) get
     a baseline row each in the upgrade: from then on the log adds up to the data."""

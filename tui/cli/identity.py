@@ -44,14 +44,20 @@ def acting_user(cfg: Config, action: Action | None = Action.READ_CARD, *,
 
 def daily_seal() -> None:
     """A seal a day at least, whoever starts apcard first. A database this account may
-    only read (a read-only file) is not sealed: nothing else is written either."""
+    only read (a read-only file) is not sealed: nothing else is written either. The
+    log's models (models.seal, models.auditlog: a fortieth of the card screen's start)
+    are imported only when the day's seal is not made yet."""
     import contextlib
 
     import peewee as pw
 
-    from models.seal import seal_if_due
+    from models.seal_table import sealed_within_a_day
 
     with contextlib.suppress(pw.DatabaseError, pw.InterfaceError):
+        if sealed_within_a_day():
+            return
+        from models.seal import seal_if_due
+
         seal_if_due()
 
 
