@@ -16,7 +16,9 @@ PROBE = textwrap.dedent("""
 
     import tui.cli
 
-    tui.cli.without_postgres_driver(["--db", "sqlite:///x.db"])  # as `apcard` starts
+    args = ["--db", "sqlite:///x.db"]  # as a bare `apcard` starts (tui.cli.main)
+    tui.cli.without_postgres_driver(args)
+    tui.cli.build_parser(groups=False).parse_args(args)
     from tui.cli.core import card_screen
 
     card_screen()

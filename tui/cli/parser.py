@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 import textwrap
 from collections.abc import Callable, Iterator
 
@@ -96,7 +98,28 @@ COMMAND_HELP: dict[str, T] = {
 }
 
 
+def terminal_columns() -> int:
+    """The terminal's width as shutil.get_terminal_size() tells it (COLUMNS, else standard
+    output's terminal, else 80), without importing shutil: argparse's formatter imports
+    it for this at every start, and shutil loads liblzma and libbz2 (tui.cli.core)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 class _Formatter(argparse.HelpFormatter):
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position,
+                         terminal_columns() - 2 if width is None else width)
+
     def add_usage(self, usage, actions, groups, prefix=None):
         return super().add_usage(usage, actions, groups,
                                  say(T("Қолданылуы: ", "Использование: ")) if prefix is None
