@@ -41,10 +41,10 @@ def add_legal_variants(entities: list[tuple[int, str]]) -> None:
         from models.matching.tables import LegalNameVariant
     except ImportError:
         return
-    rows = [{"variant": v, "legal_entity": eid} for eid, key in entities
-            for v in legal_variants(key)]
-    for start in range(0, len(rows), 500):
-        LegalNameVariant.insert_many(rows[start:start + 500]).execute()
+    rows = [(v, eid) for eid, key in entities for v in legal_variants(key)]
+    f = LegalNameVariant._meta.fields
+    bulk.insert_tuples(LegalNameVariant._meta.table_name,
+                       (f["variant"].column_name, f["legal_entity"].column_name), rows)
 
 
 def person_row(values: dict[str, Any]) -> dict[str, Any]:

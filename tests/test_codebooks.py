@@ -284,6 +284,18 @@ def test_allowed_penalties_of_article_423_by_seed(books) -> None:
     assert extra == ["05", "09"]
 
 
+def test_data_read_at_once_is_each_entrys_own(books, monkeypatch: pytest.MonkeyPatch) -> None:
+    one_by_one = {(e.book, e.version, e.code): e.data for book in ("article_part", "subject")
+                  for e in codebook._book(book).rows}
+    codebook.reload()
+    codebook.read_data("article_part", "subject")
+    monkeypatch.setattr(codebook, "_stored_data", None)  # no entry is read on its own now
+    at_once = {(e.book, e.version, e.code): e.data for book in ("article_part", "subject")
+               for e in codebook._book(book).rows}
+    assert at_once == one_by_one and one_by_one[("article_part", "2014", "592/02")][
+        "penalties"] == ["02"]
+
+
 def test_mrp_on_a_date(books) -> None:
     assert codebook.mrp_on(D(2024, 6, 1)) == 3692
     assert codebook.mrp_on(D(2020, 3, 31)) == 2651

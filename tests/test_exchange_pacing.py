@@ -6,6 +6,7 @@ import alone does."""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -177,3 +178,49 @@ def test_an_import_beside_an_operator_gives_way_and_decides_the_same(
     assert kept == len(saved) >= 3  # every save of the operator is there, once
     # it saw the operator at work and paused for it
     assert any(busy > 0 and pause > 0 for busy, pause in Recorded.seen)
+
+
+# --- how many new cards a write transaction holds ---------------------------------------
+
+class Turns(pacing.Pacer):
+    """Each turn's new cards and whether another session was at work after it."""
+
+    seen: list[tuple[int, int]] = []
+
+    def turned(self, txn_s: float, cards: int) -> float:
+        pause = super().turned(txn_s, cards)
+        Turns.seen.append((cards, 0 if self.alone else 1))
+        return pause
+
+
+def test_alone_a_batch_is_one_transaction_beside_an_operator_write_at_a_time(
+        two_directorates, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    body, paced, alone = two_directorates
+    fill(body)
+    with body.use():
+        written = export_cards(body.cfg, body.user, tmp_path, today=DISPATCH_DAY)
+    monkeypatch.setattr(intake, "WRITE", 2)
+    monkeypatch.setattr(intake, "BATCH", 6)
+    monkeypatch.setattr(pacing, "MAX_PAUSE_S", 0.01)
+    monkeypatch.setattr(intake, "Pacer", Turns)
+    Turns.seen = []
+    time.sleep(pacing.WINDOW_MS / 1000 + 0.2)  # the set-up's sessions no longer at work
+    with alone.use():
+        one = receive(alone.cfg, alone.user, written.path, today=RECEIVED)
+    # after the first turn (nobody counted yet) a batch's new cards go in one turn
+    assert max(cards for cards, _ in Turns.seen) > intake.WRITE
+    assert all(busy == 0 for _, busy in Turns.seen)
+
+    Turns.seen = []
+    from tests.conftest import _server_from_url
+
+    server = _server_from_url(paced.url)
+    conn = psycopg2.connect(host=server.host, port=server.port, user="postgres",
+                            dbname=paced.db.database, connect_timeout=5)
+    with paced.use(), in_transaction(conn, {}) as cur:
+        cur.execute("SELECT 1")  # an operator's session at work (inside a transaction)
+        many = receive(paced.cfg, paced.user, written.path, today=RECEIVED)
+    assert Turns.seen and all(busy == 1 for _, busy in Turns.seen)
+    assert all(cards <= intake.WRITE for cards, _ in Turns.seen)
+    assert many.results == one.results
+    assert outcome(paced) == outcome(alone)

@@ -47,6 +47,8 @@ from models.validation import (
 
 ACTIONS = ("register", "correct", "remove")
 PARALLEL_FROM = 3000  # records: below this, worker processes cost more than they save
+# codebooks whose entries' data (penalties, fines, kinds) the checking of cards reads
+DATA_BOOKS = ("article", "article_part", "penalty", "subject", "mrp", "authority")
 
 
 def issue(kk: str, ru: str, line: str = "", name: str = "", **fmt: object) -> Issue:
@@ -208,6 +210,8 @@ def _start_worker(url: str) -> None:
     os.environ["PGAPPNAME"] = IMPORT_APP
     open_database(url, pool_size=1)
     codebook.reload()
+    # a large package's cards ask for most article parts' penalties and fines
+    codebook.read_data(*DATA_BOOKS)
 
 
 def _work(records: list[dict[str, Any]], job: Job) -> list[Checked]:

@@ -10,6 +10,9 @@ as its own checking processes slow them too.) Nobody else at work: no pause, ful
 the import works in the gaps they leave, and never less than MIN_SHARE of the time, so
 a large package always advances and finishes.
 
+With nobody else at work after a turn (`Pacer.alone`) the import writes its next batch's
+new cards in one transaction instead of a few cards at a time.
+
 The pause comes after the commit: the import holds no lock while it waits, and what it
 has written stays written (a stopped import resumes, as ever).
 """
@@ -85,6 +88,9 @@ class Pacer:
         self.latency = Latency()
         self.query = AT_WORK
         self.blind = False  # the count misses other roles' sessions: pace by latency too
+        # nobody else was at work after the last turn (and its own writing was not
+        # slower than its best): the next new cards may go in one longer transaction
+        self.alone = False
         if on:
             db.execute_sql(f"SET application_name = '{IMPORT_APP}'")
             counts, sees_all = db.execute_sql(
@@ -111,8 +117,10 @@ class Pacer:
         slowdown = self.latency.observe(txn_s, cards)
         # Its own slowdown also comes from its checking processes beside it: a signal
         # only where the count of the others cannot be had.
-        pause = pause_for(time.monotonic() - self.resumed, self.others(),
+        others = self.others()
+        pause = pause_for(time.monotonic() - self.resumed, others,
                           slowdown if self.blind else 1.0)
+        self.alone = others == 0 and pause == 0
         if pause > 0:
             time.sleep(pause)
         self.resumed = time.monotonic()

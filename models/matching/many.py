@@ -60,9 +60,13 @@ def run_pieces(db: Any, searches: list[list[Piece]]) -> list[list[tuple]]:
     statement per look-up shape for them all."""
     out: list[list[tuple]] = [[] for _ in searches]
     groups: dict[tuple[str, str, tuple[str, ...]], list[tuple[int, list[Any]]]] = {}
+    arrays: dict[tuple[type, ...], tuple[str, ...]] = {}  # the values' types -> arrays
     for i, found in enumerate(searches):
         for kind, sql, params in found:
-            types = tuple(_array(v) for v in params)
+            python = tuple(map(type, params))
+            types = arrays.get(python)
+            if types is None:
+                types = arrays[python] = tuple(_array(v) for v in params)
             groups.setdefault((kind, sql, types), []).append((i, params))
     for (kind, sql, types), members in groups.items():
         params: list[Any] = [[i for i, _ in members]]
