@@ -279,7 +279,7 @@ def theme_before_start(app: App[Any], name: str) -> bool:
     start). What the watcher does besides is done here. False, and `app.theme` set the
     ordinary way, when the app runs or the watcher changed shape."""
     if (getattr(App, "_watch_theme", None) is not _TEXTUAL_WATCH_THEME
-            or not hasattr(app, "_refresh_truecolor_filter") or app._running):
+            or not hasattr(app, "_refresh_truecolor_filter") or app.is_running):
         app.theme = name
         return False
     app.set_reactive(App.theme, name)
