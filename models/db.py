@@ -24,10 +24,8 @@ def _create_shared(path: str) -> None:
     write what one of them created. SQLite gives its -wal and -shm files the same."""
     try:
         os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666))
-    except FileExistsError:
-        pass  # another process made it first
     except OSError:
-        pass  # SQLite says why, in its own words, when it opens the file
+        pass  # made by another process first, or SQLite says why when it opens the file
 
 
 def _sqlite(url: str, busy_timeout_ms: int) -> pw.SqliteDatabase:
@@ -38,11 +36,10 @@ def _sqlite(url: str, busy_timeout_ms: int) -> pw.SqliteDatabase:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(f"cannot create database folder {folder}: {exc.strerror}") from None
-        if Path(path).exists():
-            if not os.access(path, os.W_OK):
-                raise DatabaseError(f"database file {path} is read-only")
-        else:
+        if not Path(path).exists():
             _create_shared(path)
+        elif not os.access(path, os.W_OK):
+            raise DatabaseError(f"database file {path} is read-only")
         wal.watch(path)  # the log copied back off the save's path (models/wal.py)
     db = pw.SqliteDatabase(
         path,

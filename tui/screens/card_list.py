@@ -201,17 +201,21 @@ class CardListScreen(FilterListScreen):
         self._activate(-1)
 
     def _failed(self, text: str) -> None:
-        self.pending, self.open_first = None, False
+        self._not_searching()
         self._say(text)
+
+    def _not_searching(self) -> None:
+        """No search on its way any more."""
+        self.pending, self.open_first = None, False
 
     def _found(self, cards: list[Card]) -> None:
         self.cards, self.notes = cards, {}
-        self.pending, open_first = None, self.open_first
+        open_first = self.open_first
+        self._not_searching()
         self._show_cards()
         if cards:
             self._activate(-1)
             if open_first:
-                self.open_first = False
                 self.app.push_screen(CardScreen(self.session, card=cards[0]))
 
     def _show_cards(self) -> None:

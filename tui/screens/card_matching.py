@@ -116,11 +116,10 @@ class DuplicateFinder:
 
         self.host.open(DuplicatesScreen(self.host.session, values, found), decided)
 
-
     def _fill_known(self, decision: Decision) -> str:
         """The card's blank lines that the register knows for the person or entity it
-        was declared to be, filled from it (the lines the card's subject shows only);
-        the card lines filled, in the form's order, or ""."""
+        was declared to be, filled from it (the lines the card's subject shows, in the
+        form's order): the card lines filled, or ""."""
         from models.matching.decisions import known_values
 
         state = self.host.state
@@ -130,16 +129,12 @@ class DuplicateFinder:
             if not is_database_error(exc):
                 raise
             return ""  # nothing filled: the operator keys them, as without the register
-        kind, filled = state.kind, []
-        for name, value in known.items():
-            field = FIELDS[name]
-            if state.text(name) or not field.visible_for(kind):
-                continue
-            state.set(name, raw_of(field, value))
-            filled.append(name)
-        order = {name: i for i, name in enumerate(self.host.order())}
-        filled.sort(key=lambda name: order.get(name, len(order)))
-        return ", ".join(dict.fromkeys(FIELDS[name].line for name in filled))
+        lines = []
+        for name in self.host.order():  # the subject's own fields only
+            if name in known and not state.text(name):
+                state.set(name, raw_of(FIELDS[name], known[name]))
+                lines.append(FIELDS[name].line)
+        return ", ".join(dict.fromkeys(lines))
 
 
 def candidates(values: dict[str, Any], kind: Subject | None,
