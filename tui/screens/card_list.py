@@ -34,8 +34,6 @@ from tui.screens.filter_list import FilterListScreen
 from tui.screens.texts import STATUS
 from tui.session import Session
 from tui.widgets.field import FieldBox
-from tui.widgets.form import FormRow
-from tui.widgets.layout import Cell, Row
 from tui.widgets.line import TextLine
 from tui.widgets.picklist import PickList
 
@@ -69,6 +67,7 @@ class CardListScreen(FilterListScreen):
         super().__init__(session.lang)
         self.session = session
         self.boxes = [FieldBox(f) for f in SEARCH_FIELDS]
+        self.filter_layout = ROWS
         self.active = 0  # index of the active search field; -1: the results list
         self.cards: list[Card] = []
         self.notes: dict[int, str] = {}  # card id -> what is late, in the overdue list
@@ -83,21 +82,10 @@ class CardListScreen(FilterListScreen):
     def compose(self):
         with Vertical(classes="dialog -tall"):
             yield TextLine(role="title", id="title")
-            for row in ROWS:
-                yield FormRow(self._row(row), [self.boxes[j] for j in row])
+            yield from self.filter_rows()
             yield TextLine(id="found")
             yield PickList(id="cards")
             yield TextLine(id="hint")
-
-    def _row(self, indexes: tuple[int, ...]) -> Row:
-        cells: list[Cell] = []
-        for j in indexes:
-            f = SEARCH_FIELDS[j]
-            label = f"{f.label(self.lang)} "
-            cells += [Cell("label", len(label) + (1 if cells else 0),
-                           (" " if cells else "") + label),
-                      Cell("field", self.boxes[j].inner + 3, field=f)]
-        return Row(tuple(cells), frozenset(), "search")
 
     def on_mount(self) -> None:
         self.relabel()
@@ -134,9 +122,7 @@ class CardListScreen(FilterListScreen):
     def relabel(self) -> None:
         self.query_one("#title", TextLine).set_text(self.tr(TITLE))
         self.query_one("#hint", TextLine).set_text(self.tr(HINT))
-        for row_widget, indexes in zip(self.query(FormRow), ROWS, strict=True):
-            row_widget.spec = self._row(indexes)
-            row_widget.refresh()
+        self.relabel_filters()
         if self.cards:
             self._show_cards()
 

@@ -28,8 +28,6 @@ from tui.screens import texts as tx
 from tui.screens.filter_list import FilterListScreen
 from tui.session import Session
 from tui.widgets.field import FieldBox
-from tui.widgets.form import FormRow
-from tui.widgets.layout import Cell, Row
 from tui.widgets.line import TextLine, fit
 from tui.widgets.picklist import PickList
 
@@ -78,14 +76,14 @@ class CorrectionJournalScreen(FilterListScreen):
         if card_id is not None:
             self.boxes[4].set_raw(str(card_id))
         self.boxes[6].set_raw(f"journal-{dt.date.today():%Y%m%d}.csv")
+        self.filter_layout = ROWS
         self.active = 0  # index of the active filter box; -1: the list
         self.rows: list[LogRow] = []
 
     def compose(self):
         with Vertical(classes="dialog -tall"):
             yield TextLine(role="title", id="title")
-            for row in ROWS:
-                yield FormRow(self._row(row), [self.boxes[j] for j in row])
+            yield from self.filter_rows()
             yield TextLine(id="found")
             yield TextLine(role="head", id="head")
             yield PickList(id="rows")
@@ -93,16 +91,6 @@ class CorrectionJournalScreen(FilterListScreen):
             yield TextLine(id="was")
             yield TextLine(id="why")
             yield TextLine(id="hint")
-
-    def _row(self, indexes: tuple[int, ...]) -> Row:
-        cells: list[Cell] = []
-        for j in indexes:
-            f = FILTERS[j]
-            label = f"{f.label(self.lang)} "
-            cells += [Cell("label", len(label) + (1 if cells else 0),
-                           (" " if cells else "") + label),
-                      Cell("field", self.boxes[j].inner + 3, field=f)]
-        return Row(tuple(cells), frozenset(), "search")
 
     def on_mount(self) -> None:
         self.relabel()
@@ -114,9 +102,7 @@ class CorrectionJournalScreen(FilterListScreen):
         self.query_one("#head", TextLine).set_text(self.tr(HEAD))
         save = self.session.keymap.label("save").split(",")[0]
         self.query_one("#hint", TextLine).set_text(self.tr(HINT.format(save=save)))
-        for row_widget, indexes in zip(self.query(FormRow), ROWS, strict=True):
-            row_widget.spec = self._row(indexes)
-            row_widget.refresh()
+        self.relabel_filters()
         if self.rows:
             self._show()
 

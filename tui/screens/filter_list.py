@@ -1,13 +1,18 @@
 """A window made of filter fields above a result list (card list, correction
 journal): Tab / Up / Down move between the filters and into the list, Enter searches,
-Esc closes. A subclass provides `boxes`, `_search()` and `_has_results()`."""
+Esc closes. A subclass provides `boxes`, `filter_layout` (which filters share a screen row),
+`_search()` and `_has_results()`."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 from textual import events
 
 from tui.screens.base import QuietModal
 from tui.widgets.field import FieldBox
+from tui.widgets.form import FormRow
+from tui.widgets.layout import Cell, Row
 from tui.widgets.picklist import PickList
 
 
@@ -15,6 +20,27 @@ class FilterListScreen(QuietModal[None]):
     AUTO_FOCUS = ""  # keys come to the screen, in order (see on_key)
     boxes: list[FieldBox]
     active: int  # the filter typed into; -1: the result list
+    filter_layout: tuple[tuple[int, ...], ...]  # indexes of `boxes` on each screen row
+
+    def filter_rows(self) -> Iterator[FormRow]:
+        """The filters' screen rows, for compose()."""
+        for indexes in self.filter_layout:
+            yield FormRow(self._filter_row(indexes), [self.boxes[j] for j in indexes])
+
+    def _filter_row(self, indexes: tuple[int, ...]) -> Row:
+        cells: list[Cell] = []
+        for j in indexes:
+            box = self.boxes[j]
+            label = (" " if cells else "") + f"{box.field.label(self.lang)} "
+            cells += [Cell("label", len(label), label),
+                      Cell("field", box.inner + 3, field=box.field)]
+        return Row(tuple(cells), frozenset(), "search")
+
+    def relabel_filters(self) -> None:
+        """The filters' labels again, in the session's language."""
+        for row_widget, indexes in zip(self.query(FormRow), self.filter_layout, strict=True):
+            row_widget.spec = self._filter_row(indexes)
+            row_widget.refresh()
 
     def _activate(self, index: int) -> None:
         self.active = index

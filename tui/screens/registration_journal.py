@@ -30,8 +30,6 @@ from tui.screens.doc_form import DocForm, Refused, Spec
 from tui.screens.filter_list import FilterListScreen
 from tui.session import Session
 from tui.widgets.field import FieldBox
-from tui.widgets.form import FormRow
-from tui.widgets.layout import Cell, Row
 from tui.widgets.line import TextLine, fit
 from tui.widgets.picklist import PickList
 
@@ -66,6 +64,7 @@ class RegistrationJournalScreen(FilterListScreen):
         defaults = {"date_from": dt.date(today.year, 1, 1).strftime("%d%m%Y"),
                     "date_to": today.strftime("%d%m%Y")}
         self.boxes = [FieldBox(f, defaults.get(f.name, "")) for f in FILTERS]
+        self.filter_layout = ROWS
         self.active = 0
         self.rows: list[JournalRow] = []
         self.flt = JournalFilter()
@@ -73,22 +72,12 @@ class RegistrationJournalScreen(FilterListScreen):
     def compose(self):
         with Vertical(classes="dialog -tall"):
             yield TextLine(role="title", id="title")
-            for row in ROWS:
-                yield FormRow(self._row(row), [self.boxes[j] for j in row])
+            yield from self.filter_rows()
             yield TextLine(id="found")
             yield PickList(id="entries")
             for i in range(DETAIL):
                 yield TextLine(id=f"col{i}")
             yield TextLine(id="hint")
-
-    def _row(self, indexes: tuple[int, ...]) -> Row:
-        cells: list[Cell] = []
-        for j in indexes:
-            f = FILTERS[j]
-            label = (" " if cells else "") + f"{f.label(self.lang)} "
-            cells += [Cell("label", len(label), label),
-                      Cell("field", self.boxes[j].inner + 3, field=f)]
-        return Row(tuple(cells), frozenset(), "search")
 
     def on_mount(self) -> None:
         self.relabel()
@@ -98,9 +87,7 @@ class RegistrationJournalScreen(FilterListScreen):
     def relabel(self) -> None:
         self.query_one("#title", TextLine).set_text(self.tr(TITLE))
         self.query_one("#hint", TextLine).set_text(self.tr(HINT))
-        for row_widget, indexes in zip(self.query(FormRow), ROWS, strict=True):
-            row_widget.spec = self._row(indexes)
-            row_widget.refresh()
+        self.relabel_filters()
         if self.rows:
             self._search()
 
