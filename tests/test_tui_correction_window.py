@@ -147,3 +147,28 @@ async def test_one_reason_per_line_then_the_window_once(people, cfg) -> None:  #
     assert got == [ReasonChoice(None, None, {"protocol_no": ("04", "опечатка"),
                                              "surname": ("04", "по паспорту")},
                                 dt.date(2026, 4, 1), "акт сверки")]
+
+
+async def test_an_error_on_the_card_is_listed_before_the_reason(people, cfg) -> None:  # noqa: F811
+    """A correction the card's rules refuse says so at F2: no reason typed for nothing."""
+    from models.tables import Card
+    from tests.test_corrections import make_card
+    from tui.screens.card import CardScreen
+    from tui.screens.messages import IssuesScreen
+
+    card = make_card(people["operator"])
+    app = make_app(cfg, login="admin")
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(CardScreen(app.session, Card.get_by_id(card.id)))
+        await pilot.pause()
+        await type_in(pilot, "f8")
+        app.screen.focus_field("birth_date")
+        await type_in(pilot, "ctrl+u", "127", "f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, IssuesScreen))
+        assert "исправьте ошибки" in screen_text(app)
+        await type_in(pilot, "enter")  # to the field at fault, the edits kept
+        await settle(pilot)
+        assert isinstance(app.screen, CardScreen) and app.screen.state.focus == "birth_date"
+        await type_in(pilot, "15031985", "f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReasonDialog))
+    assert Card.get_by_id(card.id).version == card.version  # nothing written meanwhile

@@ -1,8 +1,9 @@
 """Correcting a registered card on the card screen (§34-2), for administrators.
 
-F8 on a card opened from the card list unlocks its lines; F2 asks the reason (a code
-and a text, one for all changed lines or one per line), the date the error was found
-and, past the §6 month, the override reason; it hands the changes to
+F8 on a card opened from the card list unlocks its lines; F2 refuses with the list of
+errors while the edited card has any (before a reason is typed for nothing), else asks
+the reason (a code and a text, one for all changed lines or one per line), the date the
+error was found and, past the §6 month, the override reason; it hands the changes to
 models.corrections.correct_card, the one function that changes registered data.
 Esc before saving drops the edits: nothing is written, nothing is logged.
 """
@@ -15,7 +16,7 @@ from models.card_schema import FIELDS
 from models.i18n import T
 from models.permissions import Action, allowed
 from models.tables import Card
-from models.validation import format_value
+from models.validation import errors, format_value
 from tui.screens.card_host import CardHost
 from tui.screens.messages import ConfirmScreen, IssuesScreen, NoticeScreen
 
@@ -84,6 +85,13 @@ class Corrector:
             return
         if not changes:
             self.host.say(self.host.tr(NOTHING_CHANGED))
+            return
+        state = self.host.state
+        state.show_all = True
+        self.host.recheck()
+        if errors(state.check()):
+            self.host.open(IssuesScreen(self.host.lang, state.shown(), "errors"),
+                           lambda name: self.host.focus_field(name) if name else None)
             return
 
         def reasoned(choice: ReasonChoice | None) -> None:
