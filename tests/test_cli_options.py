@@ -91,7 +91,7 @@ def test_help_from_the_real_entry_point() -> None:
 # (`init` creates one, and `db upgrade`, asked to write the schema, may too)
 
 @pytest.mark.parametrize("args", [["db", "version"], [], ["codebooks", "load"], ["codebooks", "show", "subject"],
-                                  ["persons", "search", "--surname", "Ким"],
+                                  ["persons", "search", "--surname", "Ким", "--name", "Ли"],
                                   ["audit", "verify"]])
 def test_only_init_creates_a_database(args: list[str], tmp_path: Path,
                                       capsys: pytest.CaptureFixture[str]) -> None:

@@ -267,6 +267,28 @@ def test_search_is_never_refused_for_a_doubtful_field(operator: User, cfg: Confi
     assert code == 1 and "\x1b" not in err + out
 
 
+def test_search_needs_two_name_parts_or_an_iin(operator: User, cfg: Config,
+                                                     people_csv: str,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Two of surname, given name and birth date (or an IIN) are searched; less is a
+    one-line usage error that says what to add, not an empty answer that would read as
+    "no such person"."""
+    run(cfg, ["persons", "import", people_csv], capsys)
+    for args in (["--surname", "Цой", "--birth-date", "21.06.1962"],
+                 ["--name", "Виктор", "--patronymic", "Робертович", "--birth-date", "21.06.1962"]):
+        code, out, err = run(cfg, ["persons", "search", *args, "--json"], capsys)
+        assert code == 0, (args, err)
+        assert json.loads(out)["candidates"][0]["ref"] == "A9", args
+    for lang, args, said in (
+            ("ru", ["--surname", "Цой"], "нужны два из трёх"),
+            ("ru", ["--surname", "Цой", "--patronymic", "Робертович"], "или ИИН"),
+            ("ru", ["--birth-date", "21.06.1962"], "мало данных для поиска"),
+            ("kk", ["--name", "Виктор"], "іздеуге дерек аз")):
+        code, out, err = run(cfg, ["--lang", lang, "persons", "search", *args], capsys)
+        assert code == 2 and said in err and len(err.strip().splitlines()) == 1, (args, err)
+        assert out == ""
+
+
 def test_search_reads_dates_as_documents_write_them(operator: User, cfg: Config, people_csv: str,
                                                     tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:

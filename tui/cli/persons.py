@@ -180,8 +180,9 @@ _NOTE_IIN_CHECK = T("ЖСН {v}: бақылау цифры қате, қате т
 _NOTE_IIN_READ = T("ЖСН «{v}» {d} ретінде оқылды", "ИИН «{v}» прочитан как {d}")
 _NOTE_SEX = T("жынысы «{v}» 1 не 2 емес: ескерілмеді", "пол «{v}» — не 1 и не 2: не учтён")
 _NOTE_TEXT = T("{col}: {why}: ескерілмеді", "{col}: {why}: не учтено")
-_NOTHING = T("іздеуге ешнәрсе қалмады (тегі, аты немесе ЖСН керек)",
-             "искать не по чему (нужны фамилия, имя или ИИН)")
+_TOO_LITTLE = T("іздеуге дерек аз: тегі, аты және туған күнінің екеуі немесе ЖСН керек",
+                "мало данных для поиска: нужны два из трёх (фамилия, имя, дата рождения) "
+                "или ИИН")
 
 
 def parse_probe(raw: dict[str, str], lang: str) -> tuple[dict[str, Any], list[str]]:
@@ -241,8 +242,11 @@ def parse_probe(raw: dict[str, str], lang: str) -> tuple[dict[str, Any], list[st
                     not ((date.month, date.day) == (1, 1) and date.year == by_iin.year):
                 notes.append(_NOTE_IIN_DATE.format(i=f"{by_iin:%d.%m.%Y}",
                                                    d=f"{date:%d.%m.%Y}")(lang))
-    if not (values["surname"] or values["given_name"] or values.get("iin")):
-        raise RowError("; ".join([*notes, _NOTHING(lang)]))
+    # Less than this scores no candidate (models.matching.score): a person is named by
+    # an IIN, or by two of surname, given name and birth date.
+    if not values.get("iin") and sum(bool(values.get(k)) for k in
+                                     ("surname", "given_name", "birth_date")) < 2:
+        raise RowError("; ".join([*notes, _TOO_LITTLE(lang)]))
     return values, notes
 
 
