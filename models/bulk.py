@@ -106,10 +106,12 @@ def insert_last(model: type[pw.Model], row: dict[str, Any],
     back = [i for i, f in enumerate(fields) if f.name in exprs]
     read = ", ".join(['"id"', *(f'"{fields[i].column_name}"' for i in back)])
     # currval: the id this session's insert took (the sequence is the session's own).
+    # In a subquery, taken once: compared with each row's id, a volatile function
+    # cannot use the primary key, and the read scanned the whole table.
     got = db.last_statement(
         f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join(marks)})', params,
         f'SELECT {read} FROM "{table}" WHERE "id" = '
-        f"currval(pg_get_serial_sequence(%s, 'id'))", (f'"{table}"',))[0]
+        f"(SELECT currval(pg_get_serial_sequence(%s, 'id')))", (f'"{table}"',))[0]
     for i, v in zip(back, got[1:], strict=True):
         values[i] = fields[i].python_value(v)
     obj = model(**{f.name: v for f, v in zip(fields, values, strict=True)})

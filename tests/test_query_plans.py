@@ -50,8 +50,35 @@ def statements() -> Iterator[list[tuple[str, tuple]]]:
         log.setLevel(level)
 
 
+def split(sql: str, params: tuple, mark: str) -> list[tuple[str, tuple]]:
+    """A message of several statements (PostgreSQL: a save's INSERT; COMMIT; SELECT)
+    as its statements, each with its own parameters (semicolons and marks inside
+    quoted text are text)."""
+    parts: list[tuple[str, tuple]] = []
+    start = used = n = 0
+    quoted = False
+    i = 0
+    while i < len(sql):
+        c = sql[i]
+        if c == "'":
+            quoted = not quoted
+        elif not quoted and sql.startswith(mark, i):
+            n += 1
+            i += len(mark)
+            continue
+        elif not quoted and c == ";":
+            parts.append((sql[start:i], params[used:used + n]))
+            start, used, n = i + 1, used + n, 0
+        i += 1
+    parts.append((sql[start:], params[used:used + n]))
+    return [(s.strip(), p) for s, p in parts if s.strip()]
+
+
 def full_scans(db, sql: str, params: tuple) -> list[str]:
-    """The big tables this statement reads whole, by its plan."""
+    """The big tables this statement (or message of statements) reads whole, by its plan."""
+    parts = split(sql, params, db.param)
+    if len(parts) > 1:
+        return [t for part in parts for t in full_scans(db, *part)]
     if not re.match(r"\s*(SELECT|UPDATE|DELETE|WITH)", sql, re.I):
         return []  # INSERT ... VALUES reads nothing
     if is_postgres(db):
@@ -124,3 +151,8 @@ def test_a_full_scan_is_caught(db) -> None:
         "%s", db.param), ("x",)) == ["card"]
     assert full_scans(db, 'SELECT "id" FROM "card" WHERE "iin" = %s'.replace(
         "%s", db.param), ("x",)) == []
+    # Each statement of a message: the one after COMMIT too, with its own parameters.
+    p = db.param
+    assert full_scans(db, f'INSERT INTO "person" ("surname") VALUES ({p}); COMMIT; '
+                      f'SELECT "id" FROM "card" WHERE "workplace" = {p}', ("a;b", "x")) \
+        == ["card"]
