@@ -102,10 +102,20 @@ async def test_returned_card_needs_no_override(people, cfg) -> None:  # noqa: F8
     assert got == [ReasonChoice("04", "по возврату", {}, dt.date(2025, 1, 1), "")]
 
 
-async def test_f8_records_the_basis(people, cfg) -> None:  # noqa: F811
+async def _correct(app: Any, pilot: Any, card_id: int, field: str, typed: str) -> None:
+    """Open the card, F8, retype one field, F2."""
     from models.tables import Card
-    from tests.test_corrections import make_card
     from tui.screens.card import CardScreen
+
+    app.push_screen(CardScreen(app.session, Card.get_by_id(card_id)))
+    await pilot.pause()
+    await type_in(pilot, "f8")
+    app.screen.focus_field(field)
+    await type_in(pilot, "ctrl+u", typed, "f2")
+
+
+async def test_f8_records_the_basis(people, cfg) -> None:  # noqa: F811
+    from tests.test_corrections import make_card
 
     card = make_card(people["operator"])
     returned = make_card(people["operator"], journal_no="00777")
@@ -118,11 +128,7 @@ async def test_f8_records_the_basis(people, cfg) -> None:  # noqa: F811
     async with app.run_test(size=SIZE) as pilot:
         for target, keys in ((card, ["enter"]),
                              (returned, ["tab", "01012024", "enter"])):
-            app.push_screen(CardScreen(app.session, Card.get_by_id(target.id)))
-            await pilot.pause()
-            await type_in(pilot, "f8")
-            app.screen.focus_field("protocol_no")
-            await type_in(pilot, "ctrl+u", "000123999", "f2")
+            await _correct(app, pilot, target.id, "protocol_no", "000123999")
             await wait_for(pilot, lambda: isinstance(app.screen, ReasonDialog))
             await type_in(pilot, "опечатка", *keys)
             await settle(pilot)
@@ -159,11 +165,7 @@ async def test_an_error_on_the_card_is_listed_before_the_reason(people, cfg) -> 
     card = make_card(people["operator"])
     app = make_app(cfg, login="admin")
     async with app.run_test(size=SIZE) as pilot:
-        app.push_screen(CardScreen(app.session, Card.get_by_id(card.id)))
-        await pilot.pause()
-        await type_in(pilot, "f8")
-        app.screen.focus_field("birth_date")
-        await type_in(pilot, "ctrl+u", "127", "f2")
+        await _correct(app, pilot, card.id, "birth_date", "127")
         await wait_for(pilot, lambda: isinstance(app.screen, IssuesScreen))
         assert "исправьте ошибки" in screen_text(app)
         await type_in(pilot, "enter")  # to the field at fault, the edits kept
