@@ -174,3 +174,36 @@ def test_a_card_the_database_refuses_leaves_its_claim_and_person_unwritten(books
     assert (card.journal_no, Card.get_by_id(card.id).journal_no) == ("00001", "00001")
     assert card.status == Status.REGISTERED.value and drafts.load_draft(user) is None
     assert next_journal_no("685", 2025) == "00002"
+
+
+def test_a_claim_reads_only_the_cards_holding_its_number(books, user) -> None:
+    """PostgreSQL claims in the database (migration v0017): a kept proposal taken
+    meanwhile is checked against the cards holding that number, not against every card
+    of the journal's year, however many there are (the counter's row is locked
+    meanwhile, so every save of the journal would wait for that reading)."""
+    from models.db import database_proxy, is_postgres
+    from models.journal_no import LARGEST
+
+    db = database_proxy.obj
+    if not is_postgres(db):
+        pytest.skip("SQLite claims in Python, each look-up planned with its values")
+    register_card(_card("00001"), user, today=TODAY)
+    cols = [c.name for c in db.get_columns("card") if c.name not in ("id", "journal_no")]
+    listed = ", ".join(f'"{c}"' for c in cols)
+    with audit.writing(user, "register"):  # a journal of 3,000 cards in the year
+        db.execute_sql(f'INSERT INTO card ({listed}, "journal_no") SELECT {listed}, '
+                       "lpad(g::text, 5, '0') FROM card, generate_series(2, 3000) AS g")
+    JournalCounter.update(last_no=3000).execute()
+
+    def read() -> int:
+        return db.execute_sql("SELECT coalesce(idx_tup_fetch, 0) + seq_tup_read FROM "
+                              "pg_stat_xact_user_tables WHERE relname = 'card'").fetchone()[0]
+
+    with db.atomic() as tx:
+        for i in range(8):  # past the custom plans, the plan PL/pgSQL keeps too
+            before = read()
+            claimed = db.execute_sql("SELECT apcard_journal_claim('685', 2025, 1, true, %s)",
+                                     (LARGEST,)).fetchone()[0]
+            assert claimed == 3001 + i  # 00001 taken: the next free number
+            assert read() - before <= 4  # the card holding 00001; none holds the next
+        tx.rollback()
