@@ -5,6 +5,8 @@ them), the log proves it, and a dispatch made around the log is refused or shows
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import sqlite3
 
 import peewee as pw
@@ -196,6 +198,7 @@ def test_the_package_reader_encodes_as_the_models_do(people, backend: str) -> No
     for cid in ids:
         values = card_values(Card.get_by_id(cid))
         assert cardrows.encode(rows[cid]) == fmt.encode_values(values)
+        assert cardrows.encode_json(rows[cid]) == fmt.dumps(fmt.encode_values(values))
         assert cardrows.edition(rows[cid]) == row_edition(values)
     # A flag set, a flag clear, a zero amount, an empty text, as each driver reads them.
     at = {n: len(cardrows.HEAD) + i for i, n in enumerate(cardrows.NAMES)}
@@ -207,6 +210,28 @@ def test_the_package_reader_encodes_as_the_models_do(people, backend: str) -> No
         values = {**card_values(Card.get_by_id(ids[0])), "without_protocol": flag,
                   "fine_imposed": 0, "paragraph": ""}
         assert cardrows.encode(tuple(raw)) == fmt.encode_values(values)
+        assert cardrows.encode_json(tuple(raw)) == fmt.dumps(fmt.encode_values(values))
+    # Texts JSON must escape, a date read as a date, an amount as text: the same bytes.
+    raw = list(rows[ids[0]])
+    raw[at["surname"]] = 'Ә"\\\n\t\x01\u2028 «й»'
+    raw[at["offence_date"]] = dt.date(2025, 3, 1)
+    raw[at["fine_imposed"]] = "15000"
+    text = cardrows.encode_json(tuple(raw))
+    assert text == fmt.dumps(cardrows.encode(tuple(raw)))
+    assert json.loads(text)["surname"] == 'Ә"\\\n\t\x01\u2028 «й»'
+
+
+def test_a_record_written_as_text_is_the_record_dumped() -> None:
+    """format.record_line (a card record whose values are JSON text already) writes the
+    bytes format.dumps writes for the whole record: a package and its re-export agree."""
+    values = {"surname": 'Ә"\\ \x1f', "fine_imposed": 1500, "without_protocol": True}
+    reasons = {"status": {"code": "09", "text": "қате \"x\"\n"}, "surname": ["a", None]}
+    for rec in ({"uid": "B:1", "version": 3, "action": "register", "status": "dispatched",
+                 "edition": "2024", "values": values},
+                {"uid": 'B:"2', "version": 2**40, "base_version": 1, "action": "remove",
+                 "edition": "", "status": "removed", "person": "B:P7", "reason": reasons["status"],
+                 "reasons": reasons, "values": {}}):
+        assert fmt.record_line(rec, fmt.dumps(rec["values"])) == fmt.dumps(rec)
 
 
 

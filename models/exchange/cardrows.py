@@ -110,6 +110,46 @@ def encode(row: Row) -> dict[str, Any]:
     return out
 
 
+# The same values written straight as the package's JSON text (format.dumps of `encode`'s
+# dict): its keys in sorted order, each with its kind's encoding. A value of an unusual
+# type goes through `_slow` and format.dumps, as `encode` and the writer would take it.
+_JSON_FIELDS = tuple(sorted(
+    ((n, f"{fmt.json_text(n)}:", at, i, _KINDS[i]) for n, at, i in
+     (*_PLAIN_FIELDS, *_DATE_FIELDS, *_AMOUNT_FIELDS, *_FLAG_FIELDS)),
+    key=operator.itemgetter(0)))
+_PLAIN, _DATE, _AMOUNT, _FLAG = "plain", "date", "amount", "flag"
+_HOW = {Kind.DATE: _DATE, Kind.AMOUNT: _AMOUNT, Kind.FLAG: _FLAG}
+_JSON_PLAN = tuple((key, at, i, _HOW.get(kind, _PLAIN)) for _, key, at, i, kind in _JSON_FIELDS)
+
+
+def encode_json(row: Row) -> str:
+    """format.dumps(encode(row)), without the dict: the package's `values` object as
+    text, one value at a time (the writer's JSON encoder sorts a dict's keys for every
+    record; here they are in order already)."""
+    string, text = fmt.json_string, fmt.json_text
+    parts = []
+    for key, at, i, how in _JSON_PLAN:
+        raw = row[at]
+        if raw is None or raw == "":
+            continue
+        t = type(raw)
+        if how is _PLAIN:
+            if t is str:  # most of a card
+                parts.append(key + string(raw))
+                continue
+            v = _slow(i, raw)
+        elif how is _DATE:
+            v = raw if t is str and len(raw) == 10 else (
+                raw.isoformat() if t is dt.date else _slow(i, raw))
+        elif how is _AMOUNT:
+            v = raw if t is int else _slow(i, raw)
+        else:
+            v = (True if raw else None) if t is int or t is bool else _slow(i, raw)
+        if v is not None:
+            parts.append(key + text(v))
+    return "{" + ",".join(parts) + "}"
+
+
 def _date(raw: Any) -> Any:
     if type(raw) is str and len(raw) == 10:
         try:

@@ -108,6 +108,15 @@ def record(uid_: str, version: int, base: int | None, action: str, encoded: dict
     return rec
 
 
+def record_text(uid_: str, version: int, base: int | None, action: str, card: cardrows.Row,
+                status: str, reasons: dict[str, dict[str, str]] | None,
+                person: str | None) -> str:
+    """The JSON text of the card record of a card read by cardrows (format.dumps of
+    `record` with cardrows.encode's values), its values written straight as text."""
+    return fmt.record_line(record(uid_, version, base, action, {}, cardrows.edition(card),
+                                  status, reasons, person), cardrows.encode_json(card))
+
+
 def _next_sequence(kind: str, receiver: str) -> int:
     top = (Package.select(pw.fn.MAX(Package.sequence))
            .where((Package.direction == "out") & (Package.kind == kind)
@@ -280,9 +289,8 @@ def _write_chunk(me: Org, pkg: Package, chunk: list[int], cards: dict[int, cardr
         action = "register" if base is None else (
             "remove" if status == Status.REMOVED.value else "correct")
         card_uid = sent[cid][0] if cid in sent else origins.get(cid) or uid(me.code, cid)
-        writer.write(record(card_uid, version, base, action, cardrows.encode(card),
-                            cardrows.edition(card), status, why.get(cid),
-                            person_ref(me.code, person)))
+        writer.write_text(record_text(card_uid, version, base, action, card, status,
+                                      why.get(cid), person_ref(me.code, person)))
         by_action[action] += 1
         by_status[status] += 1
         rows.append((pkg.id, cid, card_uid, version, base, action, "", ""))
@@ -333,18 +341,18 @@ def _sent_items(package_id: int) -> Iterator[list[tuple]]:
 
 
 def _again(card: cardrows.Row, card_uid: str, version: int, base: int | None, action: str,
-           reasons: dict[str, dict[str, str]] | None, sender: str) -> dict[str, Any]:
+           reasons: dict[str, dict[str, str]] | None, sender: str) -> str:
     """A sent card's record again: as it is now when it has not changed since, else as
     it was at the version sent (its later changes undone from the log)."""
     cid, status, current, person = card[:4]
     ref = person_ref(sender, person)
     if version >= current:
-        return record(card_uid, version, base, action, cardrows.encode(card),
-                      cardrows.edition(card), status, reasons, ref)
+        return record_text(card_uid, version, base, action, card, status, reasons, ref)
     whole = Card.get_by_id(cid)
     values, status = history.values_at(cid, version, card_values(whole), whole.status,
                                        whole.version)
-    return card_record(card_uid, version, base, action, values, status, reasons, ref)
+    return fmt.dumps(card_record(card_uid, version, base, action, values, status, reasons,
+                                 ref))
 
 
 def reexport(ident: str, out: Path, gz: bool = False, progress: Progress | None = None
@@ -367,8 +375,8 @@ def reexport(ident: str, out: Path, gz: bool = False, progress: Progress | None 
             cards = cardrows.fetch(i[0] for i in part)
             why = history.reasons((i[0], i[3], i[2]) for i in part)
             for cid, card_uid, version, base, action in part:
-                writer.write(_again(cards[cid], card_uid, version, base, action, why.get(cid),
-                                    pkg.sender))
+                writer.write_text(_again(cards[cid], card_uid, version, base, action,
+                                         why.get(cid), pkg.sender))
             done += len(part)
             if progress:
                 progress(done, pkg.records)

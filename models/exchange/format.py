@@ -39,10 +39,48 @@ WRITE_BUFFER = 256 * 1024  # records written to disk a quarter megabyte at a tim
 
 # json.dumps with these options makes an encoder for every call: one, made once
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+# the encoder's own function for a text (ensure_ascii off): dumps of a str
+json_string = json.encoder.encode_basestring
 
 
 def dumps(obj: Any) -> str:
     return _ENCODER.encode(obj)
+
+
+def json_text(value: Any) -> str:
+    """dumps(value) for a value of a record: a text or a whole number written directly
+    (as the encoder writes them), anything else by the encoder."""
+    t = type(value)
+    if t is str:
+        return json_string(value)
+    if t is int:
+        return int.__repr__(value)
+    if value is True:
+        return "true"
+    return _ENCODER.encode(value)
+
+
+def record_line(record: dict[str, Any], values: str) -> str:
+    """dumps(record) with its `values` member given as JSON text already
+    (cardrows.encode_json): the members in sorted order, as the encoder writes them."""
+    parts = []
+    for k in sorted(record):
+        v = record[k]
+        t = type(v)
+        parts.append(_member(k) + (values if k == "values" else json_string(v) if t is str
+                                   else int.__repr__(v) if t is int else json_text(v)))
+    return "{" + ",".join(parts) + "}"
+
+
+def _member(name: str) -> str:
+    """A member's name and colon as the encoder writes them."""
+    text = _KEYS.get(name)
+    if text is None:
+        text = _KEYS[name] = json_string(name) + ":"
+    return text
+
+
+_KEYS: dict[str, str] = {}
 
 
 def card_schema_digest() -> str:
@@ -95,7 +133,11 @@ class PackageWriter:
         self.records = 0
 
     def write(self, record: dict[str, Any]) -> None:
-        line = (dumps(record) + "\n").encode("utf-8")
+        self.write_text(dumps(record))
+
+    def write_text(self, text: str) -> None:
+        """A record given as its JSON text (dumps of it)."""
+        line = (text + "\n").encode("utf-8")
         self._hash.update(line)
         self._data.write(line)
         self.records += 1
