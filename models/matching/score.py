@@ -224,8 +224,10 @@ def _iin_verdict(probe: PersonSide, cand: PersonSide, score: float, names_agree:
     if a == b:  # same number, bad check digit: still telling
         reasons.append("iin_same_invalid")
         return 0.5 + 0.5 * score, None
-    near = iin_near(a, b)
-    if iin_valid(a) and iin_valid(b) and not (near and all_agree):
+    # (two valid numbers: whether they are a slip apart matters only when all agree)
+    both_valid = iin_valid(a) and iin_valid(b)
+    near = iin_near(a, b) if all_agree or not both_valid else False
+    if both_valid and not (near and all_agree):
         # Twins get neighbouring serials; only names and date all equal make a
         # one-digit difference a slip.
         reasons.append("iin_differs")
@@ -471,10 +473,13 @@ def score_legal(name_s: float | None, probe_bin: str, cand_bin: str, probe_rnn: 
                 # the number (its 11th digit is not checked). Shown, never exact.
                 return Verdict(IIN_ALONE, False, (kind, "name_differs", *reasons))
             return Verdict(1.0, True, (kind, *reasons))
-        near = iin_near(a, b)
         # A check digit misses some slips (the 11th digit weighs 11 = 0 mod 11), so two
-        # valid numbers one slip apart under a name alike are one firm mistyped.
-        if valid(a) and valid(b) and not (near and (name_s or 0.0) >= NEAR_NAME_TRUST):
+        # valid numbers one slip apart under a name alike are one firm mistyped. (Two
+        # valid numbers under names not alike differ whether a slip apart or not.)
+        both_valid = valid(a) and valid(b)
+        trusted = (name_s or 0.0) >= NEAR_NAME_TRUST
+        near = iin_near(a, b) if trusted or not both_valid else False
+        if both_valid and not (near and trusted):
             score *= IIN_CONFLICT_FACTOR
             reasons.append(f"{kind}_differs")
         elif near:  # the number still points here

@@ -77,20 +77,26 @@ def _text(d: dt.date) -> str:
     return f"{d.day:02d}{d.month:02d}{d.year:04d}"
 
 
-def _one_digit(a: str, b: str) -> bool:
-    diff = 0
-    for x, y in zip(a, b, strict=True):
+def _slip(a: str, b: str) -> str:
+    """How two texts of one length differ: "digit" (in one place), "transposed" (two
+    neighbours swapped), else "" (equal, or more apart). One pass, stopping at the
+    third difference."""
+    first = second = -1
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
         if x != y:
-            diff += 1
-            if diff > 1:
-                return False
-    return diff == 1
-
-
-def _transposed(a: str, b: str) -> bool:
-    diff = [i for i in range(len(a)) if a[i] != b[i]]
-    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] \
-        and a[diff[1]] == b[diff[0]]
+            if first < 0:
+                first = i
+            elif second < 0:
+                second = i
+            else:
+                return ""
+    if first < 0:
+        return ""
+    if second < 0:
+        return "digit"
+    if second == first + 1 and a[first] == b[second] and a[second] == b[first]:
+        return "transposed"
+    return ""
 
 
 def date_sim(a: dt.date | None, b: dt.date | None) -> tuple[float, str]:
@@ -109,10 +115,10 @@ def date_sim(a: dt.date | None, b: dt.date | None) -> tuple[float, str]:
         return 0.85, "date_1year"
     if same_md and abs(a.year - b.year) == 100:
         return 0.85, "date_century"
-    sa, sb = _text(a), _text(b)
-    if _one_digit(sa, sb):
+    slip = _slip(_text(a), _text(b))
+    if slip == "digit":
         return 0.82, "date_digit"
-    if _transposed(sa, sb):
+    if slip == "transposed":
         return 0.80, "date_transposed"
     if a.year == b.year and (year_only(a) or year_only(b)):
         return 0.70, "date_year_only"
@@ -147,14 +153,22 @@ def _ascii_neighbours(iin: str) -> tuple[str, ...]:
     s1 = sum(x * w for x, w in zip(d, _W1, strict=False))
     s2 = sum(x * w for x, w in zip(d, _W2, strict=False))
     out: dict[str, None] = {}
-    for i in range(12):
+    last = d[11]
+    for i in range(11):  # _checks inline: a hundred numbers per IIN
+        di, w1, w2 = d[i], _W1[i], _W2[i]
         for digit in range(10):
-            if digit == d[i]:
+            if digit == di:
                 continue
-            ok = _checks(s1 + (digit - d[i]) * _W1[i], s2 + (digit - d[i]) * _W2[i], d[11]) \
-                if i < 11 else _checks(s1, s2, digit)
-            if ok:
+            c = (s1 + (digit - di) * w1) % 11
+            if c == 10:
+                c = (s2 + (digit - di) * w2) % 11
+                if c == 10:
+                    continue
+            if c == last:
                 out.setdefault(iin[:i] + str(digit) + iin[i + 1:], None)
+    for digit in range(10):  # the check digit itself
+        if digit != last and _checks(s1, s2, digit):
+            out.setdefault(iin[:11] + str(digit), None)
     for i in range(11):
         a, b = d[i], d[i + 1]
         if a == b:
@@ -197,4 +211,4 @@ def iin_near(a: str, b: str) -> bool:
     """One digit wrong or two neighbours swapped."""
     if len(a) != 12 or len(b) != 12 or a == b:
         return False
-    return _one_digit(a, b) or _transposed(a, b)
+    return _slip(a, b) != ""
