@@ -33,8 +33,7 @@ def _shift(w: Cells, s: Cells, y: int, onlcr: bool, out: list[str]) -> bool:
     wt, st = "".join(wc), "".join(sc)
     if len(wt) != cols or len(st) != cols or UNKNOWN in st:
         return False  # wide or combining characters, or cells not known: no shifting
-    want, shown = list(zip(wc, ws, strict=True)), list(zip(sc, ss, strict=True))
-    now = [a == b for a, b in zip(want, shown, strict=True)]
+    now = [a == b and p == q for a, p, b, q in zip(wc, ws, sc, ss, strict=True)]
     if now.count(False) < SHIFT_MIN:
         return False
     x0 = now.index(False)
@@ -48,7 +47,13 @@ def _shift(w: Cells, s: Cells, y: int, onlcr: bool, out: list[str]) -> bool:
         at = st.find(probe, lo, a + SHIFT_MAX + PROBE)
         if at >= 0 and at != a:
             ds.add(at - a)  # > 0: delete (text moves left), < 0: insert
+    if not ds:
+        return False  # the text is where it was (a field's colours changed)
+    want, shown = list(zip(wc, ws, strict=True)), list(zip(sc, ss, strict=True))
     weight = [_weight(c) for c in wc]
+    kept = [0] * (cols + 1)  # what already shows right, up to each column
+    for x in range(cols):
+        kept[x + 1] = kept[x] + (weight[x] if now[x] else 0)
     best, best_gain, best_at = 0, GAIN_MIN, 0
     for d in ds:
         n = -d if d < 0 else 0  # cells inserted blank, before the text moved right
@@ -59,7 +64,7 @@ def _shift(w: Cells, s: Cells, y: int, onlcr: bool, out: list[str]) -> bool:
             suffix[x] = suffix[x + 1] + (after - now[x]) * weight[x]
         top, top_at = 0, cols
         for p in range(x0, cols - n):
-            gain = suffix[p + n] - sum(weight[x] for x in range(p, p + n) if now[x])
+            gain = suffix[p + n] - (kept[p + n] - kept[p])  # the inserted blanks cover
             if gain > top:
                 top, top_at = gain, p
         cost = len(move(s.x, s.y, top_at, y, onlcr)) + 4
