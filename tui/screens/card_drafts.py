@@ -4,6 +4,7 @@ the user's pinned fields kept with it for the next start."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from textual.timer import Timer
@@ -21,6 +22,7 @@ class DraftKeeper:
         self.host = host
         self.dirty = False  # typed since the card was started or resumed
         self._timer: Timer | None = None
+        self._due = 0.0  # when the draft is written, if no key comes before
 
     @property
     def enabled(self) -> bool:
@@ -35,11 +37,22 @@ class DraftKeeper:
             self.soon()
 
     def soon(self) -> None:
+        """The draft is written DRAFT_DELAY after the last key. A key only moves that
+        moment on: the one timer pending, when it comes, waits for the rest (a timer
+        stopped and made again for every key cost each key a task)."""
         if not self.dirty:
             return
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.host.set_timer(DRAFT_DELAY, self.write)
+        self._due = time.monotonic() + DRAFT_DELAY
+        if self._timer is None:
+            self._timer = self.host.set_timer(DRAFT_DELAY, self._when_due)
+
+    def _when_due(self) -> None:
+        self._timer = None
+        wait = self._due - time.monotonic()
+        if wait > 0.001:  # typed since the timer was set
+            self._timer = self.host.set_timer(wait, self._when_due)
+        else:
+            self.write()
 
     def write(self) -> None:
         self._timer = None
