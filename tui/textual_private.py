@@ -207,18 +207,52 @@ def _render_partial_update(self: Compositor) -> ChopsUpdate | None:
     return ChopsUpdate(chops, spans, [cut_set[1:] for cut_set in self.cuts])
 
 
+def _uncovered(part: Region, front: Region) -> list[Region]:
+    """What of `part` a widget drawn at `front` leaves to the widgets behind it."""
+    cut = part.intersection(front)
+    if not cut.area:
+        return [part]
+    out = []
+    if cut.y > part.y:
+        out.append(Region(part.x, part.y, part.width, cut.y - part.y))
+    if cut.bottom < part.bottom:
+        out.append(Region(part.x, cut.bottom, part.width, part.bottom - cut.bottom))
+    if cut.x > part.x:
+        out.append(Region(part.x, cut.y, cut.x - part.x, cut.height))
+    if cut.right < part.right:
+        out.append(Region(cut.right, cut.y, part.right - cut.right, cut.height))
+    return out
+
+
 def _get_renders(self: Compositor, crop: Region | None = None) -> Iterator[Any]:
-    """Textual's renders; for a partial update's `_Parts`, only the widgets whose shown
-    part overlaps a changed region (each chop of a changed line is covered by one of
-    those: the widget in front at a changed cell is under that cell's region)."""
+    """Textual's renders; for a partial update's `_Parts`, only the lines under a changed
+    region of the widgets in front there. The widgets come front first and the first
+    render of a cell is the one shown, so a widget behind others (the screen, the form's
+    scrolling part behind its rows) is not rendered for cells they cover: a field's
+    move renders its two rows and the status line, nothing between nor behind."""
     if not isinstance(crop, _Parts):
         yield from _TEXTUAL_GET_RENDERS(self, crop)
         return
+    left = list(crop.parts)  # the changed cells no widget rendered yet
     for widget, (region, clip) in self.visible_widgets.items():
+        if not left:
+            return
         shown = region.intersection(clip)
-        if shown.area and any(part.overlaps(shown) for part in crop.parts):
-            yield region, clip, widget.render_lines(
-                Region(shown.x - region.x, shown.y - region.y, shown.width, shown.height))
+        hit = [part for part in left if part.overlaps(shown)]
+        if not hit:
+            continue
+        rows = sorted({y for part in hit
+                       for y in range(max(part.y, shown.y), min(part.bottom, shown.bottom))})
+        start = 0
+        for i, y in enumerate(rows):  # in runs of adjacent lines
+            if i + 1 < len(rows) and rows[i + 1] == y + 1:
+                continue
+            y0 = rows[start]
+            band = Region(shown.x, y0, shown.width, y + 1 - y0)
+            start = i + 1
+            yield region, band, widget.render_lines(
+                Region(band.x - region.x, band.y - region.y, band.width, band.height))
+        left = [rest for part in left for rest in _uncovered(part, shown)]
 
 
 def fix_partial_update() -> bool:
