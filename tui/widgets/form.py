@@ -15,7 +15,6 @@ from rich.segment import Segment
 from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Region
 from textual.strip import Strip
-from textual.widget import Widget
 
 from models.card_schema import Subject
 from models.text import strip_control
@@ -23,10 +22,10 @@ from tui.theme import role
 from tui.widgets.editing import FieldEdit
 from tui.widgets.field import FieldBox
 from tui.widgets.layout import Row, chunks, pack
-from tui.widgets.line import fit, lean, seg
+from tui.widgets.line import KeptStyle, fit, lean, seg
 
 
-class FormRow(Widget):
+class FormRow(KeptStyle):
     """One screen row: labels, field boxes and code names, all drawn here."""
 
     def __init__(self, row: Row, boxes: list[FieldBox]) -> None:
@@ -73,7 +72,7 @@ class FormRow(Widget):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self.base_style
         if y:
             return Strip.blank(width, lean(base))
         head, name = base + role("head"), base + role("name")

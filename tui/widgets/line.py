@@ -50,7 +50,26 @@ def wrap(text: str, width: int, indent: int = 0) -> list[str]:
     return [rows[0]] + [pad + r for r in rows[1:]]
 
 
-class TextLine(Widget):
+class KeptStyle(Widget):
+    """A widget drawing its own lines in `base_style`: its Rich style from its and its
+    ancestors' CSS, worked out once (Textual's `rich_style` walks every ancestor at each
+    call, and a field's move draws several lines) and again after Textual updates the
+    widget's styles (a theme or a class changed: Textual tells every node it restyles)."""
+
+    _kept_style: Style | None = None
+
+    @property
+    def base_style(self) -> Style:
+        if self._kept_style is None:
+            self._kept_style = self.rich_style
+        return self._kept_style
+
+    def notify_style_update(self) -> None:
+        self._kept_style = None
+        super().notify_style_update()
+
+
+class TextLine(KeptStyle):
     """A line of text in the widget's style (`role`: a theme role on top of it)."""
 
     ROLE = ""
@@ -81,8 +100,8 @@ class TextLine(Widget):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         if y > 0 or width <= 0:
-            return Strip.blank(width, lean(self.rich_style))
-        base = self.rich_style + role(self.role) if self.role else self.rich_style
+            return Strip.blank(width, lean(self.base_style))
+        base = self.base_style + role(self.role) if self.role else self.base_style
         text = fit(self._text, width)
         return Strip([seg(text.ljust(width), base)], width)
 
@@ -93,7 +112,7 @@ class BarLine(TextLine):
     ROLE = "bar"
 
 
-class KeyBar(Widget):
+class KeyBar(KeptStyle):
     """The legacy function-key footer: "1Помощь 2Сохр ...": numbers and words styled
     apart, one line."""
 
@@ -111,7 +130,7 @@ class KeyBar(Widget):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self.base_style
         key, word = base + role("key"), base + role("bar")
         segs: list[Segment] = []
         used = 0

@@ -13,14 +13,13 @@ from textual import events
 from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
-from textual.widget import Widget
 
 from models.text import strip_control
 from tui.theme import role
-from tui.widgets.line import fit, lean, seg, wrap
+from tui.widgets.line import KeptStyle, fit, lean, seg, wrap
 
 
-class PickList(Widget, can_focus=True):
+class PickList(KeptStyle, can_focus=True):
     class Picked(Message):
         def __init__(self, pick: PickList, index: int) -> None:
             super().__init__()
@@ -105,7 +104,7 @@ class PickList(Widget, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self.base_style
         if self.wrap:
             lines = self._lines()
             if self.top + y >= len(lines):
