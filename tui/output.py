@@ -292,13 +292,13 @@ class Writer:
                 continue
             x = 0
             while x < cols:
-                if wc[x] == sc[x] and alike(wc[x], ws[x], ss[x]):
+                if wc[x] == sc[x] and (ws[x] == ss[x] or alike(wc[x], ws[x], ss[x])):
                     x += 1
                     continue
                 start, style = x, ws[x]
                 x += 1
-                while x < cols and ws[x] == style and (wc[x] != sc[x]
-                                                       or not alike(wc[x], ws[x], ss[x])):
+                while x < cols and ws[x] == style and (
+                        wc[x] != sc[x] or (style != ss[x] and not alike(wc[x], style, ss[x]))):
                     x += 1
                 pieces.append((y, start, x))
         return pieces
@@ -351,10 +351,11 @@ class Writer:
     def _write(self, y: int, x0: int, x1: int, out: list[str]) -> None:
         w, s = self.wanted, self.shown
         wc, ws, sc, ss = w.chars[y], w.styles[y], s.chars[y], s.styles[y]
-        while x0 < x1 and wc[x0] == sc[x0] and alike(wc[x0], ws[x0], ss[x0]):
+        while x0 < x1 and wc[x0] == sc[x0] and (ws[x0] == ss[x0]
+                                                 or alike(wc[x0], ws[x0], ss[x0])):
             x0 += 1  # written already (an erase to the end of the row, a gap)
-        while x1 > x0 and wc[x1 - 1] == sc[x1 - 1] and alike(wc[x1 - 1], ws[x1 - 1],
-                                                               ss[x1 - 1]):
+        while x1 > x0 and wc[x1 - 1] == sc[x1 - 1] and (
+                ws[x1 - 1] == ss[x1 - 1] or alike(wc[x1 - 1], ws[x1 - 1], ss[x1 - 1])):
             x1 -= 1
         if x0 == x1:
             return
