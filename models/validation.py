@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from models import codebook
@@ -123,7 +124,7 @@ def _required(v: dict[str, Any], visible: set[str], kind: Subject | None) -> lis
         if f.required and v.get(name) in (None, ""):
             if kind is None and f.subjects != frozenset(Subject):
                 continue  # person / entity lines wait until the subject is known
-            out.append(_issue(name, ERROR, "Міндетті жол", "Обязательная строка"))
+            out.append(_missing(name))
     if v.get("without_protocol"):
         if v.get("protocol_no"):
             out.append(_issue("protocol_no", ERROR,
@@ -139,6 +140,12 @@ def _required(v: dict[str, Any], visible: set[str], kind: Subject | None) -> lis
         out.append(_issue("protest_date", ERROR, "Наразылық нәтижесі бар, күні жоқ",
                           "Есть результат протеста, нет его даты"))
     return out
+
+
+@cache
+def _missing(name: str) -> Issue:
+    """A required line left empty (the same issue every check: made once a field)."""
+    return _issue(name, ERROR, "Міндетті жол", "Обязательная строка")
 
 
 def _codes(v: dict[str, Any], visible: set[str], on: dt.date | None) -> list[Issue]:
