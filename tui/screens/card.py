@@ -222,8 +222,8 @@ class CardScreen(QuietScreen):
         if self.ready:
             self.drafts.soon()  # the draft remembers where the operator is, too
 
-    def recheck(self) -> None:
-        self.view.recheck()
+    def recheck(self, status: bool = True) -> None:
+        self.view.recheck(status)
 
     def show_status(self) -> None:
         self.view.show_status()

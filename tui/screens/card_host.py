@@ -41,8 +41,9 @@ class CardHost(Protocol):
     def say(self, message: str, error: bool = False) -> None:
         """A message in the status line."""
 
-    def recheck(self) -> None:
-        """Check the card again and show marks, names, title and status."""
+    def recheck(self, status: bool = True) -> None:
+        """Check the card again and show marks, names, title and (`status`) the status
+        line: not when the caller shows it next anyway."""
 
     def focus_field(self, name: str, cursor: int | None = None) -> None: ...
 

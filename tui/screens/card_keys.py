@@ -86,7 +86,7 @@ class CardKeys:
         self._consume(event)
         host.greeting = False
         if result.changed:
-            self.changed(box)
+            self.changed(box, status=False)  # shown below, or by the move
         elif result.refused:
             char = event.character or ""
             text = (FIELD_FULL.format(n=box.edit.max_len) if result.refused == FULL
@@ -151,10 +151,10 @@ class CardKeys:
         if box.paste(event.text):
             self.changed(box)
 
-    def changed(self, box: FieldBox) -> None:
+    def changed(self, box: FieldBox, status: bool = True) -> None:
         host = self.host
         if FIELDS[box.field.name].codebook or box.field.name in ("part", "paragraph"):
-            host.recheck()  # the code's name shows as soon as it is typed
+            host.recheck(status)  # the code's name shows as soon as it is typed
         host.typed()
 
     def leave(self, name: str, step: int) -> None:
@@ -170,6 +170,7 @@ class CardKeys:
                 host.app.bell()
                 return
             if name == "subject" and self._subject_changed():
+                host.show_status()  # the card's counts behind the question
                 return
         order = host.order()  # after a subject change: the new kind's fields
         i = order.index(name) if name in order else 0
@@ -177,7 +178,7 @@ class CardKeys:
         if not host.readonly:
             host.state.left(name, target)
             host.field_left(name)
-            host.recheck()
+            host.recheck(status=False)  # focus_field shows the status line
         if name in IDENT and target not in IDENT and step > 0 and not host.correcting:
             host.check_duplicates()
         host.focus_field(target)

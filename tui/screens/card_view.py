@@ -113,7 +113,7 @@ class CardView:
         if isinstance(box.host, FormRow):
             self.host.form.scroll_to_row(box.host)
 
-    def recheck(self) -> None:
+    def recheck(self, status: bool = True) -> None:
         host = self.host
         host.state.check()
         marks = host.state.marks()
@@ -123,7 +123,8 @@ class CardView:
         for key, text in self.names.items():
             host.form.set_name(key, text)
         self.show_title()
-        self.show_status()
+        if status:
+            self.show_status()
 
     def show_title(self) -> None:
         if not self.mounted:
