@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.color import Color
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -57,6 +58,7 @@ class KeptStyle(Widget):
     widget's styles (a theme or a class changed: Textual tells every node it restyles)."""
 
     _kept_style: Style | None = None
+    _kept_colors: tuple[Color, Color] | None = None
 
     @property
     def base_style(self) -> Style:
@@ -64,8 +66,15 @@ class KeptStyle(Widget):
             self._kept_style = self.rich_style
         return self._kept_style
 
+    @property
+    def background_colors(self) -> tuple[Color, Color]:
+        """Textual's, kept the same way (Textual asks it for every repaint)."""
+        if self._kept_colors is None:
+            self._kept_colors = super().background_colors
+        return self._kept_colors
+
     def notify_style_update(self) -> None:
-        self._kept_style = None
+        self._kept_style = self._kept_colors = None
         super().notify_style_update()
 
 
