@@ -149,6 +149,53 @@ async def test_a_partial_update_renders_only_the_widgets_under_what_changed() ->
     assert lines[2].startswith("row 2")
 
 
+async def test_a_partial_update_renders_nothing_behind_the_widgets_it_repaints() -> None:
+    """A row inside a container repaints: the container behind it is not rendered again
+    (each changed cell is drawn by the widget in front there), and the screen shows it."""
+    from rich.segment import Segment
+    from textual.containers import Vertical
+    from textual.geometry import Region
+    from textual.strip import Strip
+    from textual.widget import Widget
+
+    tp.install()
+    drawn: list[str] = []
+
+    class Behind(Vertical):
+        def render_lines(self, crop: Region) -> list[Strip]:
+            drawn.append("behind")
+            return super().render_lines(crop)
+
+    class Row(Widget):
+        DEFAULT_CSS = "Row { height: 1; }"
+
+        def __init__(self, n: int) -> None:
+            super().__init__()
+            self.text = f"row {n}"
+
+        def render_line(self, y: int) -> Strip:
+            return Strip([Segment(self.text.ljust(20))], 20)
+
+    class Rows(App[None]):
+        def compose(self):
+            with Behind():
+                for n in range(4):
+                    yield Row(n)
+
+    app = Rows()
+    async with app.run_test(size=(20, 6)) as pilot:
+        await pilot.pause()
+        row = list(app.query(Row))[2]
+        drawn.clear()
+        row.text = "new 2"
+        row.refresh()
+        await pilot.pause()
+        rendered = list(drawn)
+        lines = tp.screen_lines(app)
+    assert rendered == []
+    assert lines[2].startswith("new 2") and lines[1].startswith("row 1")
+
+
 def test_escape_sequences_inside_a_paste_are_dropped() -> None:
     """Textual ends pasted text at an ESC inside it and replays the rest as typed keys
     ("^", "[", ... and any Ctrl+Q or Enter in it); with the fix the paste is one text
