@@ -351,11 +351,10 @@ class Writer:
     def _write(self, y: int, x0: int, x1: int, out: list[str]) -> None:
         w, s = self.wanted, self.shown
         wc, ws, sc, ss = w.chars[y], w.styles[y], s.chars[y], s.styles[y]
-        while x0 < x1 and wc[x0] == sc[x0] and (ws[x0] == ss[x0]
-                                                 or alike(wc[x0], ws[x0], ss[x0])):
+        while x0 < x1 and wc[x0] == sc[x0] and alike(wc[x0], ws[x0], ss[x0]):
             x0 += 1  # written already (an erase to the end of the row, a gap)
-        while x1 > x0 and wc[x1 - 1] == sc[x1 - 1] and (
-                ws[x1 - 1] == ss[x1 - 1] or alike(wc[x1 - 1], ws[x1 - 1], ss[x1 - 1])):
+        while x1 > x0 and wc[x1 - 1] == sc[x1 - 1] and alike(wc[x1 - 1], ws[x1 - 1],
+                                                               ss[x1 - 1]):
             x1 -= 1
         if x0 == x1:
             return
