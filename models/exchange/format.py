@@ -22,6 +22,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -65,22 +66,14 @@ def record_line(record: dict[str, Any], values: str) -> str:
     (cardrows.encode_json): the members in sorted order, as the encoder writes them."""
     parts = []
     for k in sorted(record):
-        v = record[k]
-        t = type(v)
-        parts.append(_member(k) + (values if k == "values" else json_string(v) if t is str
-                                   else int.__repr__(v) if t is int else json_text(v)))
+        parts.append(_member(k) + (values if k == "values" else json_text(record[k])))
     return "{" + ",".join(parts) + "}"
 
 
+@cache
 def _member(name: str) -> str:
     """A member's name and colon as the encoder writes them."""
-    text = _KEYS.get(name)
-    if text is None:
-        text = _KEYS[name] = json_string(name) + ":"
-    return text
-
-
-_KEYS: dict[str, str] = {}
+    return json_string(name) + ":"
 
 
 def card_schema_digest() -> str:

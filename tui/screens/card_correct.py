@@ -16,8 +16,9 @@ from models.card_schema import FIELDS
 from models.i18n import T
 from models.permissions import Action, allowed
 from models.tables import Card
-from models.validation import errors, format_value
+from models.validation import format_value
 from tui.screens.card_host import CardHost
+from tui.screens.card_save import checked_in_full
 from tui.screens.messages import ConfirmScreen, IssuesScreen, NoticeScreen
 
 # models.corrections and the reason dialog are imported when a correction starts:
@@ -86,12 +87,7 @@ class Corrector:
         if not changes:
             self.host.say(self.host.tr(NOTHING_CHANGED))
             return
-        state = self.host.state
-        state.show_all = True
-        self.host.recheck()
-        if errors(state.check()):
-            self.host.open(IssuesScreen(self.host.lang, state.shown(), "errors"),
-                           lambda name: self.host.focus_field(name) if name else None)
+        if checked_in_full(self.host):
             return
 
         def reasoned(choice: ReasonChoice | None) -> None:

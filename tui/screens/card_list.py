@@ -63,11 +63,12 @@ LIMIT = 200
 
 
 class CardListScreen(FilterListScreen):
+    filter_layout = ROWS
+
     def __init__(self, session: Session, card_id: int | None = None) -> None:
         super().__init__(session.lang)
         self.session = session
         self.boxes = [FieldBox(f) for f in SEARCH_FIELDS]
-        self.filter_layout = ROWS
         self.active = 0  # index of the active search field; -1: the results list
         self.cards: list[Card] = []
         self.notes: dict[int, str] = {}  # card id -> what is late, in the overdue list

@@ -19,6 +19,20 @@ if TYPE_CHECKING:  # decisions load with the duplicates window (scoring, rapidfu
     from models.matching.decisions import Decision
 
 
+def checked_in_full(host: CardHost) -> bool:
+    """Every issue of the card shown, as on saving; True when errors refuse it (their
+    list is then open, Enter going to the chosen field)."""
+    state = host.state
+    state.touched.add(state.focus)
+    state.show_all = True
+    host.recheck()
+    if not errors(state.check()):
+        return False
+    host.open(IssuesScreen(host.lang, state.shown(), "errors"),
+              lambda name: host.focus_field(name) if name else None)
+    return True
+
+
 class Saver:
     def __init__(self, host: CardHost, finder: DuplicateFinder,
                  proposed: Callable[[], str | None] = lambda: None) -> None:
@@ -28,13 +42,9 @@ class Saver:
 
     def save(self) -> None:
         host, state = self.host, self.host.state
-        state.touched.add(state.focus)
-        state.show_all = True
-        host.recheck()
-        issues = state.check()
-        if errors(issues):
-            host.open(IssuesScreen(host.lang, state.shown(), "errors"), self._go_to)
-        elif warnings(issues):
+        if checked_in_full(host):
+            return
+        if warnings(state.check()):
             keys = host.session.keymap.textual_keymap()["save"]
             focus = state.focus
 

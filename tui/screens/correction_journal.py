@@ -69,6 +69,8 @@ def journal_row(r: LogRow, lang: str) -> str:
 
 
 class CorrectionJournalScreen(FilterListScreen):
+    filter_layout = ROWS
+
     def __init__(self, session: Session, card_id: int | None = None) -> None:
         super().__init__(session.lang)
         self.session = session
@@ -76,7 +78,6 @@ class CorrectionJournalScreen(FilterListScreen):
         if card_id is not None:
             self.boxes[4].set_raw(str(card_id))
         self.boxes[6].set_raw(f"journal-{dt.date.today():%Y%m%d}.csv")
-        self.filter_layout = ROWS
         self.active = 0  # index of the active filter box; -1: the list
         self.rows: list[LogRow] = []
 

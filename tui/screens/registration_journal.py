@@ -56,6 +56,7 @@ SHORT = {2: T("Орган, жіберілді", "Орган, отправлен�
 
 
 class RegistrationJournalScreen(FilterListScreen):
+    filter_layout = ROWS
 
     def __init__(self, session: Session, card_id: int | None = None) -> None:
         super().__init__(session.lang)
@@ -64,7 +65,6 @@ class RegistrationJournalScreen(FilterListScreen):
         defaults = {"date_from": dt.date(today.year, 1, 1).strftime("%d%m%Y"),
                     "date_to": today.strftime("%d%m%Y")}
         self.boxes = [FieldBox(f, defaults.get(f.name, "")) for f in FILTERS]
-        self.filter_layout = ROWS
         self.active = 0
         self.rows: list[JournalRow] = []
         self.flt = JournalFilter()
