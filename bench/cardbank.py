@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import shutil
 import sqlite3
 import sys
 from pathlib import Path
@@ -106,9 +105,17 @@ def upgraded_copy(path: Path, to: Path) -> Path:
 
 
 def copy_of(path: Path, to: Path) -> Path:
-    for suffix in ("-wal", "-shm"):
+    """A copy of a register with what its write-ahead log holds (a file copy would leave
+    out the pages a connection still open elsewhere has not checkpointed)."""
+    for suffix in ("", "-wal", "-shm"):
         Path(str(to) + suffix).unlink(missing_ok=True)
-    shutil.copyfile(path, to)
+    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    dst = sqlite3.connect(to)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
     return to
 
 
