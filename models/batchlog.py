@@ -28,7 +28,6 @@ PostgreSQL keeps its per-row triggers: a login role there sets its own settings,
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -110,8 +109,7 @@ def _rows(names: list[str], cards: list[tuple[Any, ...]], before: dict[int, str]
     rid, version = names.index("id", 1), names.index("version", 1)
     # The state of the row as the data check digests it: every column but the id.
     whole = [i for i in range(1, len(names)) if i != rid]
-    pick = operator.itemgetter(*whole)
-    states = logpath.states(tuple(names[i] for i in whole), [pick(c) for c in cards], sha)
+    states = logpath.states(tuple(names[i] for i in whole), cards, sha, whole)
     last, at, prev = db.execute_sql(
         "SELECT COALESCE(MAX(id), 0), strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime'), "
         "(SELECT row_hash FROM correction ORDER BY id DESC LIMIT 1) FROM correction"

@@ -229,18 +229,23 @@ def state(row: Mapping[str, object]) -> str:
 
 
 def states(names: tuple[str, ...], rows: list[tuple[object, ...]],
-           sha: Callable[[bytes], Any] = sha256) -> list[str]:
+           sha: Callable[[bytes], Any] = sha256, at: Sequence[int] | None = None) -> list[str]:
     """`state` of many rows given as tuples of the columns `names` (the same digests;
-    `sha`: a SHA-256 constructor, models.digest.bulk_sha256 for many rows)."""
+    `sha`: a SHA-256 constructor, models.digest.bulk_sha256 for many rows; `at`: where
+    each of `names` is in a row, when the rows hold other columns too)."""
     order = sorted(range(len(names)), key=names.__getitem__)
     prefixes = _prefixes(tuple(names[i] for i in order))
     nulls = tuple(f"{p}~;" for p in prefixes)
-    pick = operator.itemgetter(*order) if len(order) > 1 else (lambda row: (row[order[0]],))
+    places = [at[i] for i in order] if at is not None else order
+    pick = operator.itemgetter(*places) if len(places) > 1 else (
+        lambda row: (row[places[0]],))
     # _digest_of's text, the commonest values inline: None, a text `norm` leaves as it is
     # (too short for a time, no '-' after a year, or a time to the second with a space)
+    # (a whole number's text as str gives it, inline too)
     return ["sha256:" + sha("".join([
         n if v is None else f"{p}{len(v)}:{v};"
         if type(v) is str and (len(v) < 19 or v[4] != "-" or (len(v) == 19 and v[10] == " "))
+        else f"{p}{len(t := int.__repr__(v))}:{t};" if type(v) is int
         else _part(p, v) for p, n, v in zip(prefixes, nulls, pick(row), strict=True)
     ]).encode("utf-8")).hexdigest() for row in rows]
 

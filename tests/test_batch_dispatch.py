@@ -222,7 +222,7 @@ def test_the_package_reader_encodes_as_the_models_do(people, backend: str) -> No
 
 
 def test_a_record_written_as_text_is_the_record_dumped() -> None:
-    """format.record_line (a card record whose values are JSON text already) writes the
+    """format.card_line (a card record whose values are JSON text already) writes the
     bytes format.dumps writes for the whole record: a package and its re-export agree."""
     values = {"surname": 'Ә"\\ \x1f', "fine_imposed": 1500, "without_protocol": True}
     reasons = {"status": {"code": "09", "text": "қате \"x\"\n"}, "surname": ["a", None]}
@@ -230,8 +230,13 @@ def test_a_record_written_as_text_is_the_record_dumped() -> None:
                  "edition": "2024", "values": values},
                 {"uid": 'B:"2', "version": 2**40, "base_version": 1, "action": "remove",
                  "edition": "", "status": "removed", "person": "B:P7", "reason": reasons["status"],
-                 "reasons": reasons, "values": {}}):
-        assert fmt.record_line(rec, fmt.dumps(rec["values"])) == fmt.dumps(rec)
+                 "reasons": reasons, "values": {}},
+                {"uid": "B:3", "version": 2, "base_version": 0, "action": "correct",
+                 "edition": "2014", "status": "corrected", "reasons": {"surname": ["b", "c"]},
+                 "values": {"a": None}}):
+        assert fmt.card_line(rec["uid"], rec["version"], rec.get("base_version"), rec["action"],
+                             rec["edition"], rec["status"], rec.get("person"), rec.get("reason"),
+                             rec.get("reasons"), fmt.dumps(rec["values"])) == fmt.dumps(rec)
 
 
 
@@ -257,5 +262,8 @@ def test_many_rows_digest_as_one_row_does() -> None:
     assert want[0] != want[1]
     assert logpath.states(names, rows) == want
     assert logpath.states(names, rows, bulk_sha256()) == want
+    # the columns among others in a row (a dispatch's rows as read back)
+    wide = [(0, *row[::-1], "x") for row in rows]
+    assert logpath.states(names, wide, sha256, range(len(names), 0, -1)) == want
     assert logpath.states(("surname",), [(r[0],) for r in rows], sha256) == [
         logpath.state({"surname": r[0]}) for r in rows]

@@ -112,9 +112,14 @@ def record_text(uid_: str, version: int, base: int | None, action: str, card: ca
                 status: str, reasons: dict[str, dict[str, str]] | None,
                 person: str | None) -> str:
     """The JSON text of the card record of a card read by cardrows (format.dumps of
-    `record` with cardrows.encode's values), its values written straight as text."""
-    return fmt.record_line(record(uid_, version, base, action, {}, cardrows.edition(card),
-                                  status, reasons, person), cardrows.encode_json(card))
+    `record` with cardrows.encode's values), written straight as text."""
+    reason = fields = None
+    if reasons:
+        if action == "remove" and "status" in reasons:
+            reason = reasons["status"]
+        fields = {n: r for n, r in reasons.items() if n in FIELDS}
+    return fmt.card_line(uid_, version, base, action, cardrows.edition(card), status, person,
+                         reason, fields, cardrows.encode_json(card))
 
 
 def _next_sequence(kind: str, receiver: str) -> int:

@@ -22,7 +22,6 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -61,19 +60,21 @@ def json_text(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
-def record_line(record: dict[str, Any], values: str) -> str:
-    """dumps(record) with its `values` member given as JSON text already
-    (cardrows.encode_json): the members in sorted order, as the encoder writes them."""
-    parts = []
-    for k in sorted(record):
-        parts.append(_member(k) + (values if k == "values" else json_text(record[k])))
-    return "{" + ",".join(parts) + "}"
-
-
-@cache
-def _member(name: str) -> str:
-    """A member's name and colon as the encoder writes them."""
-    return json_string(name) + ":"
+def card_line(uid: str, version: int, base: int | None, action: str, edition: str,
+              status: str, person: str | None, reason: Any, reasons: Any, values: str) -> str:
+    """dumps of a card record (models.exchange.export.record) with its `values` given as
+    JSON text already (cardrows.encode_json): the members in sorted order, as the encoder
+    writes them (`base` and `reason` left out when None, `person` and `reasons` when empty)."""
+    text = json_text
+    return "".join((
+        '{"action":', text(action),
+        "" if base is None else ',"base_version":' + text(base),
+        ',"edition":', text(edition),
+        ',"person":' + text(person) if person else "",
+        "" if reason is None else ',"reason":' + text(reason),
+        ',"reasons":' + text(reasons) if reasons else "",
+        ',"status":', text(status), ',"uid":', text(uid), ',"values":', values,
+        ',"version":', text(version), "}"))
 
 
 def card_schema_digest() -> str:
