@@ -7,7 +7,6 @@ outcomes hold."""
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -112,10 +111,9 @@ def test_a_writer_does_not_wait_for_an_open_transaction(people, db_url) -> None:
         first_at = first.fetchone()[0]
         rename(first, a.id, "Бірінші")
         with session(db_url, **WHY) as second:
+            # Waiting on the first session's lock would end this with an error.
             second.execute("SET LOCAL lock_timeout = '2s'")
-            started = time.monotonic()
             rename(second, b.id, "Екінші")
-        assert time.monotonic() - started < 2
         assert [r.new_value for r in Correction.select().where(Correction.id > head)] == [
             "Екінші"]
         first.execute("SELECT pg_sleep(1.1)")  # the commit comes later than the change
