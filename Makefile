@@ -72,10 +72,12 @@ system-deps:
 			echo "make: could not install $$missing: tests that need it will be skipped" >&2; }; \
 	fi
 
+# Two test processes (pytest-xdist): most tests wait on a program in a pseudo-terminal or
+# on the database server, so two keep both cores of a small machine busy.
 test: setup system-deps
 	@rc=0; \
 	echo "ruff check"; $(BIN)/ruff check . || rc=1; \
-	$(BIN)/python -m pytest -ra || rc=1; \
+	$(BIN)/python -m pytest -ra -n 2 --durations=15 || rc=1; \
 	exit $$rc
 
 # The data bank end to end: a body on SQLite, a Directorate and the central bank on a
