@@ -46,9 +46,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	@touch $@
 
 # Byte-compiled once here, as pip does for installed packages: with PYTHONDONTWRITEBYTECODE
-# set, every start would otherwise compile the app's modules again (~0.1 s of start-up).
+# set, every start would otherwise compile the app's modules again (~0.1 s of start-up),
+# and the regular expressions the card screen's start compiles (tui/re_cache.py).
 setup: $(STAMP)
 	@$(BIN)/python -m compileall -q tui models codebooks >/dev/null
+	@$(BIN)/python -c "import tui.re_cache as r; r.build()"
 
 run: setup
 	$(APCARD) init

@@ -50,9 +50,13 @@ RESULTS = ROOT / "bench" / "results"
 
 def byte_compile() -> None:
     """Byte-compile the app's own modules, as `make setup` does (pip does the same for
-    the installed packages): an installed program starts from .pyc files."""
+    the installed packages): an installed program starts from .pyc files, and from the
+    regular expressions `make setup` keeps compiled."""
     for pkg in ("tui", "models", "codebooks"):
         compileall.compile_dir(ROOT / pkg, quiet=1)
+    # and the regular expressions the card screen's start compiles (tui/re_cache.py)
+    subprocess.run([sys.executable, "-c", "import tui.re_cache as r; r.build()"],
+                   env=card.app_env("xterm"), cwd=ROOT, check=True)
 
 
 def import_profile() -> dict:

@@ -1,6 +1,6 @@
 """The card screen imported as `apcard` imports it (tui.cli.core.card_screen): without
-Python's ssl, lzma and bz2 and the command palette's modules, and the palette still
-whole when it is made."""
+Python's ssl, lzma and bz2, the command palette's modules and platformdirs, and the
+palette still whole when it is made, the downloads folder platformdirs' own."""
 
 from __future__ import annotations
 
@@ -24,8 +24,15 @@ PROBE = textwrap.dedent("""
     card_screen()
     unused = ("ssl", "_ssl", "lzma", "_lzma", "bz2", "_bz2", "textual.command",
               "textual.types", "textual.widgets._input", "textual.widgets._option_list",
-              "textual.widgets._button")
+              "textual.widgets._button", "platformdirs")
     print("imported", [m for m in unused if m in sys.modules])
+    import textual.app
+
+    downloads = textual.app.user_downloads_path()
+    import platformdirs
+
+    print("downloads", downloads == platformdirs.user_downloads_path(),
+          sys.modules["platformdirs"] is platformdirs, hasattr(platformdirs, "PlatformDirs"))
     import asyncio, lzma, ssl  # noqa: F401  (importable again)
 
     from textual.app import App
@@ -61,6 +68,7 @@ def test_the_card_screen_comes_without_what_it_never_uses_and_makes_the_palette_
     assert proc.returncode == 0, proc.stderr[-2000:]
     lines = proc.stdout.splitlines()
     assert "imported []" in lines
+    assert "downloads True True True" in lines  # platformdirs' answer, its own module
     assert "open before False" in lines
     assert "palette True True" in lines  # Textual's palette, with the theme provider
     assert "provider True" in lines

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from models import drafts
 from models.config import Config
 from models.tables import User
-from tui import textual_private
+from tui import re_cache, textual_private
 from tui.keys import APP, COMMAND_BY_ID, KeyMap, bindings
 from tui.screens import texts as tx
 from tui.screens.card import CardScreen
@@ -35,7 +35,9 @@ def collector_on() -> None:
     """Start-up is over: the cyclic collector (off while starting, tui.cli.main) on
     again, with what start-up made out of its sight (gc.freeze): its first collection
     would otherwise walk every object start-up made, at the operator's first key. The
-    little cyclic garbage of start-up (some 2,500 objects) is kept with it."""
+    little cyclic garbage of start-up (some 2,500 objects) is kept with it. The regular
+    expressions start-up compiled are kept for the next start (tui.re_cache)."""
+    re_cache.finish()
     gc.freeze()
     gc.enable()
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 
 from models.config import Config, ConfigError, load_config, peek_language
 from models.i18n import LANGUAGES, T
+from tui import re_cache
 from tui.cli.base import (
     EXIT_USAGE,
     CliError,
@@ -117,6 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(argv)
     finally:
+        re_cache.finish()
         if collecting:
             gc.enable()
         else:

@@ -418,11 +418,13 @@ def card_screen() -> Callable[[Config, Any], int]:
     make .tar.xz and .tar.bz2 archives: they go on without them (nothing here archives
     through shutil; tarfile and lzma still import when asked). Textual's command
     palette, which it never opens, is imported only if it is ever made
-    (tui.palette_deferred)."""
+    (tui.palette_deferred), and platformdirs only if a screenshot is ever saved to the
+    downloads folder (tui.downloads_deferred)."""
+    from tui import downloads_deferred, palette_deferred
     from tui.cli.base import hidden
-    from tui.palette_deferred import deferred
 
-    with hidden("ssl", "bz2", "lzma"), deferred():
+    with hidden("ssl", "bz2", "lzma"), palette_deferred.deferred(), \
+            downloads_deferred.deferred():
         from tui.app import run_app
     return run_app
 
