@@ -50,7 +50,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 # and the regular expressions the card screen's start compiles (tui/re_cache.py).
 setup: $(STAMP)
 	@$(BIN)/python -m compileall -q tui models codebooks >/dev/null
-	@$(BIN)/python -c "import tui.re_cache as r; r.build()"
+	@$(BIN)/python -c "from tui.cli import keep_start_patterns as k; k()"
 
 run: setup
 	$(APCARD) init

@@ -55,7 +55,7 @@ def byte_compile() -> None:
     for pkg in ("tui", "models", "codebooks"):
         compileall.compile_dir(ROOT / pkg, quiet=1)
     # and the regular expressions the card screen's start compiles (tui/re_cache.py)
-    subprocess.run([sys.executable, "-c", "import tui.re_cache as r; r.build()"],
+    subprocess.run([sys.executable, "-c", "from tui.cli import keep_start_patterns as k; k()"],
                    env=card.app_env("xterm"), cwd=ROOT, check=True)
 
 

@@ -84,6 +84,14 @@ def _read() -> dict[tuple[str | bytes, int], tuple[Any, ...]]:
     return got if isinstance(got, dict) else {}
 
 
+def keep() -> int:
+    """Write what was compiled since `install` even with PYTHONDONTWRITEBYTECODE set
+    (`make setup`, as it byte-compiles the modules: tui.cli.keep_start_patterns);
+    how many patterns are kept."""
+    _write(dict(_known))
+    return len(_known)
+
+
 def _write(known: dict[tuple[str | bytes, int], tuple[Any, ...]]) -> None:
     """Written whole and renamed into place: a reader never sees half a file."""
     tmp = f"{FILE}.{os.getpid()}"
@@ -97,23 +105,4 @@ def _write(known: dict[tuple[str | bytes, int], tuple[Any, ...]]) -> None:
             os.unlink(tmp)
         except OSError:
             pass
-
-
-def build() -> int:
-    """Keep the patterns a bare `apcard` compiles while importing the card screen, even
-    with PYTHONDONTWRITEBYTECODE set (`make setup`, as it byte-compiles the modules:
-    `python -c "import tui.re_cache as r; r.build()"`); how many are kept."""
-    install()
-    import tui.cli as cli
-
-    args = ["--db", "sqlite:///x.db"]  # as a bare `apcard` on a SQLite register starts
-    cli.without_postgres_driver(args)
-    cli.build_parser(groups=False).parse_args(args)
-    from tui.cli.core import card_screen
-
-    card_screen()
-    import tui.output  # noqa: F401  (the card screen's driver, imported as it runs)
-
-    _write(dict(_known))
-    return len(_known)
 

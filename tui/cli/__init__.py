@@ -95,6 +95,22 @@ def without_postgres_driver(args: list[str]) -> None:
             sys.modules.pop("hashlib", None)
 
 
+def keep_start_patterns() -> int:
+    """The regular expressions a bare `apcard` compiles while importing the card screen,
+    kept compiled (tui.re_cache) even with PYTHONDONTWRITEBYTECODE set: `make setup`
+    runs it as it byte-compiles the modules. How many are kept."""
+    from tui.cli.core import card_screen
+
+    re_cache.install()
+    args = ["--db", "sqlite:///x.db"]  # as a bare `apcard` on a SQLite register starts
+    without_postgres_driver(args)
+    build_parser(groups=False).parse_args(args)
+    card_screen()
+    import tui.output  # noqa: F401  (the card screen's driver, imported as it runs)
+
+    return re_cache.keep()
+
+
 def _value(args: list[str], option: str) -> str | None:
     """The value of a global option (`--db URL` or `--db=URL`), None when absent."""
     for i, arg in enumerate(args):
