@@ -116,6 +116,8 @@ install:
 	rm -rf build
 	$(PREFIX)/venv/bin/pip install --quiet --disable-pip-version-check --upgrade '.[postgres]' 2>&1 \
 		| { grep -v "^WARNING: Location" || true; }
+	@# The start's regular expressions kept compiled beside the modules (tui/re_cache.py).
+	cd / && $(PREFIX)/venv/bin/python -c "from tui.cli import keep_start_patterns as k; k()"
 	chmod -R a+rX,go-w $(PREFIX)
 	install -d -m 2770 -o root -g $(GROUP) $(DATADIR)
 	@# A register made before apcard created its file for the group: the group writes it.
