@@ -19,7 +19,7 @@ Both give 1.0 for two empty strings (the scorer compares only non-empty keys).
 
 from __future__ import annotations
 
-__all__ = ["damerau_levenshtein", "damerau_levenshtein_similarity", "jaro",
+__all__ = ["common_letters", "damerau_levenshtein", "damerau_levenshtein_similarity", "jaro",
            "jaro_winkler_similarity"]
 
 PREFIX_WEIGHT = 0.1
@@ -145,3 +145,10 @@ def damerau_levenshtein_similarity(s1: str, s2: str) -> float:
     if not longest:
         return 1.0
     return 1.0 - damerau_levenshtein(s1, s2) / longest
+
+
+def common_letters(s1: str, s2: str) -> int:
+    """How many letters the two strings share, each counted as often as both have it:
+    Jaro's common characters are at most these, and the edit distance is at least the
+    longer length less these (an edit changes one letter, a transposition none)."""
+    return sum(min(s1.count(ch), s2.count(ch)) for ch in set(s1))
