@@ -18,9 +18,10 @@ from models.ids import iin_valid, rnn_valid
 from models.matching.normalize import basic
 from models.matching.slips import date_sim, iin_near, swapped_date
 from models.matching.textsim import (
-    common_letters,
-    damerau_levenshtein,
+    edit_similarity,
+    edits,
     jaro_winkler_similarity,
+    similarity_ceiling,
 )
 
 __all__ = ["DEFAULT_THRESHOLDS", "EXACT", "NAME_ALIKE", "POSSIBLE", "PROBABLE", "PersonSide",
@@ -77,20 +78,7 @@ def name_sim(a: str, b: str) -> float | None:
 
     A person's keys are a few letters long: compared in Python (textsim), so that the
     card screen's check for a person loads no compiled library (3.5 MiB of it)."""
-    return _key_sim(a, b, jaro_winkler_similarity, _edit_similarity)
-
-
-@lru_cache(maxsize=65536)
-def _edits(a: str, b: str) -> int:
-    """damerau_levenshtein of two person keys, kept: the surnames a search compares for
-    name_sim are compared again by _other_surname."""
-    return damerau_levenshtein(a, b)
-
-
-def _edit_similarity(a: str, b: str) -> float:
-    """damerau_levenshtein_similarity by the kept distance (the same float)."""
-    longest = max(len(a), len(b))
-    return 1.0 - _edits(a, b) / longest if longest else 1.0
+    return _key_sim(a, b, jaro_winkler_similarity, edit_similarity)
 
 
 @lru_cache(maxsize=65536)
@@ -116,20 +104,9 @@ def part_sim(a: str, b: str) -> float | None:
 
 
 def part_sim_ceiling(a: str, b: str) -> float:
-    """At least part_sim(a, b) (0 when a key is empty), from the letters they share
-    alone: what spares the edit distance of a pair too far apart to matter."""
-    if not a or not b or a == b:
-        return 1.0 if a and a == b else 0.0
-    common, (short, long_) = common_letters(a, b), sorted((len(a), len(b)))
-    jaro = (common / short + common / long_ + 1.0) / 3.0 if common else 0.0
-    jw = jaro + PREFIX_BOOST * (1.0 - jaro) if jaro > 0.7 else jaro
-    s = 0.5 * min(1.0, jw) + 0.5 * common / long_
-    if common == short >= 3 and 2 * short >= long_:  # may be a subsequence (_key_sim)
-        s = max(s, DROPPED_BASE + DROPPED_SPAN * short / long_)
-    return max(0.0, (s + 1e-9 - NAME_FLOOR) / (1.0 - NAME_FLOOR))
-
-
-PREFIX_BOOST = 0.4  # Jaro-Winkler's most: four letters of common prefix, 0.1 each
+    """At least part_sim(a, b), cheaply (textsim.similarity_ceiling); 0 if a key is empty."""
+    s = (1.0 if a == b else similarity_ceiling(a, b, DROPPED_BASE, DROPPED_SPAN)) if a and b else 0.0
+    return max(0.0, (s - NAME_FLOOR) / (1.0 - NAME_FLOOR))
 
 
 COMMON_AT = NAMESAKE_CAP  # this many namesakes make a name "very common"
@@ -295,7 +272,7 @@ def _other_surname(probe: PersonSide, cand: PersonSide) -> bool:
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     if _subsequence(short, long_):
         return False
-    return _edits(a, b) >= OTHER_SURNAME_EDITS
+    return edits(a, b) >= OTHER_SURNAME_EDITS
 
 
 def _name_patronymic_swapped(probe: PersonSide, cand: PersonSide, s_name: float | None,
@@ -303,15 +280,13 @@ def _name_patronymic_swapped(probe: PersonSide, cand: PersonSide, s_name: float 
     """(name, patronymic) similarities when the probe's given name and patronymic were
     keyed into each other's fields and that explains both far better; else None."""
     if not probe.name_patronymic or s_name is None or s_name >= NAME_CONFLICT or \
-            w_name != W_NAME or not cand.patronymic_key:
-        return None
-    if part_sim_ceiling(probe.name_patronymic[0], cand.name_key) < NAME_CONFLICT:
+            w_name != W_NAME or not cand.patronymic_key or \
+            part_sim_ceiling(probe.name_patronymic[0], cand.name_key) < NAME_CONFLICT:
         return None
     sw_name = part_sim(probe.name_patronymic[0], cand.name_key)
-    if sw_name is None or sw_name < NAME_CONFLICT:  # the patronymic need not be compared
-        return None
-    sw_pat = part_sim(probe.name_patronymic[1], cand.patronymic_key)
-    if sw_pat is None or sw_pat < NAME_CONFLICT:
+    sw_pat = part_sim(probe.name_patronymic[1], cand.patronymic_key) \
+        if sw_name is not None and sw_name >= NAME_CONFLICT else None
+    if sw_name is None or sw_pat is None or min(sw_name, sw_pat) < NAME_CONFLICT:
         return None
     return sw_name * SWAP_FACTOR, sw_pat * SWAP_FACTOR
 
@@ -370,12 +345,11 @@ def score_person(probe: PersonSide, cand: PersonSide, namesakes: int = 0,
     name_alike = w_name == W_NAME and s_name is not None and NAME_CONFLICT <= s_name < 1.0 \
         and not _kazakh_letters_lost((*probe.texts, "", "")[1], (*cand.texts, "", "")[1])
     if s_sur is not None and s_name is not None and s_sur + s_name < 1.8 and \
-            _swap(probe, cand):
-        sw_sur = sw_name = None  # unless the swap might explain more (the ceilings)
-        if (part_sim_ceiling(probe.surname_key, cand.name_key) + part_sim_ceiling(
-                probe.name_key, cand.surname_key)) * SWAP_FACTOR > s_sur + s_name:
-            sw_sur = part_sim(probe.surname_key, cand.name_key)
-            sw_name = part_sim(probe.name_key, cand.surname_key)
+            _swap(probe, cand) and (part_sim_ceiling(probe.surname_key, cand.name_key) +
+                                    part_sim_ceiling(probe.name_key, cand.surname_key)
+                                    ) * SWAP_FACTOR > s_sur + s_name:
+        sw_sur = part_sim(probe.surname_key, cand.name_key)
+        sw_name = part_sim(probe.name_key, cand.surname_key)
         if sw_sur is not None and sw_name is not None and \
                 (sw_sur + sw_name) * SWAP_FACTOR > s_sur + s_name:
             s_sur, s_name = sw_sur * SWAP_FACTOR, sw_name * SWAP_FACTOR

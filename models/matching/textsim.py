@@ -19,8 +19,10 @@ Both give 1.0 for two empty strings (the scorer compares only non-empty keys).
 
 from __future__ import annotations
 
-__all__ = ["common_letters", "damerau_levenshtein", "damerau_levenshtein_similarity", "jaro",
-           "jaro_winkler_similarity"]
+from functools import lru_cache
+
+__all__ = ["common_letters", "damerau_levenshtein", "damerau_levenshtein_similarity",
+           "edit_similarity", "edits", "jaro", "jaro_winkler_similarity", "similarity_ceiling"]
 
 PREFIX_WEIGHT = 0.1
 PREFIX_MAX = 4
@@ -152,3 +154,36 @@ def common_letters(s1: str, s2: str) -> int:
     Jaro's common characters are at most these, and the edit distance is at least the
     longer length less these (an edit changes one letter, a transposition none)."""
     return sum(min(s1.count(ch), s2.count(ch)) for ch in set(s1))
+
+
+@lru_cache(maxsize=65536)
+def edits(s1: str, s2: str) -> int:
+    """damerau_levenshtein, kept: a search compares its surnames for the similarity and
+    again for the distance (models.matching.score)."""
+    return damerau_levenshtein(s1, s2)
+
+
+def edit_similarity(s1: str, s2: str) -> float:
+    """damerau_levenshtein_similarity by the kept distance (the same float)."""
+    longest = max(len(s1), len(s2))
+    return 1.0 - edits(s1, s2) / longest if longest else 1.0
+
+
+PREFIX_MOST = PREFIX_MAX * PREFIX_WEIGHT  # Jaro-Winkler's largest boost
+
+
+def similarity_ceiling(s1: str, s2: str, dropped_base: float, dropped_span: float) -> float:
+    """At least the mean of Jaro-Winkler and Damerau-Levenshtein similarity of two
+    non-empty strings, raised for a shorter one that may be the other with letters left
+    out to dropped_base + dropped_span * its share (models.matching.score._key_sim),
+    from common_letters alone: Jaro's common characters are at most these (and their
+    transpositions at least none), the edit distance at least the longer length less
+    these."""
+    common = common_letters(s1, s2)
+    short, long_ = sorted((len(s1), len(s2)))
+    jaro = (common / short + common / long_ + 1.0) / 3.0 if common else 0.0
+    jw = min(1.0, jaro + PREFIX_MOST * (1.0 - jaro) if jaro > BOOST_ABOVE else jaro)
+    s = 0.5 * jw + 0.5 * common / long_
+    if common == short >= 3 and 2 * short >= long_:  # may be a subsequence
+        s = max(s, dropped_base + dropped_span * short / long_)
+    return s + 1e-9  # rounding: the scores' sums are not exact
