@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from tui.stand_in import standing_in
 
 NAME = "platformdirs"
 
@@ -45,16 +46,7 @@ STAND_IN.user_downloads_path = user_downloads_path
 STAND_IN.__getattr__ = _any_other
 
 
-@contextmanager
-def deferred() -> Iterator[None]:
+def deferred() -> AbstractContextManager[None]:
     """Textual's app imported inside the block comes without platformdirs; nothing
     changes when platformdirs or Textual's app is imported already."""
-    if NAME in sys.modules or "textual.app" in sys.modules:
-        yield
-        return
-    sys.modules[NAME] = STAND_IN
-    try:
-        yield
-    finally:
-        if sys.modules.get(NAME) is STAND_IN:
-            del sys.modules[NAME]
+    return standing_in(NAME, STAND_IN)

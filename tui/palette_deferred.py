@@ -24,10 +24,12 @@ from __future__ import annotations
 import importlib
 import sys
 from abc import ABC
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import AbstractContextManager
 from types import ModuleType
 from typing import Any
+
+from tui.stand_in import standing_in
 
 NAME = "textual.command"
 
@@ -88,16 +90,7 @@ STAND_IN.__dict__.update(
     __getattr__=_any_other)
 
 
-@contextmanager
-def deferred() -> Iterator[None]:
+def deferred() -> AbstractContextManager[None]:
     """Textual's app imported inside the block comes without the palette's modules;
     nothing changes when Textual's app or palette is imported already."""
-    if NAME in sys.modules or "textual.app" in sys.modules:
-        yield
-        return
-    sys.modules[NAME] = STAND_IN
-    try:
-        yield
-    finally:
-        if sys.modules.get(NAME) is STAND_IN:
-            del sys.modules[NAME]
+    return standing_in(NAME, STAND_IN)
