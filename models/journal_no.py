@@ -67,25 +67,45 @@ def _forms(n: int) -> list[str]:
     return [plain.rjust(width, "0") for width in range(len(plain), 13)]
 
 
-def number_holder(authority: str, year: int, n: int, other_than: int | None) -> int | None:
+def number_holder(authority: str, year: int, n: int) -> int | None:
     """What holds number `n` (any zero-padding) in this journal and year: a card's id,
     0 for an entry without a card (models.registration_journal), None when it is free.
     Bounded look-ups on the (authority, journal_no) and Proceeding.number indexes."""
-    from models.register_tables import Proceeding
-
+    forms = _forms(n)
+    if not forms:  # longer than line 6 holds
+        return None
+    forms += [forms[-1]] * (_WIDTHS - len(forms))  # a fixed count: the text made once
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    q = (Card.select(Card.id)
-         .where((Card.authority == authority) & Card.journal_no.in_(_forms(n)) &
-                Card.journal_date.between(start, end) & Card.status.not_in(NOT_IN_JOURNAL)))
-    if other_than is not None:
-        q = q.where(Card.id != other_than)
-    row = q.limit(1).tuples().first()
+    card_sql, entry_sql = _holder_sql()
+    db = database_proxy.obj
+    row = db.execute_sql(card_sql, (authority, *forms, start, end, *NOT_IN_JOURNAL)).fetchone()
     if row:
         return int(row[0])
-    entry = (Proceeding.select(Proceeding.id)
-             .where(Proceeding.number.in_(_forms(n)) & Proceeding.card.is_null() &
-                    Proceeding.registered_on.between(start, end)).limit(1).tuples().first())
+    entry = db.execute_sql(entry_sql, (*forms, start, end)).fetchone()
     return 0 if entry else None
+
+
+_WIDTHS = 12  # line 6 holds up to 12 characters: a number written 1..12 digits wide
+_HOLDER: dict[str, tuple[str, str]] = {}
+
+
+def _holder_sql() -> tuple[str, str]:
+    """number_holder's two statements, their text made once per engine (built anew by
+    the query builder for each claim, they cost ten times the look-ups)."""
+    from models.register_tables import Proceeding
+
+    p = database_proxy.obj.param
+    got = _HOLDER.get(p)
+    if got is None:
+        forms = ", ".join([p] * _WIDTHS)
+        card = (f'SELECT "id" FROM "{Card._meta.table_name}" WHERE "authority" = {p} '
+                f'AND "journal_no" IN ({forms}) AND "journal_date" BETWEEN {p} AND {p} '
+                f'AND "status" NOT IN ({", ".join([p] * len(NOT_IN_JOURNAL))}) LIMIT 1')
+        entry = (f'SELECT "id" FROM "{Proceeding._meta.table_name}" WHERE "number" IN '
+                 f'({forms}) AND "{Proceeding.card.column_name}" IS NULL AND '
+                 f'"registered_on" BETWEEN {p} AND {p} LIMIT 1')
+        got = _HOLDER[p] = (card, entry)
+    return got
 
 
 def _locked_last(authority: str, year: int) -> int:
@@ -150,9 +170,9 @@ def claim_journal_no(row: dict[str, Any], proposed: str | None = None) -> str | 
             row["journal_no"] = number
         return number
     last = _locked_last(authority, year)
-    if kept and number_holder(authority, year, n, None) is not None:
+    if kept and number_holder(authority, year, n) is not None:
         n = max(n, last) + 1
-        while number_holder(authority, year, n, None) is not None:
+        while number_holder(authority, year, n) is not None:
             n += 1  # a number typed above the counter, or received from elsewhere
         number = f"{n:0{PAD}d}"
         row["journal_no"] = number
