@@ -12,7 +12,7 @@ blank line, fixed-length fields move on by themselves), opens and closes directo
 stays idle, saves (F2) and checks that each holds the card exactly as typed. Every
 key's output is counted to the byte. Start-up and RSS are the medians of several
 starts; RSS is also measured on a register of many cards (it must not grow with it).
-See bench/README.md; budgets in bench/tui_figures.py.
+See bench/tui.md; budgets in bench/tui_figures.py.
 """
 
 from __future__ import annotations

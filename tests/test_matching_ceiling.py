@@ -15,6 +15,7 @@ from models.matching.score import (
     score_person,
 )
 from models.matching.textsim import common_letters
+from tests.keyslips import slipped
 
 LETTERS = st.text(alphabet="abcdeqңұ", max_size=12)
 KEYS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=16)
@@ -35,19 +36,7 @@ def test_ceiling_of_a_few_letters(a: str, b: str) -> None:
 @given(KEYS, st.data())
 def test_ceiling_of_a_key_and_its_slips(a: str, data: st.DataObject) -> None:
     """Near pairs, where the similarity is high and a loose ceiling would show."""
-    b = list(a)
-    for _ in range(data.draw(st.integers(0, 3))):
-        at = data.draw(st.integers(0, max(0, len(b) - 1)))
-        edit = data.draw(st.sampled_from(["swap", "insert", "delete", "replace"]))
-        if edit == "swap" and at + 1 < len(b):
-            b[at], b[at + 1] = b[at + 1], b[at]
-        elif edit == "insert":
-            b.insert(at, data.draw(st.sampled_from("aeoxy")))
-        elif edit == "delete" and len(b) > 1:
-            del b[at]
-        elif b:
-            b[at] = data.draw(st.sampled_from("aeoxy"))
-    _at_least(a, "".join(b))
+    _at_least(a, slipped(a, data, 0, keep_one=True))
 
 
 def test_ceiling_known_values() -> None:

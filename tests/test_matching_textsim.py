@@ -14,6 +14,7 @@ from models.matching.textsim import (
     damerau_levenshtein_similarity,
     jaro_winkler_similarity,
 )
+from tests.keyslips import slipped
 
 # Few letters make repeated letters, transpositions and common affixes likely: where
 # the algorithms' edge cases are.
@@ -45,19 +46,7 @@ def test_a_few_letters(a: str, b: str) -> None:
 @given(KEYS, st.data())
 def test_a_key_and_its_slips(a: str, data: st.DataObject) -> None:
     """A key against itself with a few edits: the pairs a search scores."""
-    b = list(a)
-    for _ in range(data.draw(st.integers(1, 3))):
-        at = data.draw(st.integers(0, max(0, len(b) - 1)))
-        edit = data.draw(st.sampled_from(["swap", "insert", "delete", "replace"]))
-        if edit == "swap" and at + 1 < len(b):
-            b[at], b[at + 1] = b[at + 1], b[at]
-        elif edit == "insert":
-            b.insert(at, data.draw(st.sampled_from("aeoxy")))
-        elif edit == "delete" and b:
-            del b[at]
-        elif b:
-            b[at] = data.draw(st.sampled_from("aeoxy"))
-    _same(a, "".join(b))
+    _same(a, slipped(a, data, 1))
 
 
 def test_known_values() -> None:
