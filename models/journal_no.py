@@ -21,6 +21,7 @@ the counter on when it is higher.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any
 
 import peewee as pw
@@ -76,8 +77,8 @@ def number_holder(authority: str, year: int, n: int) -> int | None:
         return None
     forms += [forms[-1]] * (_WIDTHS - len(forms))  # a fixed count: the text made once
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    card_sql, entry_sql = _holder_sql()
     db = database_proxy.obj
+    card_sql, entry_sql = _holder_sql(db.param)
     row = db.execute_sql(card_sql, (authority, *forms, start, end, *NOT_IN_JOURNAL)).fetchone()
     if row:
         return int(row[0])
@@ -86,26 +87,23 @@ def number_holder(authority: str, year: int, n: int) -> int | None:
 
 
 _WIDTHS = 12  # line 6 holds up to 12 characters: a number written 1..12 digits wide
-_HOLDER: dict[str, tuple[str, str]] = {}
 
 
-def _holder_sql() -> tuple[str, str]:
-    """number_holder's two statements, their text made once per engine (built anew by
-    the query builder for each claim, they cost ten times the look-ups)."""
+@cache
+def _holder_sql(p: str) -> tuple[str, str]:
+    """number_holder's two statements for an engine's parameter mark, their text made
+    once (built anew by the query builder for each claim, they cost ten times the
+    look-ups)."""
     from models.register_tables import Proceeding
 
-    p = database_proxy.obj.param
-    got = _HOLDER.get(p)
-    if got is None:
-        forms = ", ".join([p] * _WIDTHS)
-        card = (f'SELECT "id" FROM "{Card._meta.table_name}" WHERE "authority" = {p} '
-                f'AND "journal_no" IN ({forms}) AND "journal_date" BETWEEN {p} AND {p} '
-                f'AND "status" NOT IN ({", ".join([p] * len(NOT_IN_JOURNAL))}) LIMIT 1')
-        entry = (f'SELECT "id" FROM "{Proceeding._meta.table_name}" WHERE "number" IN '
-                 f'({forms}) AND "{Proceeding.card.column_name}" IS NULL AND '
-                 f'"registered_on" BETWEEN {p} AND {p} LIMIT 1')
-        got = _HOLDER[p] = (card, entry)
-    return got
+    forms = ", ".join([p] * _WIDTHS)
+    card = (f'SELECT "id" FROM "{Card._meta.table_name}" WHERE "authority" = {p} '
+            f'AND "journal_no" IN ({forms}) AND "journal_date" BETWEEN {p} AND {p} '
+            f'AND "status" NOT IN ({", ".join([p] * len(NOT_IN_JOURNAL))}) LIMIT 1')
+    entry = (f'SELECT "id" FROM "{Proceeding._meta.table_name}" WHERE "number" IN '
+             f'({forms}) AND "{Proceeding.card.column_name}" IS NULL AND '
+             f'"registered_on" BETWEEN {p} AND {p} LIMIT 1')
+    return card, entry
 
 
 def _locked_last(authority: str, year: int) -> int:

@@ -99,13 +99,21 @@ def record(uid_: str, version: int, base: int | None, action: str, encoded: dict
         rec["person"] = person
     if base is not None:
         rec["base_version"] = base
-    if reasons:
-        if action == "remove" and "status" in reasons:
-            rec["reason"] = reasons["status"]
-        fields = {n: r for n, r in reasons.items() if n in FIELDS}
-        if fields:
-            rec["reasons"] = fields
+    reason, fields = _reasons(action, reasons)
+    if reason is not None:
+        rec["reason"] = reason
+    if fields:
+        rec["reasons"] = fields
     return rec
+
+
+def _reasons(action: str, reasons: dict[str, dict[str, str]] | None
+             ) -> tuple[dict[str, str] | None, dict[str, dict[str, str]] | None]:
+    """A record's reason (a removal's, given for its status) and its lines' reasons."""
+    if not reasons:
+        return None, None
+    reason = reasons["status"] if action == "remove" and "status" in reasons else None
+    return reason, {n: r for n, r in reasons.items() if n in FIELDS}
 
 
 def record_text(uid_: str, version: int, base: int | None, action: str, card: cardrows.Row,
@@ -113,11 +121,7 @@ def record_text(uid_: str, version: int, base: int | None, action: str, card: ca
                 person: str | None) -> str:
     """The JSON text of the card record of a card read by cardrows (format.dumps of
     `record` with cardrows.encode's values), written straight as text."""
-    reason = fields = None
-    if reasons:
-        if action == "remove" and "status" in reasons:
-            reason = reasons["status"]
-        fields = {n: r for n, r in reasons.items() if n in FIELDS}
+    reason, fields = _reasons(action, reasons)
     return fmt.card_line(uid_, version, base, action, cardrows.edition(card), status, person,
                          reason, fields, cardrows.encode_json(card))
 
