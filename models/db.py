@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import peewee as pw
@@ -138,6 +139,18 @@ def close_database() -> None:
 def is_postgres(db: pw.Database | None = None) -> bool:
     db = db or database_proxy.obj
     return isinstance(db, pw.PostgresqlDatabase)
+
+
+def write_transaction(db: pw.Database | None = None) -> Any:
+    """A transaction that reads and then writes. On SQLite it takes the write lock at
+    BEGIN (IMMEDIATE), waiting for it up to the busy timeout: a deferred transaction
+    that read first would get "database is locked" at its first write, without waiting,
+    when another operator's write committed after that read. Inside a transaction it is
+    a savepoint of that one (whose BEGIN decided already)."""
+    db = db or database_proxy.obj
+    if is_postgres(db) or db.transaction_depth() > 0:
+        return db.atomic()
+    return db.atomic("IMMEDIATE")
 
 
 def safe_url(url: str) -> str:

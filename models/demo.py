@@ -26,7 +26,7 @@ from models import codebook
 from models.card_schema import Subject
 from models.cards import CardRefused, next_journal_no, register_card
 from models.codebook import Entry
-from models.db import database_proxy
+from models.db import write_transaction
 from models.demo_data import (
     BUSINESS_ONLY,
     FIRM_A,
@@ -410,7 +410,7 @@ def load_demo(cards: int, seed: int, user: User | None,
     made: list[Card] = []
     batch = 50  # cards per transaction: one commit per card would dominate on SQLite
     while stats.cards < cards:
-        with database_proxy.atomic():
+        with write_transaction():
             for _ in range(min(batch, cards - stats.cards)):
                 made.append(_one(gen, gen.rng.choices(kinds, weights=(76, 8, 16))[0],
                                  user, stats))

@@ -22,7 +22,7 @@ from typing import Any
 import peewee as pw
 
 from models.card_schema import FIELDS, Kind
-from models.db import database_proxy
+from models.db import database_proxy, write_transaction
 from models.i18n import LANGUAGES
 from models.tables import Draft, User, now
 from models.text import strip_control
@@ -149,9 +149,7 @@ def _writing() -> Any:
     db = database_proxy.obj
     if db.transaction_depth() > 0:
         return contextlib.nullcontext()
-    if isinstance(db, pw.SqliteDatabase):
-        return db.atomic("IMMEDIATE")
-    return db.atomic()
+    return write_transaction(db)
 
 
 def _update(db: pw.Database, user: User, text: str) -> int:

@@ -157,9 +157,9 @@ def write_statement(cfg: Config, user: User | None, quarter: str, counterpart: s
     start, end = quarter_bounds(quarter)
     me = own(cfg)
     other = _counterpart(me, counterpart, cfg)
-    from models.db import database_proxy
+    from models.db import write_transaction
 
-    with database_proxy.atomic():
+    with write_transaction():
         pkg = new_package(me, other, "statement", user, suffix=f"{quarter.upper()}-S")
     target = fmt.package_path(out, pkg.ident)
     writer = fmt.PackageWriter(target)

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from models.auditlog import GENESIS, Correction, Head, head
-from models.db import database_proxy, is_postgres
+from models.db import database_proxy, is_postgres, write_transaction
 from models.i18n import T
 from models.seal_table import Seal, sealed_within_a_day
 from models.tables import now
@@ -75,7 +75,7 @@ def seal_if_due(source: str = "daily") -> SealMark | None:
     db = database_proxy.obj
     if "seal" not in db.get_tables() or not due():
         return None
-    with db.atomic():
+    with write_transaction(db):
         return make(source)
 
 

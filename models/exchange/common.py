@@ -13,9 +13,9 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from models.config import TIERS, Config
+from models.db import write_transaction
 from models.i18n import T
 
 UID = re.compile(r"^([A-Z0-9][A-Z0-9-]{0,31}):([1-9][0-9]{0,11})$")
@@ -119,17 +119,6 @@ def patient_lock(wait_ms: int = 600_000) -> Iterator[None]:
         yield
     finally:
         db.execute_sql(f"PRAGMA busy_timeout = {before}")
-
-
-def write_transaction() -> Any:
-    """A transaction that writes: on SQLite it takes the write lock at BEGIN, so a batch
-    never fails half-way on a lock another writer took after our first read."""
-    from models.db import database_proxy, is_postgres
-
-    db = database_proxy.obj
-    if is_postgres(db) or db.transaction_depth() > 0:
-        return db.atomic()
-    return db.atomic("IMMEDIATE")
 
 
 RESULT_LABELS = {

@@ -23,6 +23,7 @@ from typing import Any
 import peewee as pw
 
 from models.card_schema import FIELDS
+from models.db import write_transaction
 from models.field_values import WARNING, Issue
 from models.i18n import T
 from models.matching.keys import LegalProbe, Probe, as_date, person_keys
@@ -84,8 +85,7 @@ def link_same_person(person: PersonRef, values: Mapping[str, Any], user: User | 
         return []
     if not reason.strip():
         raise ValueError("a correction of identification data needs a reason (§38)")
-    db = Person._meta.database
-    with db.atomic():
+    with write_transaction(Person._meta.database):
         return update_identification(p, changes, user, reason.strip())
 
 

@@ -141,7 +141,7 @@ def cmd_verify(ns: argparse.Namespace, cfg: Config) -> int:
 
 def cmd_seal(ns: argparse.Namespace, cfg: Config) -> int:
     from models import seal
-    from models.db import database_proxy, safe_url
+    from models.db import safe_url, write_transaction
     from models.permissions import Action
     from models.text import find_control
     from tui.cli.core import db_errors
@@ -153,7 +153,7 @@ def cmd_seal(ns: argparse.Namespace, cfg: Config) -> int:
     with db_errors(cfg):
         open_db(cfg)
         acting_user(cfg, Action.SEAL_LOG, seal=False)
-        with database_proxy.atomic():
+        with write_transaction():
             mark = seal.make("manual", ns.note[:500])
     line = mark.text(safe_url(cfg.db_url))
     if ns.out:

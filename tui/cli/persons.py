@@ -330,6 +330,7 @@ def _user(cfg: Config, action: str):
 def cmd_import(ns: argparse.Namespace, cfg: Config) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+    from models.db import write_transaction
     from models.persons import create_persons
     from models.tables import Person
     from tui.cli.core import db_errors
@@ -347,7 +348,7 @@ def cmd_import(ns: argparse.Namespace, cfg: Config) -> int:
             task = bar.add_task(label, total=len(rows))
             for start in range(0, len(rows), BATCH):
                 chunk = rows[start:start + BATCH]
-                with db.atomic():
+                with write_transaction(db):
                     known = {r for (r,) in Person.select(Person.ref).where(
                         Person.ref.in_([r.key for r in chunk])).tuples()}
                     fresh = [(r.values, r.key) for r in chunk if r.key not in known]
