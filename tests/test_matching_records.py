@@ -13,7 +13,7 @@ import pytest
 from models.ids import make_iin
 from models.matching import EXACT, find_candidates
 from models.matching.cases import nominative
-from models.matching.dates import CENTURY, EXCEL, SWAPPED, YEAR, read_birth_date
+from models.matching.dates import CENTURY, EXCEL, SWAPPED, YEAR, YEAR_FIRST, read_birth_date
 from models.matching.keys import read_sex, split_names
 from models.matching.normalize import patronymic_stem, skeleton
 from tests.test_matching_search import person
@@ -172,5 +172,10 @@ def test_read_birth_date_says_how() -> None:
     assert read_birth_date("33039", today) == (dt.date(1990, 6, 15), (EXCEL,))
     assert read_birth_date("15.06.1990 г.р., уроженец г. Алматы", today) == (
         dt.date(1990, 6, 15), ())
-    for bad in ("", "вчера", "1899-05-05", "12.03", "9" * 50, "3000-01-01"):
+    # digits that are no date day first: an export's basic ISO form, the IIN's six digits
+    assert read_birth_date("19900615", today) == (dt.date(1990, 6, 15), (YEAR_FIRST,))
+    assert read_birth_date("900615", today) == (dt.date(1990, 6, 15), (YEAR_FIRST,))
+    assert read_birth_date("150690", today) == (dt.date(1990, 6, 15), ())  # day first wins
+    assert read_birth_date("31021990", today) == (dt.date(1990, 1, 1), (YEAR,))
+    for bad in ("", "вчера", "1899-05-05", "12.03", "9" * 50, "3000-01-01", "19901506"):
         assert read_birth_date(bad, today).date is None, bad

@@ -15,6 +15,9 @@ a date inside other words ("15.06.1990, г. Алматы"). Some need reading:
   EXCEL    a number of days, as a spreadsheet keeps a date (33039 is 15.06.1990).
   CENTURY  a date still to come, read a century earlier: 12.03.2085 is 12.03.1985
            (a two-digit year put in the wrong century).
+  YEAR_FIRST  digits without separators that are no date day first, but one year first:
+           19900615 (an export's basic ISO form), 900615 (the first six digits of the
+           IIN copied as the date).
 
 `read_birth_date` never raises; a text it cannot read, or a year before 1900 (after
 the century's reading), gives (None, ()).
@@ -28,7 +31,7 @@ from typing import NamedTuple
 
 from models import doc_date
 
-SWAPPED, YEAR, CENTURY, EXCEL = "swapped", "year", "century", "excel"
+SWAPPED, YEAR, CENTURY, EXCEL, YEAR_FIRST = "swapped", "year", "century", "excel", "year_first"
 FIRST_YEAR = 1900
 
 _PLACEHOLDER = r"(?:[0-9]{1,2}|[xXхХ_?*.-]{1,2}|)"
@@ -36,6 +39,7 @@ _SEP = r"\s*[./\-_,\\ ]\s*"
 _DMY = re.compile(rf"^(?P<d>{_PLACEHOLDER}){_SEP}(?P<m>{_PLACEHOLDER}){_SEP}(?P<y>[0-9]{{4}}|[0-9]{{2}})$")
 _YMD = re.compile(rf"^(?P<y>[0-9]{{4}}){_SEP}(?P<m>{_PLACEHOLDER}){_SEP}(?P<d>{_PLACEHOLDER})$")
 _COMPACT = re.compile(r"^(?P<d>[0-9]{2})(?P<m>[0-9]{2})(?P<y>[0-9]{2}|[0-9]{4})$")
+_COMPACT_YEAR_FIRST = re.compile(r"^(?P<y>[0-9]{2}|[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})$")
 # The words after a date ("г.", "г.р.", "года рождения", "ж.", "жылы туған").
 _TAIL = re.compile(r"(?:\s*(?:г\.?\s*р\.?|г(?:ода|од)?\.?|рожд(?:ения)?\.?|ж(?:ылы|ылғы)?\.?|"
                    r"т(?:уған)?\.?|туган|y\.?|b\.?))+$", re.IGNORECASE)
@@ -69,7 +73,8 @@ _EMBEDDED = re.compile(r"(?<![0-9])(?:[0-9]{1,2}[./-][0-9]{1,2}[./-](?:[0-9]{4}|
 
 class Reading(NamedTuple):
     date: dt.date | None
-    how: tuple[str, ...]  # () as written, else SWAPPED, YEAR, CENTURY (one or two), EXCEL
+    how: tuple[str, ...]  # () as written, else SWAPPED, YEAR, CENTURY (one or two), EXCEL,
+    # YEAR_FIRST
 
 
 def _year(text: str, today: dt.date) -> int:
@@ -104,7 +109,25 @@ def _read(body: str, today: dt.date) -> Reading:
     m = _COMPACT.match(body) or _DMY.match(body) or _YMD.match(body)
     if m is None:
         return Reading(None, ())
-    return _parts(_year(m["y"], today), _number(m["m"]), _number(m["d"]))
+    out = _parts(_year(m["y"], today), _number(m["m"]), _number(m["d"]))
+    if m.re is _COMPACT and (out.how or out.date is None or out.date.year < FIRST_YEAR):
+        return _year_first(body, today) or out
+    return out
+
+
+def _year_first(body: str, today: dt.date) -> Reading | None:
+    """Digits whose day-first reading is no date read year first, when that reading is
+    a date as written (no exchange of day and month, no day unknown)."""
+    m = _COMPACT_YEAR_FIRST.match(body)
+    if m is None:
+        return None
+    year = _year(m["y"], today)
+    if year < FIRST_YEAR:
+        return None
+    try:
+        return Reading(dt.date(year, int(m["m"]), int(m["d"])), (YEAR_FIRST,))
+    except ValueError:
+        return None
 
 
 def _excel(body: str, today: dt.date) -> Reading:

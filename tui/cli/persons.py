@@ -23,7 +23,7 @@ from rich.table import Table
 
 from models.config import Config
 from models.i18n import T
-from models.matching.dates import CENTURY, EXCEL, SWAPPED, YEAR
+from models.matching.dates import CENTURY, EXCEL, SWAPPED, YEAR, YEAR_FIRST
 from models.text import find_control, strip_control
 from tui.cli import EXIT_USAGE, CliError, open_db
 from tui.cli.base import os_error, say
@@ -169,6 +169,10 @@ _NOTE_READ = {
              "дата рождения «{v}» прочитана как {d} (номер дня в Excel)"),
     CENTURY: T("туған күні «{v}» әлі келмеген: ғасыры қате деп {d} ретінде оқылды",
                "дата рождения «{v}» ещё не наступила: прочитана как {d} (ошибка в веке)"),
+    YEAR_FIRST: T("туған күні «{v}» күннен басталса күн емес: жылдан басталады деп {d} "
+                  "ретінде оқылды",
+                  "дата рождения «{v}» не дата, если начинать с дня: прочитана с года, "
+                  "как {d}"),
 }
 _NOTE_IIN_DATE = T("ЖСН-дағы туған күн ({i}) көрсетілгенге ({d}) сәйкес емес: екеуі "
                    "бойынша да ізделді",
