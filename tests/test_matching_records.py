@@ -140,6 +140,8 @@ def test_split_names_orders() -> None:
     # a two-letter surname without a dot is a surname (Ли, Ю), not an initial
     assert split_names("Ли Александр", "", "") == ("Ли", "Александр", "")
     assert split_names("Касымов Нурлан Серикович", "", "") == ("Касымов", "Нурлан", "Серикович")
+    assert split_names("Касымов,Нурлан", "", "") == ("Касымов", "Нурлан", "")  # a list's comma
+    assert split_names("Касымов; Нурлан;Серикович", "", "") == ("Касымов", "Нурлан", "Серикович")
 
 
 def test_keys_of_other_alphabets() -> None:

@@ -85,7 +85,7 @@ def legal_variants(key: str, longest: int = VARIANT_MAX) -> list[str]:
     return list(out)
 
 
-_SPLIT = re.compile(r"\s+|(?<=\.)(?=\w)")
+_SPLIT = re.compile(r"[\s,;]+|(?<=\.)(?=\w)")  # "Касымов,Нурлан": a comma for a space
 _INITIAL = re.compile(r"^\w{1,2}\.$")  # with its dot: Ли, Ю, О are Korean surnames
 _SON_DAUGHTER = re.compile(r"^([ұу]лы|[қк]ызы|о[гғ]лы|uly|uli|[qk]yzy|[qk]izi|ogly|ogli)$",
                            re.IGNORECASE)
