@@ -17,6 +17,9 @@ the same person), the draft discarded and the next card's journal number propose
 with a protocol number unique to the operator and the card, so the register can be
 checked afterwards: every card an operator saw saved is there exactly once.
 
+The register holds --history cards of its own when the operators start (a Directorate's
+register at work, its tables' statistics those of a register with data).
+
 The import is `apcard import PACKAGE` as its own process (a body's package of
 --import-cards demo cards, started 10 s in; stopped with the operators if it is not done
 by then, its progress recorded); the statistics are models.stats.table for
@@ -46,6 +49,15 @@ if str(ROOT) not in sys.path:
 RESULTS = ROOT / "bench" / "results"
 BUDGET_P95_MS = 100.0
 POOL_CARDS = 2000
+# The Directorate's register when the operators start: its own earlier cards (demo cards
+# of another seed than the operators' and the package's) with their persons, legal
+# entities, log and journal counters, and the statistics of a register with data. An
+# empty register is no Directorate's: PostgreSQL plans its statements for the tables as
+# the last ANALYZE saw them, and a log or card table analysed empty is read whole by
+# every save until autovacuum analyses it again (a minute later, thousands of rows on).
+HISTORY_SEED = 2
+REGISTER_TABLES = ("user", "codebook_entry", "person", "legal_entity", "legal_name_variant",
+                   "card", "correction", "journal_counter", "seal")
 
 
 # --- one operator (its own process) -----------------------------------------------------
@@ -205,8 +217,10 @@ def package(cards: int, tmp: Path) -> Path:
     return cached
 
 
-def prepare(backend: str, tmp: Path, operators: int, server) -> tuple[str, Path]:
-    """The Directorate's register: codebooks, operators; its URL and config."""
+def prepare(backend: str, tmp: Path, operators: int, server,
+            history: int = 0) -> tuple[str, Path]:
+    """The Directorate's register: codebooks, `history` cards of its own, operators; its
+    URL and config."""
     from bench import cardbank
     from bench.bench_exchange import config
     from models.auth import add_user
@@ -214,14 +228,18 @@ def prepare(backend: str, tmp: Path, operators: int, server) -> tuple[str, Path]
     from models.tables import Role, User
 
     base = tmp / "base.db"
-    cardbank.fresh_register(base)
+    if history:
+        cardbank.upgraded_copy(cardbank.demo_register(history, seed=HISTORY_SEED), base)
+    else:
+        cardbank.fresh_register(base)
     if backend == "postgres":
         url = server.create_database("load")
         from models import migrations
         db = open_database(url)
         migrations.upgrade(db)
         db.close_all()
-        cardbank.to_postgres(base, url, tables=("user", "codebook_entry"))
+        cardbank.to_postgres(base, url, tables=REGISTER_TABLES if history
+                             else ("user", "codebook_entry"))
     else:
         url = f"sqlite:///{cardbank.copy_of(base, tmp / 'directorate.db')}"
     db = open_database(url)
@@ -234,8 +252,8 @@ def prepare(backend: str, tmp: Path, operators: int, server) -> tuple[str, Path]
 
 
 def run_backend(backend: str, operators: int, duration: float, import_cards: int,
-                tmp: Path, pool: Path, server) -> dict:
-    url, cfg = prepare(backend, tmp, operators, server)
+                tmp: Path, pool: Path, server, history: int = 0) -> dict:
+    url, cfg = prepare(backend, tmp, operators, server, history)
     pkg = package(import_cards, tmp) if import_cards else None
     procs = []
     go = tmp / f"{backend}-go"
@@ -266,7 +284,9 @@ def run_backend(backend: str, operators: int, duration: float, import_cards: int
     load_end = os.getloadavg()
     if importer is not None:
         imported = _import_end(importer, url, t0, start)
-    return collect(backend, url, operators, duration, tmp, imported, load_start, load_end)
+    result = collect(backend, url, operators, duration, tmp, imported, load_start, load_end)
+    result["history_cards"] = history
+    return result
 
 
 def _import(cfg: Path, pkg: Path, tmp: Path) -> subprocess.Popen:
@@ -375,6 +395,8 @@ def rows(results: list[dict]) -> list[tuple[str, str, str, bool | None]]:
                  None),
                 (f"processor per card, operator / its server, ms {where}", "",
                  f"{r['cpu_ms_per_save']} / {r['server_cpu_ms_per_save']}", None),
+                (f"cards in the register at the start {where}", "",
+                 f"{r.get('history_cards', 0):,}", None),
                 (f"errors {where}", "0", str(r["errors"]), r["errors"] == 0),
                 (f"cards lost / saved twice {where}", "0 / 0",
                  f"{r['lost']} / {r['saved_twice']}", r["lost"] == 0 and r["saved_twice"] == 0),
@@ -395,6 +417,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--duration", type=float, default=600)
     ap.add_argument("--import-cards", type=int, default=100_000,
                     help="cards of the package imported meanwhile (0: none)")
+    ap.add_argument("--history", type=int, default=20_000,
+                    help="cards the register holds when the operators start (0: empty)")
     ap.add_argument("--out", default=str(RESULTS / "load.json"))
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--stats", help=argparse.SUPPRESS)
@@ -420,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 n = args.pg_operators if backend == "postgres" else args.sqlite_operators
                 results.append(run_backend(backend, n, args.duration, args.import_cards, tmp,
-                                           pool, server))
+                                           pool, server, args.history))
             finally:
                 if server is not None:
                     server.stop()
