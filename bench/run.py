@@ -100,6 +100,7 @@ ROWS_BENCHES = {
              "--import-cards", "5000"],
     "save": ["--cards", "200000", "--persons", "100000"],
     "directory": [],
+    "demo": ["--cards", "20000", "--small", "2000"],
 }
 
 

@@ -27,6 +27,7 @@ from models.card_schema import Subject
 from models.cards import CardRefused, next_journal_no, register_card
 from models.codebook import Entry
 from models.db import write_transaction
+from models.demo_corrections import correct_some
 from models.demo_data import (
     BUSINESS_ONLY,
     FIRM_A,
@@ -58,6 +59,12 @@ from models.text import KK_TO_RU
 from models.validation import expected_fines, subject_kind
 
 __all__ = ["DemoStats", "load_demo", "missing_codebooks"]
+
+# The persons and legal entities later cards may be about again (repeat offenders, near
+# duplicates, firms fined again): the first ones met, up to these many, so that a demo
+# register of any size takes the same memory.
+KNOWN_PEOPLE = 12_000
+KNOWN_ENTITIES = 4_000
 
 
 class _Generator:
@@ -407,21 +414,26 @@ def load_demo(cards: int, seed: int, user: User | None,
     gen = _Generator(seed, today or dt.date.today())
     stats = DemoStats()
     kinds = (Subject.INDIVIDUAL, Subject.ENTREPRENEUR, Subject.LEGAL)
-    made: list[Card] = []
+    made: list[int] = []  # the cards' ids: a demo of any size is not kept in memory
+    persons: Counter[int] = Counter()
+    entities: set[int] = set()
     batch = 50  # cards per transaction: one commit per card would dominate on SQLite
     while stats.cards < cards:
         with write_transaction():
             for _ in range(min(batch, cards - stats.cards)):
-                made.append(_one(gen, gen.rng.choices(kinds, weights=(76, 8, 16))[0],
-                                 user, stats))
+                card = _one(gen, gen.rng.choices(kinds, weights=(76, 8, 16))[0], user, stats)
+                made.append(card.id)
+                if card.person_id:
+                    persons[card.person_id] += 1
+                if card.legal_entity_id:
+                    entities.add(card.legal_entity_id)
                 stats.cards += 1
         if progress:
             progress(stats.cards)
-    _correct_some(gen, made, user, stats)
-    counts = Counter(c.person_id for c in made if c.person_id)
-    stats.repeat_persons = sum(1 for n in counts.values() if n > 1)
-    stats.persons = len(counts)
-    stats.legal_entities = len({c.legal_entity_id for c in made if c.legal_entity_id})
+    correct_some(gen.rng, gen.today, made, user, stats)
+    stats.repeat_persons = sum(1 for n in persons.values() if n > 1)
+    stats.persons = len(persons)
+    stats.legal_entities = len(entities)
     stats.seconds = time.monotonic() - started
     return stats
 
@@ -455,43 +467,13 @@ def _remember(gen: _Generator, card: Card, draw: Draw, stats: DemoStats) -> None
     if draw.identity is not None and card.person_id and draw.how != "repeat":
         draw.identity.person = card.person
         if draw.source is None:
-            gen.people.append(draw.identity)
+            if len(gen.people) < KNOWN_PEOPLE:
+                gen.people.append(draw.identity)
         elif draw.source.person is not None:
             stats.near_duplicates.append((draw.source.person.id, card.person_id, draw.how))
-    if card.legal_entity_id and draw.legal is None and draw.values.get("legal_form"):
+    if card.legal_entity_id and draw.legal is None and draw.values.get("legal_form") \
+            and len(gen.entities) < KNOWN_ENTITIES:
         v = draw.values
         gen.entities.append(({k: v[k] for k in ("legal_name", "legal_address", "bin", "rnn",
                                                  "legal_form", "commercial_status")},
                              card.legal_entity))
-
-
-def _correct_some(gen: _Generator, made: list[Card], user: User | None,
-                  stats: DemoStats) -> None:
-    """About 2% of cards corrected afterwards, each with its reason, through the one
-    correction path (an administrator's work: skipped without one)."""
-    from models.corrections import CorrectionRefused, correct_card
-    from models.permissions import Action, allowed
-
-    if not allowed(user, Action.CORRECT_CARD):
-        stats.corrections_skipped = "no administrator to make them"
-        return
-    if not codebook.entries("correction_reason"):
-        stats.corrections_skipped = "correction reasons codebook not loaded"
-        return
-    r = gen.rng
-    for card in r.sample(made, k=max(1, len(made) // 50)):
-        if card.main_penalty == "02" and card.fine_collected != card.fine_imposed:
-            changes: dict[str, Any] = {"fine_collected": card.fine_imposed}
-            reason = ("04", "Взыскание штрафа подтверждено квитанцией, внесено с опозданием")
-        elif card.person_id:
-            changes = {"workplace": r.choice(("не работает", "пенсионер", "студент"))}
-            reason = ("04", "Место работы указано неверно при вводе")
-        else:
-            changes = {"legal_address": f"{card.legal_address}, корпус 2"[:250]}
-            reason = ("04", "Юридический адрес уточнён по справке о регистрации")
-        try:
-            correct_card(card.id, changes, user, reason[0], reason[1],
-                         expected_version=card.version, today=gen.today)
-        except CorrectionRefused:
-            continue
-        stats.corrected += 1
