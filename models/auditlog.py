@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import peewee as pw
 
 from models import logpath
-from models.db import database_proxy, is_postgres
+from models.db import database_proxy, is_postgres, write_transaction
 from models.digest import sha256
 from models.i18n import T
 from models.tables import BaseModel, Card, User
@@ -165,7 +165,7 @@ def writing(user: User | None = None, event: str | None = None,
     db = _db()
     outer = logpath.current()
     opened = db.transaction_depth() == 0  # this block's transaction: its settings end with it
-    atomic = db.atomic("IMMEDIATE") if not is_postgres(db) and opened else db.atomic()
+    atomic = write_transaction(db)
     with atomic, logpath.context(user_id=user.id if user is not None else None, event=event,
                                  reason_code=reason_code, reason=reason,
                                  reasons=reasons) as values:
