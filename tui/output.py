@@ -30,6 +30,7 @@ from typing import Any
 
 from textual.drivers.linux_driver import LinuxDriver
 
+from tui.blank_runs import plain_run, tail_run
 from tui.cells import (
     DEFAULT,
     SHOWS_FG,
@@ -41,7 +42,6 @@ from tui.cells import (
     change,
     erased,
     move,
-    n_seq,
     sgr,
 )
 from tui.erase_first import erase_block, erase_span, keep, longest_run, restore, sparse, wire
@@ -51,7 +51,6 @@ from tui.tty import Output, onlcr
 
 SYNC = ("\x1b[?2026h", "\x1b[?2026l")
 SYNC_MIN = 1024  # smaller output reaches the terminal in one write: no sync markers
-ERASE_MIN = 5  # blank cells erased (ECH/EL), not written, from this many on
 GAP = 8  # unchanged cells rewritten, rather than moved over, up to this many
 NEAREST_MAX = 12  # changed runs ordered nearest-next when there are at most this many
 ERASE_ROW_MIN = 12  # a row with this many changed cells may be erased first (Writer._row)
@@ -375,9 +374,9 @@ class Writer:
             out.append(change(style, st))
             style = st
             if st == DEFAULT:
-                cursor = self._plain(y, x, e, e == x1, out)
+                cursor = plain_run(w, s, y, x, e, e == x1, out)
             elif e == x1 and not st[2] & SHOWS_FG:
-                cursor = tail = self._tail(y, x, e, out)
+                cursor = tail = tail_run(w, s, y, x, e, out)
             else:
                 out.append("".join(wc[x:e]))
                 cursor = e
@@ -387,62 +386,6 @@ class Writer:
         s.style, s.y = style, y
         s.x = cursor if cursor < w.cols else None
 
-    def _tail(self, y: int, a: int, b: int, out: list[str]) -> int:
-        """The last run of a write in a coloured style (the pen in it): its trailing blanks
-        erased when shorter, on over the blank cells wanted after it. The cursor after."""
-        w, s = self.wanted, self.shown
-        wc, ws, sc, ss = w.chars[y], w.styles[y], s.chars[y], s.styles[y]
-        t = end = b
-        while t > a and wc[t - 1] == " ":
-            t -= 1
-        out.append("".join(wc[a:t]))
-        if t == b:
-            return b
-        look = erased(ws[a])
-        while end < w.cols and wc[end] == " " and alike(" ", ws[end], look):
-            end += 1
-        erase = "\x1b[K" if end == w.cols else n_seq(end - t, "X")
-        left = sum(sc[i] != " " or not alike(" ", ss[i], look) for i in range(b, end))
-        if len(erase) < b - t + (left and left + 4):
-            out.append(erase)
-            sc[b:end], ss[b:end] = [" "] * (end - b), [look] * (end - b)
-            return t
-        out.append(" " * (b - t))
-        return b
-
-    def _plain(self, y: int, a: int, b: int, last: bool, out: list[str]) -> int:
-        """Cells a..b in the default style, blank runs erased (ECH; EL to the row's end);
-        an erase at the end goes on over the blank cells wanted after it, so that what
-        is left of them on screen need not be written. The cursor after."""
-        w, s = self.wanted, self.shown
-        wc, ws, sc, ss, x = w.chars[y], w.styles[y], s.chars[y], s.styles[y], a
-        while x < b:
-            e = x
-            while e < b and wc[e] == " ":
-                e += 1
-            n = e - x
-            if n and e == b and last:
-                end = e
-                while end < w.cols and wc[end] == " " and alike(" ", ws[end], DEFAULT):
-                    end += 1
-                erase = "\x1b[K" if end == w.cols else n_seq(end - x, "X")
-                left = sum(sc[i] != " " or not alike(" ", ss[i], DEFAULT) for i in range(e, end))
-                if len(erase) < n + (left and left + 4):  # cheaper than spaces and a visit
-                    out.append(erase)
-                    sc[x:end], ss[x:end] = [" "] * (end - x), [DEFAULT] * (end - x)
-                    return x
-            elif n >= ERASE_MIN and len(n_seq(n, "X")) + len(n_seq(n, "C")) < n:
-                out.append(n_seq(n, "X") + n_seq(n, "C"))
-                x = e
-                continue
-            if n:
-                out.append(" " * n)
-            x = e
-            while e < b and wc[e] != " ":
-                e += 1
-            out.append("".join(wc[x:e]))
-            x = e
-        return b
 
 class CellDriver(LinuxDriver):
     """Textual's Linux driver sending only what changed on screen (a `Writer`) through
