@@ -117,11 +117,10 @@ def _form(rng: random.Random) -> list[list[tuple[str, str]]]:
     return rows
 
 
-def _close_bytes(onlcr: bool) -> int:
+def _close_bytes(onlcr: bool, form: list[list[tuple[str, str]]] | None = None) -> int:
     """A window over rows 2-20 of a form, then closed: the bytes of the closing, the
     screen checked against Textual's after each step."""
-    rng = random.Random(3)
-    form = _form(rng)
+    form = form or _form(random.Random(3))
     window = [[("│", "7"), (" 682 Органы внутренних дел" + " " * 51, "97;44"), ("│", "7")]
               for _ in range(24)]
     theirs, ours = _screens()
@@ -148,6 +147,17 @@ def test_rows_a_window_covered_are_erased_before_their_words_are_written(
     monkeypatch.setattr(tui.output, "BLOCK_MIN", 10 ** 6)
     writing = _close_bytes(onlcr)
     assert erasing < writing * 0.97, (erasing, writing)
+
+
+@pytest.mark.parametrize("onlcr", [False, True])
+def test_a_window_closed_over_a_coloured_form_costs_at_most_a_byte_a_cell(onlcr: bool) -> None:
+    """The form's line numbers, braces and the like in colour: the window's closing
+    writes each colour's runs together (one SGR change a colour, not two a run), so it
+    stays within the 19 x 80 cells the window covered, as it does in monochrome."""
+    colour = _form(random.Random(3))
+    mono = [[(text, "1" if st == "1;33" else "") for text, st in row] for row in colour]
+    assert _close_bytes(onlcr, mono) <= 19 * 80
+    assert _close_bytes(onlcr, colour) <= 19 * 80
 
 
 def test_style_changes_are_exact_and_short() -> None:

@@ -1,8 +1,9 @@
 """Erasing before writing, for tui/output.py's Writer: when a window closes, the rows it
 covered are mostly blank in the form under it. Erasing a row (EL, ECH) and writing only
 its words costs fewer bytes than writing every cell, blanks and all (the Writer tries
-both for each such row); a block of rows erased whole one under the other goes at once
-(DL in a scroll region, or ED down to the screen's end). What is erased takes the pen's
+both for each such row); a block of such rows one under the other (or of rows with
+nothing else on them, a window opening over the form) goes at once (DL in a scroll
+region, or ED down to the screen's end) when that is shorter. What is erased takes the pen's
 background only (xterm's and the Linux console's 'bce'), as tui.cells models it.
 """
 
@@ -57,10 +58,9 @@ def sparse(wc: list[str], lo: int, hi: int) -> bool:
 
 
 def erase_span(w: Cells, s: Cells, y: int, lo: int, hi: int, onlcr: bool,
-               out: list[str]) -> bool:
+               out: list[str]) -> None:
     """Cells lo..hi of row y erased in the background most of their wanted blanks have
-    (EL when every cell after them is wanted blank in it, else ECH). True when the whole
-    row was erased to the default background."""
+    (EL when every cell after them is wanted blank in it, else ECH)."""
     wc, ws, sc, ss = w.chars[y], w.styles[y], s.chars[y], s.styles[y]
     if lo and (sc[lo] == "" or wc[lo] == ""):
         lo -= 1  # never half a wide character
@@ -79,7 +79,6 @@ def erase_span(w: Cells, s: Cells, y: int, lo: int, hi: int, onlcr: bool,
     end = end if end == w.cols else hi
     sc[lo:end], ss[lo:end] = [" "] * (end - lo), [look] * (end - lo)
     s.x, s.y = lo, y
-    return lo == 0 and end == w.cols and look == DEFAULT
 
 
 def erase_block(s: Cells, top: int, bottom: int, onlcr: bool, out: list[str]) -> None:

@@ -13,8 +13,11 @@ changed cells in runs, nearest run next (an unchanged gap rewritten when shorter
 move); the cursor moved by the shortest sequence (CR, BS, CUF/CUB, CUU/CUD, CHA/VPA or
 CUP); the shortest SGR change; blank runs erased (ECH/EL); rows that moved (the form
 scrolling, rows hidden or shown) moved by the scroll region (DECSTBM with DL/IL), text
-shifted along a row by DCH/ICH (tui/row_shift.py), then only what still differs. A window costs the cells it covers;
-closing it restores only those, rows erased first where shorter (tui/erase_first.py).
+shifted along a row by DCH/ICH (tui/row_shift.py), then only what still differs. A window
+costs the cells it covers; closing it restores only those, rows erased first where
+shorter (tui/erase_first.py), and, when that is shorter, the runs in the default style
+first and those of each colour after, colour by colour (the form's coloured line numbers
+and braces cost one SGR change a colour rather than two a run).
 The first frame (start, resize, alternate screen) clears the screen and draws only the
 cells that are not blank. Everything else Textual writes (modes, queries, the title,
 the bell) goes through in order. tests/test_tui_repaint.py replays Textual's output and
@@ -55,6 +58,7 @@ GAP = 8  # unchanged cells rewritten, rather than moved over, up to this many
 NEAREST_MAX = 12  # changed runs ordered nearest-next when there are at most this many
 ERASE_ROW_MIN = 12  # a row with this many changed cells may be erased first (Writer._row)
 BLOCK_MIN = 9  # this many rows erased whole, one under the other, may be erased at once
+PASSES_MIN = 16  # coloured runs over shown text from which writing colour by colour is tried
 
 _TOKEN = re.compile(r"([^\x00-\x1f\x7f\x1b]+)|\x1b\[([0-?]*)([ -/]*)([@-~])"
                     r"|(\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[P_^X][^\x1b]*\x1b\\"
@@ -75,6 +79,7 @@ class Writer:
         self.onlcr = onlcr  # the tty sends a LF as CR LF (cells.move)
         self._rest = ""
         self._drawn = False  # screen output fed since the last difference was sent
+        self._later: list[Piece] | None = None  # runs left to their colour's pass
         self.wanted = Cells(cols, rows)
         self.shown = Cells(cols, rows, UNKNOWN)
         self.forget()
@@ -224,63 +229,102 @@ class Writer:
         if len(pieces) <= NEAREST_MAX:
             self._rows(self._nearest(pieces), out)
             return
-        before = keep(s := self.shown)
-        plain: list[str] = []
-        run = longest_run(self._rows(pieces, plain))
-        if len(run) < BLOCK_MIN:
-            out += plain
+        s = self.shown
+        start, best = keep(s), []
+        erasable, passes = self._all(pieces, best, False), False
+        sc = start[1]  # colours over what was shown (a window closed; not a first frame)
+        if sum(w.styles[y][x] != DEFAULT and bool("".join(sc[y][x:e]).strip())
+               for y, x, e in pieces) >= PASSES_MIN:
+            kept, other = keep(s), []
+            restore(s, start)
+            other_erasable = self._all(pieces, other, True)
+            if wire(other, self.onlcr) < wire(best, self.onlcr):
+                best, erasable, passes = other, other_erasable, True
+            else:
+                restore(s, kept)
+        run = longest_run(erasable)
+        if len(run) < BLOCK_MIN or not any("".join(start[1][y]).strip() for y in run):
+            out += best  # (rows shown blank, as after a clear, are not erased again)
             return
         after = keep(s)
-        restore(s, before)
+        restore(s, start)
         block: list[str] = []
         erase_block(s, run[0], run[-1], self.onlcr, block)
-        self._rows(self._pieces(rows), block)
-        if wire(block, self.onlcr) < wire(plain, self.onlcr):
+        self._all(self._pieces(rows), block, passes)
+        if wire(block, self.onlcr) < wire(best, self.onlcr):
             out += block
         else:
             restore(s, after)
-            out += plain
+            out += best
+
+    def _all(self, pieces: list[Piece], out: list[str], passes: bool) -> list[int]:
+        """Many changed runs written row by row (`_rows`), or with `passes` those in the
+        default style first and then those of each other style, style by style (a window
+        closed over a form whose line numbers, braces and names are coloured: one SGR
+        change a colour, not two a run). The rows that may be erased first."""
+        self._later = [] if passes else None
+        erasable = self._rows(pieces, out)
+        later, self._later = self._later or [], None
+        ws = self.wanted.styles
+        order: dict[Style, int] = {}
+        for y, x, _ in later:
+            order.setdefault(ws[y][x], len(order))
+        for p in sorted(later, key=lambda p: (order[ws[p[0]][p[1]]], p[0], p[1])):
+            self._write(*p, out)
+        return erasable
+
+    def _put(self, p: Piece, out: list[str]) -> None:
+        if self._later is not None and self.wanted.styles[p[0]][p[1]] != DEFAULT:
+            self._later.append(p)  # its style's pass writes it
+        else:
+            self._write(*p, out)
 
     def _rows(self, pieces: list[Piece], out: list[str]) -> list[int]:
-        """Write the pieces, each row's run of them at once; the rows erased whole
-        first (their pen's background the default)."""
-        whole, i = [], 0
+        """Write the pieces, each row's run of them at once. The rows that may be erased
+        first (many changed cells, runs of blanks wanted): a block of them may be too."""
+        erasable, i = [], 0
         while i < len(pieces):
             y, j = pieces[i][0], i + 1
             while j < len(pieces) and pieces[j][0] == y:
                 j += 1
-            if (sum(x1 - x0 for _, x0, x1 in pieces[i:j]) >= ERASE_ROW_MIN
-                    and sparse(self.wanted.chars[y], pieces[i][1], pieces[j - 1][2])):
-                if self._row(pieces[i:j], out):
-                    whole.append(y)
+            lo, hi, wc = pieces[i][1], pieces[j - 1][2], self.wanted.chars[y]
+            dense = sum(x1 - x0 for _, x0, x1 in pieces[i:j]) >= ERASE_ROW_MIN
+            if dense and sparse(wc, lo, hi):
+                self._row(pieces[i:j], out)
+                erasable.append(y)
             else:
                 for p in pieces[i:j]:
-                    self._write(*p, out)
+                    self._put(p, out)
+                if dense and not "".join(wc[:lo] + wc[hi:]).strip():
+                    erasable.append(y)  # nothing else on the row to write again
             i = j
-        return whole
+        return erasable
 
-    def _row(self, pieces: list[Piece], out: list[str]) -> bool:
+    def _row(self, pieces: list[Piece], out: list[str]) -> None:
         """Many cells of one row (a window closed over it): written as they are, or
         erased first (EL, ECH) and then only what is not blank written, whichever the
-        line carries fewer bytes of. True when the whole row was erased to the default."""
-        s, y = self.shown, pieces[0][0]
+        line carries fewer bytes of (what a colour's pass writes later left out of both)."""
+        s, y, later = self.shown, pieces[0][0], self._later
         before = keep(s, y)
         plain: list[str] = []
+        self._later = None if later is None else []
         for p in pieces:
-            self._write(*p, plain)
-        after = keep(s, y)
+            self._put(p, plain)
+        after, plain_later = keep(s, y), self._later
         restore(s, before)
         erasing: list[str] = []
-        whole = erase_span(self.wanted, s, y, min(p[1] for p in pieces),
-                           max(p[2] for p in pieces), self.onlcr, erasing)
+        self._later = None if later is None else []
+        erase_span(self.wanted, s, y, min(p[1] for p in pieces), max(p[2] for p in pieces),
+                   self.onlcr, erasing)
         for p in self._pieces([y]):
-            self._write(*p, erasing)
-        if wire(erasing, self.onlcr) < wire(plain, self.onlcr):
-            out += erasing
-            return whole
-        restore(s, after)
-        out += plain
-        return False
+            self._put(p, erasing)
+        chosen, self._later = self._later, later
+        if wire(erasing, self.onlcr) >= wire(plain, self.onlcr):
+            restore(s, after)
+            erasing, chosen = plain, plain_later
+        out += erasing
+        if later is not None and chosen:
+            later += chosen
 
     def _pieces(self, rows: list[int]) -> list[Piece]:
         w, s = self.wanted, self.shown
@@ -324,16 +368,23 @@ class Writer:
         return order
 
     def _way(self, cx: int | None, cy: int | None, style: Style | None, y: int,
-             x: int) -> tuple[str, Style | None, bool]:
-        """Bytes from the cursor at (cx, cy) to (x, y): a move, or the cells between
-        rewritten when that is shorter (then True); the SGR style in force after them."""
+             x: int) -> tuple[str, Style | None, int | None]:
+        """Bytes from the cursor at (cx, cy) to (x, y): a move, or the cells before x
+        rewritten when that is shorter (then the column they are rewritten from: the
+        cursor's, or the row's start after a move there); the SGR style in force after."""
         way = move(cx, cy, x, y, self.onlcr)
         if cy == y and cx is not None and 0 < x - cx <= GAP:
-            gap, after = self._cells(y, cx, x, style)
-            if len(gap) + len(change(after, self.wanted.styles[y][x])) < len(way) + len(
-                    change(style, self.wanted.styles[y][x])):
-                return gap, after, True
-        return way, style, False
+            first, start = cx, ""
+        elif cy != y and 0 < x <= GAP:
+            first, start = 0, move(cx, cy, 0, y, self.onlcr)
+        else:
+            return way, style, None
+        gap, after = self._cells(y, first, x, style)
+        want, lf = self.wanted.styles[y][x], int(self.onlcr)  # a LF is CR LF on the line
+        if (len(start) + start.count("\n") * lf + len(gap.encode()) + len(change(after, want))
+                < len(way) + way.count("\n") * lf + len(change(style, want))):
+            return start + gap, after, first
+        return way, style, None
 
     def _cells(self, y: int, a: int, b: int, style: Style | None) -> tuple[str, Style | None]:
         wc, ws = self.wanted.chars[y], self.wanted.styles[y]
@@ -361,9 +412,9 @@ class Writer:
             x0 -= 1  # the right half of a wide character: write the whole character
         while x1 < w.cols and (wc[x1] == "" or sc[x1] == ""):
             x1 += 1
-        way, style, gap = self._way(s.x, s.y, s.style, y, x0)
+        way, style, first = self._way(s.x, s.y, s.style, y, x0)
         out.append(way)
-        first = (s.x or 0) if gap else x0  # with the unchanged cells rewritten on the way
+        first = x0 if first is None else first  # with the cells rewritten on the way
         x, cursor, tail = x0, x1, x1
         while x < x1:
             st, e = ws[x], x + 1
