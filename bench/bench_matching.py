@@ -171,7 +171,7 @@ def _register(n: int, seed: int, say) -> Path:
     from bench.register import build_sqlite, cache_path
 
     if cache_path(n, seed).exists():
-        return cache_path(n, seed)
+        return build_sqlite(n, seed)  # the cached file, brought up to the latest migration
     t0 = time.perf_counter()
     with Progress(transient=True) as bar:
         task = bar.add_task(f"generating {n:,} persons", total=n)

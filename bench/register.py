@@ -167,8 +167,10 @@ def build_sqlite(n: int, seed: int, progress: Callable[[int], None] | None = Non
 def cached_sqlite(path: Path, fill: Callable[[Path], None]) -> Path:
     """The register file at `path`, made if missing: the schema brought up, then `fill`
     writes the generated rows straight into the file. A generated register, not an
-    audited one: rows go in without the log (its triggers are made again afterwards)."""
+    audited one: rows go in without the log (its triggers are made again afterwards).
+    A file made before a later migration is brought up to it in place (and analysed)."""
     if path.exists():
+        _upgraded(path)
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -188,6 +190,21 @@ def cached_sqlite(path: Path, fill: Callable[[Path], None]) -> Path:
     tmp.rename(path)
     Path(f"{tmp}.upgrade-lock").unlink(missing_ok=True)  # the migration lock's file
     return path
+
+
+def _upgraded(path: Path) -> None:
+    from models import migrations
+    from models.db import make_database
+
+    db = make_database(f"sqlite:///{path}")
+    db.connect()
+    try:
+        if migrations.current_version(db) < migrations.LATEST:
+            migrations.upgrade(db)
+            db.execute_sql("ANALYZE")
+    finally:
+        db.close()
+        Path(f"{path}.upgrade-lock").unlink(missing_ok=True)
 
 
 def _fill_sqlite(tmp: Path, n: int, seed: int, progress: Callable[[int], None] | None) -> None:

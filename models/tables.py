@@ -106,9 +106,12 @@ class Person(BaseModel):
     birth_md = pw.SmallIntegerField(null=True)  # month * 100 + day
 
     class Meta:
+        # The look-ups by birth date carry the other name keys (migration v18).
         indexes = ((("surname_key", "birth_year"), False), (("surname_key", "birth_md"), False),
-                   (("name_key", "birth_date"), False), (("surname_key", "name_key"), False),
-                   (("birth_date",), False), (("patronymic_key", "birth_date"), False))
+                   (("name_key", "birth_date", "surname_key", "patronymic_key"), False),
+                   (("surname_key", "name_key"), False),
+                   (("birth_date", "surname_key", "name_key", "patronymic_key"), False),
+                   (("patronymic_key", "birth_date", "surname_key", "name_key"), False))
 
 
 class PersonHistory(BaseModel):

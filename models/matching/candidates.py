@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 from models.db import is_postgres
 from models.ids import iin_birth_date
+from models.matching.far import FAR, far
 from models.matching.keys import KEY_LENGTH, Probe, month_day
 from models.matching.layout import wrong_layout
 from models.matching.normalize import name_words, patronymic_stem, skeleton, surname_root
@@ -441,6 +442,8 @@ def _judge(p: Probe, keys: dict[str, Any], common: int,
     def judge(r: tuple, own_name: bool = False) -> Verdict:
         cand = PersonSide(skeleton(r[1]), r[10], r[11], r[4], r[5] or "", r[6] or "",
                           _parts(r[1]), r[9], (r[1], r[2]))
+        if far(side, cand, floor) and (other is None or far(other, cand, floor)):
+            return FAR  # what score_person would answer, told from upper bounds
         verdict = score_person(side, cand, common, floor, own_name)
         if other is not None and verdict.score < 1.0:
             again = score_person(other, cand, common, floor, own_name)

@@ -103,6 +103,7 @@ def part_sim(a: str, b: str) -> float | None:
     return max(0.0, (s - NAME_FLOOR) / (1.0 - NAME_FLOOR))
 
 
+@lru_cache(maxsize=65536)  # given names repeat from row to row
 def part_sim_ceiling(a: str, b: str) -> float:
     """At least part_sim(a, b), cheaply (textsim.similarity_ceiling); 0 if a key is empty."""
     s = (1.0 if a == b else similarity_ceiling(a, b, DROPPED_BASE, DROPPED_SPAN)) if a and b else 0.0
