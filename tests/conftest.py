@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -227,6 +228,10 @@ def _close(db) -> None:
 def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "apcard.db"
     _migrate(f"sqlite:///{path}")
+    # Tests copy the file alone: what the migrations left in its -wal goes into it first
+    # (a connection closed later would checkpoint it, after some copies were made empty).
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return path
 
 
