@@ -346,11 +346,13 @@ def search(book: str, text: str, on: dt.date | None = None, parent: str | None =
     then with their parents' names (a district under its region's name), then those
     holding the words anywhere. Kazakh letters typed as Russian ones and ё as е match;
     a text typed with the Latin layout left on that finds nothing is read on the
-    Russian one ("gjkbwbz": "полиция")."""
+    Russian one ("gjkbwbz": "полиция"). An empty text gives the book's kept list
+    itself, as `entries` does (not to be changed by the caller: a directory knows it
+    again when reopened)."""
     rows = entries(book, on, parent)
     q = match.Query.of(text)
     if not q:
-        return rows[:limit] if limit else list(rows)
+        return rows[:limit] if limit else rows
     keyed = _search_keys(rows)
     out = _scan(keyed, q)
     if not out:

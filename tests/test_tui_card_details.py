@@ -263,3 +263,43 @@ async def test_enter_typed_ahead_of_the_results_opens_the_first_card(books, cfg,
         await wait_for(pilot, lambda: isinstance(app.screen, CardScreen) and
                        app.screen.readonly)
         assert app.screen.card.surname == "Касымов" and len(searches) == 1
+
+
+
+
+async def test_directory_reopened_after_a_language_or_book_change(books, cfg) -> None:
+    """The reused directory window keeps what an opening of a book needs: after F9 or
+    another book it shows the rows a first opening shows (same-named places with their
+    region in the language shown)."""
+    from tui.screens.directory import DirectoryScreen
+
+    async def opened(pilot, *keys: str) -> list[str]:
+        await type_in(pilot, *keys)
+        assert isinstance(pilot.app.screen, DirectoryScreen)
+        return list(pilot.app.screen.query_one("#entries").rows)
+
+    fresh = {}
+    for lang in ("kk", "ru"):
+        app = make_app(cfg, login=f"first_{lang}", lang=lang)
+        async with app.run_test(size=SIZE) as pilot:
+            await type_in(pilot, "01")
+            app.screen.focus_field("place")
+            fresh[lang] = await opened(pilot, "f4")
+    assert any("Есіл ауданы — " in row for row in fresh["kk"])
+    assert any("Есильский район — " in row for row in fresh["ru"])
+    app = make_app(cfg, lang="ru")
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, "01")
+        app.screen.focus_field("place")
+        assert await opened(pilot, "f4") == fresh["ru"]
+        assert await opened(pilot, "f9") == fresh["kk"]  # switched with the window open
+        assert await opened(pilot, "escape", "f4") == fresh["kk"]
+        await type_in(pilot, "f9", "escape")
+        assert await opened(pilot, "f4") == fresh["ru"]
+        await type_in(pilot, "escape")
+        app.screen.focus_field("part")
+        parts = await opened(pilot, "f4")  # the article parts: their own rows
+        assert len(parts) > 1000 and parts[0].split()[0] != fresh["ru"][0].split()[0]
+        await type_in(pilot, "escape")
+        app.screen.focus_field("place")
+        assert await opened(pilot, "f4") == fresh["ru"]

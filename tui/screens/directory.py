@@ -15,6 +15,7 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import overload
 
 from textual import events
@@ -81,6 +82,12 @@ class DirectoryScreen(QuietModal[Entry | None]):
         self.entries: list[Entry] = []
         self._book_names: Counter[str] = Counter()  # names listed with an empty filter
         self._name_counts: Counter[str] | None = None  # in the list shown, when asked
+        # What an opening needs of the list an empty filter gives (names counted, each
+        # code's row, the code column's width), made once per list and language: the
+        # books keep their lists (models.codebook.entries), so reopening the 1,967 article
+        # parts counts nothing again
+        self._listed: _Listed | None = None
+        self._warmed: list[Entry] | None = None  # the list whose search texts are made
 
     def configure(self, lang: str, title: T, load: Callable[[str], list[Entry]],
                   current: str = "", book: str = "") -> None:
@@ -108,8 +115,12 @@ class DirectoryScreen(QuietModal[Entry | None]):
 
     def on_screen_resume(self) -> None:
         # The book's search texts are made while the operator reads the opened window,
-        # not on the first key typed into its filter (12 ms for the article parts).
-        self.call_after_refresh(self.load, WARM)
+        # not on the first key typed into its filter (12 ms for the article parts); once
+        # per list (they are kept with it).
+        listed = self._listed.rows if self._listed else None
+        if listed is None or listed is not self._warmed:
+            self._warmed = listed
+            self.call_after_refresh(self.load, WARM)
 
     def relabel(self) -> None:
         self.query_one("#title", TextLine).set_text(self.tr(self.title_text))
@@ -120,15 +131,19 @@ class DirectoryScreen(QuietModal[Entry | None]):
         self._refilter()
 
     def _refilter(self) -> None:
-        self.entries = self.load(self.filter.raw)[:LIMIT]
+        found = self.load(self.filter.raw)
+        self.entries = found if len(found) <= LIMIT else found[:LIMIT]
         self._name_counts = None
+        at, width = 0, None
         if not self.filter.raw:  # every entry a filter can list (it only narrows)
-            self._book_names = self._name_counts = Counter(
-                e.name(self.lang) for e in self.entries)
-        at = next((i for i, e in enumerate(self.entries) if e.code == self.current), 0)
+            listed = self._listed
+            if listed is None or listed.rows is not found or listed.lang != self.lang:
+                listed = self._listed = _Listed(found, self.entries, self.lang)
+            self._book_names = self._name_counts = listed.names
+            at, width = listed.at.get(self.current, 0), listed.width
         pick = self.query_one(PickList)
-        rows = _Rows(self.entries, self._row_name) if self.entries else self._nothing()
-        pick.set_rows(rows, at if not self.filter.raw else 0)
+        rows = _Rows(self.entries, self._row_name, width) if self.entries else self._nothing()
+        pick.set_rows(rows, at)
         self._show_filter()
         self._show_detail(pick.index)
 
@@ -166,12 +181,7 @@ class DirectoryScreen(QuietModal[Entry | None]):
             name = self._row_name(e)
             text = f"{e.code} {part_text(e, self.lang) if name == e.name(self.lang) else name}"
         width = max(20, self.query_one(PickList).size.width or 76)
-        lines = textwrap.wrap(text, width) or [""]
-        if len(lines) > DETAIL_LINES:
-            lines = lines[:DETAIL_LINES]
-            lines[-1] = fit(lines[-1] + " ...", width)
-        lines += [""] * (DETAIL_LINES - len(lines))
-        for n, line in enumerate(lines):
+        for n, line in enumerate(_detail_lines(text, width)):
             self.query_one(f"#detail{n}", TextLine).set_text(line)
 
     def on_pick_list_moved(self, event: PickList.Moved) -> None:
@@ -217,13 +227,39 @@ class DirectoryScreen(QuietModal[Entry | None]):
             self._refilter()
 
 
+@lru_cache(maxsize=8)  # a reopened window shows the same entry's text again
+def _detail_lines(text: str, width: int) -> tuple[str, ...]:
+    lines = textwrap.wrap(text, width) or [""]
+    if len(lines) > DETAIL_LINES:
+        lines = lines[:DETAIL_LINES]
+        lines[-1] = fit(lines[-1] + " ...", width)
+    return (*lines, *[""] * (DETAIL_LINES - len(lines)))
+
+
+class _Listed:
+    """A list an empty filter gives, as an opening shows it in one language."""
+
+    def __init__(self, rows: list[Entry], shown: list[Entry], lang: str) -> None:
+        self.rows, self.lang = rows, lang
+        self.names = Counter(e.name(lang) for e in shown)
+        self.at: dict[str, int] = {}  # each code's row (its first)
+        for i, e in enumerate(shown):
+            self.at.setdefault(e.code, i)
+        self.width = _code_width(shown)
+
+
+def _code_width(entries: list[Entry]) -> int:
+    return max((len(e.code) for e in entries), default=1)
+
+
 class _Rows(Sequence[str]):
     """A directory's rows, each made when the list draws it: a key typed into the
     filter of the 1,967 article parts costs the rows in view, not all of them."""
 
-    def __init__(self, entries: list[Entry], name: Callable[[Entry], str]) -> None:
+    def __init__(self, entries: list[Entry], name: Callable[[Entry], str],
+                 width: int | None = None) -> None:
         self.entries, self.name = entries, name
-        self.width = max((len(e.code) for e in entries), default=1)
+        self.width = _code_width(entries) if width is None else width
 
     def __len__(self) -> int:
         return len(self.entries)
