@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from models import logpath
@@ -53,9 +54,25 @@ SLICE = 1000  # cards read back and logged at a time: the process's memory stays
 PER_TRANSACTION = 5000
 
 
-# Hands the caller every card of a slice as it is after the dispatch: the slice's ids,
-# the column names and the rows of `SELECT *` (each after the status's text).
-Reader = Callable[[list[int], list[str], list[tuple[Any, ...]]], None]
+@dataclass
+class Slice:
+    """A slice of cards as the dispatch read them back: `rows` (columns `names`, the
+    status's text first, then every column of the card) holds the cards asked for;
+    `sent`, the places in `rows` of those dispatched now (the ones logged);
+    `state_columns`, the columns of a row its logged state digests."""
+    ids: list[int]
+    names: list[str]
+    rows: list[tuple[Any, ...]]
+    sent: list[int]
+    state_columns: list[int]
+
+
+# Hands the caller every card of a slice as it is after the dispatch. It may take over
+# the digests of the dispatched cards' states (logpath.states of `state_columns` of the
+# rows at `sent`, in that order): it then returns a function that gives them, called
+# once, after the next slice is dispatched (an export digests them in its second
+# process meanwhile); None: they are digested here.
+Reader = Callable[[Slice], Callable[[], list[str]] | None]
 
 
 def dispatch(ids: list[int], stamp: dt.datetime, read: Reader | None = None) -> int:
@@ -64,14 +81,28 @@ def dispatch(ids: list[int], stamp: dt.datetime, read: Reader | None = None) -> 
     The cards are dispatched and logged a slice at a time, all in the caller's
     transaction (a larger transaction writes each page of the card's indexes it changes
     once for more cards). `read`, when given, gets every card of each slice, dispatched
-    or not, as it is then: an export writes them without reading them again."""
+    or not, as it is then: an export writes them without reading them again. A slice's
+    log rows are written after the next slice is dispatched (nothing else writes the
+    log meanwhile: the dispatch's triggers stand aside), all before the caller commits."""
     sha = bulk_sha256()
-    return sum(_dispatch(ids[start:start + SLICE], stamp, sha, read)
-               for start in range(0, len(ids), SLICE))
+    went = 0
+    pending: tuple[Slice, dict[int, str], Callable[[], list[str]] | None] | None = None
+    for start in range(0, len(ids), SLICE):
+        done = _update(ids[start:start + SLICE], stamp, read is not None)
+        later = read(done[0]) if read is not None and done is not None else None
+        if pending is not None:
+            went += _log(*pending, sha)
+        pending = (*done, later) if done is not None else None
+    if pending is not None:
+        went += _log(*pending, sha)
+    return went
 
 
-def _dispatch(ids: list[int], stamp: dt.datetime, sha: Callable[[bytes], Any],
-              read: Reader | None) -> int:
+def _update(ids: list[int], stamp: dt.datetime, everyone: bool
+            ) -> tuple[Slice, dict[int, str]] | None:
+    """Dispatch the slice's cards still due; the slice as read back after it (all its
+    cards when `everyone`, else the dispatched ones; None when that is none) and the
+    dispatched cards' status text before."""
     db = database_proxy.obj
     due = ", ".join(f"'{s}'" for s in DISPATCHED_FROM)
     before: dict[int, str] = dict(db.execute_sql(
@@ -84,32 +115,39 @@ def _dispatch(ids: list[int], stamp: dt.datetime, sha: Callable[[bytes], Any],
             db.execute_sql(f'UPDATE "card" SET "status" = ?, "dispatched_at" = ?, '
                            f'"version" = "version" + 1 WHERE "id" IN ({", ".join("?" * len(sent))})',
                            ["dispatched", Card.dispatched_at.db_value(stamp), *sent])
-    wanted = ids if read is not None else sent
+    wanted = ids if everyone else sent
     if not wanted:
-        return 0
+        return None
     # The rows as they are now: the logged column's text, then the whole row.
     cur = db.execute_sql(f'SELECT CAST("{FIELD}" AS TEXT), * FROM "card" '
                          f'WHERE "id" IN ({", ".join("?" * len(wanted))}) ORDER BY "id"', wanted)
     names = [d[0] for d in cur.description]
     cards = cur.fetchall()
-    if sent:
-        rid = names.index("id", 1)
-        db.cursor().executemany(_INSERT, _rows(names, [c for c in cards if c[rid] in before],
-                                               before, sha))
-    if read is not None:
-        read(ids, names, cards)
-    return len(sent)
+    rid = names.index("id", 1)
+    # The state of the row as the data check digests it: every column but the id.
+    whole = [i for i in range(1, len(names)) if i != rid]
+    places = [i for i, c in enumerate(cards) if c[rid] in before]
+    return Slice(ids, names, cards, places, whole), before
+
+
+def _log(s: Slice, before: dict[int, str], later: Callable[[], list[str]] | None,
+         sha: Callable[[bytes], Any]) -> int:
+    """Write the log rows of the slice's dispatched cards; how many."""
+    cards = [s.rows[i] for i in s.sent]
+    states = later() if later is not None else logpath.states(
+        tuple(s.names[i] for i in s.state_columns), cards, sha, s.state_columns)
+    if cards:
+        database_proxy.obj.cursor().executemany(
+            _INSERT, _rows(s.names, cards, before, states, sha))
+    return len(cards)
 
 
 def _rows(names: list[str], cards: list[tuple[Any, ...]], before: dict[int, str],
-          sha: Callable[[bytes], Any]) -> list[tuple[Any, ...]]:
+          states: list[str], sha: Callable[[bytes], Any]) -> list[tuple[Any, ...]]:
     """The log rows of the dispatched cards, one each (`cards`: the status's text, then
-    every column; `before`: the status's text before)."""
+    every column; `before`: the status's text before; `states`: their states' digests)."""
     db = database_proxy.obj
     rid, version = names.index("id", 1), names.index("version", 1)
-    # The state of the row as the data check digests it: every column but the id.
-    whole = [i for i in range(1, len(names)) if i != rid]
-    states = logpath.states(tuple(names[i] for i in whole), cards, sha, whole)
     last, at, prev = db.execute_sql(
         "SELECT COALESCE(MAX(id), 0), strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime'), "
         "(SELECT row_hash FROM correction ORDER BY id DESC LIMIT 1) FROM correction"

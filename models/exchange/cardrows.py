@@ -56,6 +56,12 @@ def rows_of(names: list[str], rows: Iterable[tuple[Any, ...]]) -> dict[int, Row]
     return {row[0]: row for row in map(pick, rows)}
 
 
+def heads_of(names: list[str], rows: Iterable[tuple[Any, ...]]) -> dict[int, Row]:
+    """id -> (id, status, version, person_id) of rows read with other columns (`names`)."""
+    pick = operator.itemgetter(*(names.index(c) for c in HEAD))
+    return {row[0]: row for row in map(pick, rows)}
+
+
 def _slow(i: int, raw: Any) -> Any:
     return fmt.encode_value(_KINDS[i], _CONVERT[i](raw))
 

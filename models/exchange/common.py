@@ -30,6 +30,9 @@ class ExchangeError(Exception):
         super().__init__(message.ru)
         self.message = message
 
+    def __reduce__(self) -> tuple[type[ExchangeError], tuple[T]]:
+        return ExchangeError, (self.message,)  # the same refusal from another process
+
 
 @dataclass(frozen=True)
 class Org:

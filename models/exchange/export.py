@@ -30,7 +30,7 @@ from models.cards import row_edition as edition
 from models.config import Config
 from models.corrections import CorrectionRefused, check_dispatch, dispatch_due
 from models.db import database_proxy, is_postgres
-from models.exchange import cardrows, history
+from models.exchange import cardrows, history, recorder
 from models.exchange import format as fmt
 from models.exchange.common import (
     ExchangeError,
@@ -194,16 +194,19 @@ def _chunks(ids: array) -> Iterator[list[int]]:
 
 def export_cards(cfg: Config, user: User | None, out: Path, *, any_day: bool = False,
                  gz: bool = False, today: dt.date | None = None,
-                 progress: Progress | None = None) -> Written:
+                 progress: Progress | None = None, second_process: bool = True) -> Written:
     """Dispatch what is due and write the package for the tier above at `out` (a file,
     or a folder to put it in). On SQLite it waits patiently for the write lock between
-    its short transactions (common.patient_lock)."""
+    its short transactions (common.patient_lock). The records are made by a second
+    process (models.exchange.recorder) unless `second_process` is off or the system
+    cannot fork: the same bytes."""
     with patient_lock():
-        return _export(cfg, user, out, any_day, gz, today, progress)
+        return _export(cfg, user, out, any_day, gz, today, progress,
+                       second_process and recorder.available())
 
 
 def _export(cfg: Config, user: User | None, out: Path, any_day: bool, gz: bool,
-            today: dt.date | None, progress: Progress | None) -> Written:
+            today: dt.date | None, progress: Progress | None, second: bool) -> Written:
     try:
         require(user, Action.DISPATCH_CARD)
     except PermissionDenied as exc:
@@ -220,50 +223,70 @@ def _export(cfg: Config, user: User | None, out: Path, any_day: bool, gz: bool,
     writer = fmt.PackageWriter(target)
     counts = (Counter[str](), Counter[str]())  # by action, by status
     skipped: list[tuple[int, int]] = []
+    proc = None
     try:
+        proc = recorder.RecordProcess(writer, write_records) if second and ids else None
         if batch:
-            dispatched = _batches(me, pkg, user, ids, writer, counts, skipped, progress)
+            dispatched = _batches(me, pkg, user, ids, writer, proc, counts, skipped, progress)
             dispatched += _dispatch(me, cfg, user, any_day, today)  # any not in the package
         else:
             done = 0
             for chunk in _chunks(ids):
-                rows = _write_chunk(me, pkg, chunk, cardrows.fetch(chunk), writer, counts,
-                                    skipped)
+                cards = cardrows.fetch(chunk)
+                plan, rows = _plan(me, pkg, chunk, cards, counts, skipped)
+                if proc is None:
+                    write_records(writer, list(cardrows.COLUMNS), list(cards.values()), plan)
+                else:
+                    proc.send(list(cardrows.COLUMNS), list(cards.values()), plan)
                 with write_transaction():
                     bulk.insert_tuples("package_card", SENT_COLUMNS, rows)
                 done += len(chunk)
                 if progress:
                     progress(done, len(ids))
+        if proc is not None:
+            proc.finish()
         pkg.seal = history.audit_seal()  # the log's head with every dispatch in it
         by_action, by_status = counts
         manifest = writer.finish({**manifest_head(pkg, me),
                                   "counts": {"by_action": dict(sorted(by_action.items())),
                                              "by_status": dict(sorted(by_status.items()))}})
     except BaseException:
+        if proc is not None:
+            proc.close()  # before its file goes
         writer.discard()
         Package.delete().where(Package.id == pkg.id).execute()
         raise
+    if proc is not None:
+        proc.close()
     _close(pkg, manifest, skipped)
     return Written(target, pkg.ident, manifest["records"], dict(by_action), dispatched, manifest)
 
 
 def _batches(me: Org, pkg: Package, user: User | None, ids: array, writer: fmt.PackageWriter,
-             counts: tuple[Counter[str], Counter[str]], skipped: list[tuple[int, int]],
-             progress: Progress | None) -> int:
+             proc: recorder.RecordProcess | None, counts: tuple[Counter[str], Counter[str]],
+             skipped: list[tuple[int, int]], progress: Progress | None) -> int:
     """SQLite: the due cards dispatched (those waiting for it) and written to the
     package a transaction of batchlog.PER_TRANSACTION cards at a time, each card read
     once: models.batchlog hands over every card of a slice as it read it back after
-    the dispatch. How many were dispatched."""
+    the dispatch (to the second process `proc`, when there is one, which digests the
+    dispatched cards' states for the log too). How many were dispatched."""
     dispatched = done = 0
     sent: list[tuple[Any, ...]] = []  # the package's rows of the transaction's cards
 
-    def read(chunk: list[int], names: list[str], rows: list[tuple[Any, ...]]) -> None:
+    def read(s: batchlog.Slice) -> Callable[[], list[str]] | None:
         nonlocal done
-        sent.extend(_write_chunk(me, pkg, chunk, cardrows.rows_of(names, rows), writer,
-                                 counts, skipped))
-        done += len(chunk)
+        plan, rows = _plan(me, pkg, s.ids, cardrows.heads_of(s.names, s.rows), counts,
+                           skipped)
+        sent.extend(rows)
+        later = None
+        if proc is None:
+            write_records(writer, s.names, s.rows, plan)
+        else:
+            later = proc.send(s.names, s.rows, plan, s.state_columns, s.sent)
+        done += len(s.ids)
         if progress:
             progress(done, len(ids))
+        return later
 
     for start in range(0, len(ids), batchlog.PER_TRANSACTION):
         with audit.writing(user, Event.DISPATCH.value):
@@ -277,14 +300,22 @@ def _batches(me: Org, pkg: Package, user: User | None, ids: array, writer: fmt.P
     return dispatched
 
 
-def _write_chunk(me: Org, pkg: Package, chunk: list[int], cards: dict[int, cardrows.Row],
-                 writer: fmt.PackageWriter, counts: tuple[Counter[str], Counter[str]],
-                 skipped: list[tuple[int, int]]) -> list[tuple[Any, ...]]:
+# A card's record to write: card id, uid, version sent before, action, reasons, person.
+Planned = tuple[int, str, int | None, str, dict[str, dict[str, str]] | None, str | None]
+
+
+def _plan(me: Org, pkg: Package, chunk: list[int], cards: dict[int, cardrows.Row],
+          counts: tuple[Counter[str], Counter[str]], skipped: list[tuple[int, int]]
+          ) -> tuple[list[Planned], list[tuple[Any, ...]]]:
+    """The records to write of the chunk's cards (`cards`: id -> a row beginning with
+    cardrows.HEAD) and their rows of package_card; counted, and the cards not sent put
+    in `skipped`."""
     by_action, by_status = counts
     origins = {c: u for c, u, _ in _of_cards("card_origin", "source_version", chunk)}
     sent = {c: (u, v) for c, u, v in _of_cards("card_outbox", "sent_version", chunk)}
     why = history.reasons((cid, sent[cid][1], cards[cid][2]) for cid in chunk
                           if cid in sent and cid in cards)
+    plan: list[Planned] = []
     rows = []
     for cid in chunk:
         card = cards.get(cid)
@@ -298,12 +329,21 @@ def _write_chunk(me: Org, pkg: Package, chunk: list[int], cards: dict[int, cardr
         action = "register" if base is None else (
             "remove" if status == Status.REMOVED.value else "correct")
         card_uid = sent[cid][0] if cid in sent else origins.get(cid) or uid(me.code, cid)
-        writer.write_text(record_text(card_uid, version, base, action, card, status,
-                                      why.get(cid), person_ref(me.code, person)))
+        plan.append((cid, card_uid, base, action, why.get(cid), person_ref(me.code, person)))
         by_action[action] += 1
         by_status[status] += 1
         rows.append((pkg.id, cid, card_uid, version, base, action, "", ""))
-    return rows
+    return plan, rows
+
+
+def write_records(writer: fmt.PackageWriter, names: list[str], rows: list[tuple[Any, ...]],
+                  plan: list[Planned]) -> None:
+    """The records of `plan` from the cards' `rows` (columns `names`), in its order."""
+    cards = cardrows.rows_of(names, rows)
+    for cid, card_uid, base, action, reasons, person in plan:
+        card = cards[cid]
+        writer.write_text(record_text(card_uid, card[2], base, action, card, card[1], reasons,
+                                      person))
 
 
 SENT_COLUMNS = ("package_id", "card_id", "uid", "version", "base_version", "action", "result",

@@ -124,6 +124,7 @@ class PackageWriter:
         self._tmp = Path(name)
         self._data = os.fdopen(fd, "wb", buffering=WRITE_BUFFER)
         self._hash = hashlib.sha256()
+        self._digest: str | None = None  # the data's SHA-256, when another process wrote it
         self.records = 0
 
     def write(self, record: dict[str, Any]) -> None:
@@ -136,10 +137,23 @@ class PackageWriter:
         self._data.write(line)
         self.records += 1
 
+    def flush(self) -> None:
+        self._data.flush()
+
+    def digest(self) -> str:
+        """The SHA-256 of the records written so far."""
+        return self._digest or self._hash.hexdigest()
+
+    def written_by(self, digest: str, records: int) -> None:
+        """The records were written by another process, a fork of this one, through
+        its copy of this writer (models.exchange.recorder): their SHA-256 and count.
+        (This process wrote none: its buffer is empty.)"""
+        self._digest, self.records = digest, records
+
     def finish(self, manifest: dict[str, Any]) -> dict[str, Any]:
         self._data.close()
         manifest = {**manifest, "format": FORMAT, "format_version": FORMAT_VERSION,
-                    "data_sha256": self._hash.hexdigest(), "records": self.records}
+                    "data_sha256": self.digest(), "records": self.records}
         out = self.target.with_name(self.target.name + ".part")
         try:
             with _open_write(out) as fh, open(self._tmp, "rb") as data:
