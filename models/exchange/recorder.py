@@ -52,8 +52,10 @@ _MARSHAL, _PICKLE = b"m", b"p"
 
 
 def available() -> bool:
-    """Whether this system can fork a second process (not Windows, nor macOS's spawn)."""
-    return "fork" in mp.get_all_start_methods()
+    """Whether this system can fork a second process (not Windows) and has a second
+    processor for it to run on (on one, the split only adds the marshalling)."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return "fork" in mp.get_all_start_methods() and (cpus or 1) >= 2
 
 
 def _dump(obj: Any) -> bytes:
