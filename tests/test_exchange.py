@@ -53,6 +53,17 @@ def fill_body(reg: Register, n: int = 5) -> list[int]:
     return ids
 
 
+def remove_and_correct(reg: Register, removed: int, corrected: int) -> None:
+    """A removal and a correction with their reasons, as an administrator makes them
+    (inside `reg.use()`)."""
+    remove_card(removed, reg.user, "06", "внесена с нарушением Инструкции",
+                today=D(2025, 3, 18))
+    card = Card.get_by_id(corrected)
+    correct_card(card.id, {"fine_collected": card.fine_imposed}, reg.user, "04",
+                 "взыскание подтверждено", expected_version=card.version,
+                 today=D(2025, 3, 18))
+
+
 def send(src, dst, tmp: Path, today: dt.date = DISPATCH_DAY, received: dt.date = RECEIVED):
     """Export at `src`, import at `dst` (writing its acknowledgement); returns both."""
     with src.use():
@@ -195,12 +206,7 @@ def test_removal_and_correction_are_carried_with_their_reasons(tiers, tmp_path: 
     _, got = send(body, dr, tmp_path)
     answer(body, got)
     with body.use():
-        remove_card(ids[0], body.user, "06", "внесена с нарушением Инструкции",
-                    today=D(2025, 3, 18))
-        card = Card.get_by_id(ids[1])
-        correct_card(card.id, {"fine_collected": card.fine_imposed}, body.user, "04",
-                     "взыскание подтверждено", expected_version=card.version,
-                     today=D(2025, 3, 18))
+        remove_and_correct(body, ids[0], ids[1])
     written, got2 = send(body, dr, tmp_path, today=D(2025, 3, 20), received=D(2025, 3, 21))
     assert written.by_action == {"correct": 1, "remove": 1}
     assert got2.results == {"removed": 1, "accepted": 1}

@@ -19,7 +19,6 @@ import pytest
 from models import audit, batchlog
 from models.audit import Correction
 from models.cards import register_card
-from models.corrections import correct_card, remove_card
 from models.exchange import cardrows, recorder
 from models.exchange import format as fmt
 from models.exchange.common import ExchangeError
@@ -29,7 +28,15 @@ from models.i18n import T
 from models.tables import Card
 from tests import registers
 from tests.registers import Register
-from tests.test_exchange import DISPATCH_DAY, D, answer, fill_body, person_card, send
+from tests.test_exchange import (
+    DISPATCH_DAY,
+    D,
+    answer,
+    fill_body,
+    person_card,
+    remove_and_correct,
+    send,
+)
 
 tiers = registers.tiers
 pytestmark = pytest.mark.skipif(not recorder.available(), reason="no fork on this system")
@@ -84,12 +91,7 @@ def test_the_second_process_writes_what_one_process_writes(tiers, tmp_path: Path
     _, got = send(body, dr, tmp_path)
     answer(body, got)
     with body.use():  # a removal and a correction with their reasons, and new cards
-        remove_card(ids[0], body.user, "06", "внесена с нарушением Инструкции",
-                    today=D(2025, 3, 18))
-        card = Card.get_by_id(ids[1])
-        correct_card(card.id, {"fine_collected": card.fine_imposed}, body.user, "04",
-                     "взыскание подтверждено", expected_version=card.version,
-                     today=D(2025, 3, 18))
+        remove_and_correct(body, ids[0], ids[1])
         for n in range(5):
             register_card(person_card(n, protocol_no=f"{710000 + n:09d}",
                                       journal_no=f"{20 + n:05d}"), body.user,
