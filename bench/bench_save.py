@@ -101,8 +101,9 @@ def build(cards: int, persons: int, seed: int, say) -> Path:
         _bulk_cards(tmp, templates, cards, persons, seed)
         db.connect()
     close_database()
-    tmp.rename(path)
-    Path(f"{tmp}.upgrade-lock").unlink(missing_ok=True)  # the migration lock's file
+    from bench.cardbank import publish
+
+    publish(tmp, path)  # and the migration lock's file
     say(f"register of {cards:,} cards built in {time.perf_counter() - t0:.0f} s: {path.name}")
     return path
 

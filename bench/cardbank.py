@@ -85,7 +85,7 @@ def demo_register(n: int, seed: int = 1, log=print) -> Path:
     demo.load_demo(n, seed, User.get(), progress=tick, today=dt.date(2026, 1, 15))
     db.execute_sql("VACUUM")
     db.close()
-    tmp.rename(path)
+    publish(tmp, path)
     return path
 
 
@@ -102,6 +102,16 @@ def upgraded_copy(path: Path, to: Path) -> Path:
     finally:
         db.close()
     return to
+
+
+def publish(tmp: Path, path: Path) -> Path:
+    """A register built at `tmp` put at `path` by SQLite's backup, not by a rename: this
+    process's log thread (models/wal.py) may still hold `tmp` open, and SQLite would then
+    meet one file open under two names (a disk I/O error at the next open)."""
+    copy_of(tmp, path)
+    for suffix in ("", "-wal", "-shm", ".upgrade-lock"):
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+    return path
 
 
 def copy_of(path: Path, to: Path) -> Path:
@@ -141,7 +151,7 @@ def big_register(n: int, seed: int = 1, base: int = 5000, log=print) -> Path:
         _copy_cards(tmp, n, log)
         db.connect()
     db.close()
-    tmp.rename(path)
+    publish(tmp, path)
     return path
 
 

@@ -187,8 +187,9 @@ def cached_sqlite(path: Path, fill: Callable[[Path], None]) -> Path:
         fill(tmp)
         db.connect()
     db.close()
-    tmp.rename(path)
-    Path(f"{tmp}.upgrade-lock").unlink(missing_ok=True)  # the migration lock's file
+    from bench.cardbank import publish
+
+    publish(tmp, path)  # and the migration lock's file
     return path
 
 

@@ -42,9 +42,23 @@ tiers = registers.tiers
 pytestmark = pytest.mark.skipif(not recorder.available(), reason="no fork on this system")
 
 
-def _children() -> list[int]:
+def _all_children() -> set[int]:
     me = os.getpid()
-    return [int(p) for p in Path(f"/proc/{me}/task/{me}/children").read_text().split()]
+    return {int(p) for p in Path(f"/proc/{me}/task/{me}/children").read_text().split()}
+
+
+_EARLIER: set[int] = set()  # this process's children before the test (a test PostgreSQL)
+
+
+@pytest.fixture(autouse=True)
+def _earlier_children() -> None:
+    _EARLIER.clear()
+    _EARLIER.update(_all_children())
+
+
+def _children() -> list[int]:
+    """The processes this test started that are still there (running or not reaped)."""
+    return sorted(_all_children() - _EARLIER)
 
 
 def _small_slices(monkeypatch: pytest.MonkeyPatch) -> None:
