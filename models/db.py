@@ -148,8 +148,6 @@ def write_transaction(db: pw.Database | None = None) -> Any:
     when another operator's write committed after that read. Inside a transaction it is
     a savepoint of that one (whose BEGIN decided already)."""
     db = db or database_proxy.obj
-    if isinstance(db, pw.DatabaseProxy):  # a model's database
-        db = db.obj
     if is_postgres(db) or db.transaction_depth() > 0:
         return db.atomic()
     return db.atomic("IMMEDIATE")

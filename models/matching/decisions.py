@@ -85,7 +85,7 @@ def link_same_person(person: PersonRef, values: Mapping[str, Any], user: User | 
         return []
     if not reason.strip():
         raise ValueError("a correction of identification data needs a reason (§38)")
-    with write_transaction(Person._meta.database):
+    with write_transaction():  # the register the models are bound to
         return update_identification(p, changes, user, reason.strip())
 
 
