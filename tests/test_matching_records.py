@@ -179,5 +179,11 @@ def test_read_birth_date_says_how() -> None:
     assert read_birth_date("900615", today) == (dt.date(1990, 6, 15), (YEAR_FIRST,))
     assert read_birth_date("150690", today) == (dt.date(1990, 6, 15), ())  # day first wins
     assert read_birth_date("31021990", today) == (dt.date(1990, 1, 1), (YEAR,))
-    for bad in ("", "вчера", "1899-05-05", "12.03", "9" * 50, "3000-01-01", "19901506"):
+    # the Russian layout's "." and "," (ю, б); a month and year without the day
+    assert read_birth_date("23ю04ю1990", today) == (dt.date(1990, 4, 23), ())
+    assert read_birth_date("23б04б90 г.р.", today) == (dt.date(1990, 4, 23), ())
+    assert read_birth_date("1б.06.1990", today) == (dt.date(1990, 6, 16), ())  # б for 6
+    assert read_birth_date("11.1971", today) == (dt.date(1971, 1, 1), (YEAR,))
+    assert read_birth_date("1971-11", today) == (dt.date(1971, 1, 1), (YEAR,))
+    for bad in ("13.1971", "", "вчера", "1899-05-05", "12.03", "9" * 50, "3000-01-01", "19901506"):
         assert read_birth_date(bad, today).date is None, bad

@@ -45,6 +45,18 @@ def test_identification_numbers_take_digits_only_up_to_twelve() -> None:
     assert edit.raw == "853123054799" and edit.full
 
 
+def test_digits_typed_with_the_kazakh_layout_on() -> None:
+    # its number row gives " ә і ң ғ , . ү ұ қ for 1..0: an IIN, a date, a code, an amount
+    assert typed("iin", 'ұққ.әәіңіә"ғ').raw == "900722343215"
+    assert typed("iin", ',.ғ').raw == "675"  # 6 and 7 first: a number field reads them
+    assert typed("birth_date", 'әәқ."ұұқ').raw == "22071990"
+    assert typed("birth_date", "2.7.1990").raw == "02071990"  # "." still separates
+    assert typed("article", 'ұ"').raw == "91" and typed("fine_imposed", "ӘҚҚҚ").raw == "2000"
+    assert typed("fine_imposed", "21.5").raw == "215"  # no Kazakh key seen: "." refused
+    assert typed("surname", "Әліқ").raw == "Әліқ"  # a text field keeps the letters
+    assert typed("without_protocol", '"').raw == "1"
+
+
 def test_amounts_are_shown_with_thousands_separators() -> None:
     edit = typed("fine_imposed", "39 320")
     assert edit.raw == "39320" and edit.shown()[0] == "39 320"

@@ -31,6 +31,7 @@ from models.ids import iin_birth_date
 from models.matching.far import FAR, far
 from models.matching.keys import KEY_LENGTH, Probe, month_day
 from models.matching.layout import wrong_layout
+from models.matching.nicknames import full_keys
 from models.matching.normalize import name_words, patronymic_stem, skeleton, surname_root
 from models.matching.ownnames import Ranked, own_names
 from models.matching.prepared import padded, run
@@ -136,7 +137,8 @@ def _first_letters(pairs: list[tuple[str, str]]) -> tuple[str, list[Any]]:
     on as it does after its first letter): a cheap filter on the rows an index gives,
     for look-ups that would otherwise bring every person born on a day. Nothing when
     the probe has none of these keys."""
-    conds = [(f'substr("{col}", 1, 1) = {{p}}', key[:1]) for col, key in pairs if key]
+    conds = list(dict.fromkeys((f'substr("{col}", 1, 1) = {{p}}', key[:1])
+                               for col, key in pairs if key))
     conds += [(f'substr("{col}", 2, 2) = {{p}}', key[1:3]) for col, key in pairs
               if col == "surname_key" and len(key) >= 3]  # the first letter was the slip
     if not conds:
@@ -162,7 +164,8 @@ def _routes(probe: Probe, keys: dict[str, Any]) -> list[_Route]:
         md = month_day(born)
         if roots:
             letters = [("name_key", keys["name_key"]),
-                       ("patronymic_key", keys["patronymic_key"])]
+                       ("patronymic_key", keys["patronymic_key"]),
+                       *(("name_key", k) for k in full_keys(nk))]  # Саша: Александр
             # given name and patronymic keyed into each other's fields
             swapped = [("name_key", skeleton(probe.names[2])),
                        ("patronymic_key", patronymic_stem(probe.names[1]))]

@@ -15,6 +15,8 @@ a date inside other words ("15.06.1990, г. Алматы"). Some need reading:
   EXCEL    a number of days, as a spreadsheet keeps a date (33039 is 15.06.1990).
   CENTURY  a date still to come, read a century earlier: 12.03.2085 is 12.03.1985
            (a two-digit year put in the wrong century).
+  (A month and year without the day, 11.1990, read as YEAR too; ю and б between the
+  parts are the Russian layout's "." and ",": 23ю04ю1990.)
   YEAR_FIRST  digits without separators that are no date day first, but one year first:
            19900615 (an export's basic ISO form), 900615 (the first six digits of the
            IIN copied as the date).
@@ -60,6 +62,15 @@ _ROMAN_MONTH = re.compile(r"(?<=[\s./\-])([IVXХІ]{1,4})(?=[\s./\-])", re.IGNOR
 def _roman(m: re.Match[str]) -> str:
     month = _ROMAN.get(m.group(1).upper().replace("Х", "X").replace("І", "I"))
     return f"{month:02d}" if month else m.group(1)
+
+
+# A date keyed with the Russian layout on: its "." and "," keys give ю and б
+# (23ю04ю1990). Only the same letter twice between runs of digits, so the б a hurried
+# hand writes for 6 (LOOKALIKE_DIGITS) stays a digit: 1б.06.1990.
+_LAYOUT_SEPARATORS = re.compile(r"^([0-9]{1,4})([юЮбБ])([0-9]{1,2})\2([0-9]{2,4})\b")
+# A month and a year without the day (11.1990, 1990-11): the year is what is known.
+_MONTH_YEAR = re.compile(rf"^(?:(?P<m>[0-9]{{1,2}}){_SEP}(?P<y>[0-9]{{4}})|"
+                         rf"(?P<y2>[0-9]{{4}}){_SEP}(?P<m2>[0-9]{{1,2}}))$")
 
 
 # A time after the date (a spreadsheet's or a database's export: 1990-06-15 00:00:00).
@@ -108,11 +119,19 @@ def _read(body: str, today: dt.date) -> Reading:
     body = _TAIL.sub("", body).rstrip(" ,.").lstrip(" ,")
     m = _COMPACT.match(body) or _DMY.match(body) or _YMD.match(body)
     if m is None:
-        return Reading(None, ())
+        return _month_year(body)
     out = _parts(_year(m["y"], today), _number(m["m"]), _number(m["d"]))
     if m.re is _COMPACT and (out.how or out.date is None or out.date.year < FIRST_YEAR):
         return _year_first(body, today) or out
     return out
+
+
+def _month_year(body: str) -> Reading:
+    """11.1990 or 1990-11: the year alone (YEAR), as the register keeps it."""
+    m = _MONTH_YEAR.match(body)
+    if m is None or not 1 <= int(m["m"] or m["m2"]) <= 12:
+        return Reading(None, ())
+    return Reading(dt.date(int(m["y"] or m["y2"]), 1, 1), (YEAR,))
 
 
 def _year_first(body: str, today: dt.date) -> Reading | None:
@@ -146,6 +165,7 @@ def read_birth_date(text: str, today: dt.date | None = None) -> Reading:
     body = " ".join((text or "").split())
     if not body or len(body) > 200:
         return Reading(None, ())
+    body = _LAYOUT_SEPARATORS.sub(r"\1.\3.\4", body)
     body = _TIME.sub("", _ROMAN_MONTH.sub(_roman, body))
     body = _DIGIT_RUN.sub(lambda m: m.group(0).translate(LOOKALIKE_DIGITS), body)
     out = _read(body, today) if len(body) <= 40 else Reading(None, ())

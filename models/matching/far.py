@@ -15,6 +15,7 @@ the same verdict (FAR); the candidate is not compared in full.
 
 from __future__ import annotations
 
+from models.matching.nicknames import nickname_sim
 from models.matching.score import (
     PART_SIM,
     ROOT_SIM,
@@ -71,7 +72,7 @@ def _name(probe: PersonSide, cand: PersonSide, swap: bool) -> float:
     a, b = probe.name_key, cand.name_key
     if a == b:
         return 1.0
-    s = part_sim_ceiling(a, b)
+    s = nickname_sim(a, b, part_sim_ceiling(a, b)) or 0.0  # Саша for Александр
     if len(probe.texts) > 1 and len(cand.texts) > 1:
         s = _typed(s, probe.texts[1], cand.texts[1])
     if swap:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from models.ids import iin_valid, rnn_valid
+from models.matching.nicknames import nickname_sim
 from models.matching.normalize import basic
 from models.matching.slips import date_sim, iin_near, swapped_date
 from models.matching.textsim import (
@@ -25,9 +26,8 @@ from models.matching.textsim import (
 )
 
 __all__ = ["DEFAULT_THRESHOLDS", "EXACT", "NAME_ALIKE", "POSSIBLE", "PROBABLE", "PersonSide",
-           "Verdict",
-           "band", "date_sim", "iin_near", "legal_name_sim", "name_sim", "part_sim",
-           "score_legal", "score_person", "swapped_date"]
+           "Verdict", "band", "date_sim", "iin_near", "legal_name_sim", "name_sim",
+           "part_sim", "score_legal", "score_person", "swapped_date"]
 
 EXACT, PROBABLE, POSSIBLE = "exact", "probable", "possible"
 DEFAULT_THRESHOLDS = {EXACT: 0.97, PROBABLE: 0.85, POSSIBLE: 0.70}
@@ -172,7 +172,7 @@ def _part(a: str, b: str, weight: float) -> tuple[float, float | None]:
     initial = _initial(a, b)
     if initial is not None:
         return weight * INITIAL_WEIGHT, initial
-    return weight, part_sim(a, b)
+    return weight, nickname_sim(a, b, part_sim(a, b))  # Саша for Александр (nicknames)
 
 
 def surname_sim(a: PersonSide, b: PersonSide) -> float | None:

@@ -13,9 +13,19 @@ from models.text import find_control
 
 DIGIT_KINDS = {Kind.IIN, Kind.BIN, Kind.RNN, Kind.AMOUNT}
 DATE_SEPARATORS = "./-, "
-FLAG_ON = set("1xXхХ+дДиИyY ")  # space toggles; letters for "yes" on both layouts
+FLAG_ON = set('1xXхХ+дДиИyY "')  # space toggles; letters for "yes" on both layouts, 1 on
+# the Kazakh one (")
 FLAG_OFF = set("0-нНжЖnN")
 CODE_CHARS = set("0123456789-/.")
+# The Kazakh layout (RST KazSSR 903-90, Windows and X11 alike) has no digits on its
+# number row: its keys give these. An operator who keyed a Kazakh name and goes on to
+# the IIN or a date with that layout on gets digits all the same. Its 6 and 7 keys give
+# "," and ".": read as digits in a number field, and in any digit field once a key of
+# that layout was seen in it (a date's "." otherwise separates).
+KZ_NUMBER_ROW = {**{c: d for c, d in zip('"әіңғүұқ', "12345890", strict=True)},
+                 **{c: d for c, d in zip("ӘІҢҒҮҰҚ", "2345890", strict=True)}}
+KZ_PUNCTUATION = {",": "6", ".": "7"}
+NUMBER_KINDS = DIGIT_KINDS - {Kind.AMOUNT}
 
 
 def display_width(field: Field) -> int:
@@ -52,6 +62,7 @@ class FieldEdit:
         self.cursor = 0
         self.fresh = False
         self.refused = ""  # FULL / NOT_HERE: why the last character typed was refused
+        self.kz_layout = False  # a key of the Kazakh layout's number row typed here
         self.set(raw)
 
     # -- state ------------------------------------------------------------------------
@@ -65,6 +76,20 @@ class FieldEdit:
         replaces the text."""
         self.cursor = len(self.raw)
         self.fresh = bool(self.raw)
+        self.kz_layout = False
+
+    def _digit(self, ch: str) -> str:
+        """The digit a key of the Kazakh layout's number row stands for in a field of
+        digits (KZ_NUMBER_ROW); any other character as it is."""
+        kind = self.field.kind
+        if kind not in DIGIT_KINDS and kind not in (Kind.DATE, Kind.DIGITS, Kind.CODE):
+            return ch
+        if ch in KZ_NUMBER_ROW:
+            self.kz_layout = True
+            return KZ_NUMBER_ROW[ch]
+        if ch in KZ_PUNCTUATION and (self.kz_layout or kind in NUMBER_KINDS):
+            return KZ_PUNCTUATION[ch]
+        return ch
 
     def _accept_all(self, raw: str) -> str:
         out = ""
@@ -101,6 +126,7 @@ class FieldEdit:
         says why)."""
         kind = self.field.kind
         self.refused = ""
+        ch = self._digit(ch)
         if self.fresh and kind != Kind.FLAG:
             if not self._allowed(ch, ""):
                 self.refused = NOT_HERE
