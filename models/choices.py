@@ -15,12 +15,13 @@ from models import codebook
 from models.card_schema import FIELDS
 from models.codebook import Entry
 from models.i18n import T
-from models.validation import card_date
+from models.validation import card_date, expected_fines
 
 PART_BOOK = "article_part"
 # Penalty fields and their placement (Art. 42): line 11.1 main, line 11.2 additional.
 PLACEMENT = {"main_penalty": "main", "extra_penalty": "additional"}
 QUALIFICATION = ("article", "part", "paragraph")
+PROPOSED = ("main_penalty", "fine_imposed")  # offered their one answer (proposal)
 
 
 def has_directory(name: str) -> bool:
@@ -110,4 +111,21 @@ def describe(names: tuple[str, ...], values: dict[str, Any]) -> T | None:
             entry = codebook.resolve(f.codebook, str(code), on)
             if entry is not None:
                 return entry.name
+    return None
+
+
+def proposal(name: str, values: dict[str, Any]) -> str | None:
+    """The text an empty field is offered when the operator comes to it and the card
+    leaves one answer: line 11.1, the one main penalty the article part allows; line 12,
+    the one fine it fixes for this offender (at the MRP of the day the case was opened).
+    None otherwise (several answers, the article not known, a field already filled)."""
+    if values.get(name) not in (None, ""):
+        return None
+    if name == "main_penalty" and values.get("article"):
+        only = directory(name, values)
+        return only[0].code if len(only) == 1 else None
+    if name == "fine_imposed" and "02" in (values.get("main_penalty"),
+                                          values.get("extra_penalty")):
+        amounts = expected_fines(values, card_date(values))
+        return str(amounts[0]) if len(amounts) == 1 else None
     return None

@@ -303,3 +303,22 @@ async def test_directory_reopened_after_a_language_or_book_change(books, cfg) ->
         await type_in(pilot, "escape")
         app.screen.focus_field("place")
         assert await opened(pilot, "f4") == fresh["ru"]
+
+
+async def test_the_article_parts_one_penalty_and_fine_are_offered(books, cfg) -> None:
+    # 611 part 1: a fine of 5 MRP and nothing else. Line 11.1 offers 02, line 12 the
+    # amount; Enter keeps each, the first key typed replaces it.
+    keys = list(INDIVIDUAL_KEYS)
+    at = keys.index("592")
+    keys[at: at + 5] = ["611", "enter", "1", "enter", "enter"]
+    at = keys.index("02", at)
+    keys[at: at + 3] = ["enter", "enter", "enter"]  # 11.1 kept; 11.2, 11.3 empty
+    app = make_app(cfg)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_in(pilot, *keys)
+        await settle(pilot)
+        assert raw(app, "main_penalty") == "02" and raw(app, "fine_imposed") == "19660"
+        assert app.screen.state.focus == "fine_imposed"
+        await type_in(pilot, "3")
+        await settle(pilot)
+        assert raw(app, "fine_imposed") == "3"  # typed over, not appended to

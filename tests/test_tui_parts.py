@@ -52,6 +52,7 @@ def test_digits_typed_with_the_kazakh_layout_on() -> None:
     assert typed("birth_date", 'әәқ."ұұқ').raw == "22071990"
     assert typed("birth_date", "2.7.1990").raw == "02071990"  # "." still separates
     assert typed("article", 'ұ"').raw == "91" and typed("fine_imposed", "ӘҚҚҚ").raw == "2000"
+    assert typed("authority", ",үғ").raw == "685"  # a code may begin with 6
     assert typed("fine_imposed", "21.5").raw == "215"  # no Kazakh key seen: "." refused
     assert typed("surname", "Әліқ").raw == "Әліқ"  # a text field keeps the letters
     assert typed("without_protocol", '"').raw == "1"
@@ -223,6 +224,22 @@ def test_penalties_directory_follows_the_article_part(books) -> None:
     # type-to-filter inside the limited list, by name in either language
     assert [e.code for e in choices.directory("main_penalty", card, "айыппұл")] == ["02"]
     assert [e.code for e in choices.directory("main_penalty", card, "айыппул")] == ["02"]
+
+
+def test_the_one_answer_the_article_leaves_is_proposed(books) -> None:
+    card = {"subject": "01", "article": "611", "part": "1",
+            "offence_date": dt.date(2026, 11, 20), "decision_date": dt.date(2026, 11, 25)}
+    assert choices.proposal("main_penalty", card) == "02"  # a fine and nothing else
+    assert choices.proposal("fine_imposed", card) is None  # no fine chosen yet
+    card["main_penalty"] = "02"
+    assert choices.proposal("fine_imposed", card) == "21625"  # 5 MRP of 2026
+    assert choices.proposal("fine_imposed", {**card, "offence_date": dt.date(2025, 11, 20),
+                                             "decision_date": dt.date(2025, 11, 25)}) == "19660"
+    assert choices.proposal("fine_imposed", {**card, "fine_imposed": 100}) is None  # typed
+    # several answers: nothing proposed
+    assert choices.proposal("main_penalty", {**card, "part": "2", "main_penalty": None}) is None
+    assert choices.proposal("main_penalty", {"subject": "01"}) is None  # no article yet
+    assert choices.proposal("fine_imposed", {**card, "main_penalty": "04"}) is None
 
 
 def test_article_part_pick_fills_article_part_and_paragraph(books) -> None:

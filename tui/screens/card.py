@@ -196,8 +196,9 @@ class CardScreen(QuietScreen):
     def move_on(self, name: str) -> None:
         self.keys.leave(name, 1)
 
-    def field_left(self, name: str) -> None:
+    def field_left(self, name: str, target: str) -> None:
         self.cards.left(name)
+        self.cards.entering(target)
 
     def lone_escape(self) -> None:
         """Esc: back to the card list from a registered card; while correcting, drop

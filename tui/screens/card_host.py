@@ -116,8 +116,9 @@ class FormHost(CardHost, Protocol):
     def move_on(self, name: str) -> None:
         """Leave field `name` for the next one, as Enter does."""
 
-    def field_left(self, name: str) -> None:
-        """The operator left field `name` (a new card's defaults may follow it)."""
+    def field_left(self, name: str, target: str) -> None:
+        """The operator left field `name` for `target` (a new card's defaults may
+        follow it, `target` may be offered its one possible answer)."""
 
     def check_duplicates(self) -> None:
         """The identification block was left: look for the person in a thread."""

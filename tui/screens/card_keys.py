@@ -177,7 +177,7 @@ class CardKeys:
         target = order[(i + step) % len(order)]
         if not host.readonly:
             host.state.left(name, target)
-            host.field_left(name)
+            host.field_left(name, target)
             host.recheck(status=False)  # focus_field shows the status line
         if name in IDENT and target not in IDENT and step > 0 and not host.correcting:
             host.check_duplicates()

@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from models import drafts
+from models import choices, drafts
 from models.card_schema import FIELDS
 from models.db import is_database_error
 from models.i18n import T
@@ -118,6 +118,23 @@ class NewCards:
             self.defaults["journal_no"] = fresh
             host.state.set("journal_no", fresh)
             host.say(host.tr(NUMBER_OF_YEAR.format(n=fresh, y=year)))
+
+    def entering(self, name: str) -> None:
+        """The operator comes to field `name`: an empty line 11.1 or 12 of a card being
+        keyed is offered the one answer the article part leaves (models.choices.proposal);
+        Enter keeps it, the first key typed replaces it."""
+        host = self.host
+        if host.readonly or host.correcting or name not in choices.PROPOSED \
+                or host.state.text(name):
+            return
+        try:
+            text = choices.proposal(name, host.state.typed_values())
+        except Exception as exc:
+            if not is_database_error(exc):
+                raise
+            return
+        if text:
+            host.state.set(name, text)
 
     def ask_next_card(self) -> None:
         """F11: at once when nothing was typed, else after a yes."""

@@ -15,13 +15,14 @@ DIGIT_KINDS = {Kind.IIN, Kind.BIN, Kind.RNN, Kind.AMOUNT}
 DATE_SEPARATORS = "./-, "
 FLAG_ON = set('1xXхХ+дДиИyY "')  # space toggles; letters for "yes" on both layouts, 1 on
 # the Kazakh one (")
-FLAG_OFF = set("0-нНжЖnN")
+FLAG_OFF = set("0-нНжЖnNқҚ")  # қ: 0 on the Kazakh layout
 CODE_CHARS = set("0123456789-/.")
 # The Kazakh layout (RST KazSSR 903-90, Windows and X11 alike) has no digits on its
 # number row: its keys give these. An operator who keyed a Kazakh name and goes on to
 # the IIN or a date with that layout on gets digits all the same. Its 6 and 7 keys give
-# "," and ".": read as digits in a number field, and in any digit field once a key of
-# that layout was seen in it (a date's "." otherwise separates).
+# "," and ".": read as digits in a number field, "," in a code too (no code holds one),
+# and both in any digit field once a key of that layout was seen in it (a date's "."
+# otherwise separates, an amount's "," may be a decimal comma typed by habit).
 KZ_NUMBER_ROW = {**{c: d for c, d in zip('"әіңғүұқ', "12345890", strict=True)},
                  **{c: d for c, d in zip("ӘІҢҒҮҰҚ", "2345890", strict=True)}}
 KZ_PUNCTUATION = {",": "6", ".": "7"}
@@ -87,7 +88,8 @@ class FieldEdit:
         if ch in KZ_NUMBER_ROW:
             self.kz_layout = True
             return KZ_NUMBER_ROW[ch]
-        if ch in KZ_PUNCTUATION and (self.kz_layout or kind in NUMBER_KINDS):
+        if ch in KZ_PUNCTUATION and (self.kz_layout or kind in NUMBER_KINDS or (
+                ch == "," and kind in (Kind.CODE, Kind.DIGITS))):
             return KZ_PUNCTUATION[ch]
         return ch
 
