@@ -21,6 +21,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from models.card_schema import FIELDS, Field, Kind
@@ -122,8 +123,34 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
+PARSED = 4096  # the last texts parsed, kept with their answers (_parsed)
+
+
 def parse_field(field: Field, raw: str) -> tuple[Any, list[Issue]]:
-    """What the operator typed -> (typed value or None, issues at this field)."""
+    """What the operator typed -> (typed value or None, issues at this field).
+
+    A pure function of the field and the text (and, for an IIN or BIN, of the day: a
+    birth date may not be in the future), so its last PARSED answers are kept: a card
+    checked whole parses its texts twice (as read, then again in check_card), and the
+    codes, dates and amounts of an import's cards repeat from card to card."""
+    if not raw:
+        return (False if field.kind == Kind.FLAG else None), []
+    if FIELDS.get(field.name) is not field:
+        return _parse_field(field, raw)
+    day = dt.date.today() if field.kind in (Kind.IIN, Kind.BIN) else None
+    value, issues = _parsed(field.name, raw, day)
+    return value, list(issues)
+
+
+@lru_cache(maxsize=PARSED)
+def _parsed(name: str, raw: str, day: dt.date | None) -> tuple[Any, tuple[Issue, ...]]:
+    """parse_field of FIELDS[name] (`day`: today, for the kinds whose answer depends on it)."""
+    del day  # part of the key only: _parse_field reads the day itself
+    value, issues = _parse_field(FIELDS[name], raw)
+    return value, tuple(issues)
+
+
+def _parse_field(field: Field, raw: str) -> tuple[Any, list[Issue]]:
     name = field.name
     text, issues = check_text(name, raw or "")
     if issues or text is None:

@@ -6,14 +6,15 @@ operator, the same faulty cards returned; on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from models.cards import register_card
-from models.exchange import intake
-from models.exchange.checker import Checkers, check_records
+from models.exchange import checker, intake
+from models.exchange.checker import Checkers, check_records, check_values
 from models.exchange.export import export_cards
 from models.exchange.receive import receive
 from models.exchange.tables import CardOrigin, ImportQueue, PackageCard
@@ -41,8 +42,8 @@ class Ahead(Checkers):
     def parallel(self) -> bool:
         return True
 
-    def submit(self, records: list[dict[str, Any]]) -> Any:
-        done = check_records(records, self.job)
+    def submit(self, records: list[dict[str, Any]], prior: Any = None) -> Any:
+        done = check_records(records, self.job, prior)
         return lambda: done
 
 
@@ -138,9 +139,26 @@ def test_batch_import_decides_as_card_by_card(two_directorates, tmp_path: Path,
     monkeypatch.setattr(intake, "BATCH", 3)
     monkeypatch.setattr(intake, "BATCH_SQLITE", 3)
     monkeypatch.setattr(intake, "Checkers", Ahead)
+    validated: list[str] = []
+    checked: list[str] = []
+    real_validate, real_check = check_values, check_records
+
+    def validate(rec: dict[str, Any], today: Any) -> Any:
+        validated.append(rec["uid"])
+        return real_validate(rec, today)
+
+    def check(records: list[dict[str, Any]], job: Any, prior: Any = None) -> Any:
+        checked.extend(r["uid"] for r in records)
+        return real_check(records, job, prior)
+
+    monkeypatch.setattr(checker, "check_values", validate)
+    monkeypatch.setattr(sys.modules[__name__], "check_records", check)
     with batched.use():
         many = receive(batched.cfg, batched.user, written.path, today=RECEIVED)
     assert many.results == one.results == {"accepted": 10, "pending": 2, "returned": 1}
+    # cards that waited for a later batch were looked up again, not validated again
+    assert len(checked) > len(set(checked)) == 13
+    assert sorted(validated) == sorted(set(checked))
     expected = outcome(single)
     assert outcome(batched) == expected
     uid = {n: f"BODY-685:{n}" for n in range(1, 14)}

@@ -243,3 +243,30 @@ def test_names_with_digits_or_stray_punctuation_are_asked_about(books):
     assert set(found) == {"surname", "given_name"}
     assert all(i.level == WARNING for i in found.values())
     assert "«2»" in found["surname"].message.ru
+
+
+def test_parsed_texts_kept_answer_as_parsed_anew(monkeypatch):
+    """parse_field keeps its last answers: the same answers as parsing anew, a list of
+    issues of the caller's own, and an IIN's birth date judged against the day it is
+    parsed on (a number born tomorrow is refused today, taken tomorrow)."""
+    from models import field_values
+
+    for name, raw in (("surname", "  Қасымов "), ("fine_imposed", "12 500"),
+                      ("article", "592"), ("decision_date", "31.02.2025"),
+                      ("surname", "Ив\x07анов"), ("iin", "123")):
+        first = parse_field(FIELDS[name], raw)
+        assert first == parse_field(FIELDS[name], raw) == \
+            field_values._parse_field(FIELDS[name], raw)
+        first[1].append("mine")
+        assert "mine" not in parse_field(FIELDS[name], raw)[1]
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    iin = make_iin(tomorrow, "1", 123)
+    assert parse_field(FIELDS["iin"], iin)[1]
+
+    class Later(dt.date):
+        @classmethod
+        def today(cls):
+            return tomorrow
+
+    monkeypatch.setattr(dt, "date", Later)  # the module models.ids and field_values read
+    assert parse_field(FIELDS["iin"], iin) == (iin, [])

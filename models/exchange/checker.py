@@ -152,8 +152,13 @@ class Job:
     matching: dict[str, float]
 
 
-def check_records(records: list[dict[str, Any]], job: Job) -> list[Checked]:
-    """Check a batch (in this process or a worker)."""
+def check_records(records: list[dict[str, Any]], job: Job,
+                  prior: list[Checked | None] | None = None) -> list[Checked]:
+    """Check a batch (in this process or a worker). `prior`: for each record, what an
+    earlier check of it found, when it waited for a later batch (intake.py): its values
+    and their validation are the same again (pure functions of the record and the day),
+    so only whether it is held here and its person and legal entity are looked up anew."""
+    prior = prior or [None] * len(records)
     uids = [r["uid"] for r in records if isinstance(r.get("uid"), str)]
     held = {u for (u,) in CardOrigin.select(CardOrigin.uid).where(CardOrigin.uid.in_(uids))
             .tuples()} if uids else set()
@@ -162,7 +167,7 @@ def check_records(records: list[dict[str, Any]], job: Job) -> list[Checked]:
                  .tuples()) if refs else {}
     out: list[Checked] = []
     searched: list[tuple[Checked, int | None]] = []  # cards to match, the sender's person
-    for rec in records:
+    for rec, before in zip(records, prior, strict=True):
         problem = envelope(rec, job.sender, job.sender_tier)
         if problem is not None:
             out.append(Checked([problem], {}, None, None))
@@ -170,20 +175,18 @@ def check_records(records: list[dict[str, Any]], job: Job) -> list[Checked]:
         if rec["action"] == "remove":
             out.append(Checked([], {}, None, None))
             continue
-        values, issues = check_values(rec, job.today)
-        kind = subject_kind(values, card_date(values))
-        if issues or rec["uid"] in held:
-            out.append(Checked(issues, values, kind, None))
-            continue
         ref = rec["person"] if sender_ref(rec.get("person"), job.sender) else None
-        done = Checked(issues, values, kind, None)
-        if kind in PERSON_KINDS:
-            done.person_row = {**person_columns(values), "ref": ref}
-            done.person_keys = person_route_keys(done.person_row)
-        if kind in LEGAL_KINDS:
-            done.legal_row = legal_columns(values)
-            done.legal_keys = legal_route_keys(done.legal_row)
+        if before is not None and not before.problem:
+            done = Checked([], before.values, before.kind, None, before.person_row,
+                           before.legal_row, before.person_keys, before.legal_keys)
+        else:
+            values, issues = check_values(rec, job.today)
+            done = Checked(issues, values, subject_kind(values, card_date(values)), None)
         out.append(done)
+        if done.problem or rec["uid"] in held:
+            continue
+        if done.person_row is None and done.legal_row is None:
+            _subjects(done, ref)
         # a person the sender's cards came to before is not looked for
         searched.append((done, known.get(ref) if ref is not None else None))
     found = find_links_many([(c.values, c.kind, person is None) for c, person in searched],
@@ -193,6 +196,17 @@ def check_records(records: list[dict[str, Any]], job: Job) -> list[Checked]:
             links.person_id = person
         done.links = links
     return out
+
+
+def _subjects(done: Checked, ref: str | None) -> None:
+    """The columns and route keys of the card's new person and legal entity, should it
+    make them."""
+    if done.kind in PERSON_KINDS:
+        done.person_row = {**person_columns(done.values), "ref": ref}
+        done.person_keys = person_route_keys(done.person_row)
+    if done.kind in LEGAL_KINDS:
+        done.legal_row = legal_columns(done.values)
+        done.legal_keys = legal_route_keys(done.legal_row)
 
 
 # --- worker processes ---------------------------------------------------------------------
@@ -214,8 +228,9 @@ def _start_worker(url: str) -> None:
     codebook.read_data(*DATA_BOOKS)
 
 
-def _work(records: list[dict[str, Any]], job: Job) -> list[Checked]:
-    return check_records(records, job)
+def _work(records: list[dict[str, Any]], job: Job,
+          prior: list[Checked | None] | None) -> list[Checked]:
+    return check_records(records, job, prior)
 
 
 class Checkers:
@@ -235,10 +250,11 @@ class Checkers:
         """Batches are checked ahead of the writing (else each when it is taken)."""
         return self.pool is not None
 
-    def submit(self, records: list[dict[str, Any]]) -> Callable[[], list[Checked]]:
+    def submit(self, records: list[dict[str, Any]], prior: list[Checked | None] | None = None
+               ) -> Callable[[], list[Checked]]:
         if self.pool is None:
-            return lambda: check_records(records, self.job)
-        future = self.pool.apply_async(_work, (records, self.job))
+            return lambda: check_records(records, self.job, prior)
+        future = self.pool.apply_async(_work, (records, self.job, prior))
         return lambda: future.get(timeout=3600)
 
     def close(self) -> None:

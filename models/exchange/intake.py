@@ -111,16 +111,19 @@ class Intake:
         checkers = Checkers(self.cfg, job, self.pkg.records)
         done = 0
         ahead: deque[tuple[list[dict[str, Any]], Callable[[], list[Checked]], int]] = deque()
-        carry: list[dict[str, Any]] = []
+        # records left for a later batch, each with what its check found (its values
+        # and their validation stand; its person and entity are looked up anew)
+        carry: list[tuple[dict[str, Any], Checked]] = []
         size = BATCH if is_postgres() else BATCH_SQLITE
         try:
             while True:
                 while len(ahead) < checkers.depth + 1:
-                    batch = carry + list(islice(records, size - len(carry)))
+                    batch = [r for r, _ in carry] + list(islice(records, size - len(carry)))
+                    prior = [c for _, c in carry] + [None] * (len(batch) - len(carry))
                     carry = []
                     if not batch:
                         break
-                    ahead.append((batch, checkers.submit(batch), self.written))
+                    ahead.append((batch, checkers.submit(batch, prior), self.written))
                 if not ahead:
                     break
                 batch, result, submitted = ahead.popleft()
@@ -140,8 +143,9 @@ class Intake:
 
     # -- a batch --------------------------------------------------------------------------
     def _batch(self, batch: list[dict[str, Any]], checked: list[Checked],
-               depth: int, since: int) -> list[dict[str, Any]]:
-        """Apply a checked batch; returns the records left for a later one."""
+               depth: int, since: int) -> list[tuple[dict[str, Any], Checked]]:
+        """Apply a checked batch; returns the records left for a later one, with their
+        checks."""
         uids = [r["uid"] for r in batch if isinstance(r.get("uid"), str)]
         seen = {u for (u,) in PackageCard.select(PackageCard.uid).where(
             (PackageCard.package == self.pkg.id) & PackageCard.uid.in_(uids)).tuples()}
@@ -178,7 +182,7 @@ class Intake:
             with self._turn(len(part)):
                 self._register(part)
                 self._record(part)
-        return [i.rec for i in items if id(i) in later]
+        return [(i.rec, i.check) for i in items if id(i) in later]
 
     @contextlib.contextmanager
     def _turn(self, cards: int) -> Iterator[None]:

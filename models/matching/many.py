@@ -55,25 +55,44 @@ def lateral(piece_sql: str, types: Sequence[str]) -> str:
         f"({inner}) b"
 
 
-def run_pieces(db: Any, searches: list[list[Piece]]) -> list[list[tuple]]:
-    """Each search's rows (kind first), as its pieces would give them run alone: one
-    statement per look-up shape for them all."""
-    out: list[list[tuple]] = [[] for _ in searches]
+Found = tuple[dict[int, tuple], int, set[int]]  # candidate rows by id, namesakes, hidden
+
+
+def run_found(db: Any, searches: list[list[Piece]]) -> list[Found]:
+    """What each search's pieces find run alone (candidates.collect of their rows:
+    the candidate rows by id, the first row of each kept, the namesake count, the ids
+    declared different): one statement per look-up shape for them all. Each row goes
+    straight to its search's dictionary (a few hundred thousand rows a package)."""
+    found: list[dict[int, tuple]] = [{} for _ in searches]
+    common = [0] * len(searches)
+    hidden: list[set[int]] = [set() for _ in searches]
     groups: dict[tuple[str, str, tuple[str, ...]], list[tuple[int, list[Any]]]] = {}
     arrays: dict[tuple[type, ...], tuple[str, ...]] = {}  # the values' types -> arrays
-    for i, found in enumerate(searches):
-        for kind, sql, params in found:
+    for i, pieces in enumerate(searches):
+        for kind, sql, params in pieces:
             python = tuple(map(type, params))
             types = arrays.get(python)
             if types is None:
                 types = arrays[python] = tuple(_array(v) for v in params)
             groups.setdefault((kind, sql, types), []).append((i, params))
+    # The groups in the order their first rows would come in one search's list of rows
+    # (the order candidates.collect reads them in): a person's first row is kept.
     for (kind, sql, types), members in groups.items():
         params: list[Any] = [[i for i, _ in members]]
         params += [[values[k] for _, values in members] for k in range(len(types))]
-        for i, *row in run(db, lateral(sql, types), params):
-            out[i].append((kind, *row))
-    return out
+        rows = run(db, lateral(sql, types), params)
+        if kind == "c":
+            for row in rows:
+                mine = found[row[0]]
+                if row[1] not in mine:
+                    mine[row[1]] = row[1:]
+        elif kind == "n":
+            for row in rows:
+                common[row[0]] = int(row[1])
+        else:
+            for row in rows:
+                hidden[row[0]].add(row[1])
+    return list(zip(found, common, hidden, strict=True))
 
 
 def _probes(values: Sequence[Mapping[str, Any] | Probe]) -> list[Probe]:
@@ -87,10 +106,10 @@ def _person_searches(probes: list[Probe], limit: int,
         return [candidates.ranked(p, k, candidates._fetch(p, k), limit, thresholds)
                 for p, k in zip(probes, keys, strict=True)]
     db = Person._meta.database
-    rows = run_pieces(db, [candidates.pieces(p, k, db.param) for p, k in
+    found = run_found(db, [candidates.pieces(p, k, db.param) for p, k in
                            zip(probes, keys, strict=True)])
-    return [candidates.ranked(p, k, candidates.collect(r), limit, thresholds)
-            for p, k, r in zip(probes, keys, rows, strict=True)]
+    return [candidates.ranked(p, k, f, limit, thresholds)
+            for p, k, f in zip(probes, keys, found, strict=True)]
 
 
 def find_candidates_many(probes: Sequence[Mapping[str, Any] | Probe], limit: int = 10,
@@ -126,11 +145,11 @@ def find_legal_candidates_many(probes: Sequence[Mapping[str, Any] | LegalProbe],
     fetch: Callable[[int], legal.Found]
     if is_postgres():
         db = LegalEntity._meta.database
-        rows = run_pieces(db, [legal.pieces(ps[i], keys[i], db.param) for i in asked])
-        by_probe = dict(zip(asked, rows, strict=True))
+        found = run_found(db, [legal.pieces(ps[i], keys[i], db.param) for i in asked])
+        by_probe = {i: (rows, gone) for i, (rows, _, gone) in zip(asked, found, strict=True)}
 
         def fetch(i: int) -> legal.Found:
-            return legal.collect(by_probe[i])
+            return by_probe[i]
     else:
         def fetch(i: int) -> legal.Found:
             return legal._fetch(ps[i], keys[i])
