@@ -301,3 +301,159 @@ async def test_a_theme_set_before_the_start_parses_the_css_once(monkeypatch) -> 
             assert tp.theme_before_start(app, "textual-dark") is False  # running: Textual's
             await pilot.pause()
             assert app.theme == "textual-dark" and "-theme-probe" not in app.classes
+
+
+async def test_a_partial_update_works_the_widgets_shown_parts_out_once_a_layout(
+        monkeypatch) -> None:
+    """A row's repaint finds the widget under it without intersecting every widget's
+    region with its clip again (they are kept while the layout is the same); a layout
+    changed (a row hidden) works them out anew: the repaint renders the row where it
+    now is, not the one that was there before."""
+    from rich.segment import Segment
+    from textual.geometry import Region
+    from textual.strip import Strip
+    from textual.widget import Widget
+
+    tp.install()
+    drawn: list[tuple[int, int]] = []
+
+    class Row(Widget):
+        DEFAULT_CSS = "Row { height: 1; }"
+
+        def __init__(self, n: int) -> None:
+            super().__init__()
+            self.n, self.text = n, f"row {n}"
+
+        def render_lines(self, crop: Region) -> list[Strip]:
+            drawn.append((self.n, self.region.y))
+            return super().render_lines(crop)
+
+        def render_line(self, y: int) -> Strip:
+            return Strip([Segment(self.text.ljust(20))], 20)
+
+    class Rows(App[None]):
+        def compose(self):
+            for n in range(6):
+                yield Row(n)
+
+    app = Rows()
+    async with app.run_test(size=(20, 6)) as pilot:
+        await pilot.pause()
+        rows = list(app.query(Row))
+        rows[3].refresh()  # a first repaint after the layout
+        await pilot.pause()
+        calls: list[Region] = []
+        intersection = Region.intersection
+
+        def counted(self: Region, other: Region) -> Region:
+            calls.append(self)
+            return intersection(self, other)
+
+        monkeypatch.setattr(Region, "intersection", counted)
+        counts = []
+        for n in range(6):  # the widgets are looked through front first
+            calls.clear()
+            drawn.clear()
+            rows[n].text = f"new {n}"
+            rows[n].refresh()
+            await pilot.pause()
+            assert drawn == [(n, n)]
+            counts.append(len(calls))
+        assert len(set(counts)) == 1  # however many widgets are in front of the row
+        monkeypatch.setattr(Region, "intersection", intersection)
+        rows[1].display = False
+        await pilot.pause()
+        drawn.clear()
+        rows[4].text = "new 4"
+        rows[4].refresh()
+        await pilot.pause()
+        assert drawn == [(4, 3)]
+        assert tp.screen_lines(app)[3].startswith("new 4")
+
+
+def _key_screen_app(log: list[str]):
+    import asyncio
+
+    from textual import events
+    from textual.binding import Binding
+    from textual.message import Message
+
+    class Note(Message):
+        pass
+
+    class KeyScreen(Screen[None]):
+        def on_key(self, event: events.Key) -> None:
+            log.append(event.key)
+            if asyncio.current_task() is app.task:
+                log.append("in the app's turn")
+            if event.key != "b":  # "b" goes on to the app
+                event.stop()
+                event.prevent_default()
+
+        async def on_note(self, message: Note) -> None:
+            log.append("note:start")
+            await asyncio.sleep(0.05)  # keys come in meanwhile
+            log.append("note:end")
+
+    class KeysApp(App[None]):
+        BINDINGS = [Binding("ctrl+t", "tee", priority=True)]
+        task: asyncio.Task | None = None
+
+        def get_default_screen(self) -> Screen[None]:
+            return KeyScreen()
+
+        async def on_event(self, event: events.Event) -> None:
+            if isinstance(event, events.Key):
+                self.task = asyncio.current_task()
+            if not await tp.key_to_screen(self, event):
+                await super().on_event(event)
+
+        def on_key(self, event: events.Key) -> None:
+            log.append(f"app:{event.key}")
+
+        def action_tee(self) -> None:
+            log.append("tee")
+
+    app = KeysApp()
+    return app, Note
+
+
+async def test_a_key_is_dispatched_on_the_screen_in_the_apps_turn() -> None:
+    """A key goes to the idle screen's handlers in the app's own turn (not posted to the
+    screen's task); a key the screen does not stop bubbles back to the app, a priority
+    binding takes its key before the screen sees it."""
+    import asyncio
+
+    from textual import events
+
+    tp.install()
+    log: list[str] = []
+    app, _ = _key_screen_app(log)
+    async with app.run_test(size=(20, 4)) as pilot:
+        await pilot.pause()
+        await asyncio.sleep(0.05)  # (the pilot's own callbacks to the screen handled)
+        for key, char in (("a", "a"), ("b", "b"), ("ctrl+t", None)):
+            app.post_message(events.Key(key, char))
+            await asyncio.sleep(0.05)
+    assert log == ["a", "in the app's turn", "b", "in the app's turn", "app:b", "tee"]
+
+
+async def test_a_key_waits_for_the_message_the_screen_is_handling() -> None:
+    """Keys that come while the screen's task is in the middle of a handler (or has
+    messages queued) are posted to it as Textual does: handled after, in order."""
+    import asyncio
+
+    from textual import events
+
+    tp.install()
+    log: list[str] = []
+    app, note = _key_screen_app(log)
+    async with app.run_test(size=(20, 4)) as pilot:
+        await pilot.pause()
+        await asyncio.sleep(0.05)  # (the pilot's own callbacks to the screen handled)
+        app.screen.post_message(note())
+        await asyncio.sleep(0.01)  # the screen is in its handler, waiting
+        for key in ("a", "c"):
+            app.post_message(events.Key(key, key))
+        await asyncio.sleep(0.2)
+    assert log == ["note:start", "note:end", "a", "c"]

@@ -343,3 +343,35 @@ def test_a_stray_letter_neither_sets_nor_clears_a_flag() -> None:
     assert edit.type("1") and edit.raw == "1"
     assert not edit.type("С") and edit.raw == "1" and edit.refused == NOT_HERE
     assert edit.type("н") and edit.raw == ""
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_app_looks_its_theme_up_once_until_the_themes_change(db, cfg: Config,
+                                                                   monkeypatch) -> None:
+    """Textual asks for the current theme at every widget it paints; the app finds it in
+    the table of themes once, and again after a theme is registered or removed."""
+    from textual.app import App
+    from textual.theme import Theme
+
+    from tests.tui_helpers import make_app
+
+    app = make_app(cfg)
+    copies: list[int] = []
+    table = App.available_themes
+
+    def counted(self: App) -> dict[str, Theme]:
+        copies.append(1)
+        return table.fget(self)
+
+    monkeypatch.setattr(App, "available_themes", property(counted))
+    name = app.theme
+    first = app.current_theme
+    assert first.name == name
+    for _ in range(5):
+        assert app.current_theme is first and app.ansi_theme is app.ansi_theme
+    assert len(copies) <= 2  # the first lookup only
+    other = Theme(name=name, primary="#123456", dark=first.dark)
+    app.register_theme(other)
+    assert app.current_theme is other
+    app.unregister_theme(name)
+    assert app.get_theme(name) is None

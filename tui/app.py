@@ -8,8 +8,10 @@ import gc
 from importlib import import_module
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.screen import Screen
+from textual.theme import Theme
 
 from models import drafts
 from models.config import Config
@@ -50,6 +52,7 @@ class ApcardApp(App[int], inherit_bindings=False):
     ENABLE_COMMAND_PALETTE = False
 
     def __init__(self, session: Session) -> None:
+        self._themes_found: dict[str, Theme | None] = {}
         super().__init__(ansi_color=True)
         self.session = session
         self.run_lang = session.lang  # the run's language (--lang, config): a draft may differ
@@ -66,6 +69,27 @@ class ApcardApp(App[int], inherit_bindings=False):
         textual_private.theme_before_start(self, name)
         self.mono = name == MONO
         self.animation_level = "none"  # no smooth scrolling: it would cost bytes
+
+    # Textual looks the current theme up again for every widget it paints (its colours
+    # for ANSI), copying the table of every registered theme twice each time: the
+    # lookup is kept until a theme is registered or removed.
+    def get_theme(self, theme_name: str) -> Theme | None:
+        found = self._themes_found
+        if theme_name not in found:
+            found[theme_name] = super().get_theme(theme_name)
+        return found[theme_name]
+
+    def register_theme(self, theme: Theme) -> None:
+        self._themes_found.clear()
+        super().register_theme(theme)
+
+    def unregister_theme(self, theme_name: str) -> None:
+        self._themes_found.clear()
+        super().unregister_theme(theme_name)
+
+    async def on_event(self, event: events.Event) -> None:
+        if not await textual_private.key_to_screen(self, event):
+            await super().on_event(event)
 
     def get_default_screen(self) -> CardScreen:
         # The card is the first screen itself: no blank screen is laid out and drawn

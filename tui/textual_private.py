@@ -19,6 +19,7 @@ from typing import Any
 from textual import events
 from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual._compositor import ChopsUpdate, Compositor
+from textual._context import active_message_pump
 from textual._xterm_parser import XTermParser
 from textual.app import App
 from textual.filter import LineFilter, NoColor
@@ -224,6 +225,32 @@ def _uncovered(part: Region, front: Region) -> list[Region]:
     return out
 
 
+def _shown(self: Compositor) -> list[tuple[Widget, Region, tuple[int, int, int, int]]]:
+    """Each visible widget, front first, with its region and the corners (x, y, right,
+    bottom) of what of it is shown, kept while the compositor's map is the same: a key's
+    repaint looked for the widgets under its changed cells through every widget of the
+    card, working each one's shown part out again (a tenth of a typed character's
+    instructions)."""
+    visible = self.visible_widgets
+    kept = self.__dict__.get("_apcard_shown")
+    if kept is not None and kept[0] is visible:
+        return kept[1]
+    out = []
+    for widget, (region, clip) in visible.items():
+        shown = region.intersection(clip)
+        out.append((widget, region, (shown.x, shown.y, shown.right, shown.bottom)))
+    self.__dict__["_apcard_shown"] = (visible, out)
+    return out
+
+
+def _overlaps(part: Region, x: int, y: int, x2: int, y2: int) -> bool:
+    """`Region.overlaps` of `part` and the region with corners x, y, x2, y2."""
+    ox, oy, w, h = part
+    ox2, oy2 = ox + w, oy + h
+    return ((x2 > ox >= x) or (x2 > ox2 > x) or (ox < x and ox2 >= x2)) and (
+        (y2 > oy >= y) or (y2 > oy2 > y) or (oy < y and oy2 >= y2))
+
+
 def _get_renders(self: Compositor, crop: Region | None = None) -> Iterator[Any]:
     """Textual's renders; for a partial update's `_Parts`, only the lines under a changed
     region of the widgets in front there. The widgets come front first and the first
@@ -234,21 +261,21 @@ def _get_renders(self: Compositor, crop: Region | None = None) -> Iterator[Any]:
         yield from _TEXTUAL_GET_RENDERS(self, crop)
         return
     left = list(crop.parts)  # the changed cells no widget rendered yet
-    for widget, (region, clip) in self.visible_widgets.items():
+    for widget, region, (x, y, x2, y2) in _shown(self):
         if not left:
             return
-        shown = region.intersection(clip)
-        hit = [part for part in left if part.overlaps(shown)]
+        hit = [part for part in left if _overlaps(part, x, y, x2, y2)]
         if not hit:
             continue
-        rows = sorted({y for part in hit
-                       for y in range(max(part.y, shown.y), min(part.bottom, shown.bottom))})
+        shown = Region(x, y, x2 - x, y2 - y)
+        rows = sorted({r for part in hit
+                       for r in range(max(part.y, y), min(part.bottom, y2))})
         start = 0
-        for i, y in enumerate(rows):  # in runs of adjacent lines
-            if i + 1 < len(rows) and rows[i + 1] == y + 1:
+        for i, row in enumerate(rows):  # in runs of adjacent lines
+            if i + 1 < len(rows) and rows[i + 1] == row + 1:
                 continue
             y0 = rows[start]
-            band = Region(shown.x, y0, shown.width, y + 1 - y0)
+            band = Region(x, y0, x2 - x, row + 1 - y0)
             start = i + 1
             yield region, band, widget.render_lines(
                 Region(band.x - region.x, band.y - region.y, band.width, band.height))
@@ -297,6 +324,53 @@ def paint_now(screen: Screen[Any]) -> bool:
     screen._dirty_widgets.update(dirty)
     compositor.update_widgets(screen._dirty_widgets)
     screen._compositor_refresh()  # renders, writes, and empties the dirty set
+    return True
+
+
+# -- a key to the screen at once --------------------------------------------------------
+
+
+def _waiting(screen: Screen[Any]) -> bool:
+    """The screen's task waits for its next message, with none queued: idle, not in the
+    middle of a handler that awaits."""
+    queue = screen._message_queue
+    return (screen.is_running and not (screen._closing or screen._closed)
+            and queue.empty() and screen._pending_message is None
+            and not screen._next_callbacks and bool(queue.ready_event._waiters))
+
+
+async def key_to_screen(app: App[Any], event: events.Event) -> bool:
+    """Textual's handling of a key the app reads, with the screen's part done at once.
+    Textual's app checks its priority bindings and posts the key to the screen, whose
+    own task wakes on a later turn of the event loop to dispatch it (a tenth of a typed
+    character's instructions before the card's handler runs). Here the screen
+    dispatches it in the app's turn as its own task would (`_dispatch_message`: the
+    handlers, bubbling back to the app when not stopped, the callbacks it asked for),
+    when that task is idle, waiting for a message with none queued: the key neither
+    passes a message sent before it nor runs inside another handler (otherwise it is
+    posted, Textual's way). The screen is then prompted for its idle work, as after any
+    message. False, and nothing done, for what this does not cover (not a key, already
+    forwarded, a widget holding Textual's focus, a maximized widget): Textual's own
+    `on_event` then."""
+    if (not isinstance(event, events.Key) or event.is_forwarded or app.focused is not None
+            or app.screen.maximized is not None):
+        return False
+    if not app.app_focus:
+        app.app_focus = True
+    if await app._check_bindings(event.key, priority=True):
+        return True
+    screen = app.screen
+    if not _waiting(screen):
+        screen._forward_event(event)
+        return True
+    event._set_forwarded()
+    token = active_message_pump.set(screen)
+    try:
+        await screen._dispatch_message(event)
+    finally:
+        active_message_pump.reset(token)
+        screen.message_signal.publish(event)
+    screen.check_idle()
     return True
 
 
