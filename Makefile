@@ -47,7 +47,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 # Byte-compiled once here, as pip does for installed packages: with PYTHONDONTWRITEBYTECODE
 # set, every start would otherwise compile the app's modules again (~0.1 s of start-up),
-# and the regular expressions the card screen's start compiles (tui/re_cache.py).
+# and the regular expressions and the standard library's code from text (dataclasses'
+# methods ...) the card screen's start compiles (tui/re_cache.py, tui/code_cache.py).
 setup: $(STAMP)
 	@$(BIN)/python -m compileall -q tui models codebooks >/dev/null
 	@$(BIN)/python -c "from tui.cli import keep_start_patterns as k; k()"
@@ -116,7 +117,8 @@ install:
 	rm -rf build
 	$(PREFIX)/venv/bin/pip install --quiet --disable-pip-version-check --upgrade '.[postgres]' 2>&1 \
 		| { grep -v "^WARNING: Location" || true; }
-	@# The start's regular expressions kept compiled beside the modules (tui/re_cache.py).
+	@# The start's regular expressions and code from text kept compiled beside the modules
+	@# (tui/re_cache.py, tui/code_cache.py).
 	cd / && $(PREFIX)/venv/bin/python -c "from tui.cli import keep_start_patterns as k; k()"
 	chmod -R a+rX,go-w $(PREFIX)
 	install -d -m 2770 -o root -g $(GROUP) $(DATADIR)

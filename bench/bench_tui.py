@@ -54,7 +54,9 @@ def byte_compile() -> None:
     regular expressions `make setup` keeps compiled."""
     for pkg in ("tui", "models", "codebooks"):
         compileall.compile_dir(ROOT / pkg, quiet=1)
-    # and the regular expressions the card screen's start compiles (tui/re_cache.py)
+    # and the regular expressions and the code from text (dataclasses' methods, named
+    # tuples, forward references) the card screen's start compiles (tui/re_cache.py,
+    # tui/code_cache.py)
     subprocess.run([sys.executable, "-c", "from tui.cli import keep_start_patterns as k; k()"],
                    env=card.app_env("xterm"), cwd=ROOT, check=True)
 

@@ -1,7 +1,10 @@
 """The terminal client. Importing it starts keeping compiled regular expressions
-between runs (tui/re_cache.py) until the program has started: `re_cache.finish()` at
-the card screen's first frame (tui.app) and at the end of a command (tui.cli.main)."""
+(tui/re_cache.py) and the code the standard library compiles from text (dataclasses'
+methods, named tuples, forward references: tui/code_cache.py) between runs until the
+program has started: `finish()` at the card screen's first frame (tui.app) and at the
+end of a command (tui.cli.main)."""
 
-from tui import re_cache
+from tui import code_cache, re_cache
 
 re_cache.install()
+code_cache.install()

@@ -16,7 +16,7 @@ from textual.theme import Theme
 from models import drafts
 from models.config import Config
 from models.tables import User
-from tui import re_cache, textual_private
+from tui import code_cache, re_cache, textual_private
 from tui.keys import APP, COMMAND_BY_ID, KeyMap, bindings
 from tui.screens import texts as tx
 from tui.screens.card import CardScreen
@@ -38,8 +38,10 @@ def collector_on() -> None:
     again, with what start-up made out of its sight (gc.freeze): its first collection
     would otherwise walk every object start-up made, at the operator's first key. The
     little cyclic garbage of start-up (some 2,500 objects) is kept with it. The regular
-    expressions start-up compiled are kept for the next start (tui.re_cache)."""
+    expressions and the code start-up compiled are kept for the next start
+    (tui.re_cache, tui.code_cache)."""
     re_cache.finish()
+    code_cache.finish()
     gc.freeze()
     gc.enable()
 

@@ -78,7 +78,7 @@ def finish() -> None:
 def _read() -> dict[tuple[str | bytes, int], tuple[Any, ...]]:
     try:
         with open(FILE, "rb") as f:
-            got = marshal.load(f)
+            got = marshal.loads(f.read())  # read whole: `load` reads each object apart
     except (OSError, EOFError, ValueError, TypeError):
         return {}
     return got if isinstance(got, dict) else {}

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 from models.config import Config, ConfigError, load_config, peek_language
 from models.i18n import LANGUAGES, T
-from tui import re_cache
+from tui import code_cache, re_cache
 from tui.cli.base import (
     EXIT_USAGE,
     CliError,
@@ -97,17 +97,20 @@ def without_postgres_driver(args: list[str]) -> None:
 
 def keep_start_patterns() -> int:
     """The regular expressions a bare `apcard` compiles while importing the card screen,
-    kept compiled (tui.re_cache) even with PYTHONDONTWRITEBYTECODE set: `make setup`
-    runs it as it byte-compiles the modules. How many are kept."""
+    kept compiled (tui.re_cache), and the code the standard library compiles from text
+    meanwhile (tui.code_cache), even with PYTHONDONTWRITEBYTECODE set: `make setup`
+    runs it as it byte-compiles the modules. How many patterns are kept."""
     from tui.cli.core import card_screen
 
     re_cache.install()
+    code_cache.install()
     args = ["--db", "sqlite:///x.db"]  # as a bare `apcard` on a SQLite register starts
     without_postgres_driver(args)
     build_parser(groups=False).parse_args(args)
     card_screen()
     import tui.output  # noqa: F401  (the card screen's driver, imported as it runs)
 
+    code_cache.keep()
     return re_cache.keep()
 
 
@@ -135,6 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _main(argv)
     finally:
         re_cache.finish()
+        code_cache.finish()
         if collecting:
             gc.enable()
         else:
