@@ -148,8 +148,12 @@ def schema_of(db: pw.Database) -> dict[str, dict[str, Any]]:
         else:
             cols = {c.name: (c.data_type.upper(), None, c.null) for c in db.get_columns(table)}
         pks = tuple(db.get_primary_keys(table))
-        indexes = sorted((tuple(i.columns), i.unique) for i in db.get_indexes(table)
-                         if not i.name.endswith("_pkey"))
+        # an index's key columns: PostgreSQL's INCLUDE columns (v19) are no model's
+        width = dict(db.execute_sql(
+            "SELECT c.relname, i.indnkeyatts FROM pg_index i JOIN pg_class c "
+            "ON c.oid = i.indexrelid").fetchall()) if is_postgres(db) else {}
+        indexes = sorted((tuple(i.columns[:width.get(i.name, len(i.columns))]), i.unique)
+                         for i in db.get_indexes(table) if not i.name.endswith("_pkey"))
         fks = sorted((f.column, f.dest_table, f.dest_column, (f.on_delete or "").upper())
                      for f in db.get_foreign_keys(table))
         out[table] = {"columns": cols, "pk": pks, "indexes": indexes, "fks": fks}

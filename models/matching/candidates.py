@@ -111,8 +111,10 @@ def _q(name: str) -> str:
 
 
 _PERSON = _q(Person._meta.table_name)
-_SELECT = "SELECT " + ", ".join(_q(f.column_name) for f in _PERSON_COLUMNS) + \
-    f" FROM {_PERSON} WHERE "
+_COLUMNS = ", ".join(_q(f.column_name) for f in _PERSON_COLUMNS)
+_SELECT = f"SELECT {_COLUMNS} FROM {_PERSON} WHERE "
+_IDS = f'SELECT "id" FROM {_PERSON} WHERE '  # a look-up's ids alone (statement)
+_FILTER = "substr("  # in a look-up that filters the rows its index gives (_first_letters)
 # One statement per search: each branch is a bounded indexed lookup (the index named
 # in models.tables.Person.Meta serves it). Plain SQL text, because composing it with
 # the query builder cost more than running it.
@@ -218,25 +220,29 @@ def _routes(probe: Probe, keys: dict[str, Any]) -> list[_Route]:
     return out
 
 
-def _branch(route: _Route, p: str) -> str:
+def _branch(route: _Route, p: str, select: str = _SELECT) -> str:
     order = f" ORDER BY {route.order.format(p=p)}" if route.order else ""
     limit = _LIMITS.get(route.name, ROUTE_LIMIT)
-    return f"{_SELECT}{route.where.format(p=p)}{order} LIMIT {limit}"
+    return f"{select}{route.where.format(p=p)}{order} LIMIT {limit}"
 
 
-Piece = tuple[str, str, list[Any]]  # kind ('c', 'n' or 's'), a SELECT with %s marks, params
+Piece = tuple[str, str, list[Any]]  # kind ('c', 'i', 'n' or 's'), a SELECT with %s marks, params
 
 
-def pieces(probe: Probe, keys: dict[str, Any], p: str) -> list[Piece]:
+def pieces(probe: Probe, keys: dict[str, Any], p: str, ids: bool = False) -> list[Piece]:
     """The look-ups of a search, each a SELECT of its own: the candidates ('c': the person
     columns), how many share the probe's surname and name ('n': one count, up to
     NAMESAKE_CAP) and the persons declared different from the probe ('s': their ids).
+    With `ids`, a look-up that keeps only some of the rows its index gives (the first
+    letters of other name keys) selects their ids alone ('i', `statement`).
     [] when there is nothing to look up by. `statement` sends them as one statement,
     models.matching.many a batch's together."""
     routes = _routes(probe, keys)
     if not routes:
         return []
-    out: list[Piece] = [("c", _branch(r, p), [*r.params, *r.order_params]) for r in routes]
+    out: list[Piece] = [("i", _branch(r, p, _IDS), [*r.params, *r.order_params])
+                        if ids and _FILTER in r.where else
+                        ("c", _branch(r, p), [*r.params, *r.order_params]) for r in routes]
     if keys["surname_key"] and keys["name_key"]:
         out.append(("n", f"SELECT COUNT(*) FROM ({_NAMESAKES_ROWS.format(p=p)}) n",
                     [keys["surname_key"], keys["name_key"]]))
@@ -256,13 +262,23 @@ def statement(probe: Probe, keys: dict[str, Any] | None = None) -> tuple[str, li
     pieces' (kind first, padded with NULLs to the person columns), so a search is one
     round trip to the server. ("", []) when there is nothing to look up by."""
     keys = probe.keys() if keys is None else keys
-    found = pieces(probe, keys, Person._meta.database.param)
+    found = pieces(probe, keys, Person._meta.database.param, ids=is_postgres())
     if not found:
         return "", []
     nulls = ", " + ", ".join(["NULL"] * (len(_PERSON_COLUMNS) - 1))
-    parts = [f"SELECT '{kind}'{' AS k' if not i else ''}, r{i}.*{nulls if kind != 'c' else ''} "
-             f"FROM ({sql}) r{i}" for i, (kind, sql, _) in enumerate(found)]
-    return " UNION ALL ".join(parts), dated([v for _, _, params in found for v in params])
+    rows = [f for f in found if f[0] != "i"]
+    parts = [f"SELECT '{kind}', r{i}.*{nulls if kind != 'c' else ''} FROM ({sql}) r{i}"
+             for i, (kind, sql, _) in enumerate(rows)]
+    params = [v for _, _, values in rows for v in values]
+    ids = [(sql, values) for kind, sql, values in found if kind == "i"]
+    if ids:
+        # PostgreSQL: the ids of the look-ups that filter, from their indexes alone
+        # (index-only scans, migration v19); each person they found then read once.
+        parts.insert(0, f"SELECT 'c', {_COLUMNS} FROM {_PERSON} WHERE \"id\" = ANY(ARRAY("
+                     + " UNION ALL ".join(f"({sql})" for sql, _ in ids) + "))")
+        params = [v for _, values in ids for v in values] + params
+    parts[0] = parts[0].replace("',", "' AS k,", 1)
+    return " UNION ALL ".join(parts), dated(params)
 
 
 def dated(params: list[Any]) -> list[Any]:
